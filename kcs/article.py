@@ -1,0 +1,411 @@
+"""The article: one Markdown file with YAML front matter, parsed once into a value object.
+
+Everything else (lint, search, the site, reports, gating) reads :class:`Article`
+objects and never re-parses the file. What Git knows (created, last changed,
+authors) is not here: it comes from :mod:`kcs.history`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import PurePosixPath
+from typing import Any
+
+from .config import AUDIENCES, SEVERITIES, STATES, TYPES, Config, parse_duration
+from .findings import ERROR, WARNING, Finding
+from .yamlio import YamlProblem, load_mapping
+
+#: Canonical KCS section keys, in template order.
+SECTION_KEYS: tuple[str, ...] = ("issue", "environment", "resolution", "cause")
+
+#: The heading written by templates, per language.
+SECTION_HEADINGS: dict[str, dict[str, str]] = {
+    "en": {"issue": "Issue", "environment": "Environment", "resolution": "Resolution",
+           "cause": "Cause"},
+    "sv": {"issue": "Problem", "environment": "Miljö", "resolution": "Lösning",
+           "cause": "Orsak"},
+    "fi": {"issue": "Ongelma", "environment": "Ympäristö", "resolution": "Ratkaisu",
+           "cause": "Syy"},
+    "nl": {"issue": "Probleem", "environment": "Omgeving", "resolution": "Oplossing",
+           "cause": "Oorzaak"},
+}
+
+#: Every heading recognised as a KCS section, in any language (lower case).
+_HEADING_ALIASES: dict[str, str] = {
+    alias: key
+    for key, aliases in {
+        "issue": ["issue", "problem", "symptom", "symptoms", "question", "fråga", "symtom",
+                  "ongelma", "oireet", "kysymys", "probleem", "vraag", "symptomen"],
+        "environment": ["environment", "applies to", "miljö", "gäller", "ympäristö", "koskee",
+                        "omgeving", "van toepassing op"],
+        "resolution": ["resolution", "solution", "answer", "lösning", "åtgärd", "svar",
+                       "ratkaisu", "vastaus", "oplossing", "antwoord"],
+        "cause": ["cause", "orsak", "syy", "oorzaak"],
+    }.items()
+    for alias in aliases
+}
+
+#: Front-matter fields: name → one-line documentation (docs/reference/front-matter.md).
+FIELDS: dict[str, str] = {
+    "title": "The problem or question in the requester's words. The only required field.",
+    "id": "Stable, unique id; the article's URL is /a/<id>/ and survives renames and moves.",
+    "state": "KCS confidence: wip, not-validated, validated or archived.",
+    "audience": "Who may read it: internal, partner, customer or public (each wider one "
+    "is also read by all narrower ones' readers).",
+    "lang": "Language code (sv, fi, nl, en, ...); defaults from the file name or kcs.yml.",
+    "domain": "Knowledge domain; defaults to the folder under articles/.",
+    "type": "howto, problem, known-error, faq, announcement or reference.",
+    "tags": "List of words for browsing and search.",
+    "summary": "One or two sentences shown in search results and listings.",
+    "reviewed": "Date the article was last validated (YYYY-MM-DD).",
+    "review_every": "Review interval overriding kcs.yml, e.g. 3 months.",
+    "translation_of": "Id of the article this one translates.",
+    "tickets": "Ticket ids this article was created from or linked to.",
+    "related": "Ids of related articles shown at the end.",
+    "starts": "Announcements: when the announcement becomes active (date or date-time).",
+    "ends": "Announcements: when it stops being shown.",
+    "severity": "Announcements: info, warning or critical.",
+    "source": "Provenance of imported articles: system, path, url, id, created, updated.",
+}
+
+_ID = re.compile(r"^[a-z0-9][a-z0-9._-]{0,99}$")
+_FENCE = re.compile(r"^\s{0,3}(```|~~~)")
+_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
+_LINK = re.compile(r"(!?)\[((?:[^\[\]]|\[[^\]]*\])*)\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
+_LANG_SUFFIX = re.compile(r"\.([a-z]{2,3})$")
+
+
+@dataclass(frozen=True)
+class Section:
+    """A level-2 heading and the text under it; ``key`` is the KCS section or None."""
+
+    key: str | None
+    heading: str
+    line: int
+    text: str
+
+
+@dataclass(frozen=True)
+class Link:
+    """A Markdown link or image in the body; ``line`` is the line in the file."""
+
+    line: int
+    target: str
+    text: str
+    image: bool
+
+
+@dataclass(frozen=True)
+class Article:
+    """One article, as read from its file."""
+
+    path: str  # relative to the repository root, forward slashes
+    id: str
+    title: str
+    state: str
+    audience: str
+    lang: str
+    domain: str
+    type: str
+    tags: tuple[str, ...]
+    summary: str
+    reviewed: dt.date | None
+    review_every: int | None  # days
+    translation_of: str | None
+    tickets: tuple[str, ...]
+    related: tuple[str, ...]
+    starts: dt.datetime | None
+    ends: dt.datetime | None
+    severity: str | None
+    source: Mapping[str, Any] | None
+    body: str
+    body_line: int  # 1-based line of the file where the body starts
+    sections: tuple[Section, ...]
+    links: tuple[Link, ...]
+    field_lines: Mapping[str, int] = field(default_factory=dict)
+    explicit: frozenset[str] = frozenset()
+
+    @property
+    def url(self) -> str:
+        """Site-relative URL, stable across renames: ``a/<id>/``."""
+        return f"a/{self.id}/"
+
+    def section(self, key: str) -> Section | None:
+        for section in self.sections:
+            if section.key == key:
+                return section
+        return None
+
+    @property
+    def words(self) -> int:
+        return len(self.body.split())
+
+    @property
+    def is_announcement(self) -> bool:
+        return self.type == "announcement"
+
+    def line_of(self, name: str) -> int:
+        """The file line of front-matter field ``name`` (1 when not written)."""
+        return self.field_lines.get(name, 1)
+
+    def readable_by(self, audience: str) -> bool:
+        """Whether readers of ``audience`` may read this article (audiences nest)."""
+        return may_read(audience, self.audience)
+
+
+def may_read(reader: str, article_audience: str) -> bool:
+    """Internal readers read everything; public readers read only public articles."""
+    return AUDIENCES.index(reader) <= AUDIENCES.index(article_audience)
+
+
+def slugify(text: str, *, max_length: int = 80) -> str:
+    """Lower-case ASCII slug: ``Återställ lösenord`` → ``aterstall-losenord``."""
+    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", folded.lower()).strip("-")
+    return slug[:max_length].rstrip("-") or "article"
+
+
+def split_front_matter(text: str) -> tuple[str | None, str, int]:
+    """Split ``text`` into (front matter or None, body, body's first line number)."""
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    lines = text.split("\n")
+    if not lines or lines[0].strip() != "---":
+        return None, text, 1
+    for index in range(1, len(lines)):
+        if lines[index].strip() in ("---", "..."):
+            return "\n".join(lines[1:index]), "\n".join(lines[index + 1 :]), index + 2
+    return "\n".join(lines[1:]), "", len(lines) + 1
+
+
+def parse_article(
+    path: str, text: str, config: Config
+) -> tuple[Article | None, list[Finding]]:
+    """Parse one article. Returns the article (None when it cannot be read) and findings.
+
+    ``path`` is relative to the repository root (``articles/vpn/reset.md``).
+    """
+    findings: list[Finding] = []
+
+    def problem(line: int, code: str, message: str, severity: str = ERROR) -> None:
+        findings.append(Finding(path, line, code, message, severity))
+
+    front, body, body_line = split_front_matter(text)
+    if front is None:
+        problem(1, "front-matter", "no front matter; start the file with '---', a 'title:' "
+                "line and '---'")
+        return None, findings
+    try:
+        loaded = load_mapping(front)
+    except YamlProblem as exc:
+        problem((exc.line or 0) + 1, "yaml", exc.message)
+        return None, findings
+    meta, lines = loaded.data, {k: v + 1 for k, v in loaded.lines.items()}
+
+    def line(name: str) -> int:
+        return lines.get(name, 1)
+
+    for name in meta:
+        if name not in FIELDS:
+            close = [f for f in FIELDS if _close(name, f)]
+            hint = f"; did you mean '{close[0]}'?" if close else ""
+            problem(line(name), "unknown-field", f"unknown field '{name}'{hint} "
+                    f"(allowed: {', '.join(FIELDS)})")
+
+    title = meta.get("title")
+    if not isinstance(title, str) or not title.strip():
+        problem(line("title"), "missing-title",
+                "'title' is required: the problem in the requester's words")
+        return None, findings
+
+    pure = PurePosixPath(path)
+    parts = pure.parts
+    stem = pure.stem
+    suffix = _LANG_SUFFIX.search(stem)
+    file_lang = suffix.group(1) if suffix and suffix.group(1) in config.languages else None
+
+    def text_field(name: str, default: str) -> str:
+        value = meta.get(name, default)
+        if value is None:
+            return default
+        if not isinstance(value, str | int | float) or isinstance(value, bool):
+            problem(line(name), "bad-value", f"'{name}' must be text")
+            return default
+        return str(value).strip()
+
+    def choice(name: str, allowed: tuple[str, ...], default: str) -> str:
+        value = text_field(name, default)
+        if value not in allowed:
+            problem(line(name), "bad-value",
+                    f"{name} '{value}' is not one of {', '.join(allowed)}")
+            return default
+        return value
+
+    def str_list(name: str) -> tuple[str, ...]:
+        value = meta.get(name)
+        if value is None:
+            return ()
+        if isinstance(value, str | int):
+            value = [value]
+        if not isinstance(value, list) or not all(
+            isinstance(v, str | int) and not isinstance(v, bool) for v in value
+        ):
+            problem(line(name), "bad-value", f"'{name}' must be a list of text values")
+            return ()
+        return tuple(str(v).strip() for v in value)
+
+    ident = text_field("id", "") or slugify(stem)
+    if not _ID.match(ident):
+        problem(line("id"), "bad-value", f"id '{ident}' may hold only lowercase letters, "
+                "digits, '.', '_' and '-' (at most 100)")
+        ident = slugify(ident)
+
+    sections, links = _scan_body(body, body_line)
+    has_resolution = any(s.key == "resolution" and s.text.strip() for s in sections)
+    state = choice("state", STATES, "not-validated" if has_resolution else "wip")
+    audience = choice("audience", AUDIENCES, "internal")
+    lang = text_field("lang", file_lang or config.default_language)
+    if lang not in config.languages:
+        problem(line("lang"), "bad-value",
+                f"lang '{lang}' is not one of the languages in kcs.yml: "
+                f"{', '.join(config.languages)}")
+    domain_default = parts[1] if len(parts) > 2 and parts[0] == "articles" else "general"
+    domain = text_field("domain", domain_default)
+    if not _ID.match(domain):
+        problem(line("domain"), "bad-value",
+                f"domain '{domain}' may hold only lowercase letters, digits, '.', '_' and '-'")
+    kind = choice("type", TYPES, "howto")
+
+    reviewed = _date(meta.get("reviewed"), "reviewed", line("reviewed"), problem)
+    if reviewed and reviewed > dt.date.today():
+        problem(line("reviewed"), "future-date",
+                f"reviewed {reviewed.isoformat()} lies in the future; use the date it was "
+                "validated", WARNING)
+    review_every = None
+    if meta.get("review_every") is not None:
+        try:
+            review_every = parse_duration(meta["review_every"])
+        except ValueError as exc:
+            problem(line("review_every"), "bad-value", f"review_every: {exc}")
+
+    starts = _datetime(meta.get("starts"), "starts", line("starts"), problem, end=False)
+    ends = _datetime(meta.get("ends"), "ends", line("ends"), problem, end=True)
+    severity = None
+    if "severity" in meta or kind == "announcement":
+        severity = choice("severity", SEVERITIES, "info")
+    if starts and ends and ends < starts:
+        problem(line("ends"), "bad-value", "ends lies before starts; swap them")
+
+    source = meta.get("source")
+    if source is not None and not isinstance(source, Mapping):
+        problem(line("source"), "bad-value", "'source' must be a mapping (system, path, ...)")
+        source = None
+
+    translation_of = text_field("translation_of", "") or None
+    article = Article(
+        path=path,
+        id=ident,
+        title=title.strip(),
+        state=state,
+        audience=audience,
+        lang=lang,
+        domain=domain,
+        type=kind,
+        tags=str_list("tags"),
+        summary=text_field("summary", ""),
+        reviewed=reviewed,
+        review_every=review_every,
+        translation_of=translation_of,
+        tickets=str_list("tickets"),
+        related=str_list("related"),
+        starts=starts,
+        ends=ends,
+        severity=severity,
+        source=dict(source) if source else None,
+        body=body,
+        body_line=body_line,
+        sections=tuple(sections),
+        links=tuple(links),
+        field_lines=lines,
+        explicit=frozenset(meta),
+    )
+    return article, findings
+
+
+def _close(a: str, b: str) -> bool:
+    """Cheap typo match: same first letter and at most two characters apart in length."""
+    import difflib
+
+    return difflib.SequenceMatcher(None, a, b).ratio() >= 0.75
+
+
+def _date(value: Any, name: str, line: int, problem: Any) -> dt.date | None:
+    if value is None:
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value).strip())
+    except ValueError:
+        problem(line, "bad-value", f"{name} '{value}' is not a date; write YYYY-MM-DD")
+        return None
+
+
+def _datetime(value: Any, name: str, line: int, problem: Any, *, end: bool) -> dt.datetime | None:
+    """Dates mean the whole day (an end date runs to its last second); naive times are UTC."""
+    if value is None:
+        return None
+    if isinstance(value, dt.datetime):
+        parsed = value
+    elif isinstance(value, dt.date):
+        parsed = dt.datetime.combine(value, dt.time.max if end else dt.time.min)
+    else:
+        try:
+            parsed = dt.datetime.fromisoformat(str(value).strip())
+        except ValueError:
+            problem(line, "bad-value",
+                    f"{name} '{value}' is not a date or date-time; write YYYY-MM-DD "
+                    "or YYYY-MM-DDTHH:MM")
+            return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.timezone.utc)
+
+
+def _scan_body(body: str, first_line: int) -> tuple[list[Section], list[Link]]:
+    """One pass over the body: level-2 sections and links, skipping fenced code."""
+    sections: list[Section] = []
+    links: list[Link] = []
+    current: tuple[str | None, str, int] | None = None
+    buffer: list[str] = []
+    in_fence = False
+    for offset, raw in enumerate(body.split("\n")):
+        number = first_line + offset
+        if _FENCE.match(raw):
+            in_fence = not in_fence
+        elif not in_fence:
+            heading = _HEADING.match(raw)
+            if heading and len(heading.group(1)) == 2:
+                if current is not None:
+                    sections.append(Section(current[0], current[1], current[2],
+                                            "\n".join(buffer).strip()))
+                name = heading.group(2)
+                current = (_HEADING_ALIASES.get(name.strip().rstrip(":").lower()), name, number)
+                buffer = []
+                continue
+            for match in _LINK.finditer(_strip_inline_code(raw)):
+                links.append(Link(number, match.group(3), match.group(2), match.group(1) == "!"))
+        if current is not None:
+            buffer.append(raw)
+    if current is not None:
+        sections.append(Section(current[0], current[1], current[2], "\n".join(buffer).strip()))
+    return sections, links
+
+
+def _strip_inline_code(line: str) -> str:
+    return re.sub(r"`[^`]*`", "", line) if "`" in line else line

@@ -1,0 +1,52 @@
+"""Small file-system helpers: atomic writes and paths that cannot escape a root."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path, PurePosixPath
+
+from .errors import KcsError
+
+
+def atomic_write(path: Path, data: str | bytes, *, encoding: str = "utf-8") -> None:
+    """Write ``data`` to ``path`` through a temporary file and a rename.
+
+    A reader sees either the old file or the new one, never half of it; a crash
+    leaves at most a stray temporary file beside the target.
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data.encode(encoding) if isinstance(data, str) else data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+        raise
+
+
+def inside(root: Path, relative: str, *, what: str = "path") -> Path:
+    """Resolve ``relative`` under ``root`` and refuse anything that escapes it.
+
+    Used for every path that comes from front matter, kcs.yml or a mapping file.
+    """
+    pure = PurePosixPath(relative.replace("\\", "/"))
+    if pure.is_absolute() or relative.startswith("~"):
+        raise KcsError(f"{what} {relative!r} must be relative to {root}")
+    resolved = (root / pure).resolve()
+    base = root.resolve()
+    if resolved != base and base not in resolved.parents:
+        raise KcsError(f"{what} {relative!r} leads outside {root}; use a path inside it")
+    return resolved
+
+
+def posix(path: Path, root: Path) -> str:
+    """``path`` relative to ``root`` with forward slashes (how Git names files)."""
+    return Path(path).resolve().relative_to(root.resolve()).as_posix()

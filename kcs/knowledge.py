@@ -1,0 +1,101 @@
+"""Read the knowledge repository once: kcs.yml and every article under articles/."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from .article import Article, parse_article
+from .config import Config, load_config
+from .errors import KcsError
+from .findings import Finding
+
+ARTICLES_DIR = "articles"
+
+
+@dataclass(frozen=True)
+class KnowledgeBase:
+    """The parsed repository. ``findings`` holds what parsing found wrong."""
+
+    root: Path
+    config: Config
+    articles: tuple[Article, ...]
+    findings: tuple[Finding, ...]
+
+    def by_id(self) -> dict[str, Article]:
+        """Articles by id (the first one wins where ids clash; lint reports the clash)."""
+        out: dict[str, Article] = {}
+        for article in self.articles:
+            out.setdefault(article.id, article)
+        return out
+
+    def by_path(self) -> dict[str, Article]:
+        return {article.path: article for article in self.articles}
+
+    def for_audience(self, audience: str) -> tuple[Article, ...]:
+        """What a site for ``audience`` may publish.
+
+        Internal readers see every article except archived ones. Wider audiences see
+        only validated articles whose audience they may read.
+        """
+        if audience == "internal":
+            return tuple(a for a in self.articles if a.state != "archived")
+        return tuple(
+            a for a in self.articles if a.state == "validated" and a.readable_by(audience)
+        )
+
+
+def find_root(start: Path | None = None) -> Path:
+    """The nearest folder at or above ``start`` holding kcs.yml or articles/."""
+    here = (start or Path.cwd()).resolve()
+    for candidate in (here, *here.parents):
+        if (candidate / "kcs.yml").is_file() or (candidate / ARTICLES_DIR).is_dir():
+            return candidate
+    raise KcsError(
+        f"{here}: not inside a knowledge repository (no kcs.yml or articles/ found above it); "
+        "run kcs in the repository or pass --root"
+    )
+
+
+def iter_article_files(root: Path, paths: Iterable[Path] | None = None) -> Iterator[Path]:
+    """Markdown files under articles/ (or the given files and folders), sorted."""
+    base = root / ARTICLES_DIR
+    targets = list(paths) if paths else [base]
+    found: list[Path] = []
+    for target in targets:
+        target = target if target.is_absolute() else (Path.cwd() / target)
+        if target.is_dir():
+            for folder, dirs, files in os.walk(target):
+                dirs[:] = sorted(d for d in dirs if not d.startswith((".", "_")))
+                found.extend(Path(folder) / f for f in files if f.endswith(".md"))
+        elif target.is_file():
+            found.append(target)
+        else:
+            raise KcsError(f"{target}: no such file or folder")
+    yield from sorted(set(found))
+
+
+def load(root: Path, paths: Iterable[Path] | None = None) -> KnowledgeBase:
+    """Parse kcs.yml and the articles. Bad articles become findings, never exceptions."""
+    root = root.resolve()
+    config = load_config(root)
+    articles: list[Article] = []
+    findings: list[Finding] = []
+    for file in iter_article_files(root, paths):
+        try:
+            rel = file.resolve().relative_to(root).as_posix()
+        except ValueError:
+            raise KcsError(f"{file}: lies outside the repository {root}") from None
+        try:
+            text = file.read_text(encoding="utf-8")
+        except UnicodeDecodeError as exc:
+            findings.append(Finding(rel, 1, "encoding", f"not UTF-8 ({exc.reason} at byte "
+                                    f"{exc.start}); save the file as UTF-8"))
+            continue
+        article, problems = parse_article(rel, text, config)
+        findings.extend(problems)
+        if article is not None:
+            articles.append(article)
+    return KnowledgeBase(root, config, tuple(articles), tuple(findings))

@@ -1,0 +1,57 @@
+"""Helpers for tests: real Git repositories with a fixed identity (import as ``gitrepo``)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+CORPUS = REPO_ROOT.parent / "shared" / "corpus"
+
+GIT_ENV = {
+    "GIT_AUTHOR_NAME": "Test Author",
+    "GIT_AUTHOR_EMAIL": "author@example.org",
+    "GIT_COMMITTER_NAME": "Test Committer",
+    "GIT_COMMITTER_EMAIL": "committer@example.org",
+    "GIT_CONFIG_NOSYSTEM": "1",
+}
+
+
+def git(cwd: Path, *args: str, env: dict[str, str] | None = None) -> str:
+    """Run git in ``cwd`` and return its stdout; fail the test on a non-zero exit."""
+    result = subprocess.run(
+        ["git", *args], cwd=cwd, capture_output=True, text=True, check=False,
+        env={**os.environ, **(env or {})},
+    )
+    if result.returncode != 0:
+        raise AssertionError(f"git {' '.join(args)} failed: {result.stderr.strip()}")
+    return result.stdout
+
+
+def init_repo(path: Path) -> Path:
+    path.mkdir(parents=True, exist_ok=True)
+    git(path, "init", "-q", "-b", "main")
+    git(path, "config", "commit.gpgsign", "false")
+    return path
+
+
+def commit_all(path: Path, message: str, *, date: str | None = None,
+               author: str | None = None) -> str:
+    """Stage everything and commit; ``date`` is ISO 8601, ``author`` 'Name <mail>'."""
+    env = {}
+    if date:
+        env = {"GIT_AUTHOR_DATE": date, "GIT_COMMITTER_DATE": date}
+    git(path, "add", "-A")
+    args = ["commit", "-q", "--allow-empty", "-m", message]
+    if author:
+        args += ["--author", author]
+    git(path, *args, env=env)
+    return git(path, "rev-parse", "HEAD").strip()
+
+
+
+def write(path: Path, text: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
