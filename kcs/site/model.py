@@ -1,0 +1,45 @@
+"""What the site generators produce and read: plain values, no MkDocs types.
+
+A generator is a function ``pages(ctx: SiteContext) -> list[Page]``; the MkDocs
+plugin (kcs/plugin.py) turns pages into MkDocs files. Keeping MkDocs out of the
+generators keeps a later move to another static-site generator cheap.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..article import Article
+from ..knowledge import KnowledgeBase
+
+
+@dataclass(frozen=True)
+class Page:
+    """One generated page. ``src_uri`` like ``sv/contact.md`` is served at ``sv/contact/``.
+
+    ``meta`` becomes MkDocs' page.meta; templates read ``meta["kcs"]`` (see
+    docs/architecture.md, "Page metadata").
+    """
+
+    src_uri: str
+    markdown: str
+    meta: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class SiteContext:
+    """Everything a generator may read, computed once per build."""
+
+    kb: KnowledgeBase
+    audience: str  # the audience this site is built for
+    articles: tuple[Article, ...]  # what this audience may see (kb.for_audience)
+    now: dt.datetime  # build time, timezone-aware
+    most_used: tuple[str, ...] = ()  # article ids, most used first (usage data or featured)
+    git_dates: Mapping[str, Any] = field(default_factory=dict)  # path -> FileHistory
+
+    @property
+    def internal(self) -> bool:
+        return self.audience == "internal"
