@@ -1,0 +1,69 @@
+"""Announcements (major incidents, planned changes): which are shown, and as what data.
+
+An announcement is an article of type ``announcement`` with ``starts``/``ends`` and a
+``severity``. The site is static, so the build keeps every announcement that has not
+ended yet and the browser hides one whose ``ends`` has passed (kcs/theme/assets/kcs/kcs.js);
+the publish workflow rebuilds on a schedule so expired ones also leave the HTML.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any
+
+from ..article import Article
+
+_SEVERITY_ORDER = {"critical": 0, "warning": 1, "info": 2}
+
+
+def _aware(value: dt.datetime, now: dt.datetime) -> dt.datetime:
+    return value if value.tzinfo else value.replace(tzinfo=now.tzinfo or dt.UTC)
+
+
+def is_current(article: Article, now: dt.datetime) -> bool:
+    """Not ended at ``now`` (an announcement that starts later is kept: the browser shows it
+    from ``starts`` on, so a scheduled change appears without a rebuild)."""
+    if not article.is_announcement:
+        return False
+    return article.ends is None or _aware(article.ends, now) > now
+
+
+def is_active(article: Article, now: dt.datetime) -> bool:
+    """Started and not ended at ``now``."""
+    started = article.starts is None or _aware(article.starts, now) <= now
+    return is_current(article, now) and started
+
+
+def current(
+    articles: Iterable[Article], now: dt.datetime, *, lang: str | None = None
+) -> list[Article]:
+    """Announcements not yet ended, most severe first, then newest start first."""
+    found = [a for a in articles if is_current(a, now) and (lang is None or a.lang == lang)]
+    found.sort(key=lambda a: a.id)
+    found.sort(
+        key=lambda a: _aware(a.starts, now).timestamp() if a.starts else 0.0, reverse=True
+    )
+    found.sort(key=lambda a: _SEVERITY_ORDER.get(a.severity or "info", 2))
+    return found
+
+
+def as_meta(article: Article, now: dt.datetime) -> dict[str, Any]:
+    """What templates need to render (and the browser to hide) one announcement."""
+    return {
+        "id": article.id,
+        "title": article.title,
+        "summary": article.summary,
+        "severity": article.severity or "info",
+        "starts": _aware(article.starts, now).isoformat() if article.starts else "",
+        "ends": _aware(article.ends, now).isoformat() if article.ends else "",
+        "url": article.url,
+        "lang": article.lang,
+    }
+
+
+def banner(
+    articles: Iterable[Article], now: dt.datetime, *, lang: str | None = None
+) -> list[dict[str, Any]]:
+    """Data of the site-wide banner: every current announcement (for ``lang`` when given)."""
+    return [as_meta(a, now) for a in current(articles, now, lang=lang)]

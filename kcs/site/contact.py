@@ -1,0 +1,59 @@
+"""The contact page of each language: the channel ladder.
+
+1. search the self-service site, 2. the form (which suggests articles while the subject
+is typed), 3. phone and e-mail with opening hours. Everything comes from kcs.yml
+``contact.*``; ``kcs/theme/kcs-contact.html`` renders it from ``meta["kcs"]``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .model import Page, SiteContext
+
+TITLES = {
+    "sv": "Kontakta servicedesken",
+    "fi": "Ota yhteyttä palvelupisteeseen",
+    "nl": "Contact met de servicedesk",
+    "en": "Contact the service desk",
+}
+
+SUGGESTIONS_MAX = 5
+
+
+def contact_meta(ctx: SiteContext, lang: str) -> dict[str, Any]:
+    """``meta["kcs"]`` of the contact page of ``lang``."""
+    config = ctx.kb.config
+    hours = config.get("contact.hours") or {}
+    target = str(config.get("contact.form_target") or "")
+    return {
+        "kind": "contact",
+        "lang": lang,
+        "internal": ctx.internal,
+        "form_target": target,
+        # A mailto: target cannot take a POST body; the browser opens the mail program
+        # with subject and body filled in from the form fields (GET, enctype text/plain).
+        "form_method": "get" if target.startswith("mailto:") else "post",
+        "email": str(config.get("contact.email") or ""),
+        "phone": str(config.get("contact.phone") or ""),
+        "hours": str(hours.get(lang) or hours.get(config.default_language) or ""),
+        "suggestions_max": SUGGESTIONS_MAX,
+        "home_url": f"{lang}/",
+    }
+
+
+def pages(ctx: SiteContext) -> list[Page]:
+    """One contact page per configured language, at ``<lang>/contact.md``."""
+    return [
+        Page(
+            f"{lang}/contact.md",
+            "",
+            {
+                "title": TITLES.get(lang, TITLES["en"]),
+                "template": "kcs-contact.html",
+                "hide": ["navigation", "toc"],
+                "kcs": contact_meta(ctx, lang),
+            },
+        )
+        for lang in ctx.kb.config.languages
+    ]
