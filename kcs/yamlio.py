@@ -18,6 +18,20 @@ except AttributeError:  # pragma: no cover - PyYAML without libyaml
     _Base = yaml.SafeLoader
 
 
+class _Loader(_Base):  # type: ignore[misc,valid-type]
+    """The safe loader, except that an impossible date stays text for the caller to report."""
+
+
+def _timestamp(loader: Any, node: yaml.Node) -> Any:
+    try:
+        return yaml.SafeLoader.construct_yaml_timestamp(loader, node)
+    except ValueError:
+        return loader.construct_scalar(node)
+
+
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp)
+
+
 class YamlProblem(Exception):
     """A YAML document could not be read; ``line`` is 1-based in the document."""
 
@@ -40,7 +54,8 @@ def load_mapping(text: str, *, max_bytes: int = 1_000_000) -> Loaded:
     if len(text) > max_bytes:
         raise YamlProblem(f"YAML is larger than {max_bytes} bytes", None)
     try:
-        node = yaml.compose(text, Loader=_Base)
+        _refuse_aliases(text)
+        node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else None
@@ -49,11 +64,10 @@ def load_mapping(text: str, *, max_bytes: int = 1_000_000) -> Loaded:
         raise YamlProblem(f"invalid YAML: {exc}", None) from None
     if node is None:
         return Loaded({}, {})
-    _refuse_aliases(node)
     if not isinstance(node, yaml.MappingNode):
         raise YamlProblem("expected a mapping of keys to values", node.start_mark.line + 1)
     try:
-        data = yaml.load(text, Loader=_Base)
+        data = yaml.load(text, Loader=_Loader)  # noqa: S506 - a safe loader
     except yaml.MarkedYAMLError as exc:  # e.g. an unknown tag
         mark = exc.problem_mark or exc.context_mark
         raise YamlProblem(
@@ -68,19 +82,11 @@ def load_mapping(text: str, *, max_bytes: int = 1_000_000) -> Loaded:
     return Loaded({str(k): v for k, v in data.items()}, lines)
 
 
-def _refuse_aliases(root: yaml.Node) -> None:
-    stack = [root]
-    seen: set[int] = set()
-    while stack:
-        node = stack.pop()
-        if id(node) in seen:
+def _refuse_aliases(text: str) -> None:
+    """Scan the event stream once and stop at the first alias, naming its line."""
+    for event in yaml.parse(text, Loader=_Loader):
+        if isinstance(event, yaml.AliasEvent):
             raise YamlProblem(
                 "YAML anchors and aliases (&name / *name) are not allowed; write the value out",
-                node.start_mark.line + 1,
+                event.start_mark.line + 1,
             )
-        seen.add(id(node))
-        if isinstance(node, yaml.MappingNode):
-            for key, value in node.value:
-                stack.extend((key, value))
-        elif isinstance(node, yaml.SequenceNode):
-            stack.extend(node.value)

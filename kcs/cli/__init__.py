@@ -37,8 +37,20 @@ COMMANDS: dict[str, str] = {
 }
 
 
+class KcsClickError(click.ClickException):
+    """A :class:`KcsError` on its way out: click prints ``Error: <message>``."""
+
+    def __init__(self, error: KcsError) -> None:
+        super().__init__(str(error))
+        self.exit_code = error.exit_code
+
+
 class LazyGroup(click.Group):
-    """A group whose subcommands are imported on first use from a registry."""
+    """A group whose subcommands are imported on first use from a registry.
+
+    It is also the one error boundary: a :class:`KcsError` raised by any command
+    becomes ``Error: <message>`` and the error's exit status.
+    """
 
     def __init__(self, *args: Any, registry: dict[str, str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -56,6 +68,12 @@ class LazyGroup(click.Group):
         command = getattr(module, attr)
         assert isinstance(command, click.Command)
         return command
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except KcsError as error:
+            raise KcsClickError(error) from None
 
 
 @click.group(cls=LazyGroup, registry=COMMANDS, context_settings={"help_option_names": ["-h", "--help"]})

@@ -1,0 +1,80 @@
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from gitrepo import write
+from kcs.cli import cli
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+@pytest.fixture
+def lintkb(tmp_path: Path) -> Path:
+    dest = tmp_path / "lintkb"
+    shutil.copytree(FIXTURES / "lintkb", dest)
+    return dest
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(cli, list(args))
+    if result.exception and not isinstance(result.exception, SystemExit):
+        raise result.exception
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_findings_match_the_golden_file(lintkb: Path) -> None:
+    code, out, err = run("lint", "--root", str(lintkb))
+    assert code == 1
+    assert out == (FIXTURES / "lintkb.expected").read_text(encoding="utf-8")
+    assert err.strip() == "8 article(s) checked: 17 error(s), 0 warning(s)"
+
+
+def test_json_output_is_a_list_of_findings(lintkb: Path) -> None:
+    code, out, _ = run("lint", "--root", str(lintkb), "--format", "json")
+    data = json.loads(out)
+    assert code == 1
+    assert {"path", "line", "code", "message", "severity"} <= set(data[0])
+    assert {d["code"] for d in data} >= {
+        "yaml", "unknown-field", "bad-value", "duplicate-id", "missing-section", "broken-link",
+        "audience-link", "image-alt", "placeholder", "personal-data", "missing-title",
+    }
+
+
+def test_paths_limit_the_report_but_links_still_resolve(lintkb: Path, monkeypatch) -> None:
+    monkeypatch.chdir(lintkb)
+    code, out, _ = run("lint", "articles/printing/nosection.md")
+    assert code == 1
+    assert out.splitlines() == [
+        "articles/printing/nosection.md:7: missing-section: section 'Lösning' is missing; "
+        "a validated article needs Problem and Lösning"
+    ]
+
+
+def test_clean_article_exits_zero_and_strict_fails_on_warnings(tmp_path: Path) -> None:
+    write(tmp_path / "kcs.yml", "languages: [en]\ndefault_language: en\n")
+    write(tmp_path / "articles/vpn/a.md",
+          "---\ntitle: VPN drops every hour\nstate: validated\n---\n\n## Issue\n\nIt drops.\n\n"
+          "## Resolution\n\nUpdate the client.\n")
+    warning = ("articles/vpn/a.md:1: no-id: no id: the URL follows the file name and breaks "
+               "when it is renamed; add 'id: a'\n")
+    code, out, err = run("lint", "--root", str(tmp_path))
+    assert (code, out) == (0, warning)
+    assert "0 error(s), 1 warning(s)" in err
+    code, out, _ = run("lint", "--root", str(tmp_path), "--strict")
+    assert (code, out) == (1, warning)
+
+
+def test_missing_path_is_a_usage_error(lintkb: Path) -> None:
+    code, _, err = run("lint", "--root", str(lintkb), str(lintkb / "nope.md"))
+    assert code == 2
+    assert "nope.md: no such file or folder" in err
+
+
+def test_personal_data_in_internal_article_is_allowed(lintkb: Path) -> None:
+    code, out, _ = run("lint", "--root", str(lintkb), str(lintkb / "articles/printing/internal.md"))
+    assert (code, out) == (0, "")
