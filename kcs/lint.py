@@ -7,6 +7,7 @@ of link targets) need more than one article.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -200,14 +201,19 @@ def check_personal_data(kb: KnowledgeBase, index: dict[str, Article]) -> Iterato
     for article in kb.articles:
         if article.audience == "internal":
             continue
-        texts = [(article.line_of("title"), article.title), (article.line_of("summary"),
-                                                             article.summary)]
-        texts += list(_body_lines(article))
-        for number, text in texts:
-            for match in personal_data.find(text, allow=allow):
-                yield Finding(article.path, number, "personal-data",
-                              f"{personal_data.LABELS[match.kind]} in a {article.audience} "
-                              "article; remove it or make the article internal")
+        numbered = [(article.line_of("title"), article.title),
+                    (article.line_of("summary"), article.summary), *_body_lines(article)]
+        # one scan over the joined text is far cheaper than one per line
+        starts, offset = [], 0
+        for _number, text in numbered:
+            starts.append(offset)
+            offset += len(text) + 1
+        joined = "\n".join(text for _number, text in numbered)
+        for match in personal_data.find(joined, allow=allow):
+            number = numbered[bisect.bisect_right(starts, match.start) - 1][0]
+            yield Finding(article.path, number, "personal-data",
+                          f"{personal_data.LABELS[match.kind]} in a {article.audience} "
+                          "article; remove it or make the article internal")
 
 
 def check_length(kb: KnowledgeBase, index: dict[str, Article]) -> Iterator[Finding]:

@@ -53,26 +53,23 @@ def load_mapping(text: str, *, max_bytes: int = 1_000_000) -> Loaded:
     """Load ``text`` as a YAML mapping (an empty document gives an empty mapping)."""
     if len(text) > max_bytes:
         raise YamlProblem(f"YAML is larger than {max_bytes} bytes", None)
+    loader = _Loader(text)
     try:
         _refuse_aliases(text)
-        node = yaml.compose(text, Loader=_Loader)
+        node = loader.get_single_node()
+        if node is None:
+            return Loaded({}, {})
+        if not isinstance(node, yaml.MappingNode):
+            raise YamlProblem("expected a mapping of keys to values", node.start_mark.line + 1)
+        data = loader.construct_document(node)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else None
         raise YamlProblem(f"invalid YAML: {exc.problem or exc}", line) from None
     except yaml.YAMLError as exc:
         raise YamlProblem(f"invalid YAML: {exc}", None) from None
-    if node is None:
-        return Loaded({}, {})
-    if not isinstance(node, yaml.MappingNode):
-        raise YamlProblem("expected a mapping of keys to values", node.start_mark.line + 1)
-    try:
-        data = yaml.load(text, Loader=_Loader)  # noqa: S506 - a safe loader
-    except yaml.MarkedYAMLError as exc:  # e.g. an unknown tag
-        mark = exc.problem_mark or exc.context_mark
-        raise YamlProblem(
-            f"invalid YAML: {exc.problem or exc}", mark.line + 1 if mark else None
-        ) from None
+    finally:
+        loader.dispose()
     lines: dict[str, int] = {}
     for key_node, _value in node.value:
         if isinstance(key_node, yaml.ScalarNode):
