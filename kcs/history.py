@@ -26,9 +26,13 @@ import datetime as dt
 import logging
 import os
 import subprocess
+import tempfile
 from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
+from typing import IO, NamedTuple
 
 from .errors import GitError
 
@@ -59,8 +63,7 @@ _HOOK_VARS = ("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_OBJECT_DIRECTOR
               "GIT_COMMON_DIR", "GIT_PREFIX")
 
 
-@dataclass(frozen=True)
-class Commit:
+class Commit(NamedTuple):
     """One commit: who, when, and who approved it (``Approved-by:`` trailers)."""
 
     sha: str
@@ -78,12 +81,14 @@ class Commit:
         return len(self.parents) > 1
 
 
-@dataclass(frozen=True)
-class Change:
-    """One file entry of one commit. ``path`` is the path after the commit."""
+class Change(NamedTuple):
+    """One file entry of one commit. ``path`` is the path after the commit.
+
+    A NamedTuple, not a dataclass: a big history holds a million of them.
+    """
 
     commit: str
-    date: dt.datetime
+    date: dt.datetime  # author date
     author: str
     status: str  # A, M, D, R (copies count as A, type changes as M)
     path: str
@@ -94,13 +99,33 @@ class Change:
 
 @dataclass(frozen=True)
 class FileHistory:
-    """The history of one file that exists (at ``path``) at the end of the replay."""
+    """The history of one file that exists (at ``path``) at the end of the replay.
+
+    Dates and authors are computed on first use: most reports read a few files only.
+    """
 
     path: str
-    created: dt.datetime  # first change (commits, not merges, where there are any)
-    updated: dt.datetime  # last change (ditto)
-    authors: tuple[str, ...]  # distinct names, most recent first
     changes: tuple[Change, ...]  # oldest first, merges included (Change.merge)
+
+    @cached_property
+    def _edits(self) -> tuple[Change, ...]:
+        return self.commits or self.changes
+
+    @cached_property
+    def created(self) -> dt.datetime:
+        """Date of the first change (commits, not merges, where there are any)."""
+        return min(c.date for c in self._edits)
+
+    @cached_property
+    def updated(self) -> dt.datetime:
+        """Date of the last change (ditto)."""
+        return max(c.date for c in self._edits)
+
+    @cached_property
+    def authors(self) -> tuple[str, ...]:
+        """Distinct author names, most recent first."""
+        ordered = sorted(self._edits, key=lambda c: c.date, reverse=True)
+        return tuple(dict.fromkeys(c.author for c in ordered))
 
     @property
     def commits(self) -> tuple[Change, ...]:
@@ -184,23 +209,64 @@ def read_history(
     if lines[0] == "true":
         raise GitError(f"{root}: the Git repository is a shallow clone, so article dates "
                        f"and authors would be wrong; {SHALLOW_FIX}")
-    result = _git(
-        root,
+    args = [
         "-c", "log.showSignature=false", "-c", "core.quotepath=false",
         "log", "--relative", "--name-status", "-M", "-z", "--no-color", "--no-ext-diff",
         "--no-textconv", "--diff-merges=first-parent", "--date-order", "--reverse",
         f"--format={_FORMAT}", "HEAD", "--",
-    )
-    return parse_log(result.stdout, as_of=cutoff)
+    ]
+    # Parse while git is still writing: the wall time is git's, plus the last chunk.
+    with tempfile.TemporaryFile() as errors, subprocess.Popen(
+        ["git", "-C", str(root), *args], stdout=subprocess.PIPE, stderr=errors,
+        text=True, encoding="utf-8", errors="surrogateescape", env=_env(),
+    ) as proc:
+        assert proc.stdout is not None
+        try:
+            history = _parse(_stream(proc.stdout), cutoff)
+        finally:
+            proc.stdout.close()
+            status = proc.wait()
+        if status != 0:
+            errors.seek(0)
+            message = errors.read().decode("utf-8", "replace").strip().splitlines()
+            raise GitError(f"{root}: git log failed: "
+                           f"{message[-1] if message else 'exit ' + str(status)}")
+    return history
+
+
+def start_history(
+    root: Path | str, *, as_of: dt.datetime | dt.date | None = None
+) -> Future[History]:
+    """:func:`read_history` in a background thread, so git runs while articles load."""
+    pool = ThreadPoolExecutor(1, thread_name_prefix="kcs-history")
+    future = pool.submit(read_history, root, as_of=as_of)
+    pool.shutdown(wait=False)
+    return future
 
 
 def parse_log(text: str, *, as_of: dt.datetime | None = None) -> History:
     """Build a History from the output of the ``git log`` call in :func:`read_history`."""
+    return _parse(iter(text.split(_RS)), as_of)
+
+
+def _stream(stream: IO[str], size: int = 1 << 16) -> Iterator[str]:
+    """Records (text between record separators) as they arrive."""
+    buffer = ""
+    while data := stream.read(size):
+        buffer += data
+        parts = buffer.split(_RS)
+        buffer = parts.pop()
+        yield from parts
+    if buffer:
+        yield buffer
+
+
+def _parse(records: Iterator[str], as_of: dt.datetime | None) -> History:
     current: dict[str, list[Change]] = {}
     gone: list[tuple[str, list[Change]]] = []
     dead: dict[str, list[Change]] = {}  # deleted paths, in case they come back
     commits: list[Commit] = []
-    for commit, entries in _records(text):
+    for commit, entries in _records(records):
         if as_of is not None and commit.committed > as_of:
             continue
         commits.append(commit)
@@ -253,22 +319,13 @@ def _attach_merge(current: dict[str, list[Change]], change: Change) -> None:
 
 
 def _file_history(path: str, changes: list[Change]) -> FileHistory:
-    edits = [c for c in changes if not c.merge] or changes
-    authors: list[str] = []
-    for change in reversed(edits):
-        if change.author not in authors:
-            authors.append(change.author)
-    return FileHistory(
-        path=path,
-        created=min(c.date for c in edits),
-        updated=max(c.date for c in edits),
-        authors=tuple(authors),
-        changes=tuple(changes),
-    )
+    return FileHistory(path, tuple(changes))
 
 
-def _records(text: str) -> Iterator[tuple[Commit, list[tuple[str, str, str | None]]]]:
-    for chunk in text.split(_RS):
+def _records(
+    chunks: Iterator[str],
+) -> Iterator[tuple[Commit, list[tuple[str, str, str | None]]]]:
+    for chunk in chunks:
         if not chunk:
             continue
         head, _, body = chunk.partition("\0")
@@ -318,9 +375,14 @@ def _cutoff(as_of: dt.datetime | dt.date | None) -> dt.datetime | None:
     return as_of if as_of.tzinfo else as_of.replace(tzinfo=dt.UTC)
 
 
-def _git(root: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+def _env() -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k not in _HOOK_VARS}
     env["LC_ALL"] = "C"
+    return env
+
+
+def _git(root: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+    env = _env()
     try:
         result = subprocess.run(
             ["git", "-C", str(root), *args], capture_output=True, text=True,
