@@ -1,0 +1,409 @@
+"""Terminal search over the articles: lunr.py with per-language Snowball stemming.
+
+One lunr index per language, each built from analysed terms (see
+:mod:`kcs.search_text`): a query runs against every language's index with that
+language's stemmer (or against one with ``lang=``) and the hits are merged by score.
+
+Fields and boosts: ``title`` 10, ``codes`` 8, ``tags`` 5, ``summary`` 4, ``id`` 3,
+``body`` 1. ``codes`` holds error codes, ticket ids and the article id unstemmed and
+whole, so ``0x80070643``, ``AADSTS50076`` or ``accounts-reset-password`` are found as
+typed. Where Snowball gives two forms of one word different stems (Finnish
+"tulostin"/"tulostimen": ``tulost``/``tulostim``), a query stem also matches index
+terms it is a prefix of, and index terms that are its prefix when at most two letters
+shorter (and at least five long), at half weight.
+
+The cache (``<root>/.kcs/cache/search-index.json``) stores lunr's own BM25 weights in
+a form a query can read term by term: a JSON header (documents, sorted terms and byte
+offsets) and a postings file. A query reads only the postings of its terms, rebuilds a
+small :class:`lunr.index.Index` holding just those and lets lunr score it — the same
+scores the full index gives, without loading the whole index (at 10,000 articles
+``Index.load`` alone takes seconds).
+"""
+
+from __future__ import annotations
+
+import bisect
+import hashlib
+import json
+import logging
+import sys
+import uuid
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from . import __version__
+from .errors import UsageError
+from .fsutil import atomic_write
+from .search_text import analyze, analyze_all, analyze_query, codes, query_keys
+
+if TYPE_CHECKING:
+    from .article import Article
+    from .knowledge import KnowledgeBase
+
+log = logging.getLogger(__name__)
+
+FORMAT = 1
+CACHE_NAME = "search-index.json"
+#: field → boost (lunr multiplies each field's BM25 weight by it)
+FIELDS: dict[str, int] = {"title": 10, "codes": 8, "tags": 5, "summary": 4, "id": 3, "body": 1}
+TEXT_FIELDS = ["title", "tags", "summary", "id", "body"]
+PREFIX_BOOST = 0.5
+MAX_PREFIX_TERMS = 30
+
+# A posting as stored: [lunr term index, {field: {doc ref: BM25 weight}}]
+Record = tuple[int, dict[str, dict[str, float]]]
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One search result."""
+
+    id: str
+    path: str
+    title: str
+    lang: str
+    score: float
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+class _Terms:
+    """The sorted terms of one language's index and a way to read their postings."""
+
+    def __init__(self, terms: list[str], fetch: Callable[[int], Record]) -> None:
+        self.terms = terms
+        self._fetch = fetch
+
+    def position(self, term: str) -> int | None:
+        at = bisect.bisect_left(self.terms, term)
+        return at if at < len(self.terms) and self.terms[at] == term else None
+
+    def with_prefix(self, prefix: str) -> list[str]:
+        start = bisect.bisect_left(self.terms, prefix)
+        end = bisect.bisect_left(self.terms, prefix + "\U0010ffff")
+        found = self.terms[start:end]
+        return sorted(found, key=len)[:MAX_PREFIX_TERMS] if len(found) > MAX_PREFIX_TERMS else found
+
+    def record(self, term: str) -> Record | None:
+        at = self.position(term)
+        return None if at is None else self._fetch(at)
+
+
+class SearchIndex:
+    """Per-language lunr indexes over a set of articles. Build with :func:`build_index`."""
+
+    def __init__(self, docs: Sequence[tuple[str, str, str, str]], langs: dict[str, _Terms],
+                 *, source: str = "built") -> None:
+        self.docs = list(docs)  # ref (position) → (path, id, title, lang)
+        self.langs = langs
+        #: "built" or "cache": where this index came from (tests and -v logging use it)
+        self.source = source
+
+    @property
+    def languages(self) -> list[str]:
+        return sorted(self.langs)
+
+    def __len__(self) -> int:
+        return len(self.docs)
+
+    def search(self, query: str, *, lang: str | None = None, limit: int = 10) -> list[Hit]:
+        """Articles matching ``query``, best first. Raises UsageError on an empty query.
+
+        Lunr's query syntax is not interpreted: ``+ - : ~ ^ *`` are plain characters.
+        """
+        if not query.strip():
+            raise UsageError("empty search query; give one or more words, e.g. kcs search vpn")
+        keys = query_keys(query)
+        if not keys:
+            raise UsageError(f"search query {query!r} has no letters or digits to search for")
+        langs = [lang] if lang else self.languages
+        hits: list[Hit] = []
+        for code in langs:
+            terms = self.langs.get(code)
+            if terms is None:
+                continue
+            for ref, score in _query(terms, _clauses(terms, query, code, keys)):
+                path, ident, title, doc_lang = self.docs[int(ref)]
+                hits.append(Hit(ident, path, title, doc_lang, round(score, 3)))
+        hits.sort(key=lambda h: (-h.score, h.title.lower(), h.path))
+        return hits[: max(limit, 0)]
+
+
+def _clauses(terms: _Terms, query: str, lang: str, keys: list[str]
+             ) -> list[tuple[str, list[str], float]]:
+    """(term, fields, boost) clauses for one language's index."""
+    clauses: list[tuple[str, list[str], float]] = []
+    for stem in analyze_query(query, lang):
+        clauses.append((stem, TEXT_FIELDS, 1.0))
+        if len(stem) >= 4 and stem.isalpha():
+            clauses.extend((t, TEXT_FIELDS, PREFIX_BOOST) for t in terms.with_prefix(stem)
+                           if t != stem)
+            for size in range(max(5, len(stem) - 2), len(stem)):
+                if terms.position(stem[:size]) is not None:
+                    clauses.append((stem[:size], TEXT_FIELDS, PREFIX_BOOST))
+    clauses.extend((key, ["codes"], 1.0) for key in keys)
+    return clauses
+
+
+def _query(terms: _Terms, clauses: list[tuple[str, list[str], float]]) -> list[tuple[str, float]]:
+    """Score with lunr over a small index holding only the postings the clauses need."""
+    lunr = _lunr()
+    inverted: dict[str, dict[str, Any]] = {}
+    vectors: dict[str, list[tuple[int, float]]] = defaultdict(list)
+    for term, _fields, _boost in clauses:
+        if term in inverted:
+            continue
+        record = terms.record(term)
+        if record is None:
+            continue
+        index, weights = record
+        posting: dict[str, Any] = {field: {} for field in FIELDS}
+        posting["_index"] = index
+        for field, refs in weights.items():
+            for ref, weight in refs.items():
+                posting[field][ref] = {}
+                vectors[f"{field}/{ref}"].append((index, weight))
+        inverted[term] = posting
+    if not inverted:
+        return []
+    field_vectors = {
+        key: lunr.Vector([x for pair in sorted(pairs) for x in pair])
+        for key, pairs in vectors.items()
+    }
+    index = lunr.Index(inverted, field_vectors, lunr.TokenSet.from_list(sorted(inverted)),
+                       list(FIELDS), lunr.Pipeline())
+    query = index.create_query()
+    for term, fields, boost in clauses:
+        if term in inverted:
+            query.clause(term, fields=fields, boost=boost, use_pipeline=False)
+    return [(match["ref"], match["score"]) for match in index.query(query)]
+
+
+def build_index(articles: Iterable[Article]) -> SearchIndex:
+    """Index ``articles`` (all of them; filter by audience or state before if needed)."""
+    lunr = _lunr()
+    docs: list[tuple[str, str, str, str]] = []
+    by_lang: dict[str, list[tuple[str, Article]]] = defaultdict(list)
+    for article in articles:
+        by_lang[article.lang].append((str(len(docs)), article))
+        docs.append((article.path, article.id, article.title, article.lang))
+    langs: dict[str, _Terms] = {}
+    for lang, items in sorted(by_lang.items()):
+        builder = lunr.Builder()
+        builder.ref("ref")
+        for field, boost in FIELDS.items():
+            builder.field(field, boost=boost)
+        for ref, article in items:
+            builder.add(_document(ref, article, lang))
+        records = _records(builder.build())
+        ordered = sorted(records)
+        langs[lang] = _Terms(ordered, lambda at, o=ordered, r=records: r[o[at]])
+    log.info("search index built: %d articles, %d languages", len(docs), len(langs))
+    return SearchIndex(docs, langs)
+
+
+def _document(ref: str, article: Article, lang: str) -> dict[str, Any]:
+    texts = [s.heading + "\n" + s.text for s in article.sections] or [article.body]
+    keys = [article.id, *(t.lower() for t in article.tickets)]
+    for text in (article.title, article.summary, *article.tags, article.body):
+        keys.extend(codes(text))
+    return {
+        "ref": ref,
+        "title": analyze(article.title, lang),
+        "summary": analyze(article.summary, lang),
+        "tags": analyze_all(article.tags, lang),
+        "id": analyze(article.id, lang),
+        "body": analyze_all(texts, lang),
+        "codes": list(dict.fromkeys(keys)),
+    }
+
+
+def _records(index: Any) -> dict[str, Record]:
+    """Regroup lunr's field vectors by term: term → (term index, field → ref → weight)."""
+    records: dict[str, Record] = {}
+    by_index: dict[int, dict[str, dict[str, float]]] = {}
+    for term, posting in index.inverted_index.items():
+        weights: dict[str, dict[str, float]] = {}
+        records[term] = (posting["_index"], weights)
+        by_index[posting["_index"]] = weights
+    for key, vector in index.field_vectors.items():
+        field, ref = key.split("/", 1)
+        elements = vector.elements
+        for at in range(0, len(elements), 2):
+            by_index[elements[at]].setdefault(field, {})[ref] = round(elements[at + 1], 5)
+    return records
+
+
+# --- cache ---------------------------------------------------------------------------------
+
+def fingerprint(root: Path) -> str:
+    """Changes whenever an article file (path, mtime, size) or kcs.yml changes."""
+    from .knowledge import iter_article_files
+
+    digest = hashlib.sha256(f"{FORMAT}\0{__version__}\0".encode())
+    files = [root / "kcs.yml", *iter_article_files(root)] if (root / "articles").is_dir() \
+        else [root / "kcs.yml"]
+    for file in files:
+        try:
+            stat = file.stat()
+        except FileNotFoundError:
+            continue
+        digest.update(f"{file.relative_to(root).as_posix()}\0{stat.st_mtime_ns}\0"
+                      f"{stat.st_size}\n".encode())
+    return digest.hexdigest()
+
+
+def load_or_build(kb: KnowledgeBase | Path, cache_dir: Path | None = None) -> SearchIndex:
+    """The index of the repository, from the cache when no article changed since.
+
+    ``kb`` may be a loaded KnowledgeBase or just the repository root: with a root and a
+    valid cache nothing is parsed. A cache that cannot be written (read-only checkout)
+    is logged and skipped.
+    """
+    from .knowledge import KnowledgeBase, load
+
+    root = kb.root if isinstance(kb, KnowledgeBase) else Path(kb).resolve()
+    folder = Path(cache_dir) if cache_dir else root / ".kcs" / "cache"
+    stamp = fingerprint(root)
+    cached = _read_cache(folder, stamp)
+    if cached is not None:
+        log.info("search index read from %s", folder / CACHE_NAME)
+        return cached
+    knowledge = kb if isinstance(kb, KnowledgeBase) else load(root)
+    index = build_index(knowledge.articles)
+    try:
+        _write_cache(index, folder, stamp)
+    except OSError as exc:
+        log.warning("search index not cached in %s: %s", folder, exc)
+    return index
+
+
+def _write_cache(index: SearchIndex, folder: Path, stamp: str) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    ignore = folder / ".gitignore"
+    if not ignore.exists():
+        atomic_write(ignore, "# written by kcs: this cache is local, never commit it\n*\n")
+    postings_name = f"search-index.{uuid.uuid4().hex[:12]}.postings"
+    chunks: list[bytes] = []
+    header_langs: dict[str, Any] = {}
+    size = 0
+    for lang, terms in sorted(index.langs.items()):
+        offsets = [size]
+        for at in range(len(terms.terms)):
+            chunk = json.dumps(terms._fetch(at), separators=(",", ":")).encode() + b"\n"
+            chunks.append(chunk)
+            size += len(chunk)
+            offsets.append(size)
+        header_langs[lang] = {"terms": terms.terms, "offsets": offsets}
+    atomic_write(folder / postings_name, b"".join(chunks))
+    header = {"format": FORMAT, "kcs": __version__, "fingerprint": stamp,
+              "fields": FIELDS, "postings": postings_name, "size": size,
+              "docs": index.docs, "langs": header_langs}
+    atomic_write(folder / CACHE_NAME,
+                 json.dumps(header, ensure_ascii=False, separators=(",", ":")))
+    for old in folder.glob("search-index.*.postings"):
+        if old.name != postings_name:
+            try:
+                old.unlink()
+            except OSError:
+                pass
+
+
+def _read_cache(folder: Path, stamp: str) -> SearchIndex | None:
+    try:
+        header = json.loads((folder / CACHE_NAME).read_text(encoding="utf-8"))
+        if (header.get("format") != FORMAT or header.get("fingerprint") != stamp
+                or header.get("fields") != FIELDS):
+            return None
+        name = str(header["postings"])
+        if "/" in name or "\\" in name or not name.startswith("search-index."):
+            return None
+        data = (folder / name).read_bytes()
+        if len(data) != header["size"]:
+            return None
+        docs = [tuple(doc) for doc in header["docs"]]
+        langs = {
+            lang: _Terms(part["terms"], _reader(data, part["offsets"]))
+            for lang, part in header["langs"].items()
+        }
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        log.info("search index cache in %s not usable (%s); rebuilding", folder, exc)
+        return None
+    return SearchIndex(docs, langs, source="cache")  # type: ignore[arg-type]
+
+
+def _reader(data: bytes, offsets: list[int]) -> Callable[[int], Record]:
+    def fetch(at: int) -> Record:
+        index, weights = json.loads(data[offsets[at]:offsets[at + 1]])
+        return int(index), weights
+
+    return fetch
+
+
+# --- public helpers ------------------------------------------------------------------------
+
+def similar(kb_or_index: KnowledgeBase | SearchIndex, title: str, lang: str | None = None,
+            limit: int = 5) -> list[Hit]:
+    """Articles that look like duplicates of a new article titled ``title``.
+
+    Searches every language unless ``lang`` is given; a title with nothing to search
+    for gives no hits rather than an error.
+    """
+    index = kb_or_index if isinstance(kb_or_index, SearchIndex) else load_or_build(kb_or_index)
+    if not query_keys(title):
+        return []
+    return index.search(title, lang=lang, limit=limit)
+
+
+def hits_as_json(hits: Iterable[Hit]) -> list[dict[str, Any]]:
+    return [hit.as_dict() for hit in hits]
+
+
+class _Lunr:
+    """The few lunr.py classes used here, imported on first use."""
+
+    def __init__(self) -> None:
+        from lunr.builder import Builder
+        from lunr.index import Index
+        from lunr.pipeline import Pipeline
+        from lunr.token_set import TokenSet
+        from lunr.vector import Vector
+
+        self.Builder, self.Index, self.Pipeline = Builder, Index, Pipeline
+        self.TokenSet, self.Vector = TokenSet, Vector
+
+
+_LUNR: _Lunr | None = None
+
+
+def _lunr() -> _Lunr:
+    """Import lunr.py without its NLTK language support.
+
+    ``import lunr`` imports ``lunr.languages``, which imports NLTK when installed (about
+    1.1 s here) to register stemmers we do not use: we stem before indexing. Hiding NLTK
+    for the duration of the import makes lunr skip that; an NLTK imported earlier by
+    someone else is left alone.
+    """
+    global _LUNR
+    if _LUNR is None:
+        if "lunr" in sys.modules or "nltk" in sys.modules:
+            _LUNR = _Lunr()
+        else:
+            sys.modules["nltk"] = None  # type: ignore[assignment]  # import nltk → ImportError
+            try:
+                _LUNR = _Lunr()
+            finally:
+                del sys.modules["nltk"]
+    return _LUNR
+
+
+def cache_path(root: Path) -> Path:
+    return root / ".kcs" / "cache" / CACHE_NAME
+
+
+__all__ = ["Hit", "SearchIndex", "build_index", "load_or_build", "similar", "fingerprint",
+           "hits_as_json", "cache_path", "FIELDS"]
