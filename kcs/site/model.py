@@ -43,3 +43,15 @@ class SiteContext:
     @property
     def internal(self) -> bool:
         return self.audience == "internal"
+
+
+@dataclass(frozen=True)
+class Asset:
+    """A file copied into the site as is (an image beside an article).
+
+    ``src_uri`` is its place in the site (``_kcs/files/vpn/img/setup.png``); ``path`` the
+    absolute path of the source file in the repository.
+    """
+
+    src_uri: str
+    path: str

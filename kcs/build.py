@@ -1,0 +1,183 @@
+"""``kcs build``: one static site per audience, built with MkDocs, checked for leaks.
+
+Each site is built into a temporary folder beside its target and swapped in only when
+the build (and, for sites wider than internal, the leak check) succeeded: a failed
+build leaves the previous site in place. The knowledge base and the Git history are
+read once for all sites.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import tempfile
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .config import AUDIENCES
+from .errors import BuildError, UsageError
+from .knowledge import KnowledgeBase, load
+
+log = logging.getLogger(__name__)
+
+DEFAULT_AUDIENCES = ("public", "internal")
+MKDOCS_FILE = "mkdocs.yml"
+
+
+@dataclass(frozen=True)
+class SiteResult:
+    audience: str
+    path: Path
+    pages: int  # generated pages (articles, listings, home, contact, ...)
+    articles: int
+    seconds: float
+    warnings: tuple[str, ...] = ()
+    search: dict[str, int] = field(default_factory=dict)  # Pagefind pages per language
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    sites: tuple[SiteResult, ...]
+
+    @property
+    def warnings(self) -> tuple[str, ...]:
+        return tuple(w for s in self.sites for w in s.warnings)
+
+
+def build_sites(
+    root: Path,
+    audiences: Sequence[str] = DEFAULT_AUDIENCES,
+    out: Path | None = None,
+    strict: bool = False,
+    *,
+    kb: KnowledgeBase | None = None,
+) -> BuildResult:
+    """Build ``out/<audience>/`` for each audience; raise BuildError on any failure."""
+    root = Path(root).resolve()
+    out = Path(out).resolve() if out else root / "site"
+    for audience in audiences:
+        if audience not in AUDIENCES:
+            raise UsageError(f"audience {audience!r} is not one of {', '.join(AUDIENCES)}")
+    from .plugin import load_history
+
+    kb = kb or load(root)
+    history = load_history(root)
+    results = []
+    for audience in dict.fromkeys(audiences):
+        results.append(_build_one(root, kb, history, audience, out / audience, strict))
+    return BuildResult(tuple(results))
+
+
+def _build_one(root: Path, kb: KnowledgeBase, history: Any, audience: str, target: Path,
+               strict: bool) -> SiteResult:
+    from mkdocs.commands.build import build
+    from mkdocs.exceptions import Abort, ConfigurationError, PluginError
+
+    from .site import leaks
+
+    start = time.monotonic()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    temp = Path(tempfile.mkdtemp(prefix=f".{target.name}.building-", dir=target.parent))
+    try:
+        with _mkdocs_config(root, temp, strict) as config, _collect_warnings() as warnings:
+            plugin = config.plugins.get("kcs")
+            if plugin is None:
+                raise BuildError(f"{root / MKDOCS_FILE}: add 'kcs' to plugins (and remove "
+                                 "'search'); kcs build needs its plugin")
+            plugin.forced_audience = audience
+            plugin.preloaded = (kb, history)
+            try:
+                build(config)
+            except (Abort, ConfigurationError, PluginError) as exc:
+                first = f" ({warnings[0]})" if warnings else ""
+                raise BuildError(f"{audience} site: {exc}{first}") from None
+        found = leaks.check(temp, kb, audience)
+        if found:
+            raise BuildError(
+                f"{audience} site: leak check failed, the output holds text of articles "
+                f"its readers may not see: {leaks.describe(found)}; remove the reference "
+                "or widen the article's audience"
+            )
+        _swap(temp, target)
+    finally:
+        if temp.exists():
+            shutil.rmtree(temp, ignore_errors=True)
+    return SiteResult(
+        audience=audience,
+        path=target,
+        pages=plugin.page_count,
+        articles=len(plugin.ctx.articles) if plugin.ctx else 0,
+        seconds=time.monotonic() - start,
+        warnings=tuple(warnings),
+        search=dict(plugin.indexed),
+    )
+
+
+@contextmanager
+def _mkdocs_config(root: Path, site_dir: Path, strict: bool) -> Iterator[Any]:
+    """mkdocs.yml of the repository, or a default one when it has none."""
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import ConfigurationError
+
+    path = root / MKDOCS_FILE
+    with tempfile.TemporaryDirectory(prefix="kcs-mkdocs-") as scratch:
+        if not path.is_file():
+            docs = Path(scratch) / "docs"
+            docs.mkdir()
+            path = Path(scratch) / MKDOCS_FILE
+            path.write_text(yaml.safe_dump(default_mkdocs_config(root, docs)), encoding="utf-8")
+        try:
+            config = load_config(config_file=str(path), site_dir=str(site_dir), strict=strict)
+        except ConfigurationError as exc:
+            raise BuildError(f"{path}: {exc}") from None
+        yield config
+
+
+def default_mkdocs_config(root: Path, docs_dir: Path) -> dict[str, Any]:
+    """The MkDocs configuration used for a knowledge repository without mkdocs.yml."""
+    return {
+        "site_name": "Service desk",
+        "docs_dir": str(docs_dir),
+        "use_directory_urls": True,
+        "theme": {"name": "material"},
+        "plugins": [{"kcs": {"root": str(root)}}],
+        "markdown_extensions": ["admonition", "attr_list", "md_in_html",
+                                {"toc": {"permalink": True}}],
+    }
+
+
+@contextmanager
+def _collect_warnings() -> Iterator[list[str]]:
+    """Warnings MkDocs (and the kcs plugin) log during one build."""
+    collected: list[str] = []
+
+    class Collect(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            collected.append(record.getMessage())
+
+    handler = Collect(logging.WARNING)
+    logger = logging.getLogger("mkdocs")
+    logger.addHandler(handler)
+    try:
+        yield collected
+    finally:
+        logger.removeHandler(handler)
+
+
+def _swap(built: Path, target: Path) -> None:
+    """Replace ``target`` by ``built`` with two renames; the old site is removed after."""
+    old = None
+    if target.exists():
+        old = Path(tempfile.mkdtemp(prefix=f".{target.name}.old-", dir=target.parent))
+        os.rmdir(old)
+        os.replace(target, old)
+    os.replace(built, target)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)

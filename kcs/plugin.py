@@ -1,0 +1,243 @@
+"""The MkDocs adapter: a thin shell around :mod:`kcs.site`, :mod:`kcs.pagefind`.
+
+Every ``on_*`` handler hands off to a pure function; nothing here knows what an
+article page looks like. Moving to another static-site generator means rewriting
+this file only. Used by ``kcs build`` (kcs/build.py) and by plain ``mkdocs build`` /
+``mkdocs serve`` through the ``kcs`` entry point.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from mkdocs.config import base
+from mkdocs.config import config_options as c
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin
+from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.pages import Page as MkPage
+
+from . import site
+from .config import AUDIENCES
+from .errors import KcsError
+from .site.articles import site_url_for
+
+log = logging.getLogger("mkdocs.plugins.kcs")
+
+THEME_DIR = Path(__file__).parent / "theme"
+AUDIENCE_ENV = "KCS_AUDIENCE"
+_HTML_LANG = re.compile(r'<html lang="[^"]*"')
+_ARTICLE = re.compile(r'(<article class="md-content__inner[^"]*")>')
+
+
+class KcsConfig(base.Config):
+    audience = c.Choice(AUDIENCES, default="public")
+    """Who the site is for; ``KCS_AUDIENCE`` in the environment wins (kcs serve sets it)."""
+    root = c.Optional(c.Type(str))
+    """The knowledge repository (default: the folder of mkdocs.yml)."""
+    pagefind = c.Type(bool, default=True)
+    """Index the built site with Pagefind after the build."""
+
+
+class KcsPlugin(BasePlugin[KcsConfig]):
+    """Adds the article, listing, home and contact pages of one audience's site."""
+
+    supports_multiple_instances = False
+
+    def __init__(self) -> None:
+        super().__init__()
+        #: Set by kcs/build.py: the audience to build and a knowledge base read once.
+        self.forced_audience: str | None = None
+        self.preloaded: tuple[Any, Any] | None = None  # (KnowledgeBase, History | None)
+        self.ctx: site.SiteContext | None = None
+        self.meta: dict[str, Any] = {}
+        self.page_count = 0
+        self.indexed: dict[str, int] = {}
+
+    # ------------------------------------------------------------ events
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        for name in ("search", "material/search"):
+            if name in config.plugins:
+                raise PluginError(
+                    f"mkdocs.yml: remove '{name.split('/')[-1]}' from plugins: the kcs plugin "
+                    "indexes articles with Pagefind; Material's lunr search rebuilds its "
+                    "index in every visitor's browser and cannot carry the articles"
+                )
+        audience = self.audience()
+        root = self.root(config)
+        try:
+            with forward_warnings():
+                if self.preloaded is not None:
+                    kb, history = self.preloaded
+                else:
+                    from .knowledge import load
+
+                    kb = load(root)
+                    history = load_history(root)
+                for finding in kb.findings:
+                    log.warning(str(finding))
+                self.ctx = site.context(kb, audience, history=history)
+        except KcsError as exc:
+            raise PluginError(str(exc)) from exc
+        configure(config, self.ctx)
+        return config
+
+    def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
+        assert self.ctx is not None
+        try:
+            with forward_warnings():
+                pages = site.generate(self.ctx)
+                assets = site.assets(self.ctx)
+        except KcsError as exc:
+            raise PluginError(str(exc)) from exc
+        self.meta = {}
+        for page in pages:
+            existing = files.get_file_from_path(page.src_uri)
+            if existing is not None:
+                if page.src_uri == "index.md":
+                    continue  # the portal's own home page wins over the redirect
+                raise PluginError(
+                    f"{existing.src_uri} in {config.docs_dir} has the path of a generated "
+                    "page; rename or remove it"
+                )
+            self.meta[page.src_uri] = page.meta
+            files.append(File.generated(config, page.src_uri, content=page.markdown,
+                                        inclusion=InclusionLevel.NOT_IN_NAV))
+        for asset in assets:
+            if files.get_file_from_path(asset.src_uri) is None:
+                files.append(File.generated(config, asset.src_uri, abs_src_path=asset.path))
+        self.page_count = len(self.meta)
+        return files
+
+    def on_page_markdown(self, markdown: str, *, page: MkPage, config: MkDocsConfig,
+                         files: Files) -> str:
+        meta = self.meta.get(page.file.src_uri)
+        if meta is not None:
+            page.meta.update(meta)
+        return markdown
+
+    def on_post_page(self, output: str, *, page: MkPage, config: MkDocsConfig) -> str:
+        return finish_html(output, page.meta.get("kcs"))
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        if not self.config.pagefind:
+            return
+        from .pagefind import index_site
+
+        try:
+            self.indexed = index_site(Path(config.site_dir))
+        except KcsError as exc:
+            raise PluginError(str(exc)) from exc
+
+    def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
+        root = self.root(config)
+        for path in (root / "articles", root / "kcs.yml", THEME_DIR):
+            if path.exists():
+                server.watch(str(path))
+        return server
+
+    # ------------------------------------------------------------ helpers
+
+    def audience(self) -> str:
+        audience = self.forced_audience or os.environ.get(AUDIENCE_ENV) or self.config.audience
+        if audience not in AUDIENCES:
+            raise PluginError(f"audience {audience!r} is not one of {', '.join(AUDIENCES)}")
+        return audience
+
+    def root(self, config: MkDocsConfig) -> Path:
+        base_dir = Path(config.config_file_path or ".").resolve().parent
+        return (base_dir / self.config.root).resolve() if self.config.root else base_dir
+
+
+# ------------------------------------------------------------ pure functions
+
+
+def configure(config: MkDocsConfig, ctx: site.SiteContext) -> None:
+    """Adjust the MkDocs configuration for this knowledge base and audience."""
+    kcfg = ctx.kb.config
+    url = site_url_for(kcfg, ctx.audience)
+    if url:
+        config.site_url = url if url.endswith("/") else url + "/"
+    config.site_name = kcfg.site_name
+    config.extra["kcs"] = {
+        "audience": ctx.audience,
+        "internal": ctx.internal,
+        "languages": list(kcfg.languages),
+        "default_language": kcfg.default_language,
+        "site_name": kcfg.site_name,
+        "built": ctx.now.isoformat(),
+    }
+    insert_theme_dir(config.theme.dirs, custom_dir=config.theme.custom_dir)
+    for extension in ("admonition", "attr_list", "md_in_html"):
+        if extension not in config.markdown_extensions:
+            config.markdown_extensions.append(extension)
+
+
+def insert_theme_dir(dirs: list[str], *, custom_dir: str | None, theme_dir: Path = THEME_DIR
+                     ) -> None:
+    """Put kcs/theme right after the user's custom_dir, before Material's own templates."""
+    path = str(theme_dir)
+    if path in dirs:
+        return
+    theme_dir.mkdir(parents=True, exist_ok=True)
+    at = 1 if custom_dir and dirs and os.path.samefile(dirs[0], custom_dir) else 0
+    dirs.insert(at, path)
+
+
+def finish_html(output: str, kcs_meta: Any) -> str:
+    """Fallbacks for themes that do not do it themselves: the page's ``<html lang>``
+    (Pagefind splits its index by it) and ``data-pagefind-body`` on article content
+    (Pagefind then indexes article pages only)."""
+    if not isinstance(kcs_meta, dict):
+        return output
+    if kcs_meta.get("lang"):
+        output = _HTML_LANG.sub(f'<html lang="{kcs_meta["lang"]}"', output, count=1)
+    if kcs_meta.get("kind") == "article" and "data-pagefind-body" not in output:
+        output = _ARTICLE.sub(r"\1 data-pagefind-body>", output, count=1)
+    return output
+
+
+def load_history(root: Path) -> Any:
+    """The Git history in one pass, or None when it cannot be read (the site still builds)."""
+    try:
+        from .history import read_history
+    except ImportError:  # pragma: no cover - history.py ships with the package
+        return None
+    try:
+        return read_history(root)
+    except KcsError as exc:
+        log.warning("%s; created/updated dates are left out", exc)
+        return None
+
+
+@contextmanager
+def forward_warnings() -> Iterator[None]:
+    """Route warnings of the kcs library to MkDocs' logger so ``--strict`` counts them."""
+    handler = _Forward()
+    sources = [logging.getLogger(name) for name in ("kcs.site", "kcs.knowledge")]
+    saved = [(logger, logger.propagate) for logger in sources]
+    for logger in sources:
+        logger.addHandler(handler)
+        logger.propagate = False
+    try:
+        yield
+    finally:
+        for logger, propagate in saved:
+            logger.removeHandler(handler)
+            logger.propagate = propagate
+
+
+class _Forward(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+
+    def emit(self, record: logging.LogRecord) -> None:
+        log.log(record.levelno, record.getMessage())

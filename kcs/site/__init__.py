@@ -1,0 +1,103 @@
+"""The self-service site as plain data: pages and assets, no MkDocs types.
+
+:data:`GENERATORS` is the explicit registry of page generators; each is a function
+``pages(ctx: SiteContext) -> list[Page]`` imported lazily from its module. The MkDocs
+plugin (kcs/plugin.py) calls :func:`context` once per build, then :func:`generate` and
+:func:`assets`, and hands the result to MkDocs.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib
+import logging
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from ..errors import BuildError
+from ..knowledge import KnowledgeBase
+from .model import Asset, Page, SiteContext
+
+log = logging.getLogger(__name__)
+
+#: name → "module:function" of every page generator (see docs/architecture-site-meta.md).
+GENERATORS: dict[str, str] = {
+    "articles": "kcs.site.articles:pages",
+    "listings": "kcs.site.listings:pages",
+    "home": "kcs.site.home:pages",
+    "contact": "kcs.site.contact:pages",
+}
+
+Generator = Callable[[SiteContext], list[Page]]
+
+
+def load_generator(name: str) -> Generator | None:
+    """Import one generator; a module not written yet is skipped with a logged note."""
+    module_name, attr = GENERATORS[name].split(":")
+    try:
+        module = importlib.import_module(module_name)
+    except ModuleNotFoundError as exc:
+        if exc.name != module_name:
+            raise
+        log.info("site generator %r (%s) is not installed; skipping it", name, module_name)
+        return None
+    func: Generator = getattr(module, attr)
+    return func
+
+
+def context(
+    kb: KnowledgeBase,
+    audience: str,
+    *,
+    now: dt.datetime | None = None,
+    history: Any = None,
+    most_used: tuple[str, ...] = (),
+) -> SiteContext:
+    """What every generator reads, computed once: the articles ``audience`` may see."""
+    articles = kb.for_audience(audience)
+    git_dates: Mapping[str, Any] = {}
+    if history is not None:
+        git_dates = {
+            a.path: found for a in articles if (found := history.for_path(a.path)) is not None
+        }
+    return SiteContext(
+        kb=kb,
+        audience=audience,
+        articles=articles,
+        now=now or dt.datetime.now(dt.UTC),
+        most_used=most_used,
+        git_dates=git_dates,
+    )
+
+
+def generate(ctx: SiteContext, names: tuple[str, ...] | None = None) -> list[Page]:
+    """Every page of the site; two generators claiming one ``src_uri`` is a BuildError."""
+    from .listings import root_index
+
+    out: list[Page] = []
+    seen: dict[str, str] = {}
+    for name in names or tuple(GENERATORS):
+        func = load_generator(name)
+        if func is None:
+            continue
+        for page in func(ctx):
+            if page.src_uri in seen:
+                raise BuildError(
+                    f"site generators {seen[page.src_uri]!r} and {name!r} both write "
+                    f"{page.src_uri}; give one of them another path"
+                )
+            seen[page.src_uri] = name
+            out.append(page)
+    if "index.md" not in seen:
+        out.append(root_index(ctx, set(seen)))
+    return out
+
+
+def assets(ctx: SiteContext) -> list[Asset]:
+    """Files copied as they are (images of the visible articles)."""
+    from .articles import assets as article_assets
+
+    return article_assets(ctx)
+
+
+__all__ = ["GENERATORS", "Asset", "Page", "SiteContext", "assets", "context", "generate"]

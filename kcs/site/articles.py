@@ -1,0 +1,321 @@
+"""Article pages: one page per visible article at ``a/<id>.md`` (served at ``/a/<id>/``).
+
+The body's links to other article files become links to the target's stable URL (as
+a Markdown link to ``<id>.md`` so MkDocs checks it); a link to an article this site
+may not show becomes plain text, so no title or URL of it leaks. Images and other
+files beside an article are copied to ``_kcs/files/``. ``meta["kcs"]`` is the
+contract with the templates: docs/architecture-site-meta.md.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import posixpath
+import re
+from collections.abc import Mapping
+from typing import Any
+from urllib.parse import quote, unquote
+
+from ..article import Article
+from ..config import Config, parse_duration
+from ..errors import KcsError
+from ..fsutil import inside
+from .model import Asset, Page, SiteContext
+
+log = logging.getLogger(__name__)
+
+FILES_PREFIX = "_kcs/files/"
+
+_FENCE = re.compile(r"^\s{0,3}(```|~~~)")
+_LINK = re.compile(
+    r"(?P<bang>!?)\[(?P<text>(?:[^\[\]]|\[[^\]]*\])*)\]"
+    r"\(\s*(?P<lt><?)(?P<target>[^)\s>]+)>?(?P<title>\s+\"[^\"]*\")?\s*\)"
+)
+_SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
+_SITE_URL = re.compile(r"^/?a/(?P<id>[a-z0-9][a-z0-9._-]*)/?(?:index\.html)?$")
+
+#: The banner on unfinished articles (internal site only), per language.
+BANNERS: dict[str, dict[str, tuple[str, str]]] = {
+    "wip": {
+        "en": ("Work in progress", "This article is a draft. It has not been checked yet; "
+               "use it with care."),
+        "sv": ("Utkast", "Den här artikeln är ett utkast och har inte granskats än; "
+               "använd den med försiktighet."),
+        "fi": ("Keskeneräinen", "Tämä artikkeli on luonnos, jota ei ole vielä tarkistettu; "
+               "käytä sitä harkiten."),
+        "nl": ("In bewerking", "Dit artikel is een concept en is nog niet gecontroleerd; "
+               "gebruik het met zorg."),
+    },
+    "not-validated": {
+        "en": ("Not validated", "This article works for its author but has not been "
+               "validated by a reviewer yet."),
+        "sv": ("Inte validerad", "Den här artikeln fungerar för författaren men har inte "
+               "validerats av en granskare än."),
+        "fi": ("Ei vahvistettu", "Tämä artikkeli toimii kirjoittajalle, mutta tarkastaja ei "
+               "ole vielä vahvistanut sitä."),
+        "nl": ("Niet gevalideerd", "Dit artikel werkt voor de auteur maar is nog niet door "
+               "een reviewer gevalideerd."),
+    },
+}
+
+
+# --------------------------------------------------------------------- review
+
+
+def review_status(
+    article: Article, config: Config, today: dt.date
+) -> tuple[dt.date | None, str]:
+    """(date the next review is due, fresh | due-soon | overdue | never-validated)."""
+    if article.reviewed is None:
+        return None, "never-validated"
+    interval = article.review_every or config.review_interval(
+        type=article.type, domain=article.domain, audience=article.audience
+    )
+    due = article.reviewed + dt.timedelta(days=interval)
+    if due < today:
+        return due, "overdue"
+    if (due - today).days <= parse_duration(config.get("review.due_soon")):
+        return due, "due-soon"
+    return due, "fresh"
+
+
+# ---------------------------------------------------------------------- links
+
+
+class _Linker:
+    """Rewrites the links of article bodies for one site (shared lookups built once)."""
+
+    def __init__(self, ctx: SiteContext) -> None:
+        self.ctx = ctx
+        self.visible = {a.id for a in ctx.articles}
+        self.all_by_path = ctx.kb.by_path()
+        self.all_by_id = ctx.kb.by_id()
+        self.assets: dict[str, Asset] = {}
+
+    def body(self, article: Article) -> str:
+        """The article body with every link rewritten for this site."""
+        out: list[str] = []
+        in_fence = False
+        for offset, line in enumerate(article.body.split("\n")):
+            if _FENCE.match(line):
+                in_fence = not in_fence
+            elif not in_fence and "](" in line:
+                line = self._line(article, line, article.body_line + offset)
+            out.append(line)
+        return "\n".join(out)
+
+    def _line(self, article: Article, line: str, number: int) -> str:
+        # Odd pieces between backticks are inline code: left alone.
+        pieces = line.split("`")
+        for index in range(0, len(pieces), 2):
+            pieces[index] = _LINK.sub(
+                lambda m: self._link(article, m, number), pieces[index]
+            )
+        return "`".join(pieces)
+
+    def _link(self, article: Article, match: re.Match[str], number: int) -> str:
+        text, target = match.group("text"), match.group("target")
+        whole = match.group(0)
+        if _SCHEME.match(target) or target.startswith(("#", "//")):
+            return whole
+        path, _, fragment = target.partition("#")
+        path = path.partition("?")[0]
+        anchor = f"#{fragment}" if fragment else ""
+        site = _SITE_URL.match(path)
+        if site:
+            return self._to_article(article, self.all_by_id.get(site.group("id")), text,
+                                    anchor, match, number)
+        if path.startswith("/"):
+            return whole
+        resolved = posixpath.normpath(posixpath.join(posixpath.dirname(article.path),
+                                                     unquote(path)))
+        if resolved.endswith(".md"):
+            return self._to_article(article, self.all_by_path.get(resolved), text, anchor,
+                                    match, number)
+        return self._to_file(article, resolved, match, number)
+
+    def _to_article(self, article: Article, target: Article | None, text: str, anchor: str,
+                    match: re.Match[str], number: int) -> str:
+        if target is None:
+            log.warning("%s:%d: link to %r matches no article; fix the path or remove the "
+                        "link", article.path, number, match.group("target"))
+            return text
+        if target.id not in self.visible:
+            # Never a link (nor its title) to what this site may not show.
+            return text
+        title = match.group("title") or ""
+        return f"{match.group('bang')}[{text}]({target.id}.md{anchor}{title})"
+
+    def _to_file(self, article: Article, resolved: str, match: re.Match[str],
+                 number: int) -> str:
+        root = self.ctx.kb.root
+        try:
+            source = inside(root, resolved, what="link")
+        except KcsError:
+            log.warning("%s:%d: link %r leads outside the repository; link a file inside it",
+                        article.path, number, match.group("target"))
+            return match.group("text")
+        if not source.is_file():
+            log.warning("%s:%d: linked file %r does not exist", article.path, number,
+                        match.group("target"))
+            return match.group("text")
+        base = resolved.removeprefix("articles/")
+        src_uri = FILES_PREFIX + base
+        self.assets.setdefault(src_uri, Asset(src_uri, str(source)))
+        title = match.group("title") or ""
+        return (f"{match.group('bang')}[{match.group('text')}]"
+                f"(../{quote(src_uri)}{title})")
+
+
+# ----------------------------------------------------------------------- meta
+
+
+def _iso(value: dt.date | dt.datetime | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def _fill(pattern: str, values: Mapping[str, str]) -> str:
+    """Fill ``{name}`` placeholders, URL-encoding each value; unknown names stay."""
+    return re.sub(r"\{(\w+)\}",
+                  lambda m: quote(values[m.group(1)], safe="/") if m.group(1) in values
+                  else m.group(0), pattern)
+
+
+def article_meta(article: Article, ctx: SiteContext, *, site_url: str = "",
+                 groups: Mapping[str, list[Article]] | None = None,
+                 by_id: Mapping[str, Article] | None = None) -> dict[str, Any]:
+    """``meta["kcs"]`` of one article page (docs/architecture-site-meta.md)."""
+    config = ctx.kb.config
+    by_id = by_id if by_id is not None else {a.id: a for a in ctx.articles}
+    if groups is None:
+        groups = _groups(ctx.articles)
+    due, status = review_status(article, config, ctx.now.date())
+    history = ctx.git_dates.get(article.path)
+    translations = [
+        {"lang": other.lang, "id": other.id, "url": other.url, "title": other.title}
+        for other in groups.get(article.translation_of or article.id, [])
+        if other.id != article.id
+    ]
+    related = [
+        {"id": by_id[ident].id, "url": by_id[ident].url, "title": by_id[ident].title}
+        for ident in article.related
+        if ident in by_id and ident != article.id
+    ]
+    absolute = (site_url.rstrip("/") + "/" if site_url else "/") + article.url
+    edit = config.get("forge.edit_url") or ""
+    flag = config.get("forge.flag_url") or ""
+    meta: dict[str, Any] = {
+        "kind": "article",
+        "id": article.id,
+        "lang": article.lang,
+        "state": article.state,
+        "audience": article.audience,
+        "type": article.type,
+        "domain": article.domain,
+        "domain_label": config.domain_label(article.domain, article.lang),
+        "domain_url": f"{article.lang}/d/{article.domain}/",
+        "tags": list(article.tags),
+        "summary": article.summary,
+        "reviewed": _iso(article.reviewed),
+        "review_due": _iso(due),
+        "review_status": status,
+        "created": _iso(history.created) if history else None,
+        "updated": _iso(history.updated) if history else None,
+        "translations": sorted(translations, key=lambda t: t["lang"]),
+        "related": related,
+        "tickets": list(article.tickets),
+        "edit_url": _fill(edit, {"path": article.path, "id": article.id}) if edit else None,
+        "flag_url": _fill(flag, {"id": article.id, "title": article.title, "url": absolute})
+        if flag else None,
+        "url": article.url,
+    }
+    if article.is_announcement:
+        meta.update(starts=_iso(article.starts), ends=_iso(article.ends),
+                    severity=article.severity or "info")
+    return meta
+
+
+def _groups(articles: tuple[Article, ...]) -> dict[str, list[Article]]:
+    """Translation groups: the original's id → the original and its translations."""
+    groups: dict[str, list[Article]] = {}
+    for article in articles:
+        groups.setdefault(article.translation_of or article.id, []).append(article)
+    return groups
+
+
+# ---------------------------------------------------------------------- pages
+
+
+def banner(article: Article) -> str:
+    """The admonition shown on top of an unfinished article (empty when validated)."""
+    texts = BANNERS.get(article.state)
+    if not texts:
+        return ""
+    title, text = texts.get(article.lang, texts["en"])
+    kind = "warning" if article.state == "wip" else "note"
+    return f'!!! {kind} "{title}"\n    {text}\n\n'
+
+
+def _has_h1(body: str) -> bool:
+    for line in body.split("\n"):
+        if line.strip():
+            return line.startswith("# ")
+    return False
+
+
+def build(ctx: SiteContext, *, site_url: str = "") -> tuple[list[Page], list[Asset]]:
+    """Pages and assets of every visible article."""
+    linker = _Linker(ctx)
+    groups = _groups(ctx.articles)
+    by_id = {a.id: a for a in ctx.articles}
+    out: list[Page] = []
+    for article in ctx.articles:
+        body = linker.body(article)
+        head = "" if _has_h1(body) else f"# {_escape_title(article.title)}\n\n"
+        top = banner(article) if ctx.internal else ""
+        meta = {
+            "title": article.title,
+            "kcs": article_meta(article, ctx, site_url=site_url, groups=groups, by_id=by_id),
+        }
+        out.append(Page(f"a/{article.id}.md", f"{head}{top}{body.strip()}\n", meta))
+    return out, list(linker.assets.values())
+
+
+def _escape_title(title: str) -> str:
+    """A title as a Markdown heading that renders as typed."""
+    return re.sub(r"([\\`*_\[\]<>#])", r"\\\1", title)
+
+
+def pages(ctx: SiteContext) -> list[Page]:
+    """The registry entry: article pages (site_url from kcs.yml for the flag links)."""
+    return build(ctx, site_url=site_url_for(ctx.kb.config, ctx.audience))[0]
+
+
+def assets(ctx: SiteContext) -> list[Asset]:
+    """Files the visible articles link to (images and the like), from the parsed links."""
+    root = ctx.kb.root
+    found: dict[str, Asset] = {}
+    for article in ctx.articles:
+        for link in article.links:
+            path = link.target.partition("#")[0].partition("?")[0]
+            if (not path or _SCHEME.match(path) or path.startswith("/")
+                    or path.endswith(".md") or _SITE_URL.match(path)):
+                continue
+            resolved = posixpath.normpath(
+                posixpath.join(posixpath.dirname(article.path), unquote(path)))
+            try:
+                source = inside(root, resolved, what="link")
+            except KcsError:
+                continue
+            if source.is_file():
+                src_uri = FILES_PREFIX + resolved.removeprefix("articles/")
+                found.setdefault(src_uri, Asset(src_uri, str(source)))
+    return list(found.values())
+
+
+def site_url_for(config: Config, audience: str) -> str:
+    """The public address of the site for ``audience`` (kcs.yml site.url / internal_url)."""
+    if audience == "internal":
+        return str(config.get("site.internal_url") or "")
+    return str(config.get("site.url") or "")

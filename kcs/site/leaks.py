@@ -1,0 +1,163 @@
+"""The leak check: no text of an article a site's audience may not read is in its output.
+
+After a build for a wider audience (public, customer, partner) every output file is
+read: pages, sitemap (also gzipped), 404 page, feeds, assets, and the Pagefind index
+(its fragments and metadata are gzipped). A file leaks an article when it holds the
+article's URL (``a/<id>/``), its title, or one of its sentences that no allowed
+article shares.
+"""
+
+from __future__ import annotations
+
+import gzip
+import html
+import re
+import zlib
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..article import Article
+from ..knowledge import KnowledgeBase
+
+TEXT_SUFFIXES = {".html", ".htm", ".xml", ".json", ".js", ".mjs", ".txt", ".css", ".svg",
+                 ".map", ".webmanifest", ".md", ".csv", ".rss", ".atom"}
+#: Titles shorter than this are too generic to count ("VPN").
+MIN_TITLE = 8
+#: Sentences shorter than this are too generic to count.
+MIN_SENTENCE = 40
+SENTENCES_PER_ARTICLE = 2
+#: Only sentences of plain words: Markdown markup changes how a sentence is rendered.
+_PLAIN = re.compile(r"^[\w][\w\s,.;:!?'’()%/-]*$")
+_URL = re.compile(r"(?<![A-Za-z0-9_.-])a/([a-z0-9][a-z0-9._-]*)/")
+_SPACE = re.compile(r"\s+")
+
+
+@dataclass(frozen=True)
+class Leak:
+    file: str  # relative to the site folder
+    article: str  # id of the article that leaked
+    what: str  # url, title or sentence
+    text: str
+
+    def __str__(self) -> str:
+        return f"{self.file}: {self.what} of article {self.article!r} ({self.text[:60]!r})"
+
+
+def forbidden(kb: KnowledgeBase, audience: str) -> list[Article]:
+    allowed = {a.id for a in kb.for_audience(audience)}
+    return [a for a in kb.articles if a.id not in allowed]
+
+
+def _sentences(article: Article) -> list[str]:
+    found: list[str] = []
+    for line in article.body.split("\n"):
+        for piece in re.split(r"(?<=[.!?])\s+", line.strip().lstrip("-*0123456789. >")):
+            piece = piece.strip()
+            if len(piece) >= MIN_SENTENCE and _PLAIN.match(piece):
+                found.append(piece)
+    found.sort(key=len, reverse=True)
+    return found
+
+
+def needles(kb: KnowledgeBase, audience: str) -> tuple[dict[str, str], dict[str, tuple[str, str]]]:
+    """(forbidden id → title, forbidden text → (article id, what)).
+
+    Text that an allowed article also holds is no evidence of a leak and is left out.
+    """
+    allowed = kb.for_audience(audience)
+    allowed_ids = {a.id for a in allowed}
+    corpus = "\n".join(
+        _norm(part) for a in allowed for part in (a.title, a.summary, a.body)
+    ).casefold()
+    ids: dict[str, str] = {}
+    texts: dict[str, tuple[str, str]] = {}
+    for article in kb.articles:
+        if article.id in allowed_ids:
+            continue
+        ids[article.id] = article.title
+        title = _norm(article.title)
+        if len(title) >= MIN_TITLE and title.casefold() not in corpus:
+            texts.setdefault(title, (article.id, "title"))
+        kept = 0
+        for sentence in _sentences(article):
+            sentence = _norm(sentence)
+            if sentence.casefold() in corpus:
+                continue
+            texts.setdefault(sentence, (article.id, "sentence"))
+            kept += 1
+            if kept == SENTENCES_PER_ARTICLE:
+                break
+    return ids, texts
+
+
+def check(site_dir: Path, kb: KnowledgeBase, audience: str) -> list[Leak]:
+    """Every leak of a forbidden article in ``site_dir`` (empty for the internal site)."""
+    if audience == "internal":
+        return []
+    ids, texts = needles(kb, audience)
+    if not ids:
+        return []
+    pattern = (re.compile("|".join(re.escape(t) for t in sorted(texts, key=len, reverse=True)),
+                          re.IGNORECASE)
+               if texts else None)
+    lowered = {t.casefold(): v for t, v in texts.items()}
+    leaks: list[Leak] = []
+    for rel, text in _read_all(site_dir):
+        for match in _URL.finditer(text):
+            ident = match.group(1)
+            if ident in ids:
+                leaks.append(Leak(rel, ident, "url", match.group(0)))
+        if pattern is not None:
+            for match in pattern.finditer(_norm(text)):
+                ident, what = lowered[match.group(0).casefold()]
+                leaks.append(Leak(rel, ident, what, match.group(0)))
+    return leaks
+
+
+def _norm(text: str) -> str:
+    return _SPACE.sub(" ", text)
+
+
+def _read_all(site_dir: Path) -> Iterator[tuple[str, str]]:
+    for path in sorted(site_dir.rglob("*")):
+        if not path.is_file():
+            continue
+        rel = path.relative_to(site_dir).as_posix()
+        data = _decoded(path)
+        if data is None:
+            continue
+        text = data.decode("utf-8", errors="replace")
+        if path.suffix in (".html", ".htm", ".xml", ".svg") or path.name.endswith(".xml.gz"):
+            text = html.unescape(text)
+        elif path.suffix in (".json", ".js") or rel.startswith("pagefind/"):
+            text = _unescape_json(text)
+        yield rel, text
+
+
+def _decoded(path: Path) -> bytes | None:
+    """The bytes to search: gzip and Pagefind files unpacked; other binaries skipped."""
+    name = path.name
+    raw = path.read_bytes()
+    if raw[:2] == b"\x1f\x8b":
+        try:
+            return gzip.decompress(raw)
+        except (OSError, EOFError, zlib.error):
+            return raw
+    if path.suffix.lower() in TEXT_SUFFIXES or name.startswith("pagefind") or ".pf_" in name:
+        return raw
+    return None
+
+
+def _unescape_json(text: str) -> str:
+    text = text.replace("\\/", "/")
+    if "\\u" in text:
+        text = re.sub(r"\\u([0-9a-fA-F]{4})", lambda m: chr(int(m.group(1), 16)), text)
+    return text
+
+
+def describe(leaks: Iterable[Leak], limit: int = 5) -> str:
+    leaks = list(leaks)
+    shown = "; ".join(str(leak) for leak in leaks[:limit])
+    more = f" and {len(leaks) - limit} more" if len(leaks) > limit else ""
+    return f"{shown}{more}"
