@@ -27,7 +27,7 @@ import logging
 import os
 import subprocess
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -153,8 +153,12 @@ class FileHistory:
 
 
 @dataclass(frozen=True)
-class History:
-    """The whole history; ``files`` maps current paths (relative to root) to histories."""
+class History(Mapping[str, FileHistory]):
+    """The whole history: a mapping current path (relative to root) → FileHistory.
+
+    Being a Mapping, a History can be handed to whatever wants ``path → FileHistory``
+    (``SiteContext.git_dates``) while the reports keep the commits and trailers.
+    """
 
     files: dict[str, FileHistory] = field(default_factory=dict)
     commits: tuple[Commit, ...] = ()  # oldest first
@@ -164,20 +168,26 @@ class History:
 
     def for_path(self, path: str | os.PathLike[str]) -> FileHistory | None:
         """The history of the file now at ``path``; None when Git never saw it."""
-        return self.files.get(Path(path).as_posix() if not isinstance(path, str) else path)
+        return self.files.get(path if isinstance(path, str) else Path(path).as_posix())
+
+    def __getitem__(self, path: str) -> FileHistory:
+        return self.files[path]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.files)
 
     def __len__(self) -> int:
         return len(self.files)
 
-    def commit(self, sha: str) -> Commit | None:
-        return self._by_sha().get(sha)
+    def __bool__(self) -> bool:
+        return bool(self.commits)
 
-    def _by_sha(self) -> dict[str, Commit]:
-        cache = self.__dict__.get("_sha_cache")
-        if cache is None:
-            cache = {c.sha: c for c in self.commits}
-            object.__setattr__(self, "_sha_cache", cache)
-        return cache
+    def commit(self, sha: str) -> Commit | None:
+        return self.by_sha.get(sha)
+
+    @cached_property
+    def by_sha(self) -> dict[str, Commit]:
+        return {c.sha: c for c in self.commits}
 
 
 # ------------------------------------------------------------------ reading
