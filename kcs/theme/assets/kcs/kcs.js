@@ -1,0 +1,445 @@
+/* The portal's browser code: Pagefind search boxes, the feedback widget, announcement
+   expiry, contact-form suggestions and the usage beacons.
+
+   Every event is one same-origin GET of /_kcs/e?v=1&t=<type>&... that the web server
+   answers with 204 and writes to its access log (docs/reference/beacons.md). No cookies,
+   no other host; nothing is sent when the browser asks for Do Not Track or Global
+   Privacy Control. Data from the page comes from <script id="kcs-data"
+   type="application/json"> and data- attributes: no inline script, so the
+   Content-Security-Policy needs no 'unsafe-inline'. */
+(function () {
+  "use strict";
+
+  var dataNode = document.getElementById("kcs-data");
+  var D = dataNode ? JSON.parse(dataNode.textContent) : {};
+  var S = D.strings || {};
+  var root = new URL(String(D.base || ".").replace(/\/?$/, "/"), location.href);
+  var lang = document.documentElement.lang || D.lang || "en";
+
+  var QUERY_MAX = 200; // characters (code points) of a query kept in a beacon
+  var VALUE_MAX = 100; // characters of any other beacon value
+  var SETTLE_MS = 1000; // a query counts as "searched" after this long without typing
+  var RESULTS_MAX = 10;
+  var LASTQ_KEY = "kcs.lastq"; // sessionStorage: last searched query of this tab
+
+  /* ------------------------------------------------------------------ beacons */
+
+  var privacy =
+    navigator.doNotTrack === "1" ||
+    window.doNotTrack === "1" ||
+    navigator.msDoNotTrack === "1" ||
+    navigator.globalPrivacyControl === true;
+
+  function clip(value, max) {
+    return Array.from(String(value)).slice(0, max).join("");
+  }
+
+  function normalise(query) {
+    return clip(String(query || "").replace(/\s+/g, " ").trim(), QUERY_MAX);
+  }
+
+  /** Send one event: type plus [name, value] pairs in the documented order; `l` last. */
+  function beacon(type, params) {
+    if (privacy) return false;
+    var parts = ["v=1", "t=" + encodeURIComponent(type)];
+    params.forEach(function (pair) {
+      if (pair[1] === undefined || pair[1] === null) return;
+      var value = pair[0] === "q" ? normalise(pair[1]) : clip(pair[1], VALUE_MAX);
+      parts.push(pair[0] + "=" + encodeURIComponent(value));
+    });
+    parts.push("l=" + encodeURIComponent(lang));
+    var url = new URL("_kcs/e?" + parts.join("&"), root);
+    try {
+      fetch(url.href, {
+        method: "GET",
+        credentials: "omit",
+        cache: "no-store",
+        keepalive: true, // survives the navigation a click starts
+        mode: "same-origin",
+      }).catch(function () {});
+    } catch (err) {
+      /* an old browser without fetch/keepalive: usage data is not worth an error */
+    }
+    return true;
+  }
+
+  function remember(query) {
+    try {
+      sessionStorage.setItem(LASTQ_KEY, query);
+    } catch (err) {
+      /* storage blocked */
+    }
+  }
+
+  function lastQuery() {
+    try {
+      return sessionStorage.getItem(LASTQ_KEY) || "";
+    } catch (err) {
+      return "";
+    }
+  }
+
+  function articleId(url) {
+    var match = /\/a\/([^/?#]+)\/?/.exec(url);
+    return match ? decodeURIComponent(match[1]) : "";
+  }
+
+  /* ----------------------------------------------------------------- pagefind */
+
+  var pagefindPromise = null;
+
+  /** Load Pagefind on first use; it picks the index of <html lang>. */
+  function pagefind() {
+    if (!pagefindPromise) {
+      pagefindPromise = import(new URL("pagefind/pagefind.js", root).href).then(function (pf) {
+        return Promise.resolve(pf.options({ baseUrl: root.pathname, excerptLength: 22 })).then(
+          function () {
+            pf.init();
+            return pf;
+          }
+        );
+      });
+    }
+    return pagefindPromise;
+  }
+
+  /** Search and load the data of the first `max` results: [{url, title, excerpt}]. */
+  function find(query, max) {
+    return pagefind()
+      .then(function (pf) {
+        return pf.search(query);
+      })
+      .then(function (search) {
+        if (!search) return null; // superseded
+        return Promise.all(
+          search.results.slice(0, max).map(function (r) {
+            return r.data();
+          })
+        ).then(function (items) {
+          return {
+            total: search.results.length,
+            items: items.map(function (d) {
+              return {
+                url: d.url,
+                title: (d.meta && d.meta.title) || d.url,
+                excerpt: d.excerpt || "",
+              };
+            }),
+          };
+        });
+      });
+  }
+
+  function text(tag, className, content) {
+    var node = document.createElement(tag);
+    if (className) node.className = className;
+    if (content !== undefined) node.textContent = content;
+    return node;
+  }
+
+  function contactHref(query) {
+    return D.contact + (query ? "#q=" + encodeURIComponent(query) : "");
+  }
+
+  /* ------------------------------------------------------------ search boxes */
+
+  function SearchBox(form) {
+    var input = form.querySelector("input[type=search]");
+    var output = form.querySelector("[data-kcs-results]");
+    var status = form.querySelector(".kcs-search__status");
+    var shown = { query: "", total: 0 }; // what the result list shows now
+    var logged = ""; // the last query a `search` beacon was sent for
+    var settleTimer = null;
+    var serial = 0;
+
+    function logSearch() {
+      clearTimeout(settleTimer);
+      if (!shown.query || shown.query === logged) return;
+      logged = shown.query;
+      remember(shown.query);
+      beacon("search", [["q", shown.query], ["n", shown.total]]);
+    }
+
+    function render(query, result) {
+      output.textContent = "";
+      shown = { query: query, total: result.total };
+      form.classList.add("kcs-search--open");
+      output.hidden = false;
+      if (!result.total) {
+        var none = text("div", "kcs-noresult");
+        var p = text("p", "", (S["search.none"] || "No articles found for") + " ");
+        p.appendChild(text("q", "", query));
+        none.appendChild(p);
+        var link = text("a", "kcs-noresult__contact", S["search.contact"] || "Contact");
+        link.href = contactHref(query);
+        link.addEventListener("click", function () {
+          logSearch();
+        });
+        none.appendChild(link);
+        output.appendChild(none);
+        status.textContent = (S["search.none"] || "") + " " + query;
+        return;
+      }
+      status.textContent =
+        result.total === 1 ? S["search.one"] || "1" : (S["search.many"] || "{n}").replace("{n}", result.total);
+      var list = text("ol", "kcs-results");
+      result.items.forEach(function (item, index) {
+        var li = text("li", "kcs-result");
+        var a = text("a", "kcs-result__link");
+        a.href = item.url;
+        a.setAttribute("data-kcs-pos", String(index + 1));
+        a.appendChild(text("span", "kcs-result__title", item.title));
+        var excerpt = text("span", "kcs-result__excerpt");
+        // Pagefind's excerpt is escaped page text with <mark> around the matched terms.
+        excerpt.innerHTML = item.excerpt;
+        a.appendChild(excerpt);
+        a.addEventListener("click", function () {
+          logSearch();
+          beacon("click", [["q", query], ["p", index + 1], ["a", articleId(item.url)]]);
+        });
+        li.appendChild(a);
+        list.appendChild(li);
+      });
+      output.appendChild(list);
+    }
+
+    function close() {
+      output.hidden = true;
+      form.classList.remove("kcs-search--open");
+    }
+
+    function run() {
+      var query = input.value.replace(/\s+/g, " ").trim();
+      var mine = ++serial;
+      clearTimeout(settleTimer);
+      if (query.length < 2) {
+        close();
+        status.textContent = "";
+        shown = { query: "", total: 0 };
+        return;
+      }
+      form.setAttribute("aria-busy", "true");
+      find(query, RESULTS_MAX)
+        .then(function (result) {
+          if (mine !== serial || !result) return;
+          form.removeAttribute("aria-busy");
+          render(query, result);
+          settleTimer = setTimeout(logSearch, SETTLE_MS);
+        })
+        .catch(function (err) {
+          form.removeAttribute("aria-busy");
+          status.textContent = "";
+          if (window.console) console.error("kcs: search failed", err);
+        });
+    }
+
+    input.addEventListener("input", run);
+    input.addEventListener("focus", function () {
+      pagefind(); // start loading while the reader types
+      if (input.value && output.childNodes.length) {
+        output.hidden = false;
+        form.classList.add("kcs-search--open");
+      }
+    });
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      if (shown.query) {
+        logSearch();
+        var first = output.querySelector("a");
+        if (first) first.focus();
+      } else {
+        run();
+      }
+    });
+    form.addEventListener("keydown", function (event) {
+      if (event.key === "Escape") {
+        close();
+        input.focus();
+      } else if (event.key === "ArrowDown" || event.key === "ArrowUp") {
+        var links = Array.prototype.slice.call(output.querySelectorAll("a"));
+        if (!links.length || output.hidden) return;
+        var at = links.indexOf(document.activeElement);
+        var next = event.key === "ArrowDown" ? at + 1 : at - 1;
+        if (next < 0) {
+          input.focus();
+        } else {
+          links[Math.min(next, links.length - 1)].focus();
+        }
+        event.preventDefault();
+      }
+    });
+    document.addEventListener("click", function (event) {
+      if (!form.contains(event.target) && !form.classList.contains("kcs-search--big")) close();
+    });
+    // A query typed but never settled still counts when the reader leaves.
+    window.addEventListener("pagehide", logSearch);
+  }
+
+  /* ----------------------------------------------------------------- feedback */
+
+  function Feedback(section) {
+    var id = section.getAttribute("data-kcs-feedback");
+    var pendingNo = false;
+
+    function step(name) {
+      Array.prototype.forEach.call(section.querySelectorAll("[data-kcs-step]"), function (node) {
+        var current = node.getAttribute("data-kcs-step");
+        node.hidden = !(current === name || (name === "contact" && current === "thanks"));
+      });
+    }
+
+    section.querySelector("[data-kcs-helpful=yes]").addEventListener("click", function () {
+      beacon("feedback", [["a", id], ["h", "yes"]]);
+      step("thanks");
+      section.querySelector("[data-kcs-step=thanks]").focus();
+    });
+    section.querySelector("[data-kcs-helpful=no]").addEventListener("click", function () {
+      pendingNo = true; // sent with the reason, or without one when the reader leaves
+      step("why");
+      var first = section.querySelector("[data-kcs-reason]");
+      if (first) first.focus();
+    });
+    Array.prototype.forEach.call(section.querySelectorAll("[data-kcs-reason]"), function (button) {
+      button.addEventListener("click", function () {
+        pendingNo = false;
+        beacon("feedback", [["a", id], ["h", "no"], ["r", button.getAttribute("data-kcs-reason")]]);
+        step("contact");
+        var link = section.querySelector("[data-kcs-step=contact] a");
+        if (link) link.focus();
+      });
+    });
+    window.addEventListener("pagehide", function () {
+      if (pendingNo) {
+        pendingNo = false;
+        beacon("feedback", [["a", id], ["h", "no"]]);
+      }
+    });
+  }
+
+  /* ------------------------------------------------------------ announcements */
+
+  var SEEN_KEY = "kcs.seen"; // sessionStorage: announcements already reported this session
+
+  function seenBefore(id) {
+    try {
+      var seen = JSON.parse(sessionStorage.getItem(SEEN_KEY) || "[]");
+      if (seen.indexOf(id) >= 0) return true;
+      seen.push(id);
+      sessionStorage.setItem(SEEN_KEY, JSON.stringify(seen.slice(-50)));
+    } catch (err) {
+      /* storage blocked: report every view */
+    }
+    return false;
+  }
+
+  /** Show an announcement only between its starts and ends (the page may be older). */
+  function announcements() {
+    var now = Date.now();
+    var reported = {};
+    Array.prototype.forEach.call(document.querySelectorAll("[data-kcs-banner]"), function (box) {
+      var visible = 0;
+      Array.prototype.forEach.call(box.querySelectorAll("[data-kcs-ann]"), function (item) {
+        var starts = Date.parse(item.getAttribute("data-kcs-starts") || "");
+        var ends = Date.parse(item.getAttribute("data-kcs-ends") || "");
+        var active = !(starts > now) && !(ends <= now);
+        item.hidden = !active;
+        if (!active) return;
+        visible += 1;
+        var id = item.getAttribute("data-kcs-ann");
+        if (!reported[id] && !seenBefore(id)) beacon("announcement", [["a", id]]);
+        reported[id] = true;
+      });
+      box.hidden = visible === 0;
+    });
+  }
+
+  /* -------------------------------------------------------------- contact form */
+
+  function ContactForm(form) {
+    var subject = form.querySelector("[name=subject]");
+    var box = form.querySelector("[data-kcs-suggest]");
+    var list = box.querySelector("ol");
+    var max = parseInt(box.getAttribute("data-kcs-suggest"), 10) || 5;
+    var shown = { query: "", n: 0 };
+    var logged = "";
+    var timer = null;
+    var settleTimer = null;
+    var serial = 0;
+
+    function logSuggest() {
+      clearTimeout(settleTimer);
+      if (!shown.query || shown.query === logged) return;
+      logged = shown.query;
+      beacon("suggest", [["q", shown.query], ["n", shown.n]]);
+    }
+
+    function suggest() {
+      var query = subject.value.replace(/\s+/g, " ").trim();
+      var mine = ++serial;
+      clearTimeout(settleTimer);
+      if (query.length < 3) {
+        box.hidden = true;
+        return;
+      }
+      find(query, max).then(function (result) {
+        if (mine !== serial || !result) return;
+        list.textContent = "";
+        shown = { query: query, n: result.items.length };
+        result.items.forEach(function (item, index) {
+          var li = text("li");
+          var a = text("a", "", item.title);
+          a.href = item.url;
+          a.addEventListener("click", function () {
+            logSuggest();
+            beacon("suggest-click", [["q", query], ["p", index + 1], ["a", articleId(item.url)]]);
+          });
+          li.appendChild(a);
+          list.appendChild(li);
+        });
+        box.hidden = result.items.length === 0;
+        settleTimer = setTimeout(logSuggest, SETTLE_MS);
+      });
+    }
+
+    subject.addEventListener("focus", function () {
+      pagefind();
+    });
+    subject.addEventListener("input", function () {
+      clearTimeout(timer);
+      timer = setTimeout(suggest, 150);
+    });
+    form.addEventListener("submit", function () {
+      logSuggest();
+      beacon("contact", [["q", lastQuery()]]);
+    });
+    window.addEventListener("pagehide", logSuggest);
+
+    // Arriving from a search without result: start from what was searched.
+    var match = /[#&]q=([^&]*)/.exec(location.hash);
+    if (match && !subject.value) {
+      var query = normalise(decodeURIComponent(match[1]));
+      subject.value = query;
+      remember(query);
+      suggest();
+    }
+  }
+
+  /* --------------------------------------------------------------------- start */
+
+  function start() {
+    Array.prototype.forEach.call(document.querySelectorAll("[data-kcs-search]"), SearchBox);
+    Array.prototype.forEach.call(document.querySelectorAll("[data-kcs-feedback]"), Feedback);
+    Array.prototype.forEach.call(document.querySelectorAll("[data-kcs-contact]"), ContactForm);
+    announcements();
+    // A page left open past an announcement's end hides it without a reload.
+    setInterval(announcements, 60000);
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", start);
+  } else {
+    start();
+  }
+
+  window.kcs = { beacon: beacon, pagefind: pagefind };
+})();

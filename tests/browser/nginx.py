@@ -1,0 +1,145 @@
+"""Run Debian's nginx with deploy/nginx.conf on 127.0.0.1, as the current user.
+
+The deploy example has @@PLACEHOLDERS@@ for paths and addresses; :func:`render` fills
+them so nginx keeps its pid file, temp files and logs under one prefix folder, and
+:class:`Nginx` starts it in the foreground on free ports and stops it again.
+Usable from a shell too: ``python tests/browser/nginx.py site/`` serves a built site.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+TEMPLATE = REPO / "deploy" / "nginx.conf"
+
+
+def nginx_binary() -> str | None:
+    return shutil.which("nginx") or next(
+        (p for p in ("/usr/sbin/nginx", "/usr/local/sbin/nginx") if os.path.exists(p)), None
+    )
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def render(
+    prefix: Path, public_root: Path, internal_root: Path, port: int, internal_port: int
+) -> Path:
+    """Write ``prefix/nginx.conf`` from the deploy example; return its path."""
+    values = {
+        "@@PREFIX@@": str(prefix),
+        "@@PUBLIC_ROOT@@": str(public_root),
+        "@@INTERNAL_ROOT@@": str(internal_root),
+        "@@LISTEN@@": f"127.0.0.1:{port}",
+        "@@LISTEN_INTERNAL@@": f"127.0.0.1:{internal_port}",
+        "@@SERVER_NAME@@": "localhost",
+        "@@SERVER_NAME_INTERNAL@@": "localhost",
+        # As root nginx would hand its workers to 'nobody', who cannot read pytest's
+        # private temp folders; as anyone else the directive is ignored with a warning.
+        "@@USER_LINE@@": "user root;" if os.geteuid() == 0 else "",
+    }
+    text = TEMPLATE.read_text(encoding="utf-8")
+    for key, value in values.items():
+        text = text.replace(key, value)
+    if re.search(r"@@[A-Z_]+@@", text):
+        raise ValueError(f"{TEMPLATE}: a placeholder was left unfilled")
+    for sub in ("tmp/body", "tmp/proxy", "tmp/fastcgi", "tmp/uwsgi", "tmp/scgi"):
+        (prefix / sub).mkdir(parents=True, exist_ok=True)
+    conf = prefix / "nginx.conf"
+    conf.write_text(text, encoding="utf-8")
+    return conf
+
+
+@dataclass
+class Nginx:
+    """A running nginx serving a public and an internal site."""
+
+    prefix: Path
+    process: subprocess.Popen[bytes]
+    port: int
+    internal_port: int
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/"
+
+    @property
+    def internal_url(self) -> str:
+        return f"http://127.0.0.1:{self.internal_port}/"
+
+    @property
+    def access_log(self) -> Path:
+        return self.prefix / "access.log"
+
+    def log_lines(self) -> list[str]:
+        if not self.access_log.exists():
+            return []
+        return self.access_log.read_text(encoding="utf-8").splitlines()
+
+    @classmethod
+    def start(cls, prefix: Path, public_root: Path, internal_root: Path) -> Nginx:
+        binary = nginx_binary()
+        if binary is None:
+            raise RuntimeError("nginx is not installed: apt-get install -y nginx")
+        last = ""
+        for _attempt in range(5):  # a free port may be taken between probe and bind
+            port, internal_port = free_port(), free_port()
+            if port == internal_port:
+                continue
+            conf = render(prefix, public_root, internal_root, port, internal_port)
+            process = subprocess.Popen(
+                [binary, "-p", str(prefix), "-c", str(conf), "-e", str(prefix / "error.log")],
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.PIPE,
+            )
+            if _wait_for(port, process) and _wait_for(internal_port, process):
+                return cls(prefix, process, port, internal_port)
+            process.kill()
+            _, err = process.communicate(timeout=5)
+            last = err.decode(errors="replace")
+        raise RuntimeError(f"nginx did not start: {last.strip()}")
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(timeout=5)
+
+
+def _wait_for(port: int, process: subprocess.Popen[bytes], timeout: float = 10) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            return False
+        with socket.socket() as sock:
+            sock.settimeout(0.2)
+            if sock.connect_ex(("127.0.0.1", port)) == 0:
+                return True
+        time.sleep(0.05)
+    return False
+
+
+if __name__ == "__main__":  # pragma: no cover - manual use
+    site = Path(sys.argv[1] if len(sys.argv) > 1 else "site").resolve()
+    prefix = Path(os.environ.get("TMPDIR", "/tmp")) / f"kcs-nginx-{os.getpid()}"
+    server = Nginx.start(prefix, site / "public", site / "internal")
+    print(f"public {server.url}  internal {server.internal_url}  log {server.access_log}")
+    try:
+        server.process.wait()
+    except KeyboardInterrupt:
+        server.stop()
