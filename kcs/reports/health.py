@@ -1,0 +1,350 @@
+"""Knowledge health: the content standard, the review backlog, translations, concentration.
+
+Everything comes from the articles, lint and the one-pass Git history:
+
+* share of articles per state, lint findings per domain, broken links, articles past
+  ``site.length_guideline``;
+* time to publish per domain over 90 days (from the first commit of a proposal to
+  its approved merge) and, when ``kcs.proposals`` exists, the open proposals;
+* translations whose source changed after the translation last did, with the
+  size of the source's change in lines (old texts read in one ``git cat-file``);
+* knowledge concentration: distinct people who changed or validated a domain's
+  articles in 12 months; one or none is flagged ("one expert" risk).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import logging
+import statistics
+import subprocess
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from typing import Any
+
+from ..article import Article
+from ..findings import Finding
+from ..history import History
+from ..knowledge import KnowledgeBase
+from .model import Bar, Report, Table, Usage
+from .people import acts, domain_of
+
+log = logging.getLogger(__name__)
+
+PUBLISH_WINDOW = 90  # days
+CONCENTRATION_WINDOW = 365  # days
+
+
+# ------------------------------------------------------------------ content standard
+
+
+def lint_findings(kb: KnowledgeBase) -> list[Finding]:
+    """kcs.lint's findings when that module is there, else the loader's."""
+    try:
+        from ..lint import lint
+    except ImportError:  # pragma: no cover - lint ships with the package
+        return list(kb.findings)
+    return list(lint(kb))
+
+
+def _domain_for_path(kb: KnowledgeBase) -> dict[str, str]:
+    return {a.path: a.domain for a in kb.articles}
+
+
+def content_tables(kb: KnowledgeBase, findings: list[Finding]) -> tuple[Table, Table, dict]:
+    total = len(kb.articles) or 1
+    states = Counter(a.state for a in kb.articles)
+    state_rows = tuple(
+        (state, states.get(state, 0), round(100 * states.get(state, 0) / total, 1))
+        for state in ("wip", "not-validated", "validated", "archived"))
+    limit = int(kb.config.get("site.length_guideline") or 0)
+    domains = _domain_for_path(kb)
+    per: dict[str, Counter[str]] = defaultdict(Counter)
+    for article in kb.articles:
+        per[article.domain]["articles"] += 1
+        if limit and article.words > limit:
+            per[article.domain]["too long"] += 1
+    for f in findings:
+        domain = domains.get(f.path) or domain_of(f.path) or "(other)"
+        per[domain]["errors" if f.severity == "error" else "warnings"] += 1
+        if f.code == "broken-link":
+            per[domain]["broken links"] += 1
+    lint_rows = tuple(
+        (d, c["articles"], c["errors"], c["warnings"], c["broken links"], c["too long"])
+        for d, c in sorted(per.items()))
+    figures = {
+        "validated share %": round(100 * states.get("validated", 0) / total, 1),
+        "lint findings": len(findings),
+        "broken links": sum(1 for f in findings if f.code == "broken-link"),
+        "past length guideline": sum(c["too long"] for c in per.values()),
+    }
+    return (
+        Table("states", "Articles per state", ("state", "articles", "share_percent"),
+              state_rows, "KCS confidence states; validated articles meet the content "
+              "standard."),
+        Table("lint", "Content standard per domain",
+              ("domain", "articles", "errors", "warnings", "broken_links", "too_long"),
+              lint_rows, f"Lint findings (kcs lint); too long means over {limit} words."),
+        figures,
+    )
+
+
+# ------------------------------------------------------------------ time to publish
+
+
+def _percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    if len(ordered) == 1:
+        return ordered[0]
+    position = (len(ordered) - 1) * q
+    low = int(position)
+    high = min(low + 1, len(ordered) - 1)
+    return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
+
+
+def publish_times(history: History, today: dt.date) -> dict[str, list[float]]:
+    """Hours from a proposal's first commit to its merge, per domain, last 90 days.
+
+    A merge's proposal is what its second parent brings that the first-parent line
+    (the main branch) does not have; a commit with an ``Approved-by:`` trailer that
+    is not a merge (a squash merge) counts from its author date to its commit date.
+    """
+    start = today - dt.timedelta(days=PUBLISH_WINDOW)
+    by_sha = history.by_sha
+    mainline: set[str] = set()
+    sha = history.head
+    while sha is not None and sha not in mainline:
+        mainline.add(sha)
+        commit = by_sha.get(sha)
+        sha = commit.parents[0] if commit is not None and commit.parents else None
+    touched: dict[str, set[str]] = defaultdict(set)
+    for file in history.files.values():
+        for change in file.changes:
+            domain = domain_of(change.path)
+            if domain:
+                touched[change.commit].add(domain)
+    out: dict[str, list[float]] = defaultdict(list)
+    for commit in history.commits:
+        if not (commit.merge or commit.approved_by):
+            continue
+        if not start <= commit.committed.date() <= today:
+            continue
+        first = commit.date
+        if commit.merge:
+            stack, seen = list(commit.parents[1:]), set()
+            while stack:
+                sha = stack.pop()
+                if sha in seen or sha in mainline:
+                    continue
+                seen.add(sha)
+                parent = by_sha.get(sha)
+                if parent is None:
+                    continue
+                first = min(first, parent.date)
+                stack.extend(parent.parents)
+        hours = max(0.0, (commit.committed - first).total_seconds() / 3600)
+        for domain in touched.get(commit.sha, ()):
+            out[domain].append(hours)
+    return out
+
+
+def publish_table(history: History, today: dt.date) -> Table:
+    times = publish_times(history, today)
+    rows = tuple(
+        (d, len(v), round(statistics.median(v), 1), round(_percentile(v, 0.9), 1))
+        for d, v in sorted(times.items()))
+    return Table("publish", "Time to publish per domain (last 90 days)",
+                 ("domain", "proposals", "median_hours", "p90_hours"), rows,
+                 "From a proposal's first commit to its approved merge; KCS aims at minutes "
+                 "internally, 90 minutes externally.")
+
+
+def backlog_table(kb: KnowledgeBase, today: dt.date) -> tuple[Table | None, str]:
+    """Open proposals (kcs.proposals.list_proposals) with their age and what they wait for."""
+    try:
+        from ..proposals import list_proposals
+    except ImportError:
+        return None, ("Review backlog left out: open proposals come from kcs.proposals, "
+                      "which this installation does not have.")
+    try:
+        found = list_proposals(kb.root)
+    except Exception as exc:  # no main branch, odd refs: the report still builds
+        log.warning("open proposals unavailable: %s", exc)
+        return None, f"Review backlog left out: open proposals unavailable ({exc})."
+    rows = []
+    for p in found:
+        domains = sorted({domain_of(path) for path in p.paths} - {""}) or ["(other)"]
+        started = p.started.date()
+        rows.append((", ".join(domains), p.branch, p.author_name, started,
+                     max(0, (today - started).days), "; ".join(p.waiting_for)))
+    rows.sort(key=lambda r: (r[0], -r[4]))
+    return Table("backlog", "Open proposals", ("domains", "branch", "author", "started",
+                                               "age_days", "waits_for"), tuple(rows),
+                 "Proposals waiting for review, oldest first per domain."), ""
+
+
+def _date(value: Any) -> dt.date | None:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value[:10])
+        except ValueError:
+            return None
+    return None
+
+
+# ------------------------------------------------------------------ translations
+
+
+def outdated_translations(kb: KnowledgeBase, history: History) -> list[tuple[Any, ...]]:
+    """(translation, source, translation changed, source changed, lines changed)."""
+    by_id = kb.by_id()
+    pending: list[tuple[Article, Article, str, str]] = []
+    rows: list[tuple[Any, ...]] = []
+    for article in kb.articles:
+        if not article.translation_of or article.state == "archived":
+            continue
+        source = by_id.get(article.translation_of)
+        mine, theirs = history.for_path(article.path), (
+            history.for_path(source.path) if source else None)
+        if source is None or mine is None or theirs is None:
+            continue
+        if theirs.updated <= mine.updated:
+            continue
+        base = [c for c in theirs.changes if c.status != "D" and c.date <= mine.updated]
+        old = f"{base[-1].commit}:{base[-1].path}" if base else ""
+        new = f"{history.head}:{source.path}"
+        pending.append((article, source, old, new))
+        rows.append((article.path, source.path, mine.updated.date(), theirs.updated.date()))
+    texts = _blobs([spec for _, _, old, new in pending for spec in (old, new) if spec],
+                   kb)
+    out = []
+    for row, (_a, _s, old, new) in zip(rows, pending, strict=True):
+        before = texts.get(old, "").splitlines()
+        after = texts.get(new, "").splitlines()
+        size = sum(1 for line in difflib.unified_diff(before, after, lineterm="", n=0)
+                   if line[:1] in "+-" and not line.startswith(("+++", "---")))
+        out.append((*row, size))
+    return out
+
+
+def _blobs(specs: Iterable[str], kb: KnowledgeBase) -> dict[str, str]:
+    """Many ``commit:path`` texts in one ``git cat-file --batch`` call."""
+    wanted = list(dict.fromkeys(specs))
+    if not wanted:
+        return {}
+    result = subprocess.run(
+        ["git", "-C", str(kb.root), "cat-file", "--batch"],
+        input=("\n".join(wanted) + "\n").encode(), capture_output=True, check=False)
+    if result.returncode != 0:
+        log.warning("git cat-file failed: %s", result.stderr.decode(errors="replace"))
+        return {}
+    data, pos, out = result.stdout, 0, {}
+    for spec in wanted:
+        end = data.index(b"\n", pos)
+        header = data[pos:end].split()
+        pos = end + 1
+        if len(header) < 3 or header[1] != b"blob":
+            continue  # "<spec> missing"
+        size = int(header[2])
+        out[spec] = data[pos:pos + size].decode("utf-8", "replace")
+        pos += size + 1
+    return out
+
+
+# ------------------------------------------------------------------ concentration
+
+
+def concentration(kb: KnowledgeBase, history: History, today: dt.date,
+                  usage: Usage | None) -> list[tuple[Any, ...]]:
+    start = today - dt.timedelta(days=CONCENTRATION_WINDOW)
+    people: dict[str, set[str]] = defaultdict(set)
+    for act in acts(history, kb.config):
+        if start <= act.date.date() <= today:
+            domain = domain_of(act.path)
+            if domain:
+                people[domain].add(act.person)
+    views: Counter[str] = Counter()
+    if usage is not None:
+        for article in kb.articles:
+            stats = usage.get(article.id)
+            if stats:
+                views[article.domain] += stats.views_12m
+    total_views = sum(views.values())
+    rows = []
+    for domain in sorted({a.domain for a in kb.articles} | set(people)):
+        names = sorted(people.get(domain, ()))
+        share = (round(100 * views[domain] / total_views, 1)
+                 if usage is not None and total_views else None)
+        rows.append((domain, len(names), ", ".join(names),
+                     "at risk" if len(names) <= 1 else "", share))
+    return rows
+
+
+# ------------------------------------------------------------------ the report
+
+EXPLAIN = {
+    "articles": "Every article under articles/.",
+    "validated share %": "Share of articles in state validated.",
+    "lint findings": "Errors and warnings from kcs lint over all articles.",
+    "broken links": "Links to articles, files or ids that do not exist.",
+    "past length guideline": "Articles longer than kcs.yml site.length_guideline words.",
+    "outdated translations": "Translations whose source article changed after them.",
+    "domains at risk": "Domains changed or validated by one person or nobody in 12 months.",
+    "median hours to publish": "Median time from a proposal's first commit to its approved "
+                               "merge over the last 90 days, all domains.",
+}
+
+
+def report(kb: KnowledgeBase, history: History, today: dt.date, *,
+           usage: Usage | None = None) -> Report:
+    findings = lint_findings(kb)
+    states, lint_table, content = content_tables(kb, findings)
+    figures: dict[str, Any] = {"articles": len(kb.articles), **content}
+    notes: list[str] = []
+    translations = outdated_translations(kb, history)
+    figures["outdated translations"] = len(translations)
+    conc = concentration(kb, history, today, usage)
+    figures["domains at risk"] = sum(1 for r in conc if r[3])
+    publish = publish_table(history, today)
+    all_times = [h for v in publish_times(history, today).values() for h in v]
+    figures["median hours to publish"] = (round(statistics.median(all_times), 1)
+                                          if all_times else None)
+    tables = [states, lint_table, publish]
+    backlog, note = backlog_table(kb, today)
+    if backlog is not None:
+        tables.append(backlog)
+        figures["open proposals"] = len(backlog.rows)
+    else:
+        notes.append(note)
+    tables.append(Table(
+        "translations", "Outdated translations",
+        ("translation", "source", "translation_changed", "source_changed", "lines_changed"),
+        tuple(translations), "The source changed after the translation last did; "
+        "lines_changed is the size of the source's change since then."))
+    tables.append(Table(
+        "concentration", "Knowledge concentration (12 months)",
+        ("domain", "people", "names", "flag", "readership_percent"), tuple(conc),
+        "Distinct people who changed or validated the domain's articles; one or none "
+        "means the knowledge sits with one expert."))
+    if usage is None:
+        notes.append("No usage data: the share of readership at risk per domain is left out.")
+    if not history:
+        notes.append("No Git history: time to publish, translations and concentration need "
+                     "committed articles.")
+    charts = (
+        Bar("states", "Articles per state", tuple(r[0] for r in states.rows),
+            {"articles": tuple(float(r[1]) for r in states.rows)}, xlabel="articles"),
+        Bar("concentration", "People per domain (12 months)", tuple(r[0] for r in conc),
+            {"people": tuple(float(r[1]) for r in conc)}, xlabel="people", horizontal=True),
+        Bar("lint", "Lint findings per domain", tuple(r[0] for r in lint_table.rows),
+            {"errors": tuple(float(r[2]) for r in lint_table.rows),
+             "warnings": tuple(float(r[3]) for r in lint_table.rows)},
+            xlabel="findings", horizontal=True),
+    )
+    return Report("health", "Knowledge health", today, figures, tuple(tables), charts,
+                  tuple(notes), EXPLAIN)

@@ -1,0 +1,80 @@
+"""Read what every report needs, once: articles, history, the date, usage data.
+
+``as_of`` makes a report as of a past date: the articles are read from the last
+commit on or before that day (one ``git archive``), the history stops there too.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import logging
+import subprocess
+import tarfile
+import tempfile
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from ..errors import GitError, UsageError
+from ..history import History, read_history, start_history
+from ..knowledge import KnowledgeBase, load
+from .model import Usage
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Inputs:
+    kb: KnowledgeBase
+    history: History
+    today: dt.date
+    usage: Usage | None = None
+    proposals: Any = None  # kcs.proposals' open proposals, when that module exists
+
+
+def parse_as_of(value: str | None, *, today: dt.date | None = None) -> dt.date | None:
+    """``--as-of`` value → date; malformed or future dates are usage errors."""
+    if value is None or value == "":
+        return None
+    try:
+        when = dt.date.fromisoformat(value.strip())
+    except ValueError:
+        raise UsageError(f"--as-of '{value}' is not a date; write it as YYYY-MM-DD") from None
+    if when > (today or dt.date.today()):
+        raise UsageError(f"--as-of {when.isoformat()} lies in the future; give today's date "
+                         "or an earlier one")
+    return when
+
+
+def load_inputs(root: Path, *, as_of: dt.date | None = None,
+                usage: Usage | None = None) -> Inputs:
+    """The knowledge base and its history (as of a date), read in parallel."""
+    if as_of is None:
+        pending = start_history(root)
+        kb = load(root)  # git log runs meanwhile
+        return Inputs(kb, pending.result(), dt.date.today(), usage)
+    history = read_history(root, as_of=as_of)
+    if history.head is None:
+        raise UsageError(f"--as-of {as_of.isoformat()}: the repository has no commits on or "
+                         "before that day; choose a later date")
+    kb = _load_at(root, history.head)
+    return Inputs(kb, history, as_of, usage)
+
+
+def _load_at(root: Path, commit: str) -> KnowledgeBase:
+    """The knowledge base as committed in ``commit`` (kcs.yml and articles/)."""
+    result = subprocess.run(
+        ["git", "-C", str(root), "archive", "--format=tar", commit, "--", "."],
+        capture_output=True, check=False,
+    )
+    if result.returncode != 0:
+        raise GitError(f"{root}: git archive {commit[:12]} failed: "
+                       f"{result.stderr.decode(errors='replace').strip()}")
+    with tempfile.TemporaryDirectory(prefix="kcs-asof-") as tmp:
+        with tarfile.open(fileobj=io.BytesIO(result.stdout)) as tar:
+            members = [m for m in tar.getmembers()
+                       if m.name == "kcs.yml" or m.name.startswith("articles/")]
+            tar.extractall(tmp, members=members, filter="data")
+        kb = load(Path(tmp))
+    return replace(kb, root=root)

@@ -1,0 +1,82 @@
+"""What a report is: plain values every renderer (text, JSON, CSV, HTML, site) reads.
+
+A report is a title, a few headline figures, tables and charts. The computing
+modules (staleness.py, health.py, contributors.py) build these from the
+KnowledgeBase and the History; render.py and charts.py never compute.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, NamedTuple
+
+
+class UsageStats(NamedTuple):
+    """Per-article usage, as the usage analytics (kcs/usage) provide it.
+
+    The reports only read this; when no usage database exists they get ``None``
+    instead of a mapping and leave out what needs it.
+    """
+
+    views_90d: int = 0
+    views_12m: int = 0
+    helped: int = 0
+    not_helped: int = 0
+    flags: int = 0
+
+
+#: article id → usage, or None when there is no usage data.
+Usage = Mapping[str, UsageStats]
+
+
+@dataclass(frozen=True)
+class Table:
+    """One table: ``rows`` hold plain values (str, int, float, date, None)."""
+
+    name: str  # machine name, used by --table and in JSON
+    title: str
+    columns: tuple[str, ...]
+    rows: tuple[tuple[Any, ...], ...]
+    note: str = ""  # one sentence shown under the title (what the table means)
+
+    def as_dicts(self) -> list[dict[str, Any]]:
+        return [dict(zip(self.columns, row, strict=True)) for row in self.rows]
+
+
+@dataclass(frozen=True)
+class Bar:
+    """A bar chart: one or more series over the same labels (stacked when several)."""
+
+    name: str
+    title: str
+    labels: tuple[str, ...]
+    series: Mapping[str, tuple[float, ...]]
+    xlabel: str = ""
+    horizontal: bool = False
+
+
+@dataclass(frozen=True)
+class Report:
+    name: str
+    title: str
+    as_of: dt.date
+    figures: Mapping[str, Any]  # headline numbers, label → value
+    tables: tuple[Table, ...]
+    charts: tuple[Bar, ...] = ()
+    notes: tuple[str, ...] = ()  # what was left out and why (no usage data, ...)
+    explain: Mapping[str, str] = field(default_factory=dict)  # figure label → one sentence
+
+    def table(self, name: str) -> Table | None:
+        return next((t for t in self.tables if t.name == name), None)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "report": self.name,
+            "title": self.title,
+            "as_of": self.as_of.isoformat(),
+            "figures": dict(self.figures),
+            "notes": list(self.notes),
+            "tables": {t.name: t.as_dicts() for t in self.tables},
+        }
