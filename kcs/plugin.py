@@ -27,6 +27,7 @@ from mkdocs.structure.pages import Page as MkPage
 from . import site
 from .config import AUDIENCES
 from .errors import KcsError
+from .site import announcements
 from .site.articles import site_url_for
 
 log = logging.getLogger("mkdocs.plugins.kcs")
@@ -174,6 +175,8 @@ def configure(config: MkDocsConfig, ctx: site.SiteContext) -> None:
         "default_language": kcfg.default_language,
         "site_name": kcfg.site_name,
         "built": ctx.now.isoformat(),
+        # The site-wide banner (kcs/theme/partials/kcs/banner.html): current announcements.
+        "announcements": announcements.banner(ctx.articles, ctx.now),
     }
     insert_theme_dir(config.theme.dirs, custom_dir=config.theme.custom_dir)
     for extension in ("admonition", "attr_list", "md_in_html"):
