@@ -121,6 +121,12 @@ SCHEMA: dict[str, Key] = {
             ["kcs.yml", "mkdocs.yml", ".github/", "hooks/", "kcs/"],
             "Paths (prefixes) whose changes need an admin.",
         ),
+        capabilities=Key(
+            "map",
+            {},
+            "What each role may do, overriding the defaults, e.g. kde: [internal, archive, "
+            "publish] (actions: internal, publish, archive, admin; see kcs/roles.py).",
+        ),
     ),
     "forge": _section(
         "The Git hosting service, for the 'Improve this article' and 'Report a problem' links.",

@@ -1,0 +1,66 @@
+"""``kcs gate``: may the change between two commits become official?"""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from .common import echo_json, resolve_root, root_option
+
+
+def render(decision: object) -> str:
+    """The decision as text: one block per file, then the verdict."""
+    from ..gate import Decision
+
+    assert isinstance(decision, Decision)
+    lines: list[str] = []
+    for file in decision.files:
+        lines.append(f"{file.path} ({file.status})")
+        for need in file.needs:
+            where = "any domain" if need.domain == "*" else need.domain
+            if need.satisfied_by:
+                lines.append(f"  ok       {need.action} in {where}: {need.why}; "
+                             f"by {need.satisfied_by}")
+            else:
+                lines.append(f"  missing  {need.action} in {where}: {need.missing}")
+    for note in decision.notes:
+        lines.append(f"note: {note}")
+    if decision.allowed:
+        lines.append(f"Allowed: {len(decision.files)} changed file(s), every rule satisfied.")
+    else:
+        lines.append(f"Not allowed ({len(decision.reasons)} reason(s)):")
+        lines.extend(f"- {reason}" for reason in decision.reasons)
+    return "\n".join(lines)
+
+
+@click.command("gate")
+@click.option("--base", required=True, help="The commit the change goes into (e.g. main).")
+@click.option("--head", required=True, help="The commit with the change (e.g. the PR head).")
+@click.option("--author", required=True, help="Who wrote the change: id, e-mail or login.")
+@click.option("--approver", "approvers", multiple=True,
+              help="Someone who approved (repeat for several).")
+@click.option("--skip-unknown", is_flag=True,
+              help="Forges: treat an unknown author as a candidate and ignore unknown "
+              "approvers instead of failing.")
+@click.option("--json", "as_json", is_flag=True, help="Print the decision as JSON.")
+@root_option
+def command(base: str, head: str, author: str, approvers: tuple[str, ...],
+            skip_unknown: bool, as_json: bool, root: object) -> None:
+    """Check a change against the review rules of the base commit's kcs.yml.
+
+    Says per changed file which role is needed, who satisfied it and what is
+    missing. Exit status 0: allowed; 1: not allowed; 2: usage error.
+    """
+    from pathlib import Path
+
+    from ..gate import gate
+
+    decision = gate(resolve_root(root if isinstance(root, Path) else None), base, head,
+                    author, approvers, skip_unknown=skip_unknown)
+    if as_json:
+        echo_json(decision.to_dict())
+    else:
+        click.echo(render(decision))
+    if not decision.allowed:
+        sys.exit(1)

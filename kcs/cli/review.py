@@ -1,0 +1,31 @@
+"""``kcs review``: show what a proposal changes, article by article."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from .common import resolve_root, root_option
+
+
+@click.command("review")
+@click.argument("branch")
+@click.option("--as", "reviewer", default=None, help="Judge as if this person approved.")
+@click.option("--main", "main", default=None, help="The official branch (default: main).")
+@root_option
+def command(branch: str, reviewer: str | None, main: str | None, root: Path | None) -> None:
+    """Show each changed article: front-matter changes and the body's diff, then the rules."""
+    from ..proposals import review
+    from .gate import render
+
+    got = review(resolve_root(root), branch, main=main, reviewer=reviewer)
+    for art in got.articles:
+        click.echo(f"== {art.path} ({art.status}): {art.title}")
+        for name, old, new in art.fields:
+            click.echo(f"  {name}: {old or '-'} -> {new or '-'}")
+        for line in art.body:
+            click.echo(f"  {line}")
+    for other in got.others:
+        click.echo(f"== {other}")
+    click.echo(render(got.decision))

@@ -1,0 +1,402 @@
+"""The gate: may this change become official, given who wrote and who approved it?
+
+:func:`decide` is a pure function of the changes, the people and the rules, so
+every rule can be tested without Git. :func:`gate` reads the two commits and
+judges the change against the kcs.yml of the *base* commit: a change cannot
+loosen the rules, or grant the roles, it is judged by.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .config import Config, Person, load_config
+from .errors import ConfigError, UsageError
+from .gitdiff import Change, is_article_path, read_changes, read_file_at, resolve_commit, run_git
+from .roles import EXTERNAL_AUDIENCES, Rules, changed_people, rules_from_config
+
+
+@dataclass(frozen=True)
+class Need:
+    """One thing a changed file needs: ``action`` in ``domain`` ("*": any domain)."""
+
+    action: str
+    domain: str
+    why: str
+    satisfied_by: str | None = None
+    missing: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"action": self.action, "domain": self.domain, "why": self.why,
+                "satisfied_by": self.satisfied_by, "missing": self.missing}
+
+
+@dataclass(frozen=True)
+class FileDecision:
+    path: str
+    status: str
+    needs: tuple[Need, ...]
+
+    @property
+    def allowed(self) -> bool:
+        return all(n.satisfied_by for n in self.needs)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"path": self.path, "status": self.status, "allowed": self.allowed,
+                "needs": [n.to_dict() for n in self.needs]}
+
+
+@dataclass(frozen=True)
+class Decision:
+    """The verdict on a whole change; ``reasons`` says why not, one line each."""
+
+    author: str
+    approvers: tuple[str, ...]
+    files: tuple[FileDecision, ...]
+    notes: tuple[str, ...] = ()
+    problems: tuple[str, ...] = ()  # not tied to one file, e.g. an invalid kcs.yml at head
+    base: str = ""
+    head: str = ""
+
+    @property
+    def allowed(self) -> bool:
+        return not self.problems and all(f.allowed for f in self.files)
+
+    @property
+    def reasons(self) -> list[str]:
+        out = list(self.problems)
+        for f in self.files:
+            out.extend(f"{f.path}: {n.missing}" for n in f.needs if n.missing)
+        return out
+
+    @property
+    def waiting_for(self) -> list[str]:
+        """Missing approvals as 'role of domain', without repeats (for proposal lists)."""
+        seen: dict[str, None] = {}
+        for f in self.files:
+            for n in f.needs:
+                if not n.satisfied_by:
+                    seen[f"{n.action}:{n.domain}"] = None
+        return list(seen)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"allowed": self.allowed, "base": self.base, "head": self.head,
+                "author": self.author, "approvers": list(self.approvers),
+                "files": [f.to_dict() for f in self.files], "notes": list(self.notes),
+                "reasons": self.reasons}
+
+
+def _folder_domain(path: str) -> str:
+    parts = path.split("/")
+    return parts[1] if len(parts) > 2 and parts[0] == "articles" else "general"
+
+
+def requirements(change: Change, rules: Rules) -> list[tuple[str, str, str]]:
+    """What one change needs, as (action, domain, why), before looking at people."""
+    needs: list[tuple[str, str, str]] = []
+    for path in change.paths:
+        if rules.is_admin_path(path):
+            needs.append(("admin", "*", f"{path} is an admin path"))
+    articles = [p for p in change.paths if is_article_path(p)]
+    if not articles:
+        inside = [p for p in change.paths if p.startswith("articles/")]
+        if inside:
+            domain = _folder_domain(inside[-1])
+            special = {change.old_mode, change.new_mode} & {"120000", "160000"}
+            if special:
+                needs.append(("admin", "*", "symbolic links and submodules under articles/ "
+                              "can expose files from outside it"))
+            elif change.status == "A":
+                needs.append(("internal", domain, "adds a file beside the articles"))
+            else:
+                needs.append(("publish", domain, "changes a file that published articles "
+                              "may show"))
+        elif not needs:
+            needs.append(("publish", "*", "outside articles/: may be shown on the site"))
+        return needs
+
+    old_dom = new_dom = None
+    old_aud = new_aud = None
+    if change.old_path:
+        art = change.old_article
+        old_dom = art.domain if art else _folder_domain(change.old_path)
+        old_aud = art.audience if art else None
+    if change.new_path:
+        art = change.new_article
+        new_dom = art.domain if art else _folder_domain(change.new_path)
+        new_aud = art.audience if art else None
+    domains = list(dict.fromkeys(d for d in (old_dom, new_dom) if d))
+    for domain in domains:
+        needs.append(("internal", domain, f"changes an article in {domain}"))
+
+    unreadable = [
+        f"{p}: {problem}; treated as public"
+        for p, problem in ((change.old_path, change.old_problem),
+                           (change.new_path, change.new_problem))
+        if problem and is_article_path(p)
+    ]
+    external = [a for a in (old_aud, new_aud) if a in EXTERNAL_AUDIENCES]
+    if external or unreadable:
+        if unreadable:
+            why = unreadable[0]
+        elif old_aud and new_aud and old_aud != new_aud:
+            why = f"audience {old_aud} -> {new_aud}"
+            if change.status == "R":
+                why += " (in a rename)"
+        else:
+            why = f"audience {external[0]}"
+        old_state = change.old_article.state if change.old_article else None
+        new_state = change.new_article.state if change.new_article else None
+        if new_state == "validated" and old_state != "validated":
+            why += ", sets state validated"
+        for domain in domains:
+            needs.append(("publish", domain, why))
+
+    old_state = change.old_article.state if change.old_article else None
+    new_state = change.new_article.state if change.new_article else None
+    if change.status == "D" or not change.new_path:
+        needs.append(("archive", old_dom or "general", "deletes the article"))
+    elif new_state == "archived" and old_state != "archived" and change.old_path:
+        for domain in domains:
+            needs.append(("archive", domain, "archives the article"))
+    if old_dom and new_dom and old_dom != new_dom:
+        for domain in (old_dom, new_dom):
+            needs.append(("archive", domain, f"moves the article from {old_dom} to {new_dom}"))
+    return needs
+
+
+def _may(rules: Rules, person: Person, action: str, domain: str) -> bool:
+    if domain == "*" and action != "admin":
+        return any(action in rules.capabilities.get(r, frozenset())
+                   for r in person.roles.values())
+    return rules.may(person, action, domain)
+
+
+def decide(
+    changes: Sequence[Change],
+    *,
+    author: Person,
+    approvers: Sequence[Person],
+    rules: Rules,
+    changed: Mapping[str, str] | None = None,
+    problems: Sequence[str] = (),
+    author_verified: bool = True,
+) -> Decision:
+    """Judge ``changes`` written by ``author`` and approved by ``approvers``.
+
+    ``changed`` maps the ids of people whose own kcs.yml entry the change alters to
+    what changed (see :func:`kcs.roles.changed_people`): they count for nothing.
+    ``author_verified`` is False on plain Git when the author's commits carry no
+    valid signature: then only the approvals count.
+    """
+    changed = dict(changed or {})
+    notes: list[str] = []
+    approving: list[Person] = []
+    for person in approvers:
+        if person.id == author.id:
+            notes.append(f"{person.id}'s own approval does not count twice (they wrote the "
+                         "change)")
+        elif person.id not in {p.id for p in approving}:
+            approving.append(person)
+    if not author_verified:
+        notes.append(f"the author {author.id} is not verified by a signature: their role "
+                     "does not count")
+    for pid, what in changed.items():
+        if pid == author.id or pid in {p.id for p in approving}:
+            notes.append(f"{pid} counts for nothing in this change: their own entry is "
+                         f"altered ({what})")
+    counting_author = author_verified and author.id not in changed
+    approving = [p for p in approving if p.id not in changed]
+
+    files: list[FileDecision] = []
+    for change in changes:
+        needs: list[Need] = []
+        for action, domain, why in requirements(change, rules):
+            who: str | None = None
+            author_may = counting_author and _may(rules, author, action, domain)
+            if author_may and (action != "publish" or rules.publisher_self_publish):
+                who = author.id
+            if who is None:
+                for person in approving:
+                    if _may(rules, person, action, domain):
+                        who = person.id
+                        break
+            missing = None
+            if who is None:
+                missing = _missing(action, domain, why, author, approvers, rules,
+                                   author_may=author_may, changed=changed)
+            needs.append(Need(action, domain, why, who, missing))
+        files.append(FileDecision(change.label(), change.status, tuple(needs)))
+    return Decision(author=author.id, approvers=tuple(p.id for p in approvers),
+                    files=tuple(files), notes=tuple(notes), problems=tuple(problems))
+
+
+def _missing(action: str, domain: str, why: str, author: Person, approvers: Sequence[Person],
+             rules: Rules, *, author_may: bool, changed: Mapping[str, str]) -> str:
+    where = "any domain" if domain == "*" else domain
+    role = rules.role_text(action)
+    if action == "admin":
+        text = f"needs the approval of an admin ({why})"
+    else:
+        text = f"needs the approval of a {role} of {where} ({why})"
+    hints: list[str] = []
+    if author_may and action == "publish":
+        hints.append(f"{author.id} wrote it and rules.publisher_self_publish is off")
+    for person in approvers:
+        if person.id in changed:
+            hints.append(f"{person.id}'s approval does not count: {changed[person.id]} by "
+                         "this change")
+        elif person.id == author.id:
+            hints.append(f"{person.id} approved their own change")
+        elif action != "admin" and domain != "*":
+            their = person.role_in(domain)
+            others = sorted(d for d, r in person.roles.items()
+                            if d not in ("*", domain) and action in
+                            rules.capabilities.get(r, frozenset()))
+            if others:
+                hints.append(f"{person.id} is {person.roles[others[0]]} of "
+                             f"{', '.join(others)}, not of {domain}")
+            else:
+                hints.append(f"{person.id} is {their} of {domain}")
+    if author.id in changed and not any(p.id == author.id for p in approvers):
+        hints.append(f"{author.id}'s own entry is {changed[author.id]} by this change")
+    elif not approvers and not author_may:
+        hints.append(f"{author.id} is {author.role_in(domain) if domain != '*' else 'not an admin'}"
+                     f"{'' if domain == '*' else ' of ' + domain}; nobody approved")
+    return text + ("; " + "; ".join(hints) if hints else "")
+
+
+# ------------------------------------------------------------------ with Git
+
+
+@dataclass(frozen=True)
+class GateInput:
+    """What :func:`gate` read: kept for callers that show more (review, proposals)."""
+
+    base: str
+    head: str
+    merge_base: str
+    config: Config
+    changes: tuple[Change, ...] = field(default_factory=tuple)
+
+
+def config_at(root: Path, commit: str, *, keep_objects: bool = False) -> Config:
+    """kcs.yml as it is in ``commit`` (defaults when the commit has none)."""
+    text = read_file_at(root, commit, "kcs.yml", keep_objects=keep_objects)
+    try:
+        return load_config(root, text=text or "")
+    except ConfigError as exc:
+        raise ConfigError(f"in commit {commit[:10]}: {exc}") from None
+
+
+def merge_base(root: Path, base: str, head: str, *, keep_objects: bool = False) -> str:
+    result = run_git(root, "merge-base", base, head, check=False, keep_objects=keep_objects)
+    if result.returncode != 0:
+        raise UsageError(f"{base[:10]} and {head[:10]} share no history; pick a --base that "
+                         "the head branch started from")
+    return result.stdout.decode().strip()
+
+
+def find_person(config: Config, ident: str, *, what: str) -> Person:
+    person = config.person(ident)
+    if person is None:
+        known = ", ".join(p.id for p in config.people) or "nobody"
+        raise UsageError(f"unknown {what} {ident!r}: not among the people in kcs.yml of the "
+                         f"base commit (known: {known})")
+    return person
+
+
+def gate(
+    root: Path,
+    base: str,
+    head: str,
+    author: str,
+    approvers: Sequence[str] = (),
+    *,
+    skip_unknown: bool = False,
+    author_verified: bool = True,
+    keep_objects: bool = False,
+) -> Decision:
+    """Judge the change from ``base`` to ``head`` (the branch's own commits only).
+
+    ``skip_unknown`` (for forges) treats an unknown author as a candidate with no
+    roles and ignores approvals by people not in kcs.yml, noting them.
+    """
+    decision, _ = gate_with_input(root, base, head, author, approvers,
+                                  skip_unknown=skip_unknown, author_verified=author_verified,
+                                  keep_objects=keep_objects)
+    return decision
+
+
+def gate_with_input(
+    root: Path,
+    base: str,
+    head: str,
+    author: str,
+    approvers: Sequence[str] = (),
+    *,
+    skip_unknown: bool = False,
+    author_verified: bool = True,
+    keep_objects: bool = False,
+    with_text: bool = False,
+) -> tuple[Decision, GateInput]:
+    """:func:`gate`, also returning what it read."""
+    base_id = resolve_commit(root, base, keep_objects=keep_objects)
+    head_id = resolve_commit(root, head, keep_objects=keep_objects)
+    config = config_at(root, base_id, keep_objects=keep_objects)
+    notes: list[str] = []
+    if skip_unknown:
+        writer = config.person(author) or Person(id=author, name=author)
+        if config.person(author) is None:
+            notes.append(f"author {author!r} is not in kcs.yml: treated as a candidate")
+        people = []
+        for ident in approvers:
+            person = config.person(ident)
+            if person is None:
+                notes.append(f"approval by {ident!r} ignored: not in kcs.yml")
+            else:
+                people.append(person)
+    else:
+        writer = find_person(config, author, what="author")
+        people = [find_person(config, ident, what="approver") for ident in approvers]
+    return evaluate(root, base_id, head_id, writer, people, config=config, notes=notes,
+                    author_verified=author_verified, keep_objects=keep_objects,
+                    with_text=with_text)
+
+
+def evaluate(
+    root: Path,
+    base_id: str,
+    head_id: str,
+    author: Person,
+    approvers: Sequence[Person],
+    *,
+    config: Config | None = None,
+    notes: Sequence[str] = (),
+    author_verified: bool = True,
+    keep_objects: bool = False,
+    with_text: bool = False,
+) -> tuple[Decision, GateInput]:
+    """Judge ``base_id..head_id`` (commit ids) for people already resolved."""
+    if config is None:
+        config = config_at(root, base_id, keep_objects=keep_objects)
+    problems: list[str] = []
+    changed: dict[str, str] = {}
+    try:
+        after = config_at(root, head_id, keep_objects=keep_objects)
+        changed = changed_people(config, after)
+    except ConfigError as exc:
+        problems.append(f"kcs.yml {exc}; fix it before this change can be merged")
+    start = merge_base(root, base_id, head_id, keep_objects=keep_objects)
+    changes = read_changes(root, start, head_id, config, keep_objects=keep_objects,
+                           with_text=with_text)
+    decision = decide(changes, author=author, approvers=approvers,
+                      rules=rules_from_config(config), changed=changed, problems=problems,
+                      author_verified=author_verified)
+    decision = Decision(author=decision.author, approvers=decision.approvers,
+                        files=decision.files, notes=tuple(notes) + decision.notes,
+                        problems=decision.problems, base=base_id, head=head_id)
+    return decision, GateInput(base_id, head_id, start, config, tuple(changes))
