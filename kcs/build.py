@@ -86,7 +86,8 @@ def _build_one(root: Path, kb: KnowledgeBase, history: Any, audience: str, targe
     target.parent.mkdir(parents=True, exist_ok=True)
     temp = Path(tempfile.mkdtemp(prefix=f".{target.name}.building-", dir=target.parent))
     try:
-        with _mkdocs_config(root, temp, strict) as config, _collect_warnings() as warnings:
+        with (_collect_warnings() as warnings,
+              _mkdocs_config(root, temp, strict, warnings) as config):
             plugin = config.plugins.get("kcs")
             if plugin is None:
                 raise BuildError(f"{root / MKDOCS_FILE}: add 'kcs' to plugins (and remove "
@@ -121,10 +122,11 @@ def _build_one(root: Path, kb: KnowledgeBase, history: Any, audience: str, targe
 
 
 @contextmanager
-def _mkdocs_config(root: Path, site_dir: Path, strict: bool) -> Iterator[Any]:
+def _mkdocs_config(root: Path, site_dir: Path, strict: bool, logged: list[str]
+                   ) -> Iterator[Any]:
     """mkdocs.yml of the repository, or a default one when it has none."""
     from mkdocs.config import load_config
-    from mkdocs.exceptions import ConfigurationError
+    from mkdocs.exceptions import Abort, ConfigurationError
 
     path = root / MKDOCS_FILE
     with tempfile.TemporaryDirectory(prefix="kcs-mkdocs-") as scratch:
@@ -135,8 +137,8 @@ def _mkdocs_config(root: Path, site_dir: Path, strict: bool) -> Iterator[Any]:
             path.write_text(yaml.safe_dump(default_mkdocs_config(root, docs)), encoding="utf-8")
         try:
             config = load_config(config_file=str(path), site_dir=str(site_dir), strict=strict)
-        except ConfigurationError as exc:
-            raise BuildError(f"{path}: {exc}") from None
+        except (Abort, ConfigurationError) as exc:
+            raise BuildError(f"{path}: {logged[-1] if logged else exc}") from None
         yield config
 
 

@@ -176,10 +176,11 @@ def _iso(value: dt.date | dt.datetime | None) -> str | None:
 
 
 def _fill(pattern: str, values: Mapping[str, str]) -> str:
-    """Fill ``{name}`` placeholders, URL-encoding each value; unknown names stay."""
+    """Fill ``{name}`` placeholders, URL-encoding each value (a ``path`` keeps its
+    slashes); unknown names stay as written."""
     return re.sub(r"\{(\w+)\}",
-                  lambda m: quote(values[m.group(1)], safe="/") if m.group(1) in values
-                  else m.group(0), pattern)
+                  lambda m: quote(values[m.group(1)], safe="/" if m.group(1) == "path" else "")
+                  if m.group(1) in values else m.group(0), pattern)
 
 
 def article_meta(article: Article, ctx: SiteContext, *, site_url: str = "",
