@@ -78,3 +78,29 @@ def _load_at(root: Path, commit: str) -> KnowledgeBase:
             tar.extractall(tmp, members=members, filter="data")
         kb = load(Path(tmp))
     return replace(kb, root=root)
+
+
+def load_usage(root: Path, today: dt.date) -> Usage | None:
+    """Per-article usage from the usage analytics, or None when there is none.
+
+    The hook: ``kcs.usage.article_usage(root, *, today) -> Mapping[article id,
+    UsageStats-like] | None`` (objects with views_90d, views_12m, helped,
+    not_helped, flags). Until kcs.usage provides it, reports run without usage.
+    """
+    try:
+        from ..usage import article_usage  # type: ignore[attr-defined]
+    except ImportError:
+        return None
+    try:
+        found = article_usage(root, today=today)
+    except Exception as exc:  # a missing or locked database must not stop a report
+        log.warning("usage data unavailable: %s", exc)
+        return None
+    if found is None:
+        return None
+    from .model import UsageStats
+
+    return {
+        str(key): UsageStats(*(int(getattr(value, f, 0) or 0) for f in UsageStats._fields))
+        for key, value in found.items()
+    }

@@ -81,23 +81,24 @@ def to_csv(report: Report, table: str | None = None) -> str:
     return buffer.getvalue()
 
 
-def html_body(report: Report, svgs: dict[str, str] | None = None) -> str:
-    """The report as an HTML fragment (also used by the site pages)."""
+def html_body(report: Report, svgs: dict[str, str] | None = None, *, sep: str = "\n") -> str:
+    """The report as an HTML fragment: one block per line, or per ``sep`` (the site pages
+    use a blank line so Markdown sees each block as raw HTML)."""
     out = [f'<p class="kcs-report-asof">As of {escape(report.as_of.isoformat())}</p>']
     if report.figures:
-        out.append('<dl class="kcs-report-figures">')
+        items = []
         for key, value in report.figures.items():
-            out.append(f"<dt>{escape(key)}</dt><dd>{escape(cell(value))}</dd>")
+            items.append(f"<dt>{escape(key)}</dt><dd>{escape(cell(value))}</dd>")
             if key in report.explain:
-                out.append(f'<dd class="kcs-explain">{escape(report.explain[key])}</dd>')
-        out.append("</dl>")
+                items.append(f'<dd class="kcs-explain">{escape(report.explain[key])}</dd>')
+        out.append('<dl class="kcs-report-figures">' + "".join(items) + "</dl>")
     for name, svg in (svgs or {}).items():
         out.append(f'<div class="kcs-chart" id="chart-{escape(name)}">{svg}</div>')
     for table in report.tables:
         out.append(html_table(table))
     for note in report.notes:
         out.append(f'<p class="kcs-note">{escape(note)}</p>')
-    return "\n".join(out)
+    return sep.join(out)
 
 
 def html_table(table: Table) -> str:
@@ -107,8 +108,9 @@ def html_table(table: Table) -> str:
         for row in table.rows
     )
     note = f"<p>{escape(table.note)}</p>" if table.note else ""
-    return (f'<h2 id="{escape(table.name)}">{escape(table.title)} ({len(table.rows)})</h2>'
-            f"{note}<table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>")
+    return (f'<section class="kcs-report-table"><h2 id="{escape(table.name)}">'
+            f"{escape(table.title)} ({len(table.rows)})</h2>{note}"
+            f"<table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table></section>")
 
 
 _STYLE = """body{font-family:system-ui,sans-serif;margin:2rem;max-width:80rem;color:#222}
