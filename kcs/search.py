@@ -4,10 +4,11 @@ One lunr index per language, each built from analysed terms (see
 :mod:`kcs.search_text`): a query runs against every language's index with that
 language's stemmer (or against one with ``lang=``) and the hits are merged by score.
 
-Fields and boosts: ``title`` 10, ``codes`` 8, ``tags`` 5, ``summary`` 4, ``id`` 3,
-``body`` 1. ``codes`` holds error codes, ticket ids and the article id unstemmed and
-whole, so ``0x80070643``, ``AADSTS50076`` or ``accounts-reset-password`` are found as
-typed. Where Snowball gives two forms of one word different stems (Finnish
+Fields and boosts: ``key`` 50 (the article id, whole), ``title`` 10, ``codes`` 8,
+``tags`` 5, ``summary`` 4, ``id`` 3 (the words of the id), ``body`` 1 (the sections).
+``codes`` holds error codes and ticket ids unstemmed and whole, so ``0x80070643``,
+``AADSTS50076`` or ``INC0012345`` are found as typed; typing an article's id puts it
+first. Where Snowball gives two forms of one word different stems (Finnish
 "tulostin"/"tulostimen": ``tulost``/``tulostim``), a query stem also matches index
 terms it is a prefix of, and index terms that are its prefix when at most two letters
 shorter (and at least five long), at half weight.
@@ -23,6 +24,7 @@ scores the full index gives, without loading the whole index (at 10,000 articles
 from __future__ import annotations
 
 import bisect
+import contextlib
 import hashlib
 import json
 import logging
@@ -48,10 +50,12 @@ log = logging.getLogger(__name__)
 FORMAT = 1
 CACHE_NAME = "search-index.json"
 #: field → boost (lunr multiplies each field's BM25 weight by it)
-FIELDS: dict[str, int] = {"title": 10, "codes": 8, "tags": 5, "summary": 4, "id": 3, "body": 1}
+FIELDS: dict[str, int] = {"key": 50, "title": 10, "codes": 8, "tags": 5, "summary": 4, "id": 3,
+                          "body": 1}
 TEXT_FIELDS = ["title", "tags", "summary", "id", "body"]
 PREFIX_BOOST = 0.5
 MAX_PREFIX_TERMS = 30
+SIMILAR_MIN_RATIO = 0.25
 
 # A posting as stored: [lunr term index, {field: {doc ref: BM25 weight}}]
 Record = tuple[int, dict[str, dict[str, float]]]
@@ -140,12 +144,13 @@ def _clauses(terms: _Terms, query: str, lang: str, keys: list[str]
     for stem in analyze_query(query, lang):
         clauses.append((stem, TEXT_FIELDS, 1.0))
         if len(stem) >= 4 and stem.isalpha():
+            # codes and ids share the term list; only word stems are prefix candidates
             clauses.extend((t, TEXT_FIELDS, PREFIX_BOOST) for t in terms.with_prefix(stem)
-                           if t != stem)
+                           if t != stem and t.isalpha())
             for size in range(max(5, len(stem) - 2), len(stem)):
                 if terms.position(stem[:size]) is not None:
                     clauses.append((stem[:size], TEXT_FIELDS, PREFIX_BOOST))
-    clauses.extend((key, ["codes"], 1.0) for key in keys)
+    clauses.extend((key, ["key", "codes"], 1.0) for key in keys)
     return clauses
 
 
@@ -185,7 +190,6 @@ def _query(terms: _Terms, clauses: list[tuple[str, list[str], float]]) -> list[t
 
 def build_index(articles: Iterable[Article]) -> SearchIndex:
     """Index ``articles`` (all of them; filter by audience or state before if needed)."""
-    lunr = _lunr()
     docs: list[tuple[str, str, str, str]] = []
     by_lang: dict[str, list[tuple[str, Article]]] = defaultdict(list)
     for article in articles:
@@ -193,26 +197,39 @@ def build_index(articles: Iterable[Article]) -> SearchIndex:
         docs.append((article.path, article.id, article.title, article.lang))
     langs: dict[str, _Terms] = {}
     for lang, items in sorted(by_lang.items()):
-        builder = lunr.Builder()
-        builder.ref("ref")
-        for field, boost in FIELDS.items():
-            builder.field(field, boost=boost)
-        for ref, article in items:
-            builder.add(_document(ref, article, lang))
-        records = _records(builder.build())
+        records = _records(_lunr_index(items, lang))
         ordered = sorted(records)
-        langs[lang] = _Terms(ordered, lambda at, o=ordered, r=records: r[o[at]])
+        langs[lang] = _Terms(ordered, _lookup(ordered, records))
     log.info("search index built: %d articles, %d languages", len(docs), len(langs))
     return SearchIndex(docs, langs)
 
 
+def _lookup(ordered: list[str], records: dict[str, Record]) -> Callable[[int], Record]:
+    def fetch(at: int) -> Record:
+        return records[ordered[at]]
+
+    return fetch
+
+
+def _lunr_index(items: Iterable[tuple[str, Article]], lang: str) -> Any:
+    """A plain lunr.py index of one language's articles (refs are positions)."""
+    builder = _lunr().Builder()
+    builder.ref("_ref")
+    for field, boost in FIELDS.items():
+        builder.field(field, boost=boost)
+    for ref, article in items:
+        builder.add(_document(ref, article, lang))
+    return builder.build()
+
+
 def _document(ref: str, article: Article, lang: str) -> dict[str, Any]:
     texts = [s.heading + "\n" + s.text for s in article.sections] or [article.body]
-    keys = [article.id, *(t.lower() for t in article.tickets)]
+    keys = [t.lower() for t in article.tickets]
     for text in (article.title, article.summary, *article.tags, article.body):
         keys.extend(codes(text))
     return {
-        "ref": ref,
+        "_ref": ref,
+        "key": [article.id],
         "title": analyze(article.title, lang),
         "summary": analyze(article.summary, lang),
         "tags": analyze_all(article.tags, lang),
@@ -307,16 +324,14 @@ def _write_cache(index: SearchIndex, folder: Path, stamp: str) -> None:
                  json.dumps(header, ensure_ascii=False, separators=(",", ":")))
     for old in folder.glob("search-index.*.postings"):
         if old.name != postings_name:
-            try:
+            with contextlib.suppress(OSError):
                 old.unlink()
-            except OSError:
-                pass
 
 
 def _read_cache(folder: Path, stamp: str) -> SearchIndex | None:
     try:
         header = json.loads((folder / CACHE_NAME).read_text(encoding="utf-8"))
-        if (header.get("format") != FORMAT or header.get("fingerprint") != stamp
+        if not isinstance(header, dict) or (header.get("format") != FORMAT or header.get("fingerprint") != stamp
                 or header.get("fields") != FIELDS):
             return None
         name = str(header["postings"])
@@ -325,7 +340,7 @@ def _read_cache(folder: Path, stamp: str) -> SearchIndex | None:
         data = (folder / name).read_bytes()
         if len(data) != header["size"]:
             return None
-        docs = [tuple(doc) for doc in header["docs"]]
+        docs = [(str(p), str(i), str(t), str(g)) for p, i, t, g in header["docs"]]
         langs = {
             lang: _Terms(part["terms"], _reader(data, part["offsets"]))
             for lang, part in header["langs"].items()
@@ -333,7 +348,7 @@ def _read_cache(folder: Path, stamp: str) -> SearchIndex | None:
     except (OSError, ValueError, KeyError, TypeError) as exc:
         log.info("search index cache in %s not usable (%s); rebuilding", folder, exc)
         return None
-    return SearchIndex(docs, langs, source="cache")  # type: ignore[arg-type]
+    return SearchIndex(docs, langs, source="cache")
 
 
 def _reader(data: bytes, offsets: list[int]) -> Callable[[int], Record]:
@@ -351,12 +366,14 @@ def similar(kb_or_index: KnowledgeBase | SearchIndex, title: str, lang: str | No
     """Articles that look like duplicates of a new article titled ``title``.
 
     Searches every language unless ``lang`` is given; a title with nothing to search
-    for gives no hits rather than an error.
+    for gives no hits rather than an error. Hits scoring under a quarter of the best
+    one are dropped: they share only a stray word (or a prefix) with the title.
     """
     index = kb_or_index if isinstance(kb_or_index, SearchIndex) else load_or_build(kb_or_index)
     if not query_keys(title):
         return []
-    return index.search(title, lang=lang, limit=limit)
+    hits = index.search(title, lang=lang, limit=limit)
+    return [hit for hit in hits if hit.score >= SIMILAR_MIN_RATIO * hits[0].score]
 
 
 def hits_as_json(hits: Iterable[Hit]) -> list[dict[str, Any]]:

@@ -55,7 +55,7 @@ def query_keys(query: str) -> list[str]:
     stays whole so an article can be found by its id.
     """
     keys = [raw.strip(_STRIP).lower() for raw in query.split()]
-    return list(dict.fromkeys([k for k in keys if k] + codes(query)))
+    return list(dict.fromkeys([k for k in keys if _WORD.search(k)] + codes(query)))
 
 
 @functools.cache
@@ -109,12 +109,8 @@ def analyze(text: str, lang: str) -> list[str]:
 
 
 def analyze_query(query: str, lang: str) -> list[str]:
-    """Query terms in ``lang``; a query of stop words only is searched as typed."""
-    found = words(query)
-    stop = stopwords(lang)
-    kept = [w for w in found if w not in stop] or found
-    stem = stemmer(lang)
-    return list(dict.fromkeys(stem(w) for w in kept))
+    """Query terms in ``lang``: the same analysis as the indexed text, duplicates dropped."""
+    return list(dict.fromkeys(analyze(query, lang)))
 
 
 def analyze_all(texts: Iterable[str], lang: str) -> list[str]:

@@ -25,6 +25,8 @@ def command(query: tuple[str, ...], lang: str | None, limit: int, as_json: bool,
     "skrivaren" also finds "skrivare". Error codes such as 0x80070643 or AADSTS50076
     are found as typed. Prints one line per hit, best first: score, id, title and
     (path). Exit status: 0 with hits, 1 when nothing matches, 2 on a usage error.
+    Lunr's query syntax is not used: : ~ ^ + * are plain text. A word starting
+    with "-" needs "--" before the query: kcs search -- -word.
     """
     from ..config import load_config
     from ..errors import UsageError

@@ -1,0 +1,274 @@
+"""The search library: stemming, codes, languages, ranking, cache and lunr syntax."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from gitrepo import REPO_ROOT, write
+from kcs import search
+from kcs.errors import UsageError
+from kcs.knowledge import load
+from kcs.search import build_index, load_or_build, similar
+from kcs.search_text import ALGORITHMS, stopwords
+
+
+def ids(hits: list[search.Hit]) -> list[str]:
+    return [hit.id for hit in hits]
+
+
+@pytest.fixture(scope="module")
+def index(shared_repo: Path) -> search.SearchIndex:
+    return build_index(load(shared_repo).articles)
+
+
+@pytest.mark.parametrize(("query", "lang", "expected"), [
+    ("skrivaren", "sv", "printing-add-printer"),         # definite form finds "skrivare"
+    ("skrivarna", "sv", "printing-add-printer"),
+    ("lösenordet", "sv", "accounts-reset-password"),     # Snowball keeps -et: prefix fallback
+    ("tulostimen", "fi", "printing-tulostin-fi"),        # genitive finds the nominative
+    ("tulostin", "fi", "printing-ajuri-fi"),             # and the other way round
+    ("wachtwoorden", "nl", "accounts-vergeten-nl"),      # plural finds singular
+    ("wachtwoord", "nl", "accounts-regels-nl"),
+    ("printers", "en", "devices-printer-offline-en"),
+])
+def test_inflected_forms_find_each_other(index: search.SearchIndex, query: str, lang: str,
+                                         expected: str) -> None:
+    assert expected in ids(index.search(query, lang=lang))
+    assert expected in ids(index.search(query))  # without --lang too
+
+
+def test_inflected_forms_rank_the_matching_article_first(index: search.SearchIndex) -> None:
+    assert ids(index.search("skrivaren"))[0] == "printing-add-printer"
+    assert ids(index.search("tulostimen", lang="fi")) == ["printing-ajuri-fi",
+                                                         "printing-tulostin-fi"]
+    # both stem to "wachtwoord": the shorter title wins (BM25 length normalisation)
+    assert ids(index.search("wachtwoorden", lang="nl")) == ["accounts-vergeten-nl",
+                                                           "accounts-regels-nl"]
+
+
+@pytest.mark.parametrize("query", [
+    "0x80070643", "0X80070643", "error 0x80070643:", "0x80070643.", "Windows 0x80070643",
+])
+def test_hex_error_code_is_found_as_typed(index: search.SearchIndex, query: str) -> None:
+    assert ids(index.search(query))[0] == "devices-windows-update-en"
+
+
+@pytest.mark.parametrize("query", ["AADSTS50076", "aadsts50076", "felet AADSTS50076:"])
+def test_aad_error_code_in_the_body_is_found(index: search.SearchIndex, query: str) -> None:
+    assert ids(index.search(query))[0] == "accounts-mfa"
+
+
+def test_a_different_code_finds_nothing(index: search.SearchIndex) -> None:
+    assert index.search("0x80070644") == []
+    assert index.search("AADSTS50077") == []
+
+
+def test_ticket_ids_and_article_ids_are_found_whole(index: search.SearchIndex) -> None:
+    assert ids(index.search("inc0012345")) == ["accounts-reset-password"]
+    assert ids(index.search("devices-windows-update-en"))[0] == "devices-windows-update-en"
+
+
+def test_lang_restricts_and_no_lang_searches_every_language(index: search.SearchIndex) -> None:
+    assert set(ids(index.search("vpn"))) == {"network-vpn", "network-vpn-en"}
+    assert ids(index.search("vpn", lang="sv")) == ["network-vpn"]
+    assert ids(index.search("vpn", lang="en")) == ["network-vpn-en"]
+    assert index.search("vpn", lang="fi") == []
+    assert index.search("vpn", lang="de") == []  # a language without articles
+    assert {hit.lang for hit in index.search("vpn")} == {"sv", "en"}
+
+
+def test_title_match_ranks_above_body_match(index: search.SearchIndex) -> None:
+    hits = index.search("printer", lang="en")
+    assert ids(hits) == ["devices-printer-offline-en", "devices-docking-en"]
+    assert hits[0].score > hits[1].score > 0
+
+
+def test_limit_and_hit_fields(index: search.SearchIndex) -> None:
+    hits = index.search("vpn", limit=1)
+    assert len(hits) == 1
+    hit = hits[0]
+    assert hit.path in {"articles/network/vpn.md", "articles/network/vpn.en.md"}
+    assert set(hit.as_dict()) == {"id", "path", "title", "lang", "score"}
+
+
+@pytest.mark.parametrize("query", [
+    "title:vpn", "vpn~2", "vpn^10", "+vpn -printer", "vpn*", "*vpn", "vpn:", "-vpn",
+    "c++", "\"vpn\"", "[vpn]", "vpn && (printer || ~)", "ti\\tle:", "a:b:c ~ ^ +",
+])
+def test_lunr_syntax_characters_are_plain_text(index: search.SearchIndex, query: str) -> None:
+    hits = index.search(query)
+    assert isinstance(hits, list)
+    if "vpn" in query:
+        assert "network-vpn" in ids(hits)
+
+
+@pytest.mark.parametrize("query", ["", "   ", "*", ":", "~ ^ + - *", "\t\n"])
+def test_empty_queries_are_usage_errors(index: search.SearchIndex, query: str) -> None:
+    with pytest.raises(UsageError):
+        index.search(query)
+
+
+def test_stop_words_are_not_searched(index: search.SearchIndex) -> None:
+    # "har" and "mitt" are Swedish stop words, dropped from the index and the query
+    assert index.search("har mitt", lang="sv") == []
+    assert ids(index.search("har mitt lösenord", lang="sv")) == ["accounts-reset-password"]
+
+
+def test_scores_equal_a_full_lunr_index(shared_repo: Path, index: search.SearchIndex) -> None:
+    """The small per-query index gives exactly lunr's scores over the whole index."""
+    articles = load(shared_repo).articles
+    for lang in ("sv", "en"):
+        items = [(str(n), a) for n, a in enumerate(articles) if a.lang == lang]
+        full = search._lunr_index(items, lang)
+        for text in ("skrivaren lösenord vpn", "printer offline vpn", "0x80070643 error"):
+            clauses = search._clauses(index.langs[lang], text, lang, search.query_keys(text))
+            query = full.create_query()
+            for term, fields, boost in clauses:
+                query.clause(term, fields=fields, boost=boost, use_pipeline=False)
+            expected = {m["ref"]: m["score"] for m in full.query(query)}
+            got = dict(search._query(index.langs[lang], clauses))
+            assert got.keys() == expected.keys()
+            for ref, score in expected.items():
+                assert got[ref] == pytest.approx(score, rel=1e-3)
+
+
+def test_similar_finds_duplicates_and_drops_stray_matches(shared_repo: Path) -> None:
+    base = load(shared_repo)
+    assert ids(similar(base, "Jag har glömt lösenordet")) == ["accounts-reset-password"]
+    assert ids(similar(base, "Tulostimen asennus", lang="fi"))[0] == "printing-ajuri-fi"
+    assert similar(base, "Kaffemaskinen läcker") == []
+    assert similar(base, "???") == []
+
+
+def test_stop_word_lists_ship_for_every_stemmed_language() -> None:
+    for lang in ("sv", "fi", "nl", "en"):
+        assert lang in ALGORITHMS
+        words = stopwords(lang)
+        assert len(words) > 50
+        assert all(w == w.strip().lower() and not w.startswith("#") for w in words)
+    assert "och" in stopwords("sv") and "skrivare" not in stopwords("sv")
+    assert stopwords("xx") == frozenset()
+
+
+# --- cache -------------------------------------------------------------------------------
+
+def test_cache_is_reused_until_an_article_changes(repo: Path) -> None:
+    first = load_or_build(repo)
+    cache = repo / ".kcs" / "cache" / "search-index.json"
+    assert first.source == "built" and cache.is_file()
+    assert (repo / ".kcs" / "cache" / ".gitignore").read_text().endswith("*\n")
+    stamp = cache.stat().st_mtime_ns
+
+    second = load_or_build(repo)
+    assert second.source == "cache"
+    assert cache.stat().st_mtime_ns == stamp
+    assert ids(second.search("skrivaren")) == ids(first.search("skrivaren"))
+    assert second.search("0x80070643") == first.search("0x80070643")
+
+    article = repo / "articles/network/vpn.en.md"
+    article.write_text(article.read_text().replace("VPN does not connect", "Wi-Fi zebra"))
+    third = load_or_build(repo)
+    assert third.source == "built"
+    assert ids(third.search("zebra")) == ["network-vpn-en"]
+    assert load_or_build(repo).source == "cache"
+    assert len(list((repo / ".kcs" / "cache").glob("search-index.*.postings"))) == 1
+
+
+def test_adding_or_removing_an_article_rebuilds(repo: Path) -> None:
+    load_or_build(repo)
+    write(repo / "articles/network/wifi.en.md",
+          "---\ntitle: Wi-Fi keeps asking for a password\nid: wifi-en\nlang: en\n---\n")
+    assert ids(load_or_build(repo).search("wifi keeps asking")) [0] == "wifi-en"
+    (repo / "articles/network/wifi.en.md").unlink()
+    rebuilt = load_or_build(repo)
+    assert rebuilt.source == "built" and "wifi-en" not in ids(rebuilt.search("wifi"))
+
+
+def test_a_loaded_knowledge_base_and_a_cache_dir_are_accepted(repo: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "elsewhere"
+    assert load_or_build(load(repo), folder).source == "built"
+    assert load_or_build(repo, folder).source == "cache"
+    assert not (repo / ".kcs").exists()
+
+
+@pytest.mark.parametrize("damage", [
+    "not json", "{}", json.dumps({"format": 1}), "[1, 2]",
+])
+def test_a_damaged_cache_is_rebuilt(repo: Path, damage: str) -> None:
+    load_or_build(repo)
+    (repo / ".kcs" / "cache" / "search-index.json").write_text(damage)
+    index = load_or_build(repo)
+    assert index.source == "built"
+    assert ids(index.search("vpn", lang="sv")) == ["network-vpn"]
+
+
+def test_a_postings_name_escaping_the_cache_is_refused(repo: Path) -> None:
+    load_or_build(repo)
+    header_path = repo / ".kcs" / "cache" / "search-index.json"
+    header = json.loads(header_path.read_text())
+    header["postings"] = "../../kcs.yml"
+    header_path.write_text(json.dumps(header))
+    assert load_or_build(repo).source == "built"
+
+
+# --- no NLTK, no network -----------------------------------------------------------------
+
+def test_runs_offline_without_nltk_data(repo: Path, tmp_path: Path) -> None:
+    empty = tmp_path / "nltk_data"
+    empty.mkdir()
+    script = textwrap.dedent(f"""
+        import socket, sys
+
+        def refuse(*args, **kwargs):
+            raise OSError("network disabled by the test")
+
+        socket.socket.connect = refuse
+        socket.create_connection = refuse
+        from pathlib import Path
+        from kcs.search import load_or_build
+        for attempt in ("built", "cache"):
+            index = load_or_build(Path({str(repo)!r}))
+            assert index.source == attempt, index.source
+            print(attempt, [h.id for h in index.search("tulostimen skrivaren wachtwoorden")])
+        print("nltk imported:", "nltk" in sys.modules)
+    """)
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=False,
+        env={**os.environ, "NLTK_DATA": str(empty), "HOME": str(tmp_path)}, cwd=REPO_ROOT,
+    )
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[-1] == "nltk imported: False"
+    for line in lines[:2]:
+        for expected in ("printing-tulostin-fi", "printing-add-printer", "accounts-regels-nl"):
+            assert expected in line
+    assert list(empty.iterdir()) == []
+
+
+def test_search_still_works_when_nltk_was_imported_first(repo: Path) -> None:
+    script = (f"import nltk, sys\nfrom pathlib import Path\nfrom kcs.search import load_or_build\n"
+              f"print([h.id for h in load_or_build(Path({str(repo)!r})).search('vpn')])")
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                            check=False, cwd=REPO_ROOT)
+    assert result.returncode == 0, result.stderr
+    assert "network-vpn" in result.stdout
+
+
+# --- the sample knowledge base -----------------------------------------------------------
+
+def test_every_sample_article_is_found_by_its_id_and_title(sample_repo: Path) -> None:
+    base = load(sample_repo)
+    if not base.articles:
+        pytest.skip("no sample articles yet")
+    index = load_or_build(base)
+    for article in base.articles:
+        assert ids(index.search(article.id))[0] == article.id, article.path
+        assert article.id in ids(index.search(article.title, lang=article.lang, limit=5)), \
+            article.path
