@@ -331,8 +331,8 @@ def _write_cache(index: SearchIndex, folder: Path, stamp: str) -> None:
 def _read_cache(folder: Path, stamp: str) -> SearchIndex | None:
     try:
         header = json.loads((folder / CACHE_NAME).read_text(encoding="utf-8"))
-        if not isinstance(header, dict) or (header.get("format") != FORMAT or header.get("fingerprint") != stamp
-                or header.get("fields") != FIELDS):
+        if (not isinstance(header, dict) or header.get("format") != FORMAT
+                or header.get("fingerprint") != stamp or header.get("fields") != FIELDS):
             return None
         name = str(header["postings"])
         if "/" in name or "\\" in name or not name.startswith("search-index."):

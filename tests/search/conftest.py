@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from gitrepo import write
 
 CONFIG = "languages: [sv, fi, nl, en]\ndefault_language: sv\n"

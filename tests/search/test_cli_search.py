@@ -78,7 +78,7 @@ def test_lunr_syntax_is_plain_text(repo: Path) -> None:
     # without "--" click reads a word starting with "-" as an option
     result = invoke("search", "vpn", "-printer", "--root", str(repo))
     assert result.exit_code == 2
-    assert "No such option: -p" in result.stderr
+    assert result.stderr.endswith("Error: No such option '-p'.\n")
 
 
 def test_second_run_reads_the_cache(repo: Path) -> None:

@@ -10,8 +10,8 @@ import textwrap
 from pathlib import Path
 
 import pytest
-
 from gitrepo import REPO_ROOT, write
+
 from kcs import search
 from kcs.errors import UsageError
 from kcs.knowledge import load
