@@ -140,6 +140,7 @@ def test_one_active_and_one_expired_announcement() -> None:
 def test_relative_links_resolve_and_respect_audience() -> None:
     by_path = kb().by_path()
     checked = 0
+    images: list[tuple[Article, str]] = []
     for article in articles():
         for link in article.links:
             if "://" in link.target or link.target.startswith(("#", "mailto:")):
@@ -147,6 +148,12 @@ def test_relative_links_resolve_and_respect_audience() -> None:
             path = posixpath.normpath(
                 posixpath.join(posixpath.dirname(article.path), link.target.split("#")[0])
             )
+            if link.image:
+                assert link.text.strip(), f"{article.path}:{link.line}: image without alt text"
+                assert (REPO_ROOT / path).is_file(), f"{article.path}:{link.line}: {link.target}"
+                assert posixpath.dirname(path) == posixpath.dirname(article.path)
+                images.append((article, path))
+                continue
             target = by_path.get(path)
             assert target is not None, f"{article.path}:{link.line}: {link.target}"
             checked += 1
@@ -156,6 +163,10 @@ def test_relative_links_resolve_and_respect_audience() -> None:
                 # the wider site only holds validated articles
                 assert target.state == "validated", (article.path, path)
     assert checked >= 25
+    # one image shown on the public site, one only in an internal article
+    assert {a.audience for a, _ in images} == {"public", "internal"}
+    internal_only = {p for a, p in images if a.audience == "internal"}
+    assert internal_only.isdisjoint(p for a, p in images if a.audience != "internal")
 
 
 def test_sections_use_the_localised_headings() -> None:
