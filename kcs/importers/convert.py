@@ -1,0 +1,388 @@
+"""Body conversion: foreign Markdown dialects into the portal's Markdown.
+
+* Docs alerts (``> [!NOTE]``) become admonitions (``!!! note``);
+* ``[!INCLUDE [..](path)]`` is replaced by the included file (or an HTML comment
+  and a warning when it is missing);
+* ``:::image ... :::`` becomes ``![alt text](source)``; ``:::no-loc text="x":::`` x;
+* relative links between imported articles point to the new article files;
+  links to files that are not there are reported and kept as plain text;
+  images are copied beside the article (``_media/<id>/``) or, when missing,
+  replaced by their alt text;
+* Symptoms / Cause / Resolution / Workaround headings become the KCS sections in
+  the article's language; everything else is kept.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from urllib.parse import unquote, urlsplit
+
+from ..article import SECTION_HEADINGS, split_front_matter
+from .mapping import ImportMapping
+
+_FENCE = re.compile(r"^\s*(```|~~~)")
+_LINT_FENCE = re.compile(r"^\s{0,3}(```|~~~)")
+_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
+_ANCHOR = re.compile(r"<a\s+(?:name|id)=\"[^\"]*\"\s*>\s*</a>", re.I)
+_ALERT = re.compile(r"^(\s*)>\s*\[!(NOTE|TIP|IMPORTANT|WARNING|CAUTION)\]\s*(.*)$", re.I)
+_DIV = re.compile(r"^(\s*)>\s*\[!div\b[^\]]*\]\s*$", re.I)
+_VIDEO = re.compile(r"\[!VIDEO\s+([^\]\s]+)\]", re.I)
+_INCLUDE = re.compile(r"\[!INCLUDE\s*\[([^\]]*)\]\(\s*<?([^)>\s]+)>?\s*\)\s*\]", re.I)
+_TRIPLE = re.compile(r":::(image|no-loc)\s+(.*?):::", re.S)
+_ATTR = re.compile(r"([\w-]+)\s*=\s*\"([^\"]*)\"")
+_LINK = re.compile(
+    r"(!?)\[((?:[^\[\]]|\[[^\]]*\])*)\]\(\s*(<[^>]*>|(?:[^()\s]|\([^()\s]*\))+)"
+    r"(\s+\"[^\"]*\")?\s*\)"
+)
+_REFDEF = re.compile(r"^(\s{0,3}\[[^\]]+\]:\s*)(\S+)(.*)$")
+_CODE_SPAN = re.compile(r"(`+)(.+?)\1")
+_PLACEHOLDER = re.compile(r"\b(TODO|FIXME|TBD|XXX)\b|[Ll]orem ipsum")
+_IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp", ".bmp")
+
+ADMONITIONS: dict[str, tuple[str, dict[str, str]]] = {
+    "note": ("note", {}),
+    "tip": ("tip", {}),
+    "warning": ("warning", {}),
+    "important": ("info", {"en": "Important", "sv": "Viktigt", "fi": "Tärkeää",
+                           "nl": "Belangrijk"}),
+    "caution": ("danger", {"en": "Caution", "sv": "Se upp", "fi": "Huomio",
+                           "nl": "Let op"}),
+}
+
+#: Source headings (lower case) → KCS section; "workaround" becomes the
+#: resolution only when the article has no resolution of its own.
+HEADINGS: dict[str, str] = {
+    **dict.fromkeys(["symptoms", "symptom", "problem", "issue", "symtom", "oireet",
+                     "ongelma", "symptomen", "probleem", "question"], "issue"),
+    **dict.fromkeys(["cause", "causes", "orsak", "syy", "oorzaak"], "cause"),
+    **dict.fromkeys(["resolution", "solution", "resolutions", "solutions",
+                     "solution/workaround", "resolution/workaround", "lösning", "ratkaisu",
+                     "oplossing"], "resolution"),
+    **dict.fromkeys(["workaround", "workarounds", "tillfällig lösning", "kiertotapa",
+                     "tijdelijke oplossing"], "workaround"),
+    **dict.fromkeys(["environment", "applies to", "miljö", "ympäristö", "omgeving"],
+                    "environment"),
+}
+
+
+@dataclass
+class Context:
+    """What converting one article needs to know, and what it found."""
+
+    source_root: Path
+    source_path: str  # the record's path under the source root
+    target_path: str  # repository-relative path of the new article file
+    article_id: str
+    lang: str
+    mapping: ImportMapping
+    targets: dict[str, str]  # source path (normalised) → repository path of its article
+    summary: str = ""
+    warnings: list[tuple[str, str]] = field(default_factory=list)
+    assets: list[tuple[Path, str]] = field(default_factory=list)  # (source file, repo path)
+
+    def warn(self, code: str, message: str) -> None:
+        self.warnings.append((code, message))
+
+
+@dataclass(frozen=True)
+class Converted:
+    body: str
+    has_issue: bool
+    has_resolution: bool
+    placeholder: bool
+
+
+def convert(body: str, ctx: Context) -> Converted:
+    """The converted body and what its structure holds."""
+    body = expand_includes(body, ctx.source_path, ctx, depth=0)
+    lines = _blocks(_normalise_fences(body.split("\n")), ctx)
+    lines = [_inline(line, ctx) if not code else line for line, code in _code_flags(lines)]
+    lines, has_issue, has_resolution = _sections(lines, ctx)
+    text = "\n".join(lines).strip("\n")
+    text = re.sub(r"\n{3,}", "\n\n", text) + "\n"
+    placeholder = _has_placeholder(text)
+    return Converted(text, has_issue, has_resolution, placeholder)
+
+
+def _has_placeholder(text: str) -> bool:
+    """Whether lint would see placeholder text (same fence rule as kcs.lint)."""
+    in_fence = False
+    for line in text.split("\n"):
+        if _LINT_FENCE.match(line):
+            in_fence = not in_fence
+        elif not in_fence and _PLACEHOLDER.search(line):
+            return True
+    return False
+
+
+def _normalise_fences(lines: list[str]) -> list[str]:
+    """Close each fenced block with the indentation it was opened with.
+
+    Sources open a fence indented four spaces and close it with three; readers
+    that count indentation then disagree about where the code ends.
+    """
+    out: list[str] = []
+    fence: tuple[str, str] | None = None  # (indent, marker)
+    for line in lines:
+        stripped = line.strip()
+        if fence is None:
+            match = _FENCE.match(line)
+            if match:
+                fence = (line[: len(line) - len(line.lstrip())], match.group(1))
+        elif stripped.startswith(fence[1]) and not stripped.lstrip(fence[1][0]).strip():
+            line = fence[0] + stripped
+            fence = None
+        out.append(line)
+    return out
+
+
+# ------------------------------------------------------------------ includes
+
+
+def resolve(base: str, target: str) -> str | None:
+    """``target`` relative to the folder of source path ``base``; None if it leaves the root."""
+    joined = posixpath.normpath(posixpath.join(posixpath.dirname(base), target))
+    if joined.startswith("../") or joined == ".." or joined.startswith("/"):
+        return None
+    return joined
+
+
+def expand_includes(body: str, base: str, ctx: Context, *, depth: int) -> str:
+    if "[!INCLUDE" not in body.upper():
+        return body
+
+    def replace(match: re.Match[str]) -> str:
+        target = unquote(match.group(2))
+        rel = resolve(base, target)
+        file = ctx.source_root / rel if rel else None
+        if depth > 3:
+            ctx.warn("missing-include", f"include '{target}' nested too deep; left out")
+            return f"<!-- include {target} left out: nested too deep -->"
+        if file is None or not file.is_file():
+            ctx.warn("missing-include", f"include '{target}' not found; left as a comment")
+            return f"<!-- include {target} not found at import -->"
+        try:
+            text = file.read_text(encoding="utf-8-sig").replace("\r\n", "\n")
+        except (OSError, UnicodeDecodeError) as exc:
+            ctx.warn("missing-include", f"include '{target}' unreadable ({exc}); left out")
+            return f"<!-- include {target} unreadable at import -->"
+        _front, inner, _line = split_front_matter(text)
+        return expand_includes(inner.strip("\n"), rel or base, ctx, depth=depth + 1)
+
+    return _INCLUDE.sub(replace, body)
+
+
+# ------------------------------------------------------------------- blocks
+
+
+def _code_flags(lines: list[str]) -> list[tuple[str, bool]]:
+    """Each line with whether it lies inside (or delimits) a fenced code block."""
+    out: list[tuple[str, bool]] = []
+    fence: str | None = None
+    for line in lines:
+        match = _FENCE.match(line)
+        if fence is None and match:
+            fence = match.group(1)
+            out.append((line, True))
+        elif fence is not None:
+            out.append((line, True))
+            if line.strip().startswith(fence) and not line.strip()[len(fence):].strip():
+                fence = None
+        else:
+            out.append((line, False))
+    return out
+
+
+def _blocks(lines: list[str], ctx: Context) -> list[str]:
+    """Alerts → admonitions, [!div] markers out, the title heading out, anchors out."""
+    out: list[str] = []
+    flagged = _code_flags(lines)
+    index = 0
+    seen_text = False
+    while index < len(flagged):
+        line, code = flagged[index]
+        index += 1
+        if code:
+            out.append(line)
+            seen_text = True
+            continue
+        heading = _HEADING.match(line)
+        if heading:
+            title = _ANCHOR.sub("", heading.group(2)).strip()
+            if len(heading.group(1)) == 1 and not seen_text:
+                seen_text = True
+                continue  # the title heading: the title lives in the front matter
+            out.append(f"{heading.group(1)} {title}")
+            seen_text = True
+            continue
+        if _DIV.match(line):
+            continue
+        alert = _ALERT.match(line)
+        if alert:
+            indent, kind, rest = alert.group(1), alert.group(2).lower(), alert.group(3)
+            content: list[str] = [rest] if rest.strip() else []
+            while index < len(flagged) and not flagged[index][1]:
+                nxt = flagged[index][0]
+                stripped = nxt[len(indent):] if nxt.startswith(indent) else nxt.lstrip()
+                if not stripped.startswith(">"):
+                    break
+                content.append(re.sub(r"^>\s?", "", stripped))
+                index += 1
+            name, titles = ADMONITIONS[kind]
+            title = titles.get(ctx.lang, titles.get("en"))
+            if out and out[-1].strip():
+                out.append("")
+            out.append(f'{indent}!!! {name} "{title}"' if title else f"{indent}!!! {name}")
+            inner = _blocks(content, ctx)
+            out.extend(f"{indent}    {c}" if c.strip() else "" for c in inner)
+            out.append("")
+            seen_text = True
+            continue
+        if line.strip():
+            seen_text = True
+        out.append(_ANCHOR.sub("", line) if "<a" in line else line)
+    return out
+
+
+# ------------------------------------------------------------------ inline
+
+
+def _inline(line: str, ctx: Context) -> str:
+    if ":::" in line:
+        line = _TRIPLE.sub(lambda m: _triple(m, ctx), line)
+    if "[!VIDEO" in line.upper():
+        line = _VIDEO.sub(lambda m: f"[Video]({m.group(1)})", line)
+    if "](" in line:
+        # links inside code spans stay as they are
+        spans = [(m.start(), m.end()) for m in _CODE_SPAN.finditer(line)]
+        line = _LINK.sub(
+            lambda m: m.group(0) if any(s <= m.start() < e for s, e in spans) else _link(m, ctx),
+            line,
+        )
+    ref = _REFDEF.match(line)
+    if ref:
+        new = _rewrite_target(ref.group(2), ctx, image=False, text="")
+        if new is not None:
+            line = ref.group(1) + new + ref.group(3)
+    return line
+
+
+def _triple(match: re.Match[str], ctx: Context) -> str:
+    attrs = dict(_ATTR.findall(match.group(2)))
+    if match.group(1) == "no-loc":
+        return attrs.get("text", "")
+    source = attrs.get("source", "")
+    alt = attrs.get("alt-text") or _alt_from(source)
+    return f"![{_escape_alt(alt)}]({source})" if source else alt
+
+
+def _alt_from(source: str) -> str:
+    stem = PurePosixPath(urlsplit(source).path).stem
+    words = re.sub(r"[-_]+", " ", stem).strip()
+    return f"Image: {words}" if words else "Image"
+
+
+def _escape_alt(text: str) -> str:
+    return text.replace("[", "(").replace("]", ")").replace("\n", " ").strip()
+
+
+def _link(match: re.Match[str], ctx: Context) -> str:
+    bang, text, target, title = match.group(1), match.group(2), match.group(3), match.group(4)
+    if target.startswith("<") and target.endswith(">"):
+        target = target[1:-1]
+    image = bang == "!"
+    if image and not text.strip():
+        text = _alt_from(target)
+    new = _rewrite_target(target, ctx, image=image, text=text)
+    if new is None:
+        return f"*{_escape_alt(text)}*" if image else text
+    return f"{bang}[{text}]({new}{title or ''})"
+
+
+def _rewrite_target(target: str, ctx: Context, *, image: bool, text: str) -> str | None:
+    """The new target, or None to drop the link and keep its text."""
+    parts = urlsplit(target)
+    scheme = parts.scheme.lower()
+    if scheme in ("javascript", "vbscript", "data") and not (scheme == "data" and image):
+        ctx.warn("unsafe-link", f"removed a {scheme}: link")
+        return None
+    if scheme or parts.netloc or target.startswith("#"):
+        return target
+    if target.startswith("/"):
+        return ctx.mapping.link_base + target if ctx.mapping.link_base else target
+    path = unquote(parts.path)
+    rel = resolve(ctx.source_path, path)
+    suffix = f"#{parts.fragment}" if parts.fragment else ""
+    if rel is None:
+        ctx.warn("broken-link", f"link '{target}' leads outside the imported folder; kept as text")
+        return None
+    article = ctx.targets.get(rel) or ctx.targets.get(rel + ".md")
+    if article is not None:
+        here = posixpath.dirname(ctx.target_path)
+        return posixpath.relpath(article, here) + suffix
+    file = ctx.source_root / rel
+    if file.is_file() and not rel.lower().endswith((".md", ".markdown", ".html", ".htm")):
+        name = re.sub(r"[^A-Za-z0-9._-]+", "-", PurePosixPath(rel).name)
+        dest = posixpath.join(posixpath.dirname(ctx.target_path), "_media", ctx.article_id, name)
+        if (file, dest) not in ctx.assets:
+            ctx.assets.append((file, dest))
+        return posixpath.relpath(dest, posixpath.dirname(ctx.target_path)) + suffix
+    if image or rel.lower().endswith(_IMAGE_SUFFIXES):
+        ctx.warn("missing-image", f"image '{target}' is not in the source; replaced by its "
+                 "alt text")
+    else:
+        ctx.warn("broken-link", f"link '{target}' points to no imported article or file; "
+                 "kept as text")
+    return None
+
+
+# ------------------------------------------------------------------ sections
+
+
+def _sections(lines: list[str], ctx: Context) -> tuple[list[str], bool, bool]:
+    """Rename the KCS headings into the article's language; add an Issue heading."""
+    names = SECTION_HEADINGS.get(ctx.lang, SECTION_HEADINGS["en"])
+    table = {**HEADINGS, **ctx.mapping.headings}
+    found: dict[str, int] = {}
+    flags = _code_flags(lines)
+    for number, (line, code) in enumerate(flags):
+        if code:
+            continue
+        heading = _HEADING.match(line)
+        if heading and len(heading.group(1)) == 2:
+            key = table.get(heading.group(2).strip().rstrip(":").strip().lower())
+            if key and key not in found:
+                found[key] = number
+    if "workaround" in found and "resolution" not in found:
+        found["resolution"] = found.pop("workaround")
+    found.pop("workaround", None)
+    out = list(lines)
+    for key, number in found.items():
+        out[number] = f"## {names[key]}"
+    has_resolution = "resolution" in found and _section_text(out, found["resolution"])
+    has_issue = "issue" in found and _section_text(out, found["issue"])
+    if has_resolution and not has_issue:
+        first = next((n for n, (line, code) in enumerate(_code_flags(out))
+                      if not code and re.match(r"^##\s", line)), len(out))
+        preamble = "\n".join(out[:first]).strip()
+        if "issue" in found:  # an empty Issue section: fill it from the summary
+            number = found["issue"]
+            out[number + 1:number + 1] = ["", ctx.summary or "", ""]
+        elif preamble:
+            out[0:0] = [f"## {names['issue']}", ""]
+        else:
+            out[0:0] = [f"## {names['issue']}", "", ctx.summary, ""]
+        has_issue = bool(preamble or ctx.summary)
+    return out, bool(has_issue), bool(has_resolution)
+
+
+def _section_text(lines: list[str], start: int) -> bool:
+    for line in lines[start + 1:]:
+        if re.match(r"^##\s", line):
+            return False
+        if line.strip():
+            return True
+    return False
