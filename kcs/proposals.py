@@ -72,8 +72,9 @@ def _prefix(config: Config) -> str:
 
 def _me(root: Path, config: Config) -> tuple[str, Person | None]:
     """Who is committing here: (slug for branch names, person in kcs.yml or None)."""
-    email = run_git(root, "config", "user.email", check=False).stdout.decode().strip()
-    name = run_git(root, "config", "user.name", check=False).stdout.decode().strip()
+    ident = run_git(root, "var", "GIT_AUTHOR_IDENT", check=False).stdout.decode().strip()
+    name, _, rest = ident.partition(" <")
+    email = rest.split(">")[0] if rest else ""
     person = config.person(email) if email else None
     if person:
         return person.id, person
