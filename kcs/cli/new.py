@@ -56,7 +56,7 @@ def command(
     if not no_check and kb.articles:
         from ..search import load_or_build, similar
 
-        hits = similar(load_or_build(kb), text, limit=5)
+        hits = similar(load_or_build(kb), text, lang=lang or kb.config.default_language, limit=5)
         if hits:
             click.echo("Similar articles exist; reuse or improve one of them if it fits:", err=True)
             for hit in hits:

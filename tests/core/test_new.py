@@ -62,3 +62,22 @@ def test_bad_options_are_usage_errors(tmp_path: Path) -> None:
     result = invoke("new", "X", "--domain", "../etc", "--root", str(root))
     assert result.exit_code == 2
     assert not list((root / "articles").rglob("*.md"))
+
+
+def test_similar_articles_are_listed_before_writing(tmp_path: Path) -> None:
+    root = kb(tmp_path)
+    write(root / "articles/printing/skrivare.md",
+          "---\nid: printing-skrivare\ntitle: Skrivaren skriver inte ut\n---\n\n## Problem\n\n"
+          "Skrivaren på plan 3 skriver inte ut.\n")
+    write(root / "articles/network/vpn.md",
+          "---\nid: network-vpn\ntitle: VPN fungerar inte\n---\n\n## Problem\n\nVPN.\n")
+    result = invoke("new", "Min skrivare skriver inte", "--domain", "printing", "--root", str(root))
+    assert result.exit_code == 0, result.output
+    assert result.stderr.splitlines() == [
+        "Similar articles exist; reuse or improve one of them if it fits:",
+        "  printing-skrivare  Skrivaren skriver inte ut  (articles/printing/skrivare.md)",
+    ]
+    assert result.stdout == "articles/printing/min-skrivare-skriver-inte.md\n"
+    skipped = invoke("new", "Min skrivare skriver inte", "--no-check", "--domain", "printing",
+                     "--root", str(root))
+    assert skipped.stderr == ""
