@@ -23,7 +23,9 @@ import datetime as dt
 import gzip
 import io
 import os
+import random
 import subprocess
+import zlib
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
@@ -184,8 +186,17 @@ def _base_text(path: str) -> bytes:
     if path.endswith(".md") and real.is_file():
         return real.read_bytes()
     stem = Path(path).stem.replace("-", " ")
-    return (f"---\ntitle: {stem}\n---\n\n# {stem}\n\n## Issue\n\nReplayed placeholder for "
-            f"{path}.\n\n## Resolution\n\nSee the service desk.\n").encode()
+    # Words drawn per path: placeholders must not look alike, or Git's rename and copy
+    # detection would pair unrelated files.
+    pick = random.Random(zlib.crc32(path.encode()))
+    words = " ".join(pick.choice(_WORDS) + str(pick.randrange(100)) for _ in range(60))
+    return (f"---\ntitle: {stem}\n---\n\n# {stem}\n\n## Issue\n\n{words}\n\n"
+            f"## Resolution\n\nReplayed placeholder for {path}.\n").encode()
+
+
+_WORDS = ("mailbox", "sync", "license", "tenant", "policy", "meeting", "calendar", "client",
+          "server", "update", "error", "profile", "password", "device", "share", "site",
+          "channel", "folder", "rule", "connector", "hybrid", "migration", "quota", "token")
 
 
 def _grouped(rows: list[Row], finals: list[str]) -> Iterator[list[tuple[Row, str]]]:
