@@ -1,0 +1,180 @@
+"""Time to publish: proposal → merge (from Git) and merge → publish run (from a log).
+
+KCS asks that knowledge be searchable within minutes of being captured. Two
+intervals are measured:
+
+* **to merge**: from the first commit of a proposal to the commit that brought it
+  onto main (a merge commit; for a direct commit on main, author date to commit
+  date). Derived from Git alone: nothing to record.
+* **to publish**: from that commit to the first publish run whose commit contains
+  it. Publish runs are recorded by :func:`record_publish` as JSON lines
+  (``{"published": "<ISO 8601>", "commit": "<sha>"}``), by default in
+  ``.kcs/publish-log.jsonl``; CI keeps that file between runs (cache).
+
+The reports engineer calls :func:`publish_times` and :func:`by_domain`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import statistics
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .errors import KcsError
+from .fsutil import atomic_write
+from .gitdiff import git_text, resolve_commit
+
+DEFAULT_LOG = ".kcs/publish-log.jsonl"
+
+
+@dataclass(frozen=True)
+class PublishTime:
+    """One change that reached main, and when it became official and public."""
+
+    commit: str
+    kind: str  # "merge" or "direct"
+    branch: str  # proposal branch or pull request, "" for direct commits
+    domains: tuple[str, ...]
+    proposed: dt.datetime
+    merged: dt.datetime
+    published: dt.datetime | None
+
+    @property
+    def to_merge(self) -> dt.timedelta:
+        return self.merged - self.proposed
+
+    @property
+    def to_publish(self) -> dt.timedelta | None:
+        return self.published - self.merged if self.published else None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"commit": self.commit, "kind": self.kind, "branch": self.branch,
+                "domains": list(self.domains), "proposed": self.proposed.isoformat(),
+                "merged": self.merged.isoformat(),
+                "published": self.published.isoformat() if self.published else None,
+                "hours_to_merge": round(self.to_merge.total_seconds() / 3600, 2),
+                "minutes_to_publish": round(self.to_publish.total_seconds() / 60, 1)
+                if self.to_publish is not None else None}
+
+
+def record_publish(root: Path, log: Path | None = None, *, commit: str = "HEAD",
+                   now: dt.datetime | None = None) -> dict[str, str]:
+    """Append one publish run to the log (call it after the site was deployed)."""
+    log = log or root / DEFAULT_LOG
+    entry = {"published": (now or dt.datetime.now(dt.UTC)).isoformat(timespec="seconds"),
+             "commit": resolve_commit(root, commit)}
+    old = log.read_text(encoding="utf-8") if log.is_file() else ""
+    if old and not old.endswith("\n"):
+        old += "\n"
+    atomic_write(log, old + json.dumps(entry) + "\n")
+    return entry
+
+
+def read_log(log: Path) -> list[tuple[dt.datetime, str]]:
+    """Publish runs from the log, oldest first; a bad line is an error naming it."""
+    if not log.is_file():
+        return []
+    runs: list[tuple[dt.datetime, str]] = []
+    for number, line in enumerate(log.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            data = json.loads(line)
+            runs.append((dt.datetime.fromisoformat(data["published"]), str(data["commit"])))
+        except (ValueError, KeyError, TypeError) as exc:
+            raise KcsError(f"{log}:{number}: not a publish record ({exc}); expected "
+                           '{"published": "<ISO date-time>", "commit": "<sha>"}') from None
+    return sorted(runs)
+
+
+def _domains(paths: Iterable[str]) -> tuple[str, ...]:
+    found = [p.split("/")[1] for p in paths if p.startswith("articles/") and p.count("/") >= 2]
+    return tuple(sorted(set(found)))
+
+
+def _branch(message: str) -> str:
+    for line in message.splitlines():
+        if line.startswith("Proposal: "):
+            return line[len("Proposal: "):].strip()
+    first = message.splitlines()[0] if message else ""
+    if first.startswith("Merge pull request "):
+        return first.split(" from ")[0].removeprefix("Merge pull request ").strip()
+    if first.startswith("Merge branch "):
+        return first.split("'")[1] if "'" in first else ""
+    return ""
+
+
+def publish_times(root: Path, log: Path | None = None, *, ref: str = "main",
+                  since: dt.datetime | None = None) -> list[PublishTime]:
+    """Every change on ``ref``'s first-parent line (oldest first) with its intervals."""
+    tip = resolve_commit(root, ref)
+    out = git_text(root, "log", "--first-parent", "--diff-merges=first-parent", "--name-only",
+                   "--format=%x1e%H%x00%P%x00%aI%x00%cI%x00%B%x00", tip)
+    records: list[PublishTime] = []
+    for block in out.split("\x1e")[1:]:
+        commit, parents, authored, committed, message, names = block.split("\x00", 5)
+        merged = dt.datetime.fromisoformat(committed)
+        if since and merged < since:
+            continue
+        parent_list = parents.split()
+        paths = [n for n in names.split("\n") if n.strip()]
+        if len(parent_list) > 1:
+            first = git_text(root, "log", "--reverse", "--format=%aI",
+                             f"{parent_list[0]}..{parent_list[1]}").split("\n", 1)[0]
+            proposed = dt.datetime.fromisoformat(first) if first else merged
+            kind, branch = "merge", _branch(message)
+        else:
+            proposed, kind, branch = dt.datetime.fromisoformat(authored), "direct", ""
+        records.append(PublishTime(commit, kind, branch, _domains(paths), proposed, merged,
+                                   None))
+    records.reverse()
+    runs = read_log(log or root / DEFAULT_LOG)
+    if runs:
+        published: dict[str, dt.datetime] = {}
+        for when, commit in runs:
+            reach = git_text(root, "rev-list", "--first-parent", commit).split()
+            for sha in reach:
+                published.setdefault(sha, when)
+        records = [PublishTime(r.commit, r.kind, r.branch, r.domains, r.proposed, r.merged,
+                               published.get(r.commit)) for r in records]
+    return records
+
+
+def by_domain(records: Sequence[PublishTime]) -> dict[str, dict[str, Any]]:
+    """Per domain: count, median hours to merge, median minutes to publish."""
+    groups: dict[str, list[PublishTime]] = {}
+    for record in records:
+        for domain in record.domains or ("(other)",):
+            groups.setdefault(domain, []).append(record)
+    out: dict[str, dict[str, Any]] = {}
+    for domain, items in sorted(groups.items()):
+        merge_h = [r.to_merge.total_seconds() / 3600 for r in items]
+        pub_m = [r.to_publish.total_seconds() / 60 for r in items if r.to_publish is not None]
+        out[domain] = {
+            "changes": len(items),
+            "median_hours_to_merge": round(statistics.median(merge_h), 2),
+            "median_minutes_to_publish": round(statistics.median(pub_m), 1) if pub_m else None,
+        }
+    return out
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """``python -m kcs.publish_times record [LOG]``: what the publish workflow runs."""
+    import sys
+
+    args = list(sys.argv[1:] if argv is None else argv)
+    if not args or args[0] != "record":
+        print("usage: python -m kcs.publish_times record [LOG]", file=sys.stderr)
+        return 2
+    root = Path.cwd()
+    entry = record_publish(root, Path(args[1]) if len(args) > 1 else None)
+    print(f"recorded publish of {entry['commit'][:10]} at {entry['published']}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
