@@ -88,6 +88,22 @@ class Nginx:
             return []
         return self.access_log.read_text(encoding="utf-8").splitlines()
 
+    def beacons(self, kind: str | None = None) -> list[str]:
+        """Access-log lines of usage beacons (of one type when given)."""
+        needle = "GET /_kcs/e?v=1&t=" + (f"{kind}&" if kind else "")
+        return [line for line in self.log_lines() if needle in line]
+
+    def wait_for_line(self, fragment: str, timeout: float = 5.0) -> str:
+        """The first access-log line containing ``fragment`` (nginx does not buffer it)."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            for line in self.log_lines():
+                if fragment in line:
+                    return line
+            time.sleep(0.05)
+        tail = "\n".join(self.log_lines()[-8:])
+        raise AssertionError(f"no access-log line with {fragment!r}; last lines:\n{tail}")
+
     @classmethod
     def start(cls, prefix: Path, public_root: Path, internal_root: Path) -> Nginx:
         binary = nginx_binary()

@@ -138,7 +138,8 @@
   }
 
   function contactHref(query) {
-    return D.contact + (query ? "#q=" + encodeURIComponent(query) : "");
+    var url = new URL(D.contact || "contact/", location.href);
+    return url.pathname + (query ? "#q=" + encodeURIComponent(query) : "");
   }
 
   /* ------------------------------------------------------------ search boxes */

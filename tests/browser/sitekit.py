@@ -1,0 +1,93 @@
+"""Build the sample knowledge base's sites and drive Debian's Chromium against them.
+
+Shared by the browser tests (conftest.py), tests/browser/screenshots.py and
+benchmarks/bench_search_browser.py.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parents[2]
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+#: Announcements added to the sample knowledge base, relative to the build time, so the
+#: tests do not depend on the calendar: (id, days from now it starts, days it ends).
+TEST_ANNOUNCEMENTS = {
+    "test-ann-active": (-1, 30),
+    "test-ann-ending": (-1, 2),  # the browser must hide it once its end has passed
+    "test-ann-expired": (-10, -1),  # the build must leave it out
+}
+
+
+def announcement(ident: str, starts: dt.datetime, ends: dt.datetime) -> str:
+    return f"""---
+id: {ident}
+title: Driftstörning {ident}
+lang: sv
+state: validated
+audience: public
+type: announcement
+severity: warning
+starts: {starts.strftime("%Y-%m-%dT%H:%M")}
+ends: {ends.strftime("%Y-%m-%dT%H:%M")}
+summary: Meddelande {ident} om planerat arbete.
+reviewed: {starts.date().isoformat()}
+---
+
+## Problem
+
+Planerat arbete {ident}.
+
+## Lösning
+
+Vänta tills arbetet är klart.
+"""
+
+
+def make_kb(dest: Path, now: dt.datetime | None = None) -> Path:
+    """A copy of the sample knowledge base plus the test announcements, as a Git repo."""
+    from gitrepo import commit_all, init_repo
+
+    now = now or dt.datetime.now(dt.UTC)
+    dest.mkdir(parents=True, exist_ok=True)
+    shutil.copy(REPO / "kcs.yml", dest / "kcs.yml")
+    shutil.copytree(REPO / "articles", dest / "articles")
+    if (REPO / "mkdocs.yml").exists():
+        shutil.copy(REPO / "mkdocs.yml", dest / "mkdocs.yml")
+    (dest / "docs" / "portal").mkdir(parents=True, exist_ok=True)
+    if (REPO / "docs" / "portal").is_dir():
+        shutil.rmtree(dest / "docs" / "portal")
+        shutil.copytree(REPO / "docs" / "portal", dest / "docs" / "portal")
+    for ident, (start_days, end_days) in TEST_ANNOUNCEMENTS.items():
+        starts = now + dt.timedelta(days=start_days)
+        ends = now + dt.timedelta(days=end_days)
+        path = dest / "articles" / "general" / f"{ident}.md"
+        path.write_text(announcement(ident, starts, ends), encoding="utf-8")
+    init_repo(dest)
+    commit_all(dest, "Sample knowledge base", date="2026-01-15T10:00:00+01:00")
+    return dest
+
+
+def build(root: Path, out: Path) -> Path:
+    """``kcs build`` of the public and internal sites into ``out``."""
+    from kcs.build import build_sites
+
+    build_sites(root, out=out)
+    return out
+
+
+def launch(playwright: Any) -> Any:
+    return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)

@@ -1,0 +1,77 @@
+"""The feedback widget: one click, a reason after "no", beacons in nginx's access log."""
+
+from __future__ import annotations
+
+import re
+
+ARTICLE = "accounts-reset-password"
+
+
+def test_yes_sends_one_beacon(visit, server):
+    page = visit.goto(f"/a/{ARTICLE}/")
+    before = len(server.beacons("feedback"))
+    page.get_by_role("button", name="Ja", exact=True).click()
+    line = server.wait_for_line(f"GET /_kcs/e?v=1&t=feedback&a={ARTICLE}&h=yes&l=sv HTTP/1.1")
+    assert re.search(r'" 204 0 "http://127\.0\.0\.1:\d+/a/' + ARTICLE + '/"', line)
+    assert page.locator(".kcs-feedback__thanks").is_visible()
+    assert len(server.beacons("feedback")) == before + 1
+
+
+def test_no_then_reason_then_contact_path(visit, server):
+    page = visit.goto(f"/a/{ARTICLE}/")
+    page.get_by_role("button", name="Nej", exact=True).click()
+    reasons = page.locator("[data-kcs-reason]")
+    assert reasons.count() == 4
+    page.get_by_role("button", name="Svår att följa").click()
+    server.wait_for_line(f"t=feedback&a={ARTICLE}&h=no&r=unclear&l=sv HTTP/1.1")
+    contact = page.locator(".kcs-feedback__contact a")
+    assert contact.is_visible()
+    assert contact.get_attribute("href").endswith("/sv/contact/")
+
+
+def test_no_without_reason_is_sent_when_leaving(visit, server):
+    page = visit.goto("/a/network-vpn-connect/")
+    page.get_by_role("button", name="Nej", exact=True).click()
+    page.goto(server.url + "sv/")
+    server.wait_for_line("t=feedback&a=network-vpn-connect&h=no&l=sv HTTP/1.1")
+
+
+def test_do_not_track_sends_nothing(browser, server):
+    context = browser.new_context()
+    context.add_init_script(
+        "Object.defineProperty(navigator, 'globalPrivacyControl', {get: () => true})"
+    )
+    page = context.new_page()
+    page.goto(server.url + "a/printing-follow-me/")
+    page.get_by_role("button", name="Ja", exact=True).click()
+    page.wait_for_timeout(500)
+    context.close()
+    assert not [b for b in server.beacons("feedback") if "a=printing-follow-me&" in b]
+
+
+def test_keyboard_reaches_feedback_and_search(visit, server):
+    page = visit.goto(f"/a/{ARTICLE}/")
+    reached = []
+    for _ in range(80):
+        page.keyboard.press("Tab")
+        reached.append(page.evaluate(
+            "document.activeElement.id || document.activeElement.textContent.trim()"
+        ))
+        if reached[-1] == "Ja":
+            break
+    assert "kcs-q-header" in reached, reached
+    assert reached[-1] == "Ja", reached
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")  # "Nej"
+    assert page.evaluate("document.activeElement.dataset.kcsReason") == "outdated"
+    page.keyboard.press("Enter")
+    server.wait_for_line(f"t=feedback&a={ARTICLE}&h=no&r=outdated&l=sv HTTP/1.1")
+
+
+def test_home_search_is_first_after_the_header(visit):
+    page = visit.goto("/sv/")
+    for _ in range(12):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.id") == "kcs-q-home":
+            return
+    raise AssertionError("the home page's search box is not reachable with Tab")
