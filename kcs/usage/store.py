@@ -1,0 +1,623 @@
+"""The usage database: SQLite in WAL mode, filled by an incremental, idempotent ingest.
+
+Exactly once: every log file is known by the fingerprint of its first line (plus
+its device/inode, kept for the record) and the byte offset up to which it has
+been read. A rotated file (``access.log`` → ``access.log.1`` → ``access.log.2.gz``)
+keeps its first line, so it is recognised under any name and read on from its
+offset. Each batch of lines is written in ONE transaction together with the new
+offset: a killed ingest loses the open batch and nothing else, and a re-run starts
+where the last committed batch ended.
+
+Raw events are kept ``usage.retention`` days; :func:`rollup` turns each day into
+the ``daily`` aggregates that every report reads, and those stay.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import gzip
+import hashlib
+import logging
+import os
+import sqlite3
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any
+
+from ..errors import KcsError
+from .events import DROPS, KEEP, PAGE, VIEW, Classifier
+from .normalize import normalize_query
+from .parse import LogFormat, compile_format, parse_time_local
+from .privacy import new_salt, scrub_line, visitor_hash
+
+log = logging.getLogger(__name__)
+
+SCHEMA_VERSION = "1"
+MAX_LINE = 16 * 1024  # longer lines are counted as malformed without being parsed
+MAX_SAMPLES = 50
+VISIT_GAP = 30 * 60  # seconds of inactivity that end a visit
+TYPING_GAP = 10  # a search refined within 10 s (prefix of the next) is typing, not a search
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT);
+CREATE TABLE IF NOT EXISTS files(
+  fingerprint TEXT PRIMARY KEY, device INTEGER, inode INTEGER, path TEXT,
+  offset INTEGER NOT NULL DEFAULT 0, lines INTEGER NOT NULL DEFAULT 0,
+  kept INTEGER NOT NULL DEFAULT 0, malformed INTEGER NOT NULL DEFAULT 0,
+  bot INTEGER NOT NULL DEFAULT 0, probe INTEGER NOT NULL DEFAULT 0,
+  method INTEGER NOT NULL DEFAULT 0, expired INTEGER NOT NULL DEFAULT 0, updated TEXT);
+CREATE TABLE IF NOT EXISTS events(
+  day TEXT NOT NULL, ts INTEGER NOT NULL, vh INTEGER NOT NULL, type TEXT NOT NULL,
+  article TEXT NOT NULL DEFAULT '', lang TEXT NOT NULL DEFAULT '', q TEXT NOT NULL DEFAULT '',
+  n INTEGER, p INTEGER, h INTEGER, r TEXT NOT NULL DEFAULT '');
+CREATE TABLE IF NOT EXISTS hits(
+  day TEXT NOT NULL, vh INTEGER NOT NULL, article TEXT NOT NULL, lang TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS visitors(day TEXT, vh INTEGER, PRIMARY KEY(day, vh)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS salts(day TEXT PRIMARY KEY, salt BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS dirty(day TEXT PRIMARY KEY);
+CREATE TABLE IF NOT EXISTS daily(
+  day TEXT NOT NULL, metric TEXT NOT NULL, article TEXT NOT NULL DEFAULT '',
+  lang TEXT NOT NULL DEFAULT '', key TEXT NOT NULL DEFAULT '', label TEXT NOT NULL DEFAULT '',
+  value REAL NOT NULL, PRIMARY KEY(day, metric, article, lang, key, label)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS samples(
+  id INTEGER PRIMARY KEY, file TEXT, offset INTEGER, reason TEXT, line TEXT);
+CREATE TABLE IF NOT EXISTS tickets(
+  id TEXT PRIMARY KEY, opened TEXT, closed TEXT, category TEXT, channel TEXT,
+  articles TEXT NOT NULL DEFAULT '');
+"""
+
+
+def connect(path: Path) -> sqlite3.Connection:
+    """Open (and create) the usage database in WAL mode with autocommit transactions."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        conn = sqlite3.connect(path, isolation_level=None, timeout=30)
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("PRAGMA synchronous=NORMAL")
+        conn.executescript(_SCHEMA)
+        conn.execute(
+            "INSERT OR IGNORE INTO meta VALUES ('schema', ?)", (SCHEMA_VERSION,)
+        )
+    except sqlite3.DatabaseError as exc:
+        raise KcsError(f"{path}: not a usable usage database ({exc}); move it away") from None
+    return conn
+
+
+def database_path(root: Path) -> Path:
+    """Where kcs.yml ``usage.database`` puts the database (relative to the repository)."""
+    from ..config import load_config
+
+    config = load_config(root)
+    return root / str(config.get("usage.database"))
+
+
+@dataclass
+class IngestResult:
+    """What one ingest run did, per drop reason; ``samples`` are scrubbed malformed lines."""
+
+    files: int = 0
+    skipped_files: int = 0
+    lines: int = 0
+    kept: int = 0
+    events: int = 0
+    malformed: int = 0
+    bot: int = 0
+    probe: int = 0
+    method: int = 0
+    expired: int = 0
+    days: list[str] = field(default_factory=list)
+    samples: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+
+@dataclass(frozen=True)
+class ArticleMeta:
+    lang: str
+    domain: str
+    audience: str
+
+
+def ingest(
+    db: Path,
+    paths: Sequence[Path],
+    *,
+    log_format: str = "combined",
+    languages: Sequence[str] = ("sv", "fi", "nl", "en"),
+    articles: Mapping[str, ArticleMeta] | None = None,
+    retention_days: int = 90,
+    batch_lines: int = 50_000,
+    today: dt.date | None = None,
+) -> IngestResult:
+    """Read access logs (plain or gzip) into ``db``, each line exactly once."""
+    fmt = compile_format(log_format)
+    classifier = Classifier(tuple(languages))
+    today = today or dt.datetime.now(dt.UTC).date()
+    result = IngestResult()
+    conn = connect(db)
+    try:
+        pruned_before = _meta(conn, "pruned_before") or ""
+        for path in paths:
+            _ingest_file(conn, Path(path), fmt, classifier, result, batch_lines, pruned_before)
+        result.days = sorted(day for (day,) in conn.execute("SELECT day FROM dirty"))
+        rollup_dirty(conn, articles or {})
+        prune(conn, today=today, retention_days=retention_days)
+    finally:
+        conn.close()
+    return result
+
+
+def _meta(conn: sqlite3.Connection, key: str) -> str | None:
+    row = conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+    return row[0] if row else None
+
+
+def _open(path: Path) -> tuple[IO[bytes], bool]:
+    try:
+        handle: IO[bytes] = open(path, "rb")  # noqa: SIM115 - closed by the caller
+    except OSError as exc:
+        raise KcsError(f"{path}: cannot read the log ({exc.strerror})") from None
+    magic = handle.read(2)
+    handle.seek(0)
+    if magic == b"\x1f\x8b":
+        handle.close()
+        return gzip.open(path, "rb"), True
+    return handle, False
+
+
+def _ingest_file(
+    conn: sqlite3.Connection,
+    path: Path,
+    fmt: LogFormat,
+    classifier: Classifier,
+    result: IngestResult,
+    batch_lines: int,
+    pruned_before: str,
+) -> None:
+    stream, compressed = _open(path)
+    with stream:
+        try:
+            first = stream.readline(MAX_LINE)
+        except (OSError, EOFError) as exc:
+            raise KcsError(f"{path}: cannot read the log ({exc})") from None
+        if not first or (not first.endswith(b"\n") and not compressed):
+            result.skipped_files += 1  # no complete line yet: nothing to fingerprint
+            return
+        fingerprint = hashlib.sha256(first).hexdigest()[:32]
+        stat = os.stat(path)
+        row = conn.execute(
+            "SELECT offset FROM files WHERE fingerprint = ?", (fingerprint,)
+        ).fetchone()
+        offset = row[0] if row else 0
+        if not compressed and offset > stat.st_size:
+            log.warning("%s: shorter than what was read before; reading it from the start", path)
+            offset = 0
+        if compressed:
+            stream.seek(0)
+            remaining = offset
+            while remaining:
+                chunk = stream.read(min(remaining, 1 << 20))
+                if not chunk:
+                    break
+                remaining -= len(chunk)
+        else:
+            stream.seek(offset)
+        result.files += 1
+        if not row:
+            conn.execute(
+                "INSERT INTO files(fingerprint, device, inode, path, offset, updated) "
+                "VALUES (?, ?, ?, ?, 0, ?)",
+                (fingerprint, stat.st_dev, stat.st_ino, str(path), _now()),
+            )
+        _read_lines(
+            conn, stream, compressed, path, fingerprint, offset, fmt, classifier, result,
+            batch_lines, pruned_before,
+        )
+
+
+class _Batch:
+    __slots__ = ("hits", "events", "visitors", "days", "samples", "counts", "lines")
+
+    def __init__(self) -> None:
+        self.hits: list[tuple[str, int, str, str]] = []
+        self.events: list[tuple[Any, ...]] = []
+        self.visitors: list[tuple[str, int]] = []
+        self.days: set[str] = set()
+        self.samples: list[tuple[int, str, str]] = []
+        self.counts: Counter[str] = Counter()
+        self.lines = 0
+
+
+def _chunks(stream: IO[bytes], compressed: bool, size: int) -> Iterable[bytes]:
+    """Blocks of whole lines; a plain file's unfinished last line is left for later."""
+    rest = b""
+    while True:
+        block = stream.read(size)
+        if not block:
+            if rest and compressed:
+                yield rest + b"\n"  # a closed (rotated) file: its last line is complete
+            return
+        block = rest + block
+        cut = block.rfind(b"\n") + 1
+        if cut == 0:
+            rest = block
+            continue
+        rest = block[cut:]
+        yield block[:cut]
+
+
+def _read_lines(
+    conn: sqlite3.Connection,
+    stream: IO[bytes],
+    compressed: bool,
+    path: Path,
+    fingerprint: str,
+    offset: int,
+    fmt: LogFormat,
+    classifier: Classifier,
+    result: IngestResult,
+    batch_lines: int,
+    pruned_before: str,
+) -> None:
+    salts: dict[str, bytes] = {}
+    hashes: dict[tuple[str, str, str], int] = {}
+    seen: set[tuple[str, int]] = set()
+    agents = classifier.agents
+    agent_kind = classifier.agent_kind
+    classify = classifier.request
+    requests: dict[str, tuple[int, Any]] = {}
+    days: dict[str, str | None] = {}
+    batch = _Batch()
+    position = offset
+    # a chunk is about batch_lines lines, so a batch commits after every chunk or two
+    chunk_size = max(4096, min(batch_lines * 230, 16 << 20))
+    for block in _chunks(stream, compressed, chunk_size):
+        line_at = position
+        position += len(block)
+        text = block.decode("utf-8", "replace")
+        lines = text.count("\n")
+        records = fmt.records(text)
+        counts = batch.counts
+        if len(records) != lines:
+            _malformed(text, fmt, line_at, lines - len(records), batch)
+        hits, events, visitors = batch.hits, batch.events, batch.visitors
+        for ip, stamp, request, status, agent in records:
+            kind = agents.get(agent) or agent_kind(agent)
+            what = requests.get(request)
+            if what is None:
+                what = classify(request)
+                if len(requests) > 100_000:
+                    requests.clear()
+                requests[request] = what
+            code = what[0]
+            if code < KEEP:
+                counts[DROPS[code]] += 1
+                continue
+            if kind != "human":
+                counts[kind] += 1
+                continue
+            day = days.get(stamp[:11], "")
+            if day == "":
+                day = days[stamp[:11]] = _iso_day(stamp)
+            if day is None:
+                counts["malformed"] += 1
+                continue
+            if day < pruned_before:
+                counts["expired"] += 1
+                continue
+            counts["kept"] += 1
+            key = (day, ip, agent)
+            vh = hashes.get(key)
+            if vh is None:
+                salt = salts.get(day) or _salt(conn, day, salts)
+                vh = hashes[key] = visitor_hash(salt, ip, agent)
+                if (day, vh) not in seen:
+                    seen.add((day, vh))
+                    visitors.append((day, vh))
+                    batch.days.add(day)
+                if len(hashes) > 200_000:
+                    hashes.clear()
+                    seen.clear()
+            if code == KEEP or status[0] != "2" and status != "304":
+                continue
+            if code == VIEW:
+                hits.append((day, vh, what[1], ""))
+            elif code == PAGE:
+                hits.append((day, vh, "", what[1]))
+            elif status[0] == "2":
+                events.append((day, parse_time_local(stamp)[0], vh, *what[1]))  # type: ignore[index]
+        batch.lines += lines
+        if batch.lines >= batch_lines:
+            _commit(conn, fingerprint, position, batch, result)
+            batch = _Batch()
+    if batch.lines or position != offset:
+        _commit(conn, fingerprint, position, batch, result)
+
+
+def _iso_day(stamp: str) -> str | None:
+    parsed = parse_time_local(stamp)
+    return parsed[1] if parsed else None
+
+
+def _malformed(text: str, fmt: LogFormat, line_at: int, missing: int, batch: _Batch) -> None:
+    """Count the lines of a block that did not parse, and keep a few scrubbed samples."""
+    batch.counts["malformed"] += missing
+    if len(batch.samples) >= MAX_SAMPLES:
+        return
+    at = line_at
+    for line in text.split("\n")[:-1]:
+        if fmt.chunk_pattern.fullmatch(line) is None and fmt.chunk_pattern.fullmatch(
+            line + "\r"
+        ) is None:
+            reason = "too long" if len(line) > MAX_LINE else "unparsable"
+            sample = f"{len(line)} characters" if len(line) > MAX_LINE else scrub_line(line[:300])
+            batch.samples.append((at, reason, sample))
+            if len(batch.samples) >= MAX_SAMPLES:
+                return
+        at += len(line.encode("utf-8", "replace")) + 1
+
+
+def _salt(conn: sqlite3.Connection, day: str, salts: dict[str, bytes]) -> bytes:
+    row = conn.execute("SELECT salt FROM salts WHERE day = ?", (day,)).fetchone()
+    if row:
+        salt = bytes(row[0])
+    else:
+        salt = new_salt()
+        # committed with the batch that first uses it, so a killed run leaves no orphan
+        if not conn.in_transaction:
+            conn.execute("BEGIN IMMEDIATE")
+        conn.execute("INSERT INTO salts VALUES (?, ?)", (day, salt))
+    salts[day] = salt
+    return salt
+
+
+def _commit(
+    conn: sqlite3.Connection, fingerprint: str, position: int, batch: _Batch, result: IngestResult
+) -> None:
+    counts = batch.counts
+    if not conn.in_transaction:
+        conn.execute("BEGIN IMMEDIATE")
+    try:
+        conn.executemany("INSERT INTO hits VALUES (?,?,?,?)", batch.hits)
+        conn.executemany("INSERT INTO events VALUES (?,?,?,?,?,?,?,?,?,?,?)", batch.events)
+        conn.executemany("INSERT OR IGNORE INTO visitors VALUES (?, ?)", batch.visitors)
+        conn.executemany("INSERT OR IGNORE INTO dirty VALUES (?)", [(d,) for d in batch.days])
+        have = conn.execute("SELECT count(*) FROM samples").fetchone()[0]
+        room = max(0, MAX_SAMPLES - have)
+        conn.executemany(
+            "INSERT INTO samples(file, offset, reason, line) VALUES (?, ?, ?, ?)",
+            [(fingerprint, *sample) for sample in batch.samples[:room]],
+        )
+        conn.execute(
+            "UPDATE files SET offset = ?, lines = lines + ?, kept = kept + ?, "
+            "malformed = malformed + ?, bot = bot + ?, probe = probe + ?, method = method + ?, "
+            "expired = expired + ?, updated = ? WHERE fingerprint = ?",
+            (
+                position, batch.lines, counts["kept"], counts["malformed"], counts["bot"],
+                counts["probe"], counts["method"], counts["expired"], _now(), fingerprint,
+            ),
+        )
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    result.lines += batch.lines
+    result.events += len(batch.events) + len(batch.hits)
+    for name in ("kept", "malformed", "bot", "probe", "method", "expired"):
+        setattr(result, name, getattr(result, name) + counts[name])
+    result.samples.extend(
+        sample[2] for sample in batch.samples[: max(0, MAX_SAMPLES - len(result.samples))]
+    )
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+
+
+# ----------------------------------------------------------------- aggregates
+
+
+def rollup_dirty(conn: sqlite3.Connection, articles: Mapping[str, ArticleMeta]) -> None:
+    """Recompute, in one transaction, the daily aggregates of every day that received lines."""
+    days = [day for (day,) in conn.execute("SELECT day FROM dirty ORDER BY day")]
+    if not days:
+        return
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        conn.execute("DELETE FROM daily WHERE day IN (SELECT day FROM dirty)")
+        _rollup_hits(conn, articles)
+        _rollup_events(conn)
+        conn.execute(
+            "INSERT INTO daily SELECT day, 'visitors', '', '', '', '', count(*) FROM visitors "
+            "WHERE day IN (SELECT day FROM dirty) GROUP BY day"
+        )
+        conn.execute("DELETE FROM dirty")
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+
+
+def _rollup_hits(conn: sqlite3.Connection, articles: Mapping[str, ArticleMeta]) -> None:
+    """Views and unique visitors per article, language page, domain, audience and language."""
+    conn.execute("DROP TABLE IF EXISTS temp.article_meta")
+    conn.execute("CREATE TEMP TABLE article_meta(article TEXT PRIMARY KEY, lang, domain, audience)")
+    conn.executemany(
+        "INSERT INTO temp.article_meta VALUES (?, ?, ?, ?)",
+        [(key, m.lang, m.domain, m.audience) for key, m in articles.items()],
+    )
+    conn.execute("INSERT INTO temp.article_meta VALUES ('', NULL, NULL, NULL)")
+    # the lang of a view is the article's own; a language page carries its lang
+    conn.execute(
+        "CREATE TEMP VIEW IF NOT EXISTS dirty_hits AS "
+        "SELECT h.day, h.vh, h.article, coalesce(m.lang, h.lang) AS lang, "
+        "coalesce(m.domain, '') AS domain, coalesce(m.audience, '') AS audience "
+        "FROM hits h LEFT JOIN temp.article_meta m ON m.article = h.article "
+        "WHERE h.day IN (SELECT day FROM dirty)"
+    )
+    conn.execute(
+        "INSERT INTO daily SELECT day, CASE article WHEN '' THEN 'page_views' ELSE 'views' END, "
+        "article, lang, '', '', count(*) FROM dirty_hits GROUP BY day, article, lang"
+    )
+    conn.execute(
+        "INSERT INTO daily SELECT day, 'article_visitors', article, lang, '', '', "
+        "count(DISTINCT vh) FROM dirty_hits WHERE article != '' GROUP BY day, article, lang"
+    )
+    for group in ("lang", "domain", "audience"):
+        conn.execute(
+            f"INSERT INTO daily SELECT day, 'group_visitors', '', '', '{group}:' || {group}, '', "
+            f"count(DISTINCT vh) FROM dirty_hits WHERE {group} != '' GROUP BY day, {group}"
+        )
+
+
+def _rollup_events(conn: sqlite3.Connection) -> None:
+    """Feedback, searches, clicks, suggestions, contacts and value, visit by visit."""
+    rows: Counter[tuple[str, str, str, str, str, str]] = Counter()
+    cursor = conn.execute(
+        "SELECT day, vh, ts, type, article, lang, q, n, p, h, r FROM events "
+        "WHERE day IN (SELECT day FROM dirty) ORDER BY day, vh, ts, rowid"
+    )
+    current: tuple[str, int] | None = None
+    events: list[Any] = []
+    for day, vh, ts, kind, article, lang, q, n, p, h, r in cursor:
+        if (day, vh) != current:
+            if current is not None:
+                for visit in _split_visits(events):
+                    _visit_rows(current[0], visit, rows)
+            current, events = (day, vh), []
+        if kind == "feedback":
+            rows[day, "helped" if h else "not_helped", article, lang, "", ""] += 1
+            if not h:
+                rows[day, "reason", article, lang, r or "other", ""] += 1
+        elif kind == "announcement":
+            rows[day, "announcement", article, lang, "", ""] += 1
+        events.append((ts, kind, article, lang, q, n, h if kind == "feedback" else p))
+    if current is not None:
+        for visit in _split_visits(events):
+            _visit_rows(current[0], visit, rows)
+    conn.executemany(
+        "INSERT INTO daily VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [(*key, value) for key, value in rows.items()],
+    )
+
+
+def _split_visits(events: list[Any]) -> Iterable[list[Any]]:
+    visit: list[Any] = []
+    last = None
+    for event in events:
+        if last is not None and event[0] - last > VISIT_GAP:
+            yield visit
+            visit = []
+        visit.append(event)
+        last = event[0]
+    if visit:
+        yield visit
+
+
+def _visit_rows(
+    day: str, visit: list[Any], rows: Counter[tuple[str, str, str, str, str, str]]
+) -> None:
+    """Searches, clicks, suggestions, contacts and the value of one visit."""
+    searches: list[tuple[int, str, str, str, int | None]] = []
+    clicked: set[str] = set()
+    contacts: list[int] = []
+    qualifying: list[tuple[int, str, str]] = []
+    searched = False
+    for ts, kind, article, lang, q, n, extra in visit:
+        if kind == "search":
+            key = normalize_query(q, lang)
+            if searches and searches[-1][2] == lang and ts - searches[-1][0] <= TYPING_GAP and (
+                q.lower().startswith(searches[-1][3].lower())
+            ):
+                searches.pop()  # the user was still typing
+            searches.append((ts, key, lang, q, n))
+            searched = True
+        elif kind == "click":
+            key = normalize_query(q, lang)
+            clicked.add(key)
+            rows[day, "click", article, lang, key, ""] += 1
+            if extra:
+                rows[day, "click_pos", "", lang, key, ""] += extra
+        elif kind == "suggest":
+            key = normalize_query(q, lang)
+            rows[day, "suggest", "", lang, key, ""] += 1
+            if n == 0:
+                rows[day, "suggest_zero", "", lang, key, ""] += 1
+        elif kind == "suggest-click":
+            rows[day, "suggest_click", article, lang, normalize_query(q, lang), ""] += 1
+            qualifying.append((ts, article, lang))
+        elif kind == "feedback" and extra:
+            qualifying.append((ts, article, lang))
+        elif kind == "contact":
+            key = normalize_query(q, lang)
+            contacts.append(ts)
+            rows[day, "contact", "", lang, key, ""] += 1
+            if searched or key:
+                rows[day, "contact_after_search", "", lang, key, ""] += 1
+    seen: set[tuple[str, str]] = set()
+    for _ts, key, lang, q, n in searches:
+        if (key, lang) in seen or not key:
+            continue  # a query counts once per visit
+        seen.add((key, lang))
+        rows[day, "search", "", lang, key, ""] += 1
+        rows[day, "q_form", "", lang, key, q] += 1
+        if n == 0:
+            rows[day, "search_zero", "", lang, key, ""] += 1
+        elif key not in clicked:
+            rows[day, "search_noclick", "", lang, key, ""] += 1
+    if searches:
+        rows[day, "search_sessions", "", "", "", ""] += 1
+        if clicked and not contacts:
+            rows[day, "search_success", "", "", "", ""] += 1
+    last_contact = max(contacts) if contacts else None
+    avoided = [q for q in qualifying if last_contact is None or q[0] > last_contact]
+    if avoided:
+        _ts, article, lang = avoided[-1]
+        rows[day, "avoided", article, lang, "", ""] += 1
+
+
+# ------------------------------------------------------------------ retention
+
+
+def prune(conn: sqlite3.Connection, *, today: dt.date, retention_days: int) -> int:
+    """Drop raw events older than the retention and salts of days that are over.
+
+    Aggregates stay. Lines that arrive later for a pruned day are counted as
+    ``expired`` (its aggregates are final). Returns the number of events dropped.
+    """
+    rollup_dirty(conn, {})
+    cutoff = (today - dt.timedelta(days=retention_days)).isoformat()
+    salt_cutoff = (today - dt.timedelta(days=1)).isoformat()
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        dropped = conn.execute("DELETE FROM events WHERE day < ?", (cutoff,)).rowcount
+        dropped += conn.execute("DELETE FROM hits WHERE day < ?", (cutoff,)).rowcount
+        conn.execute("DELETE FROM visitors WHERE day < ?", (cutoff,))
+        conn.execute("DELETE FROM salts WHERE day < ?", (salt_cutoff,))
+        old = _meta(conn, "pruned_before") or ""
+        if cutoff > old:
+            conn.execute("INSERT OR REPLACE INTO meta VALUES ('pruned_before', ?)", (cutoff,))
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    return dropped
+
+
+def status(conn: sqlite3.Connection) -> dict[str, Any]:
+    """Totals of what was read, by drop reason, and the malformed-line samples."""
+    row = conn.execute(
+        "SELECT count(*), coalesce(sum(lines),0), coalesce(sum(kept),0), "
+        "coalesce(sum(malformed),0), coalesce(sum(bot),0), coalesce(sum(probe),0), "
+        "coalesce(sum(method),0), coalesce(sum(expired),0) FROM files"
+    ).fetchone()
+    names = ("files", "lines", "kept", "malformed", "bot", "probe", "method", "expired")
+    data: dict[str, Any] = dict(zip(names, row, strict=True))
+    data["samples"] = [
+        {"reason": reason, "line": line}
+        for reason, line in conn.execute("SELECT reason, line FROM samples ORDER BY id")
+    ]
+    return data
