@@ -1,0 +1,176 @@
+"""Benchmark: ``kcs build --audience public`` against a bare MkDocs + Material build.
+
+Run: .venv/bin/python benchmarks/bench_build.py [COUNT ...]   (default: 1000 10000)
+
+Articles are made from the bodies of ../shared/corpus/officedocs-support (read in
+place, reused in turn; links flattened to text so neither build warns), all validated
+and public, in four languages, committed to a Git repository. The baseline is the
+least a static site of the same pages costs: the same Markdown (title heading and
+body) as plain files in a bare MkDocs + Material project, out of the navigation, no
+plugins, the same Markdown extensions. ``kcs build`` adds what the product needs on
+top: parsing the articles and the Git history, listing and home pages, the theme
+overrides, Pagefind's index and the leak check. Figures go to docs/benchmarks/build.md.
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+import re
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+CORPUS = REPO.parent / "shared" / "corpus" / "officedocs-support"
+BIN = Path(sys.executable).parent
+LANGS = ("sv", "fi", "nl", "en")
+TAGS = ("outlook", "teams", "sharepoint", "exchange", "onedrive", "licensing", "sign-in",
+        "mobile", "calendar", "meetings", "mailbox", "permissions")
+EXTENSIONS = """\
+markdown_extensions:
+  - admonition
+  - attr_list
+  - md_in_html
+  - tables
+  - toc:
+      permalink: true
+  - pymdownx.details
+  - pymdownx.superfences
+"""
+_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+_FRONT = re.compile(r"\A---\n.*?\n---\n", re.S)
+_TITLE = re.compile(r"^title:\s*(.+)$", re.M)
+_H1 = re.compile(r"^# .*\n", re.M)
+GIT_ENV = {"GIT_AUTHOR_NAME": "Bench", "GIT_AUTHOR_EMAIL": "bench@example.org",
+           "GIT_COMMITTER_NAME": "Bench", "GIT_COMMITTER_EMAIL": "bench@example.org",
+           "GIT_CONFIG_NOSYSTEM": "1"}
+
+
+def corpus() -> list[tuple[str, str, str]]:
+    """(folder, title, body) of every corpus article, links flattened to their text."""
+    out = []
+    for path in sorted(CORPUS.rglob("*.md")):
+        if "includes" in path.parts:
+            continue
+        text = path.read_text(encoding="utf-8", errors="replace")
+        title = _TITLE.search(text)
+        body = _FRONT.sub("", text, count=1)
+        if not title or len(body) < 200:
+            continue
+        body = _H1.sub("", _LINK.sub(r"\1", body), count=1)
+        body = body.replace("\\", "")  # corpus escapes that mkdocs would warn about
+        out.append((path.relative_to(CORPUS).parts[0].lower(),
+                    title.group(1).strip().strip("\"'"), body.strip()))
+    return out
+
+
+def make_sites(base: Path, count: int) -> tuple[Path, Path]:
+    """A knowledge repository and the equivalent bare MkDocs project."""
+    texts = corpus()
+    kb, bare = base / "kb", base / "bare"
+    (kb / "docs/portal").mkdir(parents=True)
+    (bare / "docs/a").mkdir(parents=True)
+    (kb / "kcs.yml").write_text(
+        "site: {name: Benchmark, url: 'https://help.example.org/'}\n"
+        "languages: [sv, fi, nl, en]\ndefault_language: en\n", encoding="utf-8")
+    (kb / "mkdocs.yml").write_text(
+        "site_name: Benchmark\ndocs_dir: docs/portal\nuse_directory_urls: true\n"
+        "theme:\n  name: material\nplugins:\n  - kcs\n" + EXTENSIONS, encoding="utf-8")
+    (bare / "mkdocs.yml").write_text(
+        "site_name: Benchmark\nsite_url: https://help.example.org/\nuse_directory_urls: true\n"
+        "theme:\n  name: material\nplugins: []\nnav:\n  - index.md\nnot_in_nav: |\n  /a/\n"
+        + EXTENSIONS, encoding="utf-8")
+    (bare / "docs/index.md").write_text("# Benchmark\n", encoding="utf-8")
+    for number in range(count):
+        folder, title, body = texts[number % len(texts)]
+        ident = f"{folder}-{number:05d}"
+        title = f"{title} ({number})".replace('"', "'")
+        tags = ", ".join(TAGS[(number + k) % len(TAGS)] for k in (0, 5))
+        path = kb / "articles" / folder / f"{ident}.md"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(
+            f'---\nid: {ident}\ntitle: "{title}"\nlang: {LANGS[number % 4]}\n'
+            f"state: validated\naudience: public\ntype: howto\ntags: [{tags}]\n"
+            f"reviewed: 2026-05-01\n---\n\n{body}\n", encoding="utf-8")
+        (bare / "docs/a" / f"{ident}.md").write_text(f"# {title}\n\n{body}\n",
+                                                      encoding="utf-8")
+    env = {**os.environ, **GIT_ENV}
+    for args in (["init", "-q", "-b", "main"], ["add", "-A"],
+                 ["commit", "-q", "-m", "Benchmark articles"]):
+        subprocess.run(["git", *args], cwd=kb, env=env, check=True)
+    return kb, bare
+
+
+def run(command: list[str], cwd: Path) -> tuple[float, str]:
+    start = time.perf_counter()
+    result = subprocess.run(command, cwd=cwd, capture_output=True, text=True, check=False)
+    seconds = time.perf_counter() - start
+    if result.returncode != 0:
+        raise SystemExit(f"{' '.join(command)} failed:\n{result.stderr[-2000:]}")
+    return seconds, result.stdout + result.stderr
+
+
+def measure(count: int) -> dict[str, float]:
+    with tempfile.TemporaryDirectory(prefix="bench-build-") as tmp:
+        kb, bare = make_sites(Path(tmp), count)
+        bare_s, _ = run([str(BIN / "mkdocs"), "build", "-q", "-d", str(Path(tmp) / "bare-site")],
+                        bare)
+        kcs_s, out = run([str(BIN / "kcs"), "build", "--audience", "public", "--out",
+                          str(Path(tmp) / "site"), "--root", str(kb)], kb)
+        pages = int(re.search(r"public: (\d+) pages", out).group(1))  # type: ignore[union-attr]
+        indexed = sum(1 for _ in (Path(tmp) / "site/public/pagefind/fragment").iterdir())
+        return {"count": count, "bare_s": bare_s, "kcs_s": kcs_s, "ratio": kcs_s / bare_s,
+                "pages": pages, "indexed": indexed, "pps": count / kcs_s,
+                "bare_pps": count / bare_s}
+
+
+def main() -> None:
+    counts = [int(a) for a in sys.argv[1:]] or [1000, 10_000]
+    rows = []
+    for count in counts:
+        row = measure(count)
+        rows.append(row)
+        print(f"{count:>6} articles: bare MkDocs+Material {row['bare_s']:6.1f} s, "
+              f"kcs build {row['kcs_s']:6.1f} s ({row['pages']} pages, {row['indexed']} "
+              f"indexed), ratio {row['ratio']:.2f}, {row['pps']:.0f} articles/s", flush=True)
+    write_report(rows)
+
+
+def write_report(rows: list[dict[str, float]]) -> None:
+    lines = [
+        "# Benchmark: building the site",
+        "",
+        "Measured by `benchmarks/bench_build.py` (run it again to refresh this page) on "
+        f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
+        f"{time.strftime('%Y-%m-%d')}.",
+        "",
+        "Articles: bodies of `officedocs-support` (reused in turn), validated and public, "
+        "four languages, committed to Git. Baseline: the same Markdown as plain files in a "
+        "bare MkDocs + Material project (articles out of the navigation, no plugins, same "
+        "Markdown extensions), built in the same run. `kcs build --audience public` also "
+        "reads the articles and the Git history, writes the listing, home and contact "
+        "pages, renders the portal's theme and runs Pagefind and the leak check.",
+        "",
+        "| Articles | Bare MkDocs + Material | `kcs build --audience public` | Ratio | "
+        "Articles/s | Pages written |",
+        "|---:|---:|---:|---:|---:|---:|",
+    ]
+    for row in rows:
+        lines.append(f"| {row['count']:,.0f} | {row['bare_s']:.1f} s | {row['kcs_s']:.1f} s | "
+                     f"{row['ratio']:.2f} | {row['pps']:.0f} | {row['pages']:,.0f} |")
+    lines += [
+        "",
+        "Targets (issue 2): ratio at most 1.5; 10,000 articles in under 2 minutes.",
+        "",
+    ]
+    out = REPO / "docs/benchmarks/build.md"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text("\n".join(lines), encoding="utf-8")
+    print(f"wrote {out.relative_to(REPO)}")
+
+
+if __name__ == "__main__":
+    main()
