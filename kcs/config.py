@@ -272,6 +272,7 @@ def load_config(root: Path, *, text: str | None = None) -> Config:
     if not errors:
         people = _people(raw["people"], errors)
         raw["people"] = people
+        _check_domains(raw, errors)
         if raw["default_language"] not in raw["languages"]:
             errors.append(
                 f"{CONFIG_FILE}: default_language {raw['default_language']!r} is not in "
@@ -399,6 +400,24 @@ _CHECKS: dict[str, Callable[[Any, Key], Any]] = {
     "map": _check_map,
     "people": _check_people,
 }
+
+
+def _check_domains(raw: dict[str, Any], errors: list[str]) -> None:
+    """Each domain label is text, or a mapping of configured language → text."""
+    for domain, labels in raw["domains"].items():
+        if not _ID.match(domain):
+            errors.append(f"{CONFIG_FILE}: domains: {domain!r} is not a folder name "
+                          "(lowercase letters, digits, '.', '_', '-')")
+        elif isinstance(labels, Mapping):
+            for lang, label in labels.items():
+                if lang not in raw["languages"] or not isinstance(label, str):
+                    errors.append(f"{CONFIG_FILE}: domains.{domain}.{lang}: expected a label "
+                                  f"per language ({', '.join(raw['languages'])}); quote labels "
+                                  "that hold commas")
+                    return
+        elif not isinstance(labels, str):
+            errors.append(f"{CONFIG_FILE}: domains.{domain}: expected a label or a mapping of "
+                          "language to label")
 
 
 def _people(entries: list[Any], errors: list[str]) -> tuple[Person, ...]:

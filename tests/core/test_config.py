@@ -53,6 +53,8 @@ def test_unknown_keys_are_warnings_with_line_numbers(tmp_path: Path) -> None:
         ("languages: [sv\n", "kcs.yml:2: invalid YAML"),
         ("a: &x [1]\nb: *x\n", "kcs.yml:2: YAML anchors and aliases"),
         ("- just a list\n", "kcs.yml:1: expected a mapping"),
+        ("languages: [sv, en]\ndefault_language: sv\ndomains:\n  network: {sv: Nätverk, VPN}\n",
+         "kcs.yml: domains.network.VPN: expected a label per language (sv, en); quote labels"),
     ],
 )
 def test_errors_name_the_key_and_the_fix(tmp_path: Path, text: str, message: str) -> None:
