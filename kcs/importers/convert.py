@@ -23,7 +23,8 @@ from urllib.parse import unquote, urlsplit
 from ..article import SECTION_HEADINGS, split_front_matter
 from .mapping import ImportMapping
 
-_FENCE = re.compile(r"^\s*(```|~~~)")
+_FENCE = re.compile(r"^\s*(```|~~~)(?!.*```)")  # ```x``` on one line is inline code
+_ONE_LINE_CODE = re.compile(r"^(\s*)```([^`]+)```\s*$")
 _LINT_FENCE = re.compile(r"^\s{0,3}(```|~~~)")
 _HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 _ANCHOR = re.compile(r"<a\s+(?:name|id)=\"[^\"]*\"\s*>\s*</a>", re.I)
@@ -127,6 +128,10 @@ def _normalise_fences(lines: list[str]) -> list[str]:
     out: list[str] = []
     fence: tuple[str, str] | None = None  # (indent, marker)
     for line in lines:
+        if fence is None and "```" in line:
+            # CommonMark reads ```x``` as inline code; say it so that no reader
+            # mistakes it for the start of a fenced block
+            line = _ONE_LINE_CODE.sub(r"\1`\2`", line)
         stripped = line.strip()
         if fence is None:
             match = _FENCE.match(line)
@@ -150,18 +155,29 @@ def resolve(base: str, target: str) -> str | None:
     return joined
 
 
-def expand_includes(body: str, base: str, ctx: Context, *, depth: int) -> str:
+def expand_includes(body: str, base: str, ctx: Context, *, depth: int,
+                    base_file: Path | None = None) -> str:
+    """Replace each ``[!INCLUDE [..](path)]`` by the file's text (recursively).
+
+    Included files must lie inside the source folder or one of the mapping's
+    ``include_dirs``: a hostile source cannot pull in other files of the machine.
+    """
     if "[!INCLUDE" not in body.upper():
         return body
+    here = (base_file or (ctx.source_root / base)).parent
+    allowed = [ctx.source_root.resolve(), *(Path(d).resolve() for d in ctx.mapping.include_dirs)]
 
     def replace(match: re.Match[str]) -> str:
         target = unquote(match.group(2))
-        rel = resolve(base, target)
-        file = ctx.source_root / rel if rel else None
+        file = (here / target).resolve()
         if depth > 3:
             ctx.warn("missing-include", f"include '{target}' nested too deep; left out")
             return f"<!-- include {target} left out: nested too deep -->"
-        if file is None or not file.is_file():
+        if not any(file == root or root in file.parents for root in allowed):
+            ctx.warn("missing-include", f"include '{target}' lies outside the source folder "
+                     "(add its folder to include_dirs in the mapping); left as a comment")
+            return f"<!-- include {target} not imported: outside the source -->"
+        if not file.is_file():
             ctx.warn("missing-include", f"include '{target}' not found; left as a comment")
             return f"<!-- include {target} not found at import -->"
         try:
@@ -170,7 +186,7 @@ def expand_includes(body: str, base: str, ctx: Context, *, depth: int) -> str:
             ctx.warn("missing-include", f"include '{target}' unreadable ({exc}); left out")
             return f"<!-- include {target} unreadable at import -->"
         _front, inner, _line = split_front_matter(text)
-        return expand_includes(inner.strip("\n"), rel or base, ctx, depth=depth + 1)
+        return expand_includes(inner.strip("\n"), base, ctx, depth=depth + 1, base_file=file)
 
     return _INCLUDE.sub(replace, body)
 
@@ -360,8 +376,16 @@ def _sections(lines: list[str], ctx: Context) -> tuple[list[str], bool, bool]:
         found["resolution"] = found.pop("workaround")
     found.pop("workaround", None)
     out = list(lines)
+    anchors: dict[str, str] = {}
     for key, number in found.items():
+        old = _HEADING.match(out[number])
+        if old:
+            anchors[_anchor(old.group(2))] = _anchor(names[key])
         out[number] = f"## {names[key]}"
+    if anchors:  # in-page links to a renamed heading follow the new name
+        pattern = re.compile(r"\]\(#(" + "|".join(map(re.escape, anchors)) + r")\)")
+        out = [pattern.sub(lambda m: f"](#{anchors[m.group(1)]})", line) if "](#" in line
+               else line for line in out]
     has_resolution = "resolution" in found and _section_text(out, found["resolution"])
     has_issue = "issue" in found and _section_text(out, found["issue"])
     if has_resolution and not has_issue:
@@ -377,6 +401,12 @@ def _sections(lines: list[str], ctx: Context) -> tuple[list[str], bool, bool]:
             out[0:0] = [f"## {names['issue']}", "", ctx.summary, ""]
         has_issue = bool(preamble or ctx.summary)
     return out, bool(has_issue), bool(has_resolution)
+
+
+def _anchor(heading: str) -> str:
+    from markdown.extensions.toc import slugify
+
+    return str(slugify(heading.strip(), "-"))
 
 
 def _section_text(lines: list[str], start: int) -> bool:

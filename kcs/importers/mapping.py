@@ -56,6 +56,8 @@ KEYS: dict[str, str] = {
     "date_formats": "strptime formats tried for dates after ISO 8601 (docs: %m/%d/%Y).",
     "exclude": "Glob patterns of source paths not to import as articles (docs: includes "
     "and media folders).",
+    "include_dirs": "Extra folders [!INCLUDE] may read from, relative to the mapping file "
+    "(includes inside the source folder always work).",
     "link_base": "URL put before site-absolute links (/path) of the source "
     "(docs: https://learn.microsoft.com/en-us).",
     "missing_images": "What to do with images whose file is not in the source: text "
@@ -143,6 +145,7 @@ class ImportMapping:
     date_formats: tuple[str, ...] = ()
     exclude: tuple[str, ...] = ()
     link_base: str = ""
+    include_dirs: tuple[str, ...] = ()
     missing_images: str = "text"
     headings: dict[str, str] = field(default_factory=dict)
     id_prefix: str = ""
@@ -284,6 +287,13 @@ def load(path: Path | None, *, style: str) -> tuple[ImportMapping, list[str]]:
             if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
                 raise fail(key, "must be a list of text values")
             changes[attr] = tuple(value)
+    if "include_dirs" in data:
+        value = data["include_dirs"]
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise fail("include_dirs", "must be a list of folders")
+        changes["include_dirs"] = tuple(str((path.parent / v).resolve()) for v in value)
     if (link_base := text_value("link_base")) is not None:
         changes["link_base"] = link_base.rstrip("/")
     if (missing := text_value("missing_images")) is not None:
