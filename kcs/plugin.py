@@ -61,6 +61,7 @@ class KcsPlugin(BasePlugin[KcsConfig]):
         self.meta: dict[str, Any] = {}
         self.page_count = 0
         self.indexed: dict[str, int] = {}
+        self.index: Any = None  # kcs.pagefind.StreamingIndex while pages are rendered
 
     # ------------------------------------------------------------ events
 
@@ -125,18 +126,44 @@ class KcsPlugin(BasePlugin[KcsConfig]):
             page.meta.update(meta)
         return markdown
 
+    def on_env(self, env: Any, *, config: MkDocsConfig, files: Files) -> Any:
+        # Pagefind starts now, right before MkDocs renders the pages it will index.
+        if self.config.pagefind:
+            from .pagefind import StreamingIndex
+
+            self.close_index()
+            try:
+                self.index = StreamingIndex()
+            except KcsError as exc:
+                raise PluginError(str(exc)) from exc
+        return env
+
     def on_post_page(self, output: str, *, page: MkPage, config: MkDocsConfig) -> str:
-        return finish_html(output, page.meta.get("kcs"))
+        kcs_meta = page.meta.get("kcs")
+        output = finish_html(output, kcs_meta)
+        if self.index is not None and is_article(kcs_meta):
+            self.index.add(output, "/" + page.url)
+        return output
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
-        if not self.config.pagefind:
+        if self.index is None:
             return
-        from .pagefind import index_site
+        from .pagefind import OUTPUT_SUBDIR, languages
 
+        index, self.index = self.index, None
         try:
-            self.indexed = index_site(Path(config.site_dir))
+            index.write(Path(config.site_dir) / OUTPUT_SUBDIR)
         except KcsError as exc:
             raise PluginError(str(exc)) from exc
+        self.indexed = languages(Path(config.site_dir))
+
+    def on_build_error(self, *, error: Exception) -> None:
+        self.close_index()
+
+    def close_index(self) -> None:
+        if self.index is not None:
+            self.index.close()
+            self.index = None
 
     def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
         root = self.root(config)
@@ -193,6 +220,10 @@ def insert_theme_dir(dirs: list[str], *, custom_dir: str | None, theme_dir: Path
     theme_dir.mkdir(parents=True, exist_ok=True)
     at = 1 if custom_dir and dirs and os.path.samefile(dirs[0], custom_dir) else 0
     dirs.insert(at, path)
+
+
+def is_article(kcs_meta: Any) -> bool:
+    return isinstance(kcs_meta, dict) and kcs_meta.get("kind") == "article"
 
 
 def finish_html(output: str, kcs_meta: Any) -> str:
