@@ -149,7 +149,7 @@ class StreamingIndex:
         assert self._proc.stdout is not None
         buffer = b""
         while True:
-            chunk = self._proc.stdout.read1(1 << 16)
+            chunk = self._proc.stdout.read1(1 << 16)  # type: ignore[attr-defined]
             if not chunk:
                 break
             buffer += chunk
