@@ -116,9 +116,26 @@ class IngestResult:
 
 @dataclass(frozen=True)
 class ArticleMeta:
+    """What the reports need to know of an article, from the knowledge base."""
+
     lang: str
     domain: str
     audience: str
+    title: str = ""
+
+
+def article_meta(root: Path) -> dict[str, ArticleMeta]:
+    """Article id → language, domain, audience and title; empty if the KB cannot be read."""
+    try:
+        from ..knowledge import load
+
+        kb = load(root)
+    except KcsError as exc:
+        log.warning("articles not read (%s); domains and audiences stay unknown", exc)
+        return {}
+    return {
+        a.id: ArticleMeta(a.lang, a.domain, a.audience, a.title) for a in kb.articles
+    }
 
 
 def ingest(

@@ -1,0 +1,43 @@
+"""``kcs report gaps``: searches that found nothing or nothing clicked, and what followed."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from ..usage.command import emit, period_options
+
+#: exit status when --min-count is given and new gaps reach it
+NEW_GAPS = 3
+
+
+@click.command()
+@click.option("--min-count", type=click.IntRange(min=1), default=None,
+              help="Exit 3 and print a Markdown article request when a new gap reaches this "
+                   "many unanswered searches.")
+@period_options
+def command(min_count: int | None, since: str | None, until: str | None, fmt: str,
+            out: Path | None, table: str | None, db: Path | None, root: Path | None) -> None:
+    """Queries with no result or no click, grouped, with their trend, and the contact-form
+    submissions that followed a search.
+
+    With --min-count N the command exits 3 when at least one gap reached N in the
+    period but not in the period before, and prints a Markdown body ready to be
+    filed as an "article request" issue instead of the report.
+    """
+    from ..cli.common import resolve_root
+    from ..reports.render import render
+    from ..usage.api import inputs_for
+    from ..usage.reports import article_request, gaps_report, new_gaps
+
+    inputs = inputs_for(resolve_root(root), since=since, until=until, db=db)
+    try:
+        report = gaps_report(inputs, min_count=min_count)
+        if min_count and new_gaps(report):
+            emit(article_request(inputs, min_count), out)
+            sys.exit(NEW_GAPS)
+    finally:
+        inputs.conn.close()
+    emit(render(report, fmt, table=table), out)

@@ -1,0 +1,118 @@
+"""``kcs usage ingest|tickets|prune``: fill and trim the usage database."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from .common import echo_json, resolve_root, root_option
+
+_DB = click.option(
+    "--db", type=click.Path(dir_okay=False, path_type=Path), default=None,
+    help="The usage database (default: kcs.yml usage.database).",
+)
+
+
+@click.group()
+def group() -> None:
+    """Usage analytics: read access logs and ticket exports into the usage database."""
+
+
+@group.command()
+@click.argument("logs", nargs=-1, required=True,
+                type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--log-format", default=None,
+              help="'combined' or an nginx log_format string (default: kcs.yml usage.log_format).")
+@click.option("--batch", "batch_lines", type=click.IntRange(min=1), default=50_000,
+              show_default=True, help="Lines per transaction.")
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+@_DB
+@root_option
+def ingest(logs: tuple[Path, ...], log_format: str | None, batch_lines: int, as_json: bool,
+           db: Path | None, root: Path | None) -> None:
+    """Read access logs (plain or gzip, rotated or not) into the usage database.
+
+    Each line is counted exactly once however often you run it: files are
+    recognised by their first line, so access.log, access.log.1 and
+    access.log.2.gz may all be given every time.
+    """
+    from ..config import load_config, parse_duration
+    from ..usage.store import article_meta, ingest as run
+
+    base = resolve_root(root)
+    config = load_config(base)
+    result = run(
+        db or base / str(config.get("usage.database")), list(logs),
+        log_format=log_format or str(config.get("usage.log_format")),
+        languages=config.languages, articles=article_meta(base),
+        retention_days=parse_duration(config.get("usage.retention")), batch_lines=batch_lines,
+    )
+    if as_json:
+        echo_json(result.as_dict())
+        return
+    click.echo(
+        f"{result.lines} new lines from {result.files} files: {result.kept} kept, "
+        f"{result.bot} bots, {result.probe} probes, {result.method} other methods, "
+        f"{result.malformed} malformed, {result.expired} older than the retention"
+    )
+    for sample in result.samples[:5]:
+        click.echo(f"  malformed: {sample[:160]}")
+
+
+@group.command()
+@click.argument("export", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "csv", "html"]),
+              default="text", show_default=True, help="Output format of the ticket report.")
+@_DB
+@root_option
+def tickets(export: Path, fmt: str, db: Path | None, root: Path | None) -> None:
+    """Import a ticket export (CSV) and show link rate, reuse, channels and gaps.
+
+    Columns are mapped with kcs.yml usage.tickets (id, opened, closed, category,
+    channel, text); the ticket text is searched for article ids and /a/<id>/ URLs
+    and is not stored.
+    """
+    import datetime as dt
+
+    from ..config import load_config
+    from ..reports.render import render
+    from ..usage.store import article_meta, connect
+    from ..usage.tickets import import_tickets, tickets_report
+
+    base = resolve_root(root)
+    config = load_config(base)
+    path = db or base / str(config.get("usage.database"))
+    articles = article_meta(base)
+    done = import_tickets(path, export, config.get("usage.tickets"), articles)
+    click.echo(f"imported {done.rows} tickets ({done.linked} with an article, "
+               f"{done.skipped} rows without an id skipped)", err=True)
+    conn = connect(path)
+    try:
+        report = tickets_report(conn, articles, dt.date.today())
+    finally:
+        conn.close()
+    click.echo(render(report, fmt), nl=False)
+
+
+@group.command()
+@click.option("--days", type=click.IntRange(min=1), default=None,
+              help="Keep raw events this many days (default: kcs.yml usage.retention).")
+@_DB
+@root_option
+def prune(days: int | None, db: Path | None, root: Path | None) -> None:
+    """Drop raw events older than the retention (daily aggregates stay)."""
+    import datetime as dt
+
+    from ..config import load_config, parse_duration
+    from ..usage.store import connect, prune as run
+
+    base = resolve_root(root)
+    config = load_config(base)
+    conn = connect(db or base / str(config.get("usage.database")))
+    try:
+        dropped = run(conn, today=dt.date.today(),
+                      retention_days=days or parse_duration(config.get("usage.retention")))
+    finally:
+        conn.close()
+    click.echo(f"dropped {dropped} raw events")

@@ -1,0 +1,131 @@
+"""What other areas read from the usage database, and one entry point per report.
+
+* :func:`most_used` — article ids, most viewed first (the site's home page).
+* :func:`usage_by_article` — views and feedback per article (staleness triage);
+  :func:`article_usage` is the same keyed by repository root, the hook that
+  ``kcs.reports.inputs.load_usage`` calls.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any, NamedTuple
+
+from ..reports.model import Report
+from .period import parse_period
+from .reports import REPORTS, Cost, Inputs, open_inputs
+from .store import article_meta, connect, database_path
+
+
+class UsageStats(NamedTuple):
+    """One article's use: views in the last 90 days and 12 months, feedback in 12 months.
+
+    ``reasons`` counts the answers to "what was wrong?" (outdated, unclear, mismatch,
+    other); ``flags`` is how many readers said it is outdated.
+    """
+
+    views_90d: int = 0
+    views_12m: int = 0
+    helped: int = 0
+    not_helped: int = 0
+    reasons: Mapping[str, int] = {}
+    flags: int = 0
+
+
+def _db(root_or_db: Path) -> Path:
+    path = Path(root_or_db)
+    return database_path(path) if path.is_dir() else path
+
+
+def most_used(root_or_db: Path, *, days: int = 90, limit: int = 10,
+              today: dt.date | None = None) -> list[str]:
+    """Article ids with the most views in the last ``days`` days; [] without usage data."""
+    db = _db(root_or_db)
+    if not db.is_file():
+        return []
+    today = today or dt.date.today()
+    first = (today - dt.timedelta(days=days - 1)).isoformat()
+    conn = connect(db)
+    try:
+        rows = conn.execute(
+            "SELECT article, sum(value) AS n FROM daily WHERE metric = 'views' AND article != '' "
+            "AND day BETWEEN ? AND ? GROUP BY article ORDER BY n DESC, article LIMIT ?",
+            (first, today.isoformat(), limit),
+        ).fetchall()
+    finally:
+        conn.close()
+    return [article for article, _n in rows]
+
+
+def usage_by_article(db: Path, as_of: dt.date) -> dict[str, UsageStats]:
+    """Article id → :class:`UsageStats` as of a day (that day included)."""
+    db = _db(db)
+    if not db.is_file():
+        return {}
+    day90 = (as_of - dt.timedelta(days=89)).isoformat()
+    day365 = (as_of - dt.timedelta(days=364)).isoformat()
+    conn = connect(db)
+    try:
+        rows = conn.execute(
+            "SELECT article, metric, key, sum(CASE WHEN day >= ? THEN value ELSE 0 END), "
+            "sum(value) FROM daily WHERE metric IN ('views', 'helped', 'not_helped', 'reason') "
+            "AND article != '' AND day BETWEEN ? AND ? GROUP BY article, metric, key",
+            (day90, day365, as_of.isoformat()),
+        ).fetchall()
+    finally:
+        conn.close()
+    found: dict[str, dict[str, Any]] = {}
+    for article, metric, key, recent, year in rows:
+        entry = found.setdefault(article, {"reasons": Counter()})
+        if metric == "views":
+            entry["views_90d"] = int(recent)
+            entry["views_12m"] = int(year)
+        elif metric == "reason":
+            entry["reasons"][key] += int(year)
+        else:
+            entry[metric] = int(year)
+    return {
+        article: UsageStats(
+            e.get("views_90d", 0), e.get("views_12m", 0), e.get("helped", 0),
+            e.get("not_helped", 0), dict(e["reasons"]), e["reasons"].get("outdated", 0),
+        )
+        for article, e in found.items()
+    }
+
+
+def article_usage(root: Path, *, today: dt.date) -> dict[str, UsageStats] | None:
+    """The reports' hook: :func:`usage_by_article` for a repository, None without data."""
+    db = database_path(root)
+    if not db.is_file():
+        return None
+    return usage_by_article(db, today)
+
+
+def inputs_for(
+    root: Path, *, since: str | None, until: str | None, db: Path | None = None,
+    today: dt.date | None = None,
+) -> Inputs:
+    """Open the database of ``root`` (or ``db``) for the period, with articles and costs."""
+    from ..config import load_config
+
+    config = load_config(root)
+    first, last = parse_period(since, until, today=today)
+    cost = Cost(
+        float(config.get("cost.per_contact")), float(config.get("cost.user_minutes_lost")),
+        float(config.get("cost.hourly_cost")), str(config.get("cost.currency")),
+    )
+    path = db or root / str(config.get("usage.database"))
+    return open_inputs(path, first, last, article_meta(root), cost)
+
+
+def build(name: str, root: Path, *, since: str | None = None, until: str | None = None,
+          db: Path | None = None, **options: Any) -> Report:
+    """Compute the usage report ``name`` (usage, search, gaps, value) for a repository."""
+    inputs = inputs_for(root, since=since, until=until, db=db)
+    try:
+        return REPORTS[name](inputs, **options)
+    finally:
+        inputs.conn.close()
