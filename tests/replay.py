@@ -22,8 +22,10 @@ import csv
 import datetime as dt
 import gzip
 import io
+import json
 import os
 import random
+import re
 import subprocess
 import zlib
 from collections.abc import Iterator, Sequence
@@ -181,10 +183,29 @@ def _final_paths(rows: list[Row]) -> list[str]:
     return [last[i] for i in row_ident]
 
 
-def _base_text(path: str) -> bytes:
+_DOCS_FRONT = re.compile(rb"\A---\r?\n(.*?)\r?\n---\r?\n", re.S)
+_DOCS_FIELD = re.compile(rb"^(title|description):[ \t]*(.*?)[ \t]*\r?$", re.M)
+
+
+def as_kcs_article(text: bytes) -> bytes:
+    """Docs front matter → the kcs fields an import would keep (title, summary), as
+    not-validated: "import it as Not Validated and let use decide"."""
+    match = _DOCS_FRONT.match(text)
+    if not match:
+        return text
+    fields = {k.decode(): v.decode("utf-8", "replace").strip("'\"")
+              for k, v in _DOCS_FIELD.findall(match.group(1))}
+    head = ["---", f"title: {json.dumps(fields.get('title') or 'Untitled')}",
+            "state: not-validated"]
+    if fields.get("description"):
+        head.insert(2, f"summary: {json.dumps(fields['description'], ensure_ascii=False)}")
+    return ("\n".join(head) + "\n---\n").encode() + text[match.end():]
+
+
+def _base_text(path: str, kcs: bool = False) -> bytes:
     real = ARTICLES / path
     if path.endswith(".md") and real.is_file():
-        return real.read_bytes()
+        return as_kcs_article(real.read_bytes()) if kcs else real.read_bytes()
     stem = Path(path).stem.replace("-", " ")
     # Words drawn per path: placeholders must not look alike, or Git's rename and copy
     # detection would pair unrelated files.
@@ -241,7 +262,7 @@ def replay(dest: Path, *, limit: int | None = None, layout: str = "plain") -> Pa
             # A, M, or a rename whose source the replay never saw: write the content.
             base = texts.get(final)
             if base is None:
-                base = texts[final] = _base_text(final)
+                base = texts[final] = _base_text(final, layout == "kcs")
             # A unique marker per commit makes every modification a real change.
             content = base if status != "M" else base + f"\n<!-- revision {seq} -->\n".encode()
             exists.add(path)

@@ -1,0 +1,215 @@
+"""Benchmark: the one-pass history and the staleness report against a bare ``git log``.
+
+Run: .venv/bin/python benchmarks/bench_history.py [--commits 100000] [--articles 10000]
+
+1. Real history: ../shared/corpus/officedocs-support-history.tsv.gz (8,848 commits)
+   replayed with tests/replay.py into a knowledge repository. Baseline: one bare
+   ``git log --name-status -M`` over the same repository (output read through a
+   pipe). Measured in the same run: ``read_history`` alone, and the whole staleness
+   report (articles + history + report + text rendering, in process). Budget: the
+   report costs at most 2x the baseline.
+2. Synthetic: N articles, M commits (git fast-import), one to three articles per
+   commit, renames, deletions and Approved-by trailers. The staleness report runs in
+   a child process; wall time and peak RSS (getrusage of the children, which also
+   covers git) must stay under 60 s and 1 GB.
+
+Times are the best of three runs (the machine is shared). Figures go to
+docs/benchmarks/reports.md by hand.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import platform
+import random
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO / "tests"))
+
+from replay import HISTORY_TSV, FastImport, replay  # noqa: E402
+
+DOMAINS = ("accounts", "network", "printing", "email", "teams", "devices", "access",
+           "general", "security", "software")
+STATES = ("validated",) * 6 + ("not-validated", "not-validated", "wip", "archived")
+
+
+def best(func: Callable[[], object], runs: int = 3) -> float:
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        func()
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+
+def bare_git_log(root: Path) -> None:
+    with subprocess.Popen(["git", "-C", str(root), "log", "--name-status", "-M"],
+                          stdout=subprocess.PIPE) as proc:
+        assert proc.stdout is not None
+        while proc.stdout.read(1 << 16):
+            pass
+    assert proc.returncode == 0
+
+
+def staleness_text(root: Path) -> str:
+    from kcs.reports import build
+    from kcs.reports.render import render
+
+    return render(build("staleness", root), "text")
+
+
+def real_history(tmp: Path) -> dict[str, float]:
+    from kcs.history import read_history
+    from kcs.knowledge import load
+
+    start = time.perf_counter()
+    root = replay(tmp / "real", layout="kcs")
+    replayed = time.perf_counter() - start
+    out = {
+        "replay_s": replayed,
+        "commits": float(len(read_history(root).commits)),
+        "git_log_s": best(lambda: bare_git_log(root)),
+        "read_history_s": best(lambda: read_history(root)),
+        "load_articles_s": best(lambda: load(root)),
+        "staleness_report_s": best(lambda: staleness_text(root)),
+    }
+    out["articles"] = float(len(load(root).articles))
+    out["history_ratio"] = out["read_history_s"] / out["git_log_s"]
+    out["report_ratio"] = out["staleness_report_s"] / out["git_log_s"]
+    return out
+
+
+def article_text(ident: str, domain: str, state: str, rev: int, pick: random.Random) -> bytes:
+    reviewed = ""
+    if state == "validated" and pick.random() < 0.7:
+        day = dt.date(2020, 1, 1) + dt.timedelta(days=pick.randrange(1800))
+        reviewed = f"reviewed: {day.isoformat()}\n"
+    words = " ".join(pick.choice(DOMAINS) + str(pick.randrange(1000)) for _ in range(40))
+    return (f"---\nid: {ident}\ntitle: Problem {ident} in {domain}\nstate: {state}\n{reviewed}"
+            f"---\n\n## Issue\n\n{words}\n\n## Resolution\n\nStep {rev}: restart.\n").encode()
+
+
+def synthetic(dest: Path, articles: int, commits: int) -> Path:
+    pick = random.Random(7)
+    fi = FastImport(dest)
+    kcs_yml = ("site:\n  name: Bench\n  url: https://help.example.org/\n"
+               "languages: [en]\ndefault_language: en\n").encode()
+    when = dt.datetime(2019, 1, 1, tzinfo=dt.UTC)
+    step = dt.timedelta(seconds=(6 * 365 * 86400) // commits)
+    fi.commit(name="bench", email="bench@example.org", date=when, message="kcs.yml",
+              ops=[("M", "kcs.yml", kcs_yml)])
+    live: list[str] = []
+    meta: dict[str, tuple[str, str, str]] = {}
+    made = 0
+    authors = [f"Author {i}" for i in range(300)]
+    for n in range(commits - 1):
+        when += step
+        ops: list[tuple] = []
+        # Create all articles over the first 30% of commits, then change them.
+        creating = made < articles and (n < commits * 0.3 or pick.random() < 0.5)
+        if creating:
+            for _ in range(pick.randint(1, 2)):
+                if made >= articles:
+                    break
+                domain = DOMAINS[made % len(DOMAINS)]
+                ident = f"a{made:05d}"
+                path = f"articles/{domain}/{ident}.md"
+                meta[path] = (ident, domain, pick.choice(STATES))
+                ops.append(("M", path, article_text(ident, domain, meta[path][2], n, pick)))
+                live.append(path)
+                made += 1
+        else:
+            roll = pick.random()
+            if roll < 0.01 and live:  # rename within the domain
+                i = pick.randrange(len(live))
+                old = live[i]
+                new = old.replace(".md", f"-r{n}.md")
+                meta[new] = meta.pop(old)
+                live[i] = new
+                ops.append(("R", old, new))
+            elif roll < 0.013 and len(live) > articles // 2:  # delete
+                old = live.pop(pick.randrange(len(live)))
+                meta.pop(old)
+                ops.append(("D", old))
+            else:
+                for path in {pick.choice(live) for _ in range(pick.randint(1, 3))}:
+                    ident, domain, state = meta[path]
+                    ops.append(("M", path, article_text(ident, domain, state, n, pick)))
+        message = f"Change {n}"
+        if pick.random() < 0.2:
+            message += f"\n\nApproved-by: {pick.choice(authors)} <x@example.org>"
+        author = pick.choice(authors)
+        fi.commit(name=author, email=f"{author.replace(' ', '.').lower()}@example.org",
+                  date=when, message=message, ops=ops)
+    return fi.close()
+
+
+CHILD = """
+import sys, time
+from pathlib import Path
+start = time.perf_counter()
+from kcs.reports import build
+from kcs.reports.render import render
+text = render(build("staleness", Path(sys.argv[1])), "text")
+print(time.perf_counter() - start, len(text.splitlines()))
+"""
+
+
+def synthetic_run(tmp: Path, articles: int, commits: int) -> dict[str, float]:
+    start = time.perf_counter()
+    root = synthetic(tmp / "synthetic", articles, commits)
+    made = time.perf_counter() - start
+    git_log = best(lambda: bare_git_log(root), runs=1)
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    start = time.perf_counter()
+    result = subprocess.run([sys.executable, "-c", CHILD, str(root)], capture_output=True,
+                            text=True, check=True)
+    wall = time.perf_counter() - start
+    peak_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    inner, lines = result.stdout.split()
+    return {
+        "generate_s": made,
+        "git_log_s": git_log,
+        "report_wall_s": wall,
+        "report_inner_s": float(inner),
+        "report_lines": float(lines),
+        "peak_rss_mb": max(peak_kib, before) / 1024,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--articles", type=int, default=10_000)
+    parser.add_argument("--commits", type=int, default=100_000)
+    parser.add_argument("--skip-real", action="store_true")
+    args = parser.parse_args()
+    print(f"# {platform.platform()}, Python {platform.python_version()}, "
+          f"{os.cpu_count()} CPUs, load {os.getloadavg()[0]:.1f}")
+    with tempfile.TemporaryDirectory(prefix="kcs-bench-history-") as tmp:
+        if not args.skip_real and HISTORY_TSV.is_file():
+            real = real_history(Path(tmp))
+            print("real history:")
+            for key, value in real.items():
+                print(f"  {key:20} {value:10.3f}")
+            verdict = "OK" if real["report_ratio"] <= 2 else "OVER BUDGET"
+            print(f"  staleness report / bare git log = {real['report_ratio']:.2f} "
+                  f"(budget 2.0) {verdict}")
+        synth = synthetic_run(Path(tmp), args.articles, args.commits)
+        print(f"synthetic ({args.articles} articles, {args.commits} commits):")
+        for key, value in synth.items():
+            print(f"  {key:20} {value:10.3f}")
+        ok = synth["report_wall_s"] < 60 and synth["peak_rss_mb"] < 1024
+        print(f"  budget: < 60 s and < 1024 MB: {'OK' if ok else 'OVER BUDGET'}")
+
+
+if __name__ == "__main__":
+    main()
