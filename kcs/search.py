@@ -28,6 +28,8 @@ import contextlib
 import hashlib
 import json
 import logging
+import mmap
+import os
 import sys
 import uuid
 from collections import defaultdict
@@ -100,9 +102,9 @@ class _Terms:
 class SearchIndex:
     """Per-language lunr indexes over a set of articles. Build with :func:`build_index`."""
 
-    def __init__(self, docs: Sequence[tuple[str, str, str, str]], langs: dict[str, _Terms],
+    def __init__(self, docs: Sequence[Sequence[str]], langs: dict[str, _Terms],
                  *, source: str = "built") -> None:
-        self.docs = list(docs)  # ref (position) → (path, id, title, lang)
+        self.docs = docs  # ref (position) → (path, id, title, lang)
         self.langs = langs
         #: "built" or "cache": where this index came from (tests and -v logging use it)
         self.source = source
@@ -190,7 +192,7 @@ def _query(terms: _Terms, clauses: list[tuple[str, list[str], float]]) -> list[t
 
 def build_index(articles: Iterable[Article]) -> SearchIndex:
     """Index ``articles`` (all of them; filter by audience or state before if needed)."""
-    docs: list[tuple[str, str, str, str]] = []
+    docs: list[Sequence[str]] = []
     by_lang: dict[str, list[tuple[str, Article]]] = defaultdict(list)
     for article in articles:
         by_lang[article.lang].append((str(len(docs)), article))
@@ -213,7 +215,7 @@ def _lookup(ordered: list[str], records: dict[str, Record]) -> Callable[[int], R
 
 def _lunr_index(items: Iterable[tuple[str, Article]], lang: str) -> Any:
     """A plain lunr.py index of one language's articles (refs are positions)."""
-    builder = _lunr().Builder()
+    builder = _lunr().TermBuilder()
     builder.ref("_ref")
     for field, boost in FIELDS.items():
         builder.field(field, boost=boost)
@@ -258,19 +260,39 @@ def _records(index: Any) -> dict[str, Record]:
 # --- cache ---------------------------------------------------------------------------------
 
 def fingerprint(root: Path) -> str:
-    """Changes whenever an article file (path, mtime, size) or kcs.yml changes."""
-    from .knowledge import iter_article_files
+    """Changes whenever an article file (path, mtime, size) or kcs.yml changes.
 
+    Walks articles/ like :func:`kcs.knowledge.iter_article_files` (folders starting with
+    "." or "_" skipped, ``*.md`` files) but with ``os.scandir`` and plain strings: at
+    10,000 articles pathlib alone would cost more than the whole query.
+    """
     digest = hashlib.sha256(f"{FORMAT}\0{__version__}\0".encode())
-    files = [root / "kcs.yml", *iter_article_files(root)] if (root / "articles").is_dir() \
-        else [root / "kcs.yml"]
-    for file in files:
+    entries: list[str] = []
+    base = os.fspath(root)
+
+    def walk(folder: str, rel: str) -> None:
         try:
-            stat = file.stat()
-        except FileNotFoundError:
-            continue
-        digest.update(f"{file.relative_to(root).as_posix()}\0{stat.st_mtime_ns}\0"
-                      f"{stat.st_size}\n".encode())
+            scan = os.scandir(folder)
+        except OSError:
+            return
+        with scan:
+            for entry in scan:
+                name = entry.name
+                if entry.is_dir():
+                    if not name.startswith((".", "_")):
+                        walk(entry.path, f"{rel}{name}/")
+                elif name.endswith(".md") and entry.is_file():
+                    stat = entry.stat()
+                    entries.append(f"{rel}{name}\0{stat.st_mtime_ns}\0{stat.st_size}\n")
+
+    walk(os.path.join(base, "articles"), "articles/")
+    try:
+        stat = os.stat(os.path.join(base, "kcs.yml"))
+        entries.append(f"kcs.yml\0{stat.st_mtime_ns}\0{stat.st_size}\n")
+    except OSError:
+        pass
+    for line in sorted(entries):
+        digest.update(line.encode())
     return digest.hexdigest()
 
 
@@ -337,10 +359,17 @@ def _read_cache(folder: Path, stamp: str) -> SearchIndex | None:
         name = str(header["postings"])
         if "/" in name or "\\" in name or not name.startswith("search-index."):
             return None
-        data = (folder / name).read_bytes()
-        if len(data) != header["size"]:
+        # mapped, not read: a query touches a few postings of a file of many megabytes
+        with open(folder / name, "rb") as handle:
+            size = os.fstat(handle.fileno()).st_size
+            if size != header["size"]:
+                return None
+            data: bytes | mmap.mmap = (
+                mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) if size else b"")
+        docs = header["docs"]  # [path, id, title, lang] lists, read as such by search()
+        if not isinstance(docs, list) or not all(
+                isinstance(doc, list) and len(doc) == 4 for doc in docs):
             return None
-        docs = [(str(p), str(i), str(t), str(g)) for p, i, t, g in header["docs"]]
         langs = {
             lang: _Terms(part["terms"], _reader(data, part["offsets"]))
             for lang, part in header["langs"].items()
@@ -351,7 +380,7 @@ def _read_cache(folder: Path, stamp: str) -> SearchIndex | None:
     return SearchIndex(docs, langs, source="cache")
 
 
-def _reader(data: bytes, offsets: list[int]) -> Callable[[int], Record]:
+def _reader(data: bytes | mmap.mmap, offsets: list[int]) -> Callable[[int], Record]:
     def fetch(at: int) -> Record:
         index, weights = json.loads(data[offsets[at]:offsets[at + 1]])
         return int(index), weights
@@ -392,6 +421,39 @@ class _Lunr:
 
         self.Builder, self.Index, self.Pipeline = Builder, Index, Pipeline
         self.TokenSet, self.Vector = TokenSet, Vector
+
+        class TermBuilder(Builder):
+            """lunr's Builder fed with finished terms.
+
+            kcs.search_text has already split, filtered and stemmed every field, so
+            lunr's Tokenizer (which deep-copies a metadata dict per token: a third of
+            the build time) and its pipeline are skipped. Everything else — BM25
+            weights, field vectors, the token set — is lunr's own code.
+            """
+
+            def add(self, doc: dict[str, Any], attributes: dict[str, Any] | None = None
+                    ) -> None:
+                doc_ref = str(doc[self._ref])
+                self._documents[doc_ref] = attributes or {}
+                self.document_count += 1
+                for field_name in self._fields:
+                    terms: list[str] = doc[field_name]
+                    field_ref = f"{field_name}/{doc_ref}"
+                    counts: dict[str, int] = defaultdict(int)
+                    for term in terms:
+                        counts[term] += 1
+                    self.field_term_frequencies[field_ref] = counts
+                    self.field_lengths[field_ref] = len(terms)
+                    for term in counts:
+                        posting = self.inverted_index.get(term)
+                        if posting is None:
+                            posting = {name: {} for name in self._fields}
+                            posting["_index"] = self.term_index
+                            self.term_index += 1
+                            self.inverted_index[term] = posting
+                        posting[field_name][doc_ref] = {}
+
+        self.TermBuilder = TermBuilder
 
 
 _LUNR: _Lunr | None = None

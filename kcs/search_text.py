@@ -26,9 +26,10 @@ ALGORITHMS: dict[str, str] = {
 
 # Letters and digits; "_" and punctuation separate words.
 _WORD = re.compile(r"[^\W_]+")
-# Codes keep inner hyphens and underscores ("err-1234", "0x80070643").
-_CODE = re.compile(r"[^\W_]+(?:[-_][^\W_]+)*")
+# Codes: hyphen/underscore-joined runs with a digit somewhere ("err-1234", "0x80070643").
+_CODE = re.compile(r"(?<![^\W_])(?:[^\W_]+[-_])*[^\W_]*\d[^\W_]*(?:[-_][^\W_]+)*")
 _NOISE = re.compile(r"\]\([^)\s]*\)|https?://\S+|<[^>\n]{0,200}>")
+_DIGIT = re.compile(r"\d")
 _STRIP = ".,;:!?()[]{}<>\"'`*~^+=|/\\#"
 
 
@@ -40,11 +41,13 @@ def words(text: str) -> list[str]:
 
 def is_code(token: str) -> bool:
     """Error codes, ticket numbers and the like: have a digit and at least 4 characters."""
-    return len(token) >= 4 and any(c.isdigit() for c in token)
+    return len(token) >= 4 and not token.isalpha() and _DIGIT.search(token) is not None
 
 
 def codes(text: str) -> list[str]:
     """Code-like tokens as typed (lower case), e.g. ``0x80070643``, ``aadsts50076``."""
+    if _DIGIT.search(text) is None:
+        return []
     return [c for c in _CODE.findall(_NOISE.sub(" ", text.lower())) if is_code(c)]
 
 
@@ -90,7 +93,7 @@ def stemmer(lang: str) -> Callable[[str], str]:
 
     @functools.lru_cache(maxsize=200_000)
     def stem(word: str) -> str:
-        if any(c.isdigit() for c in word):
+        if not word.isalpha():  # has a digit: a code, kept as typed
             return word
         return str(stem_word(word))
 

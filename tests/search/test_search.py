@@ -199,11 +199,16 @@ def test_a_loaded_knowledge_base_and_a_cache_dir_are_accepted(repo: Path, tmp_pa
 
 
 @pytest.mark.parametrize("damage", [
-    "not json", "{}", json.dumps({"format": 1}), "[1, 2]",
+    "not json", "{}", json.dumps({"format": 1}), "[1, 2]", "DOCS",
 ])
 def test_a_damaged_cache_is_rebuilt(repo: Path, damage: str) -> None:
     load_or_build(repo)
-    (repo / ".kcs" / "cache" / "search-index.json").write_text(damage)
+    header = repo / ".kcs" / "cache" / "search-index.json"
+    if damage == "DOCS":  # a valid header whose document table is wrong
+        data = json.loads(header.read_text())
+        data["docs"] = [[1, 2]] * len(data["docs"])
+        damage = json.dumps(data)
+    header.write_text(damage)
     index = load_or_build(repo)
     assert index.source == "built"
     assert ids(index.search("vpn", lang="sv")) == ["network-vpn"]

@@ -1,0 +1,281 @@
+"""Benchmark ``kcs search`` at 10,000 articles.
+
+Builds a knowledge base by scaling up real support articles read in place from
+../shared/corpus/ (officedocs-support in English, alchemy-insights in Swedish, Finnish
+and Dutch), each copied with a new id and a numbered title until there are N articles.
+Then measures, in the same run:
+
+* parsing the repository (``kcs.knowledge.load``) and building the index;
+* ``load_or_build`` with a cold cache (parse + build + write) and a warm one;
+* ``kcs search QUERY`` as a fresh process with the index cached (what a user waits for);
+* baselines: ``grep -rilF QUERY articles/`` and a Python process doing a
+  case-insensitive substring scan over every article file;
+* for reference, lunr.py's own ``Index.load`` of the full serialised index for one
+  language (what a naive cache would pay on every query).
+
+Run: ``.venv/bin/python benchmarks/bench_search.py [--articles 10000] [--out DIR]``.
+Writes the figures to docs/benchmarks/search.md (``--no-write`` to skip).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import random
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+CORPUS = REPO.parent / "shared" / "corpus"
+KCS = Path(sys.executable).parent / "kcs"
+QUERIES = [
+    ("printer", None), ("0x8004010F", None), ("AADSTS50020", None),
+    ("skrivaren fungerar inte", None), ("tulostimen", "fi"), ("wachtwoorden vergeten", "nl"),
+    ("outlook crashes when opening shared calendar", "en"),
+]
+_TITLE = re.compile(r"^title:\s*(.+?)\s*$", re.MULTILINE)
+_DESCRIPTION = re.compile(r"^description:\s*(.+?)\s*$", re.MULTILINE)
+
+
+def corpus_articles() -> list[tuple[str, str, str, str]]:
+    """(lang, title, summary, body) of every corpus article."""
+    out: list[tuple[str, str, str, str]] = []
+    sources = [("en", CORPUS / "officedocs-support")] + [
+        (lang, CORPUS / "alchemy-insights" / folder)
+        for lang, folder in (("sv", "sv-SE"), ("fi", "fi-FI"), ("nl", "nl-NL"))
+    ]
+    for lang, folder in sources:
+        for file in sorted(folder.rglob("*.md")):
+            if "includes" in file.parts:
+                continue
+            text = file.read_text(encoding="utf-8", errors="replace").replace("\r\n", "\n")
+            parts = text.split("\n---\n", 1)
+            front, body = (parts[0], parts[1]) if len(parts) == 2 else ("", text)
+            title = _TITLE.search(front)
+            if not title:
+                continue
+            summary = _DESCRIPTION.search(front)
+            out.append((lang, _clean(title.group(1)), _clean(summary.group(1) if summary else ""),
+                        body))
+    return out
+
+
+def _clean(value: str) -> str:
+    return value.strip().strip("\"'").replace('"', "'")
+
+
+def make_kb(root: Path, count: int) -> dict[str, int]:
+    source = corpus_articles()
+    random.Random(7).shuffle(source)  # mix the languages, reproducibly
+    (root / "articles").mkdir(parents=True)
+    (root / "kcs.yml").write_text(
+        "site: {name: Search benchmark}\nlanguages: [sv, fi, nl, en]\ndefault_language: en\n",
+        encoding="utf-8")
+    langs: dict[str, int] = {}
+    total_bytes = 0
+    for number in range(count):
+        lang, title, summary, body = source[number % len(source)]
+        copy = number // len(source)
+        domain = f"d{number % 20:02d}"
+        folder = root / "articles" / domain
+        folder.mkdir(exist_ok=True)
+        title = f"{title} ({copy})" if copy else title
+        text = (f'---\nid: a{number:05d}\ntitle: "{title}"\nlang: {lang}\n'
+                f'summary: "{summary}"\ntickets: [INC{number:07d}]\n---\n\n'
+                f"## Issue\n\n{body}\n")
+        (folder / f"a{number:05d}.md").write_text(text, encoding="utf-8")
+        langs[lang] = langs.get(lang, 0) + 1
+        total_bytes += len(text.encode())
+    langs["_bytes"] = total_bytes
+    return langs
+
+
+def run(cmd: list[str], cwd: Path) -> float:
+    start = time.perf_counter()
+    subprocess.run(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                   check=False)
+    return time.perf_counter() - start
+
+
+def median_run(cmd: list[str], cwd: Path, repeat: int) -> float:
+    return statistics.median(run(cmd, cwd) for _ in range(repeat))
+
+
+SCAN = """
+import os, sys
+needle = sys.argv[1].lower()
+hits = 0
+for folder, _, files in os.walk("articles"):
+    for name in files:
+        with open(os.path.join(folder, name), encoding="utf-8") as handle:
+            if needle in handle.read().lower():
+                hits += 1
+print(hits)
+"""
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--articles", type=int, default=10_000)
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--out", type=Path, default=None, help="keep the generated repo here")
+    parser.add_argument("--no-write", action="store_true")
+    args = parser.parse_args()
+
+    sys.path.insert(0, str(REPO))
+    from kcs import search
+    from kcs.knowledge import load
+
+    work = args.out or Path(tempfile.mkdtemp(prefix="bench-search-"))
+    if work.exists() and any(work.iterdir()):
+        shutil.rmtree(work)
+    work.mkdir(parents=True, exist_ok=True)
+    start = time.perf_counter()
+    counts = make_kb(work, args.articles)
+    size_mb = counts.pop("_bytes") / 1e6
+    print(f"generated {args.articles} articles ({size_mb:.0f} MB, {counts}) "
+          f"in {time.perf_counter() - start:.1f} s")
+
+    start = time.perf_counter()
+    kb = load(work)
+    t_parse = time.perf_counter() - start
+    start = time.perf_counter()
+    index = search.build_index(kb.articles)
+    t_build = time.perf_counter() - start
+    terms = sum(len(t.terms) for t in index.langs.values())
+    print(f"parse {t_parse:.1f} s, build {t_build:.1f} s, {terms} terms")
+
+    start = time.perf_counter()
+    cold = search.load_or_build(work)
+    t_cold = time.perf_counter() - start
+    assert cold.source == "built"
+    cache = work / ".kcs" / "cache"
+    cache_mb = sum(f.stat().st_size for f in cache.iterdir()) / 1e6
+    start = time.perf_counter()
+    warm = search.load_or_build(work)
+    t_warm = time.perf_counter() - start
+    assert warm.source == "cache"
+    print(f"load_or_build cold {t_cold:.1f} s, warm {t_warm * 1000:.0f} ms, "
+          f"cache {cache_mb:.0f} MB")
+
+    rows = []
+    for query, lang in QUERIES:
+        start = time.perf_counter()
+        hits = warm.search(query, lang=lang)
+        t_query = time.perf_counter() - start
+        cmd = [str(KCS), "search", *query.split()] + (["--lang", lang] if lang else [])
+        t_cli = median_run(cmd, work, args.repeat)
+        t_grep = median_run(["grep", "-rilF", query, "articles"], work, args.repeat)
+        t_scan = median_run([sys.executable, "-c", SCAN, query], work, args.repeat)
+        rows.append((query, lang or "all", len(hits), t_query, t_cli, t_grep, t_scan))
+        print(f"{query!r:48} {lang or 'all':3} hits {len(hits):2}  in-process "
+              f"{t_query * 1000:6.1f} ms  kcs search {t_cli * 1000:6.0f} ms  grep "
+              f"{t_grep * 1000:6.0f} ms  python scan {t_scan * 1000:6.0f} ms")
+
+    startup = median_run([sys.executable, "-c", "pass"], work, args.repeat)
+    version = median_run([str(KCS), "--version"], work, args.repeat)
+
+    # lunr.py's own serialise + Index.load for the biggest language (naive caching)
+    biggest = max(counts, key=lambda k: counts[k])
+    items = [(str(n), a) for n, a in enumerate(kb.articles) if a.lang == biggest]
+    full = search._lunr_index(items, biggest)
+    text = json.dumps(full.serialize())
+    from lunr.index import Index
+
+    start = time.perf_counter()
+    Index.load(json.loads(text))
+    t_naive = time.perf_counter() - start
+    print(f"lunr Index.load of the full '{biggest}' index ({len(items)} articles, "
+          f"{len(text) / 1e6:.0f} MB): {t_naive:.1f} s")
+
+    report = render(args.articles, size_mb, counts, t_parse, t_build, terms, t_cold, t_warm,
+                    cache_mb, rows, startup, version, biggest, len(items), len(text) / 1e6,
+                    t_naive)
+    print(report)
+    if not args.no_write:
+        target = REPO / "docs" / "benchmarks" / "search.md"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(report, encoding="utf-8")
+        print(f"wrote {target}")
+    if args.out is None:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def render(count: int, size_mb: float, counts: dict[str, int], t_parse: float, t_build: float,
+           terms: int, t_cold: float, t_warm: float, cache_mb: float,
+           rows: list[tuple[str, str, int, float, float, float, float]], startup: float,
+           version: float, biggest: str, naive_docs: int, naive_mb: float,
+           t_naive: float) -> str:
+    cpu = os.cpu_count()
+    worst = max(r[4] for r in rows)
+    lines = [
+        "# Search benchmark",
+        "",
+        "Measured by `benchmarks/bench_search.py` (run it with "
+        "`.venv/bin/python benchmarks/bench_search.py`); every figure below comes from one run",
+        f"on {platform.machine()} with {cpu} cores, Python {platform.python_version()}.",
+        "",
+        f"**Corpus**: {count:,} articles ({size_mb:.0f} MB of Markdown) made by copying real "
+        "support articles from `../shared/corpus/` (officedocs-support in English, "
+        "alchemy-insights in Swedish, Finnish and Dutch) with new ids and numbered titles: "
+        + ", ".join(f"{k} {v:,}" for k, v in sorted(counts.items())) + ".",
+        "",
+        "## Building the index",
+        "",
+        "| step | time |",
+        "|---|---|",
+        f"| parse the repository (`kcs.knowledge.load`) | {t_parse:.1f} s |",
+        f"| build the lunr indexes ({terms:,} terms over 4 languages) | {t_build:.1f} s |",
+        f"| `load_or_build`, cold cache (parse + build + write {cache_mb:.0f} MB) | "
+        f"{t_cold:.1f} s |",
+        f"| `load_or_build`, warm cache (fingerprint + read header) | {t_warm * 1000:.0f} ms |",
+        "",
+        "## A query with the index cached",
+        "",
+        "`kcs search` is a fresh process each time (median of several runs), like a user "
+        "typing the command; the baselines are `grep -rilF QUERY articles/` and a Python "
+        "process reading every article and testing `query in text.lower()` (what a naive "
+        "search without an index does). In-process is `SearchIndex.search` alone.",
+        "",
+        "| query | lang | hits | in-process | `kcs search` | grep | Python scan | "
+        "kcs / grep | kcs / scan |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    for query, lang, hits, t_query, t_cli, t_grep, t_scan in rows:
+        lines.append(
+            f"| `{query}` | {lang} | {hits} | {t_query * 1000:.0f} ms | "
+            f"{t_cli * 1000:.0f} ms | {t_grep * 1000:.0f} ms | {t_scan * 1000:.0f} ms | "
+            f"{t_cli / t_grep:.2f} | {t_cli / t_scan:.2f} |")
+    lines += [
+        "",
+        f"Process start-up for comparison: `python -c pass` {startup * 1000:.0f} ms, "
+        f"`kcs --version` {version * 1000:.0f} ms.",
+        "",
+        f"**Target: under 0.3 s with the index cached — slowest query {worst * 1000:.0f} ms "
+        f"({'met' if worst < 0.3 else 'NOT met'}).**",
+        "",
+        "## Why the cache is term-addressable",
+        "",
+        f"lunr.py's own `Index.load` of the full serialised index of just the '{biggest}' "
+        f"articles ({naive_docs:,} articles, {naive_mb:.0f} MB of JSON) takes "
+        f"**{t_naive:.1f} s** — before any query. `kcs search` instead stores lunr's BM25 "
+        "weights per term with byte offsets, reads the postings of the query's terms only, "
+        "and lets lunr score a small index made of them (the scores are the same; "
+        "`tests/search/test_search.py::test_scores_equal_a_full_lunr_index` checks it). "
+        "Importing lunr also imports NLTK (about 1 s) when it is installed; `kcs.search` "
+        "hides NLTK during that import and stems with `snowballstemmer` instead.",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    main()
