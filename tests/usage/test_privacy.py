@@ -1,0 +1,61 @@
+"""Redaction of personal data in search queries, and the visitor hash."""
+
+from __future__ import annotations
+
+import pytest
+
+from kcs.usage.privacy import bsn_ok, hetu_ok, luhn_ok, redact, scrub_line, visitor_hash
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("mail anna.lindqvist@example.org please", "mail [email] please"),
+        ("ring 070-123 45 67", "ring [phone]"),
+        ("+46 8 123 456 00 växel", "[phone] växel"),
+        ("+358 40 1234567", "[phone]"),
+        ("pnr 811218-9876", "pnr [personnummer]"),
+        ("19811218-9876 login", "[personnummer] login"),
+        ("hetu 131052-308T", "hetu [hetu]"),
+        ("bsn 111222333", "bsn [bsn]"),
+        ("card 4111 1111 1111 1111 declined", "card [card] declined"),
+        ("5500-0000-0000-0004", "[card]"),
+    ],
+)
+def test_personal_data_becomes_a_placeholder(text: str, expected: str) -> None:
+    assert redact(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "error 0x80070643",
+        "AADSTS50076 sign-in",
+        "office 2016 windows 10 22H2",
+        "bsn 123456789",  # fails the 11-proof
+        "card 4111 1111 1111 1112",  # fails Luhn
+        "hetu 131052-308A",  # wrong check character
+        "order 12345678",
+        "teams ljud",
+    ],
+)
+def test_lookalikes_stay(text: str) -> None:
+    assert redact(text) == text
+
+
+def test_checksums() -> None:
+    assert luhn_ok("4111111111111111") and not luhn_ok("4111111111111112")
+    assert bsn_ok("111222333") and not bsn_ok("111222334")
+    assert hetu_ok("131052-308T") and not hetu_ok("131052-308U")
+
+
+def test_visitor_hash_depends_on_the_days_salt() -> None:
+    one, two = b"1" * 16, b"2" * 16
+    assert visitor_hash(one, "192.0.2.1", "UA") == visitor_hash(one, "192.0.2.1", "UA")
+    assert visitor_hash(one, "192.0.2.1", "UA") != visitor_hash(two, "192.0.2.1", "UA")
+    assert visitor_hash(one, "192.0.2.1", "UA") != visitor_hash(one, "192.0.2.2", "UA")
+
+
+def test_malformed_samples_lose_addresses() -> None:
+    line = '203.0.113.9 - - [x] "GET /?mail=a@b.se HTTP/1.1" 2001:db8::7 fe80::1'
+    assert scrub_line(line) == '[ip] - - [x] "GET /?mail=[email] HTTP/1.1" [ip] [ip]'
