@@ -14,6 +14,7 @@ from __future__ import annotations
 import base64
 import json
 import logging
+import queue
 import subprocess
 import threading
 import time
@@ -25,6 +26,8 @@ from .errors import BuildError
 log = logging.getLogger(__name__)
 
 OUTPUT_SUBDIR = "pagefind"
+#: Pages waiting for Pagefind at most (about 50 KB each).
+QUEUE_PAGES = 2000
 
 
 def executable() -> Path:
@@ -78,6 +81,12 @@ class StreamingIndex:
         self._reader = threading.Thread(target=self._read, name="pagefind-reader",
                                         daemon=True)
         self._reader.start()
+        # Pages go through a queue and a writer thread: MkDocs never waits for Pagefind.
+        self._queue: queue.Queue[bytes | None] = queue.Queue(maxsize=QUEUE_PAGES)
+        self._broken = False
+        self._writer = threading.Thread(target=self._write, name="pagefind-writer",
+                                        daemon=True)
+        self._writer.start()
         reply = self._wait(self._send({"type": "NewIndex", "config": {}}))
         self._index = int(reply["index_id"])
 
@@ -92,7 +101,8 @@ class StreamingIndex:
         deadline = time.monotonic() + self.timeout
         with self._done:
             while self._indexed + len(self._errors) < self.pages:
-                if time.monotonic() > deadline or not self._reader.is_alive():
+                if (time.monotonic() > deadline or not self._reader.is_alive()
+                        or self._broken):
                     self.close()
                     raise BuildError("Pagefind stopped before indexing every page")
                 self._done.wait(1.0)
@@ -105,6 +115,9 @@ class StreamingIndex:
             self.close()
 
     def close(self) -> None:
+        if self._writer.is_alive():
+            self._queue.put(None)
+            self._writer.join(timeout=self.timeout)
         if self._proc.poll() is None:
             try:
                 assert self._proc.stdin is not None
@@ -121,16 +134,23 @@ class StreamingIndex:
 
     def _send(self, payload: dict[str, Any]) -> int:
         self._next += 1
-        message = {"message_id": self._next, "payload": payload}
-        data = base64.b64encode(json.dumps(message).encode("utf-8")) + b","
-        try:
-            assert self._proc.stdin is not None
-            self._proc.stdin.write(data)
-            self._proc.stdin.flush()
-        except (BrokenPipeError, OSError):
+        if self._broken:
             raise BuildError("Pagefind stopped while indexing; run `kcs build -v` and "
-                             "check the page it failed on") from None
+                             "check the page it failed on")
+        message = {"message_id": self._next, "payload": payload}
+        self._queue.put(base64.b64encode(json.dumps(message).encode("utf-8")) + b",")
         return self._next
+
+    def _write(self) -> None:
+        assert self._proc.stdin is not None
+        while (data := self._queue.get()) is not None:
+            if self._broken:
+                continue  # drain, so that put() never blocks
+            try:
+                self._proc.stdin.write(data)
+                self._proc.stdin.flush()
+            except (BrokenPipeError, OSError):
+                self._broken = True
 
     def _wait(self, message_id: int) -> dict[str, Any]:
         deadline = time.monotonic() + self.timeout
