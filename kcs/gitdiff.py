@@ -141,7 +141,7 @@ class RawEntry:
     new_path: str | None
 
 
-def _parse_raw(data: bytes) -> list[RawEntry]:
+def parse_raw(data: bytes) -> list[RawEntry]:
     fields = data.split(b"\0")
     out: list[RawEntry] = []
     i = 0
@@ -222,7 +222,7 @@ def raw_diff(root: Path, base: str, head: str, *, keep_objects: bool = False) ->
     """``git diff --raw -M`` from ``base`` to ``head`` as entries."""
     raw = run_git(root, "diff", "--raw", *_diff_args(base, head),
                   keep_objects=keep_objects).stdout
-    return _parse_raw(raw)
+    return parse_raw(raw)
 
 
 def _diff_args(base: str, head: str) -> list[str]:

@@ -13,7 +13,6 @@ import datetime as dt
 import difflib
 import logging
 from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -25,10 +24,11 @@ from .gate import Decision, config_at, decide, evaluate
 from .gitdiff import (
     ZERO,
     Change,
+    RawEntry,
     build_changes,
     git_text,
     is_article_path,
-    raw_diff,
+    parse_raw,
     read_blobs,
     resolve_commit,
     run_git,
@@ -224,6 +224,33 @@ def _branch_log(root: Path, target: str, tip: str) -> list[list[str]]:
     return [line.split("\0") for line in out.splitlines() if line]
 
 
+def _diff_many(root: Path, pairs: list[tuple[str, str]]) -> list[list[RawEntry]]:
+    """``git diff --raw -M`` for many (base, tip) pairs through one ``git diff-tree --stdin``."""
+    if not pairs:
+        return []
+    data = run_git(root, "diff-tree", "--stdin", "--always", "-r", "-M", "--raw", "-z",
+                   "--no-abbrev", input="".join(f"{t} {b}\n" for b, t in pairs).encode()).stdout
+    fields = data.split(b"\0")
+    sections: list[list[bytes]] = []
+    i = 0
+    while i < len(fields):
+        field = fields[i]
+        if not field:
+            i += 1
+            continue
+        # a line "<commit> <parent>" diffs parent → commit, headed by the commit's id
+        if not field.startswith(b":"):
+            sections.append([])
+            i += 1
+            continue
+        width = 3 if field.split()[-1][:1] in (b"R", b"C") else 2
+        sections[-1].extend(fields[i : i + width])
+        i += width
+    if len(sections) != len(pairs):
+        raise GitError(f"git diff-tree gave {len(sections)} diffs for {len(pairs)} branches")
+    return [parse_raw(b"\0".join(section) + b"\0") if section else [] for section in sections]
+
+
 def list_proposals(root: Path, *, main: str | None = None) -> list[Proposal]:
     """Open proposal branches, oldest first, with what each waits for."""
     target = main_ref(root, main)
@@ -233,14 +260,35 @@ def list_proposals(root: Path, *, main: str | None = None) -> list[Proposal]:
     if not refs:
         return []
 
-    def scan(item: tuple[str, tuple[str, str]]) -> tuple[str, str, str, list[list[str]], Any]:
-        name, (ref, tip) = item
-        commits = _branch_log(root, target, tip)
-        base = commits[0][1].split()[0] if commits and commits[0][1] else tip
-        return name, ref, tip, commits, raw_diff(root, base, tip) if commits else []
-
-    with ThreadPoolExecutor(max_workers=4) as pool:
-        scanned = list(pool.map(scan, sorted(refs.items())))
+    # Four Git processes in all, however many branches: one log of every proposal
+    # commit, one diff-tree for every branch, one cat-file for every article blob.
+    tips = sorted({tip for _, tip in refs.values()})
+    out = git_text(root, "log", "--topo-order",
+                   "--format=%H%x00%P%x00%an%x00%ae%x00%aI%x00%cI", *tips, f"^{target}")
+    info = {fields[0]: fields for fields in (line.split("\0") for line in out.splitlines())
+            if len(fields) == 6}
+    branch_commits: dict[str, list[list[str]]] = {}
+    for name, (_, tip) in refs.items():
+        found: list[list[str]] = []
+        stack, seen = [tip], set()
+        while stack:
+            sha = stack.pop()
+            if sha in seen or sha not in info:
+                continue
+            seen.add(sha)
+            found.append(info[sha])
+            stack.extend(info[sha][1].split())
+        found.sort(key=lambda c: (c[4], c[5]))
+        if found:
+            branch_commits[name] = found
+    pairs: list[tuple[str, str, str]] = []
+    for name, found in branch_commits.items():
+        outside = [p for c in found for p in c[1].split()[:1] if p not in info]
+        if outside:
+            pairs.append((name, outside[0], refs[name][1]))
+    entries_of = _diff_many(root, [(base, tip) for _, base, tip in pairs])
+    scanned = [(name, refs[name][0], tip, branch_commits[name], entries)
+               for (name, _, tip), entries in zip(pairs, entries_of, strict=True)]
     blobs = read_blobs(root, [b for *_, entries in scanned for b in wanted_blobs(entries)])
     proposals: list[Proposal] = []
     for name, ref, tip, commits, entries in scanned:
