@@ -30,8 +30,13 @@ class Need:
     missing: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {"action": self.action, "domain": self.domain, "why": self.why,
-                "satisfied_by": self.satisfied_by, "missing": self.missing}
+        return {
+            "action": self.action,
+            "domain": self.domain,
+            "why": self.why,
+            "satisfied_by": self.satisfied_by,
+            "missing": self.missing,
+        }
 
 
 @dataclass(frozen=True)
@@ -45,8 +50,12 @@ class FileDecision:
         return all(n.satisfied_by for n in self.needs)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"path": self.path, "status": self.status, "allowed": self.allowed,
-                "needs": [n.to_dict() for n in self.needs]}
+        return {
+            "path": self.path,
+            "status": self.status,
+            "allowed": self.allowed,
+            "needs": [n.to_dict() for n in self.needs],
+        }
 
 
 @dataclass(frozen=True)
@@ -83,10 +92,16 @@ class Decision:
         return list(seen)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"allowed": self.allowed, "base": self.base, "head": self.head,
-                "author": self.author, "approvers": list(self.approvers),
-                "files": [f.to_dict() for f in self.files], "notes": list(self.notes),
-                "reasons": self.reasons}
+        return {
+            "allowed": self.allowed,
+            "base": self.base,
+            "head": self.head,
+            "author": self.author,
+            "approvers": list(self.approvers),
+            "files": [f.to_dict() for f in self.files],
+            "notes": list(self.notes),
+            "reasons": self.reasons,
+        }
 
 
 def _folder_domain(path: str) -> str:
@@ -101,19 +116,24 @@ def requirements(change: Change, rules: Rules) -> list[tuple[str, str, str]]:
         if rules.is_admin_path(path):
             needs.append(("admin", "*", f"{path} is an admin path"))
     articles = [p for p in change.paths if is_article_path(p)]
+    inside = [p for p in change.paths if p.startswith("articles/")]
+    if inside and {change.old_mode, change.new_mode} & {"120000", "160000"}:
+        needs.append(
+            (
+                "admin",
+                "*",
+                "symbolic links and submodules under articles/ can expose files from outside it",
+            )
+        )
     if not articles:
-        inside = [p for p in change.paths if p.startswith("articles/")]
         if inside:
             domain = _folder_domain(inside[-1])
-            special = {change.old_mode, change.new_mode} & {"120000", "160000"}
-            if special:
-                needs.append(("admin", "*", "symbolic links and submodules under articles/ "
-                              "can expose files from outside it"))
+            if needs:
+                pass
             elif change.status == "A":
                 needs.append(("internal", domain, "adds a file beside the articles"))
             else:
-                needs.append(("publish", domain, "changes a file that published articles "
-                              "may show"))
+                needs.append(("publish", domain, "changes a file that published articles may show"))
         elif not needs:
             needs.append(("publish", "*", "outside articles/: may be shown on the site"))
         return needs
@@ -134,8 +154,10 @@ def requirements(change: Change, rules: Rules) -> list[tuple[str, str, str]]:
 
     unreadable = [
         f"{p}: {problem}; treated as public"
-        for p, problem in ((change.old_path, change.old_problem),
-                           (change.new_path, change.new_problem))
+        for p, problem in (
+            (change.old_path, change.old_problem),
+            (change.new_path, change.new_problem),
+        )
         if problem and is_article_path(p)
     ]
     external = [a for a in (old_aud, new_aud) if a in EXTERNAL_AUDIENCES]
@@ -170,8 +192,7 @@ def requirements(change: Change, rules: Rules) -> list[tuple[str, str, str]]:
 
 def _may(rules: Rules, person: Person, action: str, domain: str) -> bool:
     if domain == "*" and action != "admin":
-        return any(action in rules.capabilities.get(r, frozenset())
-                   for r in person.roles.values())
+        return any(action in rules.capabilities.get(r, frozenset()) for r in person.roles.values())
     return rules.may(person, action, domain)
 
 
@@ -197,17 +218,18 @@ def decide(
     approving: list[Person] = []
     for person in approvers:
         if person.id == author.id:
-            notes.append(f"{person.id}'s own approval does not count twice (they wrote the "
-                         "change)")
+            notes.append(f"{person.id}'s own approval does not count twice (they wrote the change)")
         elif person.id not in {p.id for p in approving}:
             approving.append(person)
     if not author_verified:
-        notes.append(f"the author {author.id} is not verified by a signature: their role "
-                     "does not count")
+        notes.append(
+            f"the author {author.id} is not verified by a signature: their role does not count"
+        )
     for pid, what in changed.items():
         if pid == author.id or pid in {p.id for p in approving}:
-            notes.append(f"{pid} counts for nothing in this change: their own entry is "
-                         f"altered ({what})")
+            notes.append(
+                f"{pid} counts for nothing in this change: their own entry is altered ({what})"
+            )
     counting_author = author_verified and author.id not in changed
     approving = [p for p in approving if p.id not in changed]
 
@@ -226,16 +248,38 @@ def decide(
                         break
             missing = None
             if who is None:
-                missing = _missing(action, domain, why, author, approvers, rules,
-                                   author_may=author_may, changed=changed)
+                missing = _missing(
+                    action,
+                    domain,
+                    why,
+                    author,
+                    approvers,
+                    rules,
+                    author_may=author_may,
+                    changed=changed,
+                )
             needs.append(Need(action, domain, why, who, missing))
         files.append(FileDecision(change.label(), change.status, tuple(needs)))
-    return Decision(author=author.id, approvers=tuple(p.id for p in approvers),
-                    files=tuple(files), notes=tuple(notes), problems=tuple(problems))
+    return Decision(
+        author=author.id,
+        approvers=tuple(p.id for p in approvers),
+        files=tuple(files),
+        notes=tuple(notes),
+        problems=tuple(problems),
+    )
 
 
-def _missing(action: str, domain: str, why: str, author: Person, approvers: Sequence[Person],
-             rules: Rules, *, author_may: bool, changed: Mapping[str, str]) -> str:
+def _missing(
+    action: str,
+    domain: str,
+    why: str,
+    author: Person,
+    approvers: Sequence[Person],
+    rules: Rules,
+    *,
+    author_may: bool,
+    changed: Mapping[str, str],
+) -> str:
     where = "any domain" if domain == "*" else domain
     role = rules.role_text(action)
     if action == "admin":
@@ -247,25 +291,32 @@ def _missing(action: str, domain: str, why: str, author: Person, approvers: Sequ
         hints.append(f"{author.id} wrote it and rules.publisher_self_publish is off")
     for person in approvers:
         if person.id in changed:
-            hints.append(f"{person.id}'s approval does not count: {changed[person.id]} by "
-                         "this change")
+            hints.append(
+                f"{person.id}'s approval does not count: {changed[person.id]} by this change"
+            )
         elif person.id == author.id:
             hints.append(f"{person.id} approved their own change")
         elif action != "admin" and domain != "*":
             their = person.role_in(domain)
-            others = sorted(d for d, r in person.roles.items()
-                            if d not in ("*", domain) and action in
-                            rules.capabilities.get(r, frozenset()))
+            others = sorted(
+                d
+                for d, r in person.roles.items()
+                if d not in ("*", domain) and action in rules.capabilities.get(r, frozenset())
+            )
             if others:
-                hints.append(f"{person.id} is {person.roles[others[0]]} of "
-                             f"{', '.join(others)}, not of {domain}")
+                hints.append(
+                    f"{person.id} is {person.roles[others[0]]} of "
+                    f"{', '.join(others)}, not of {domain}"
+                )
             else:
                 hints.append(f"{person.id} is {their} of {domain}")
     if author.id in changed and not any(p.id == author.id for p in approvers):
         hints.append(f"{author.id}'s own entry is {changed[author.id]} by this change")
     elif not approvers and not author_may:
-        hints.append(f"{author.id} is {author.role_in(domain) if domain != '*' else 'not an admin'}"
-                     f"{'' if domain == '*' else ' of ' + domain}; nobody approved")
+        hints.append(
+            f"{author.id} is {author.role_in(domain) if domain != '*' else 'not an admin'}"
+            f"{'' if domain == '*' else ' of ' + domain}; nobody approved"
+        )
     return text + ("; " + "; ".join(hints) if hints else "")
 
 
@@ -295,8 +346,10 @@ def config_at(root: Path, commit: str, *, keep_objects: bool = False) -> Config:
 def merge_base(root: Path, base: str, head: str, *, keep_objects: bool = False) -> str:
     result = run_git(root, "merge-base", base, head, check=False, keep_objects=keep_objects)
     if result.returncode != 0:
-        raise UsageError(f"{base[:10]} and {head[:10]} share no history; pick a --base that "
-                         "the head branch started from")
+        raise UsageError(
+            f"{base[:10]} and {head[:10]} share no history; pick a --base that "
+            "the head branch started from"
+        )
     return result.stdout.decode().strip()
 
 
@@ -304,8 +357,10 @@ def find_person(config: Config, ident: str, *, what: str) -> Person:
     person = config.person(ident)
     if person is None:
         known = ", ".join(p.id for p in config.people) or "nobody"
-        raise UsageError(f"unknown {what} {ident!r}: not among the people in kcs.yml of the "
-                         f"base commit (known: {known})")
+        raise UsageError(
+            f"unknown {what} {ident!r}: not among the people in kcs.yml of the "
+            f"base commit (known: {known})"
+        )
     return person
 
 
@@ -325,9 +380,16 @@ def gate(
     ``skip_unknown`` (for forges) treats an unknown author as a candidate with no
     roles and ignores approvals by people not in kcs.yml, noting them.
     """
-    decision, _ = gate_with_input(root, base, head, author, approvers,
-                                  skip_unknown=skip_unknown, author_verified=author_verified,
-                                  keep_objects=keep_objects)
+    decision, _ = gate_with_input(
+        root,
+        base,
+        head,
+        author,
+        approvers,
+        skip_unknown=skip_unknown,
+        author_verified=author_verified,
+        keep_objects=keep_objects,
+    )
     return decision
 
 
@@ -362,9 +424,18 @@ def gate_with_input(
     else:
         writer = find_person(config, author, what="author")
         people = [find_person(config, ident, what="approver") for ident in approvers]
-    return evaluate(root, base_id, head_id, writer, people, config=config, notes=notes,
-                    author_verified=author_verified, keep_objects=keep_objects,
-                    with_text=with_text)
+    return evaluate(
+        root,
+        base_id,
+        head_id,
+        writer,
+        people,
+        config=config,
+        notes=notes,
+        author_verified=author_verified,
+        keep_objects=keep_objects,
+        with_text=with_text,
+    )
 
 
 def evaluate(
@@ -391,12 +462,25 @@ def evaluate(
     except ConfigError as exc:
         problems.append(f"kcs.yml {exc}; fix it before this change can be merged")
     start = merge_base(root, base_id, head_id, keep_objects=keep_objects)
-    changes = read_changes(root, start, head_id, config, keep_objects=keep_objects,
-                           with_text=with_text)
-    decision = decide(changes, author=author, approvers=approvers,
-                      rules=rules_from_config(config), changed=changed, problems=problems,
-                      author_verified=author_verified)
-    decision = Decision(author=decision.author, approvers=decision.approvers,
-                        files=decision.files, notes=tuple(notes) + decision.notes,
-                        problems=decision.problems, base=base_id, head=head_id)
+    changes = read_changes(
+        root, start, head_id, config, keep_objects=keep_objects, with_text=with_text
+    )
+    decision = decide(
+        changes,
+        author=author,
+        approvers=approvers,
+        rules=rules_from_config(config),
+        changed=changed,
+        problems=problems,
+        author_verified=author_verified,
+    )
+    decision = Decision(
+        author=decision.author,
+        approvers=decision.approvers,
+        files=decision.files,
+        notes=tuple(notes) + decision.notes,
+        problems=decision.problems,
+        base=base_id,
+        head=head_id,
+    )
     return decision, GateInput(base_id, head_id, start, config, tuple(changes))

@@ -27,12 +27,23 @@ ZERO = "0" * 40
 
 #: Variables Git sets for hooks; inherited, they would point kcs at another repository.
 HOOK_VARIABLES: tuple[str, ...] = (
-    "GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_PREFIX", "GIT_COMMON_DIR",
-    "GIT_NAMESPACE", "GIT_CEILING_DIRECTORIES", "GIT_OBJECT_DIRECTORY",
-    "GIT_ALTERNATE_OBJECT_DIRECTORIES", "GIT_QUARANTINE_PATH", "GIT_EDITOR",
+    "GIT_DIR",
+    "GIT_WORK_TREE",
+    "GIT_INDEX_FILE",
+    "GIT_PREFIX",
+    "GIT_COMMON_DIR",
+    "GIT_NAMESPACE",
+    "GIT_CEILING_DIRECTORIES",
+    "GIT_OBJECT_DIRECTORY",
+    "GIT_ALTERNATE_OBJECT_DIRECTORIES",
+    "GIT_QUARANTINE_PATH",
+    "GIT_EDITOR",
 )
-_OBJECT_VARIABLES = ("GIT_OBJECT_DIRECTORY", "GIT_ALTERNATE_OBJECT_DIRECTORIES",
-                     "GIT_QUARANTINE_PATH")
+_OBJECT_VARIABLES = (
+    "GIT_OBJECT_DIRECTORY",
+    "GIT_ALTERNATE_OBJECT_DIRECTORIES",
+    "GIT_QUARANTINE_PATH",
+)
 
 #: Modes Git uses for things that are not plain files.
 SYMLINK, GITLINK = "120000", "160000"
@@ -64,7 +75,11 @@ def run_git(
     """Run ``git args`` in ``root``; raise :class:`GitError` with Git's first line on failure."""
     try:
         result = subprocess.run(
-            ["git", *args], cwd=root, input=input, capture_output=True, check=False,
+            ["git", *args],
+            cwd=root,
+            input=input,
+            capture_output=True,
+            check=False,
             env=git_env(keep_objects=keep_objects, extra=env),
         )
     except FileNotFoundError:
@@ -84,8 +99,15 @@ def resolve_commit(root: Path, ref: str, *, keep_objects: bool = False) -> str:
     """The commit id ``ref`` names, or :class:`UsageError` (exit 2) naming the ref."""
     if not ref or ref.startswith("-"):
         raise UsageError(f"{ref!r} is not a Git revision")
-    result = run_git(root, "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}",
-                     check=False, keep_objects=keep_objects)
+    result = run_git(
+        root,
+        "rev-parse",
+        "--verify",
+        "--quiet",
+        f"{ref}^{{commit}}",
+        check=False,
+        keep_objects=keep_objects,
+    )
     if result.returncode != 0:
         raise UsageError(f"unknown revision {ref!r}: no such branch, tag or commit in {root}")
     return result.stdout.decode().strip()
@@ -188,8 +210,13 @@ def read_blobs(root: Path, ids: Iterable[str], *, keep_objects: bool = False) ->
     wanted = [i for i in dict.fromkeys(ids) if i and i != ZERO]
     if not wanted:
         return {}
-    result = run_git(root, "cat-file", "--batch", input=("\n".join(wanted) + "\n").encode(),
-                     keep_objects=keep_objects)
+    result = run_git(
+        root,
+        "cat-file",
+        "--batch",
+        input=("\n".join(wanted) + "\n").encode(),
+        keep_objects=keep_objects,
+    )
     data = result.stdout
     out: dict[str, bytes] = {}
     pos = 0
@@ -207,8 +234,9 @@ def read_blobs(root: Path, ids: Iterable[str], *, keep_objects: bool = False) ->
 
 def read_file_at(root: Path, commit: str, path: str, *, keep_objects: bool = False) -> str | None:
     """Text of ``path`` in ``commit``, or None when it is not there."""
-    result = run_git(root, "cat-file", "blob", f"{commit}:{path}", check=False,
-                     keep_objects=keep_objects)
+    result = run_git(
+        root, "cat-file", "blob", f"{commit}:{path}", check=False, keep_objects=keep_objects
+    )
     if result.returncode != 0:
         return None
     return result.stdout.decode("utf-8", "replace")
@@ -220,8 +248,7 @@ def _looks_binary(data: bytes) -> bool:
 
 def raw_diff(root: Path, base: str, head: str, *, keep_objects: bool = False) -> list[RawEntry]:
     """``git diff --raw -M`` from ``base`` to ``head`` as entries."""
-    raw = run_git(root, "diff", "--raw", *_diff_args(base, head),
-                  keep_objects=keep_objects).stdout
+    raw = run_git(root, "diff", "--raw", *_diff_args(base, head), keep_objects=keep_objects).stdout
     return parse_raw(raw)
 
 
@@ -259,11 +286,11 @@ def read_changes(
     if not entries:
         return []
     binary = _binary_paths(
-        run_git(root, "diff", "--numstat", *_diff_args(base, head),
-                keep_objects=keep_objects).stdout
+        run_git(
+            root, "diff", "--numstat", *_diff_args(base, head), keep_objects=keep_objects
+        ).stdout
     )
-    blobs = read_blobs(root, wanted_blobs(entries, with_text=with_text),
-                       keep_objects=keep_objects)
+    blobs = read_blobs(root, wanted_blobs(entries, with_text=with_text), keep_objects=keep_objects)
     return build_changes(entries, blobs, config, binary=binary, with_text=with_text)
 
 
@@ -311,7 +338,8 @@ def build_changes(
             if article is None:
                 first = findings[0] if findings else None
                 sides[f"{side}_problem"] = (
-                    f"front matter cannot be read ({first.message})" if first
+                    f"front matter cannot be read ({first.message})"
+                    if first
                     else "front matter cannot be read"
                 )
             else:

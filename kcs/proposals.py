@@ -49,8 +49,9 @@ def work_tree(root: Path) -> Path:
     """The top of the work tree around ``root`` (GitError outside one)."""
     result = run_git(root, "rev-parse", "--show-toplevel", check=False)
     if result.returncode != 0:
-        raise GitError(f"{root}: not inside a Git work tree; run kcs in a clone of the "
-                       "knowledge repository")
+        raise GitError(
+            f"{root}: not inside a Git work tree; run kcs in a clone of the knowledge repository"
+        )
     return Path(result.stdout.decode().strip())
 
 
@@ -87,8 +88,11 @@ def waiting_text(decision: Decision) -> list[str]:
     for item in decision.waiting_for:
         action, domain = item.split(":", 1)
         role = ACTION_ROLE.get(action, action)
-        out[f"{role} of {'any domain' if domain == '*' else domain}"
-            if action != "admin" else "admin"] = None
+        out[
+            f"{role} of {'any domain' if domain == '*' else domain}"
+            if action != "admin"
+            else "admin"
+        ] = None
     return list(out)
 
 
@@ -108,9 +112,13 @@ def propose(root: Path, message: str | None = None, *, push: bool = True) -> Pro
     top = work_tree(root)
     original = current_branch(top)
     status = run_git(top, "status", "--porcelain=v1", "-z", "--untracked-files=all").stdout
-    paths = sorted({entry[3:].decode("utf-8", "surrogateescape")
-                    for entry in status.split(b"\0") if len(entry) > 3
-                    and entry[:1] != b"#"})
+    paths = sorted(
+        {
+            entry[3:].decode("utf-8", "surrogateescape")
+            for entry in status.split(b"\0")
+            if len(entry) > 3 and entry[:1] != b"#"
+        }
+    )
     if not paths:
         raise KcsError("nothing to propose: no changed or new files in the work tree")
     config = config_at(top, resolve_commit(top, "HEAD"))
@@ -126,8 +134,9 @@ def propose(root: Path, message: str | None = None, *, push: bool = True) -> Pro
     if len(ids) > 1:
         topic += f"-and-{len(ids) - 1}-more"
     base = f"{_prefix(config)}{who}/{topic}"
-    existing = set(git_text(top, "for-each-ref", "--format=%(refname:short)",
-                            "refs/heads/").split())
+    existing = set(
+        git_text(top, "for-each-ref", "--format=%(refname:short)", "refs/heads/").split()
+    )
     branch, n = base, 2
     while branch in existing:
         branch, n = f"{base}-{n}", n + 1
@@ -179,18 +188,27 @@ class Proposal:
         return max(0, (now - self.started).days)
 
     def to_dict(self, now: dt.datetime | None = None) -> dict[str, Any]:
-        return {"branch": self.branch, "ref": self.ref, "tip": self.tip, "base": self.base,
-                "author": self.author, "author_name": self.author_name,
-                "author_email": self.author_email, "started": self.started.isoformat(),
-                "updated": self.updated.isoformat(), "age_days": self.age_days(now),
-                "commits": self.commits, "paths": list(self.paths),
-                "articles": list(self.articles), "waiting_for": list(self.waiting_for)}
+        return {
+            "branch": self.branch,
+            "ref": self.ref,
+            "tip": self.tip,
+            "base": self.base,
+            "author": self.author,
+            "author_name": self.author_name,
+            "author_email": self.author_email,
+            "started": self.started.isoformat(),
+            "updated": self.updated.isoformat(),
+            "age_days": self.age_days(now),
+            "commits": self.commits,
+            "paths": list(self.paths),
+            "articles": list(self.articles),
+            "waiting_for": list(self.waiting_for),
+        }
 
 
 def main_ref(root: Path, main: str | None = None) -> str:
-    for ref in ([main] if main else ["main", "origin/main"]):
-        result = run_git(root, "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}",
-                         check=False)
+    for ref in [main] if main else ["main", "origin/main"]:
+        result = run_git(root, "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}", check=False)
         if result.returncode == 0:
             return ref
     raise UsageError(f"no branch {main or 'main'}: pass --main with the official branch")
@@ -198,13 +216,19 @@ def main_ref(root: Path, main: str | None = None) -> str:
 
 def _proposal_refs(root: Path, target: str, prefix: str) -> dict[str, tuple[str, str]]:
     """branch name → (ref, tip) for proposal branches not yet merged into ``target``."""
-    out = git_text(root, "for-each-ref", "--format=%(refname)%09%(objectname)",
-                   f"--no-merged={target}", "refs/heads/", "refs/remotes/")
+    out = git_text(
+        root,
+        "for-each-ref",
+        "--format=%(refname)%09%(objectname)",
+        f"--no-merged={target}",
+        "refs/heads/",
+        "refs/remotes/",
+    )
     found: dict[str, tuple[str, str]] = {}
     for line in out.splitlines():
         ref, tip = line.split("\t")
         if ref.startswith("refs/heads/"):
-            name = ref[len("refs/heads/"):]
+            name = ref[len("refs/heads/") :]
         else:
             parts = ref.split("/", 3)
             if len(parts) < 4:
@@ -219,8 +243,13 @@ def _proposal_refs(root: Path, target: str, prefix: str) -> dict[str, tuple[str,
 
 
 def _branch_log(root: Path, target: str, tip: str) -> list[list[str]]:
-    out = git_text(root, "log", "--reverse", "--format=%H%x00%P%x00%an%x00%ae%x00%aI%x00%cI",
-                   f"{target}..{tip}")
+    out = git_text(
+        root,
+        "log",
+        "--reverse",
+        "--format=%H%x00%P%x00%an%x00%ae%x00%aI%x00%cI",
+        f"{target}..{tip}",
+    )
     return [line.split("\0") for line in out.splitlines() if line]
 
 
@@ -228,8 +257,18 @@ def _diff_many(root: Path, pairs: list[tuple[str, str]]) -> list[list[RawEntry]]
     """``git diff --raw -M`` for many (base, tip) pairs through one ``git diff-tree --stdin``."""
     if not pairs:
         return []
-    data = run_git(root, "diff-tree", "--stdin", "--always", "-r", "-M", "--raw", "-z",
-                   "--no-abbrev", input="".join(f"{t} {b}\n" for b, t in pairs).encode()).stdout
+    data = run_git(
+        root,
+        "diff-tree",
+        "--stdin",
+        "--always",
+        "-r",
+        "-M",
+        "--raw",
+        "-z",
+        "--no-abbrev",
+        input="".join(f"{t} {b}\n" for b, t in pairs).encode(),
+    ).stdout
     fields = data.split(b"\0")
     sections: list[list[bytes]] = []
     i = 0
@@ -263,10 +302,19 @@ def list_proposals(root: Path, *, main: str | None = None) -> list[Proposal]:
     # Four Git processes in all, however many branches: one log of every proposal
     # commit, one diff-tree for every branch, one cat-file for every article blob.
     tips = sorted({tip for _, tip in refs.values()})
-    out = git_text(root, "log", "--topo-order",
-                   "--format=%H%x00%P%x00%an%x00%ae%x00%aI%x00%cI", *tips, f"^{target}")
-    info = {fields[0]: fields for fields in (line.split("\0") for line in out.splitlines())
-            if len(fields) == 6}
+    out = git_text(
+        root,
+        "log",
+        "--topo-order",
+        "--format=%H%x00%P%x00%an%x00%ae%x00%aI%x00%cI",
+        *tips,
+        f"^{target}",
+    )
+    info = {
+        fields[0]: fields
+        for fields in (line.split("\0") for line in out.splitlines())
+        if len(fields) == 6
+    }
     branch_commits: dict[str, list[list[str]]] = {}
     for name, (_, tip) in refs.items():
         found: list[list[str]] = []
@@ -287,8 +335,10 @@ def list_proposals(root: Path, *, main: str | None = None) -> list[Proposal]:
         if outside:
             pairs.append((name, outside[0], refs[name][1]))
     entries_of = _diff_many(root, [(base, tip) for _, base, tip in pairs])
-    scanned = [(name, refs[name][0], tip, branch_commits[name], entries)
-               for (name, _, tip), entries in zip(pairs, entries_of, strict=True)]
+    scanned = [
+        (name, refs[name][0], tip, branch_commits[name], entries)
+        for (name, _, tip), entries in zip(pairs, entries_of, strict=True)
+    ]
     blobs = read_blobs(root, [b for *_, entries in scanned for b in wanted_blobs(entries)])
     proposals: list[Proposal] = []
     for name, ref, tip, commits, entries in scanned:
@@ -299,16 +349,25 @@ def list_proposals(root: Path, *, main: str | None = None) -> list[Proposal]:
         person = config.person(first[3])
         author = person or Person(id=first[3] or first[2], name=first[2])
         decision = decide(changes, author=author, approvers=[], rules=rules)
-        ids = [art.id for c in changes
-               if (art := c.new_article or c.old_article) is not None]
-        proposals.append(Proposal(
-            branch=name, ref=ref, tip=tip, base=first[1].split()[0] if first[1] else "",
-            author_name=first[2], author_email=first[3], author=person.id if person else None,
-            started=dt.datetime.fromisoformat(first[4]),
-            updated=dt.datetime.fromisoformat(last[5]), commits=len(commits),
-            paths=tuple(p for c in changes for p in c.paths), articles=tuple(ids),
-            waiting_for=tuple(waiting_text(decision)), changes=tuple(changes),
-        ))
+        ids = [art.id for c in changes if (art := c.new_article or c.old_article) is not None]
+        proposals.append(
+            Proposal(
+                branch=name,
+                ref=ref,
+                tip=tip,
+                base=first[1].split()[0] if first[1] else "",
+                author_name=first[2],
+                author_email=first[3],
+                author=person.id if person else None,
+                started=dt.datetime.fromisoformat(first[4]),
+                updated=dt.datetime.fromisoformat(last[5]),
+                commits=len(commits),
+                paths=tuple(p for c in changes for p in c.paths),
+                articles=tuple(ids),
+                waiting_for=tuple(waiting_text(decision)),
+                changes=tuple(changes),
+            )
+        )
     proposals.sort(key=lambda p: (p.started, p.branch))
     return proposals
 
@@ -336,8 +395,7 @@ class Review:
 def resolve_branch(root: Path, branch: str, prefix: str = "proposal/") -> str:
     """The commit of ``branch`` (also tried as origin/<branch> and with the prefix)."""
     for ref in (branch, f"origin/{branch}", f"{prefix}{branch}", f"origin/{prefix}{branch}"):
-        result = run_git(root, "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}",
-                         check=False)
+        result = run_git(root, "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}", check=False)
         if result.returncode == 0:
             return result.stdout.decode().strip()
     raise UsageError(f"no branch {branch!r}: see `kcs proposals` for the open ones")
@@ -346,9 +404,10 @@ def resolve_branch(root: Path, branch: str, prefix: str = "proposal/") -> str:
 def _fields(article: Article | None) -> dict[str, str]:
     if article is None:
         return {}
-    return {name: str(getattr(article, name)) for name in
-            ("title", "state", "audience", "domain", "lang", "type", "id")} | {
-        "tags": ", ".join(article.tags)}
+    return {
+        name: str(getattr(article, name))
+        for name in ("title", "state", "audience", "domain", "lang", "type", "id")
+    } | {"tags": ", ".join(article.tags)}
 
 
 def _body(text: str | None) -> list[str]:
@@ -357,8 +416,9 @@ def _body(text: str | None) -> list[str]:
     return split_front_matter(text)[1].splitlines()
 
 
-def review(root: Path, branch: str, *, main: str | None = None,
-           reviewer: str | None = None) -> Review:
+def review(
+    root: Path, branch: str, *, main: str | None = None, reviewer: str | None = None
+) -> Review:
     """What a proposal changes, article by article, and what it still needs."""
     target = main_ref(root, main)
     base = resolve_commit(root, target)
@@ -370,8 +430,7 @@ def review(root: Path, branch: str, *, main: str | None = None,
     person = config.person(log_lines[0][3])
     author = person or Person(id=log_lines[0][3], name=log_lines[0][2])
     approvers = [config.person(reviewer)] if reviewer and config.person(reviewer) else []
-    decision, got = evaluate(root, base, tip, author, [p for p in approvers if p],
-                             config=config)
+    decision, got = evaluate(root, base, tip, author, [p for p in approvers if p], config=config)
     articles: list[ArticleDiff] = []
     others: list[str] = []
     for change in got.changes:
@@ -379,10 +438,21 @@ def review(root: Path, branch: str, *, main: str | None = None,
             others.append(f"{change.status} {change.label()}")
             continue
         old, new = _fields(change.old_article), _fields(change.new_article)
-        fields = tuple((k, old.get(k, ""), new.get(k, "")) for k in dict.fromkeys([*old, *new])
-                       if old.get(k, "") != new.get(k, ""))
-        body = tuple(difflib.unified_diff(_body(change.old_text), _body(change.new_text),
-                                          "official", "proposed", lineterm="", n=2))
+        fields = tuple(
+            (k, old.get(k, ""), new.get(k, ""))
+            for k in dict.fromkeys([*old, *new])
+            if old.get(k, "") != new.get(k, "")
+        )
+        body = tuple(
+            difflib.unified_diff(
+                _body(change.old_text),
+                _body(change.new_text),
+                "official",
+                "proposed",
+                lineterm="",
+                n=2,
+            )
+        )
         either = change.new_article or change.old_article
         title = either.title if either else change.path
         articles.append(ArticleDiff(change.label(), change.status, title, fields, body))
@@ -402,8 +472,13 @@ class MergeResult:
 
 
 def _proposal_author(
-    root: Path, config: Config, base: str, tip: str, approver: Person | None,
-    *, keep_objects: bool = False,
+    root: Path,
+    config: Config,
+    base: str,
+    tip: str,
+    approver: Person | None,
+    *,
+    keep_objects: bool = False,
 ) -> tuple[Person, bool]:
     """Who wrote ``base..tip``: the signer of all its commits, if one person signed all.
 
@@ -412,8 +487,9 @@ def _proposal_author(
     publisher cannot pass their own unsigned change off as someone else's).
     """
     commits = git_text(root, "rev-list", f"{base}..{tip}", keep_objects=keep_objects).split()
-    emails = set(git_text(root, "log", "--format=%ae", f"{base}..{tip}",
-                          keep_objects=keep_objects).split())
+    emails = set(
+        git_text(root, "log", "--format=%ae", f"{base}..{tip}", keep_objects=keep_objects).split()
+    )
     signatures = verify_commits(root, commits, config, keep_objects=keep_objects)
     signers = {s.person.id for s in signatures.values() if s.person}
     if commits and len(signers) == 1 and all(s.person for s in signatures.values()):
@@ -424,8 +500,7 @@ def _proposal_author(
         return approver, True
     named = [config.person(e) for e in sorted(emails)]
     first = next((p for p in named if p), None)
-    return (first or Person(id=sorted(emails)[0] if emails else "unknown", name="unknown"),
-            False)
+    return (first or Person(id=sorted(emails)[0] if emails else "unknown", name="unknown"), False)
 
 
 def merge(root: Path, branch: str, *, push: bool = True) -> MergeResult:
@@ -441,42 +516,64 @@ def merge(root: Path, branch: str, *, push: bool = True) -> MergeResult:
     key = signing_key(top)
     approver = person_by_key(config, key)
     if approver is None:
-        raise KcsError("your signing key (git config user.signingkey) is not the ssh_key of "
-                       "anyone in kcs.yml; ask an admin to add it")
+        raise KcsError(
+            "your signing key (git config user.signingkey) is not the ssh_key of "
+            "anyone in kcs.yml; ask an admin to add it"
+        )
     mb = run_git(top, "merge-base", base, tip, check=False).stdout.decode().strip()
     if not mb:
         raise UsageError(f"{branch} shares no history with {here}")
     if mb == tip:
         raise KcsError(f"{branch} is already merged into {here}")
     author, verified = _proposal_author(top, config, mb, tip, approver)
-    decision, _ = evaluate(top, base, tip, author, [approver], config=config,
-                           author_verified=verified)
+    decision, _ = evaluate(
+        top, base, tip, author, [approver], config=config, author_verified=verified
+    )
     if not decision.allowed:
         return MergeResult(branch, decision, approver.id)
     trailer = f"Approved-by: {approver.name} <{approver.email or approver.id}>"
-    result = run_git(top, "-c", "gpg.format=ssh", "merge", "--no-ff", "-S", "--no-edit",
-                     "-m", f"Merge {branch}", "-m", f"{trailer}\nProposal: {branch}", tip,
-                     check=False)
+    result = run_git(
+        top,
+        "-c",
+        "gpg.format=ssh",
+        "merge",
+        "--no-ff",
+        "-S",
+        "--no-edit",
+        "-m",
+        f"Merge {branch}",
+        "-m",
+        f"{trailer}\nProposal: {branch}",
+        tip,
+        check=False,
+    )
     if result.returncode != 0:
         conflicted = git_text(top, "diff", "--name-only", "--diff-filter=U").split()
         run_git(top, "merge", "--abort", check=False)
         if conflicted:
-            raise GitError(f"merge conflict in {', '.join(conflicted)}; nothing was merged: "
-                           f"update {branch} from {here} and try again")
+            raise GitError(
+                f"merge conflict in {', '.join(conflicted)}; nothing was merged: "
+                f"update {branch} from {here} and try again"
+            )
         err = result.stderr.decode("utf-8", "replace").strip().splitlines()
-        raise GitError(f"git merge failed: {err[-1] if err else 'unknown error'}; nothing "
-                       "was merged")
+        raise GitError(
+            f"git merge failed: {err[-1] if err else 'unknown error'}; nothing was merged"
+        )
     commit = resolve_commit(top, "HEAD")
     pushed = False
     if push and has_remote(top):
         pushed_result = run_git(top, "push", "-q", "origin", here, check=False)
         if pushed_result.returncode != 0:
             run_git(top, "reset", "-q", "--keep", base, check=False)
-            lines = [line.removeprefix("remote: ").strip() for line in
-                     pushed_result.stderr.decode("utf-8", "replace").splitlines()
-                     if line.startswith("remote: kcs")]
-            raise GitError("the server refused the merge, so it was undone here: "
-                           + ("; ".join(lines) or "git push failed"))
+            lines = [
+                line.removeprefix("remote: ").strip()
+                for line in pushed_result.stderr.decode("utf-8", "replace").splitlines()
+                if line.startswith("remote: kcs")
+            ]
+            raise GitError(
+                "the server refused the merge, so it was undone here: "
+                + ("; ".join(lines) or "git push failed")
+            )
         pushed = True
     return MergeResult(branch, decision, approver.id, commit, pushed)
 
@@ -485,7 +582,12 @@ def merge(root: Path, branch: str, *, push: bool = True) -> MergeResult:
 
 
 def check_push(
-    git_dir: Path, old: str, new: str, ref: str, *, protected: Sequence[str] = (PROTECTED,),
+    git_dir: Path,
+    old: str,
+    new: str,
+    ref: str,
+    *,
+    protected: Sequence[str] = (PROTECTED,),
     keep_objects: bool = True,
 ) -> list[str]:
     """Problems with updating ``ref`` from ``old`` to ``new`` (empty: accept).
@@ -504,13 +606,15 @@ def check_push(
         log.info("%s created; its first commits are taken as they are", name)
         return []
     kw: dict[str, Any] = {"keep_objects": keep_objects}
-    if run_git(git_dir, "merge-base", "--is-ancestor", old, new, check=False,
-               **kw).returncode != 0:
-        return [f"non-fast-forward push to {name} refused: the official history cannot be "
-                "rewritten (no force-push); merge or revert instead"]
+    if run_git(git_dir, "merge-base", "--is-ancestor", old, new, check=False, **kw).returncode != 0:
+        return [
+            f"non-fast-forward push to {name} refused: the official history cannot be "
+            "rewritten (no force-push); merge or revert instead"
+        ]
     problems: list[str] = []
-    lines = git_text(git_dir, "rev-list", "--first-parent", "--reverse", "--parents",
-                     f"{old}..{new}", **kw).split("\n")
+    lines = git_text(
+        git_dir, "rev-list", "--first-parent", "--reverse", "--parents", f"{old}..{new}", **kw
+    ).split("\n")
     for line in filter(None, lines):
         commit, *parents = line.split()
         short = commit[:10]
@@ -520,21 +624,31 @@ def check_push(
         config = config_at(git_dir, parents[0], **kw)
         signature = verify_commits(git_dir, [commit], config, **kw)[commit]
         if signature.person is None:
-            problems.append(f"{short}: {signature.problem}; every commit on {name} must be "
-                            "signed by the person who approved it, with a key in kcs.yml")
+            problems.append(
+                f"{short}: {signature.problem}; every commit on {name} must be "
+                "signed by the person who approved it, with a key in kcs.yml"
+            )
             continue
         signer = signature.person
         if len(parents) > 1:
-            author, verified = _proposal_author(git_dir, config, parents[0], parents[1],
-                                                signer, **kw)
+            author, verified = _proposal_author(
+                git_dir, config, parents[0], parents[1], signer, **kw
+            )
             approvers = [signer]
         else:
             author, verified, approvers = signer, True, []
-        decision, _ = evaluate(git_dir, parents[0], commit, author, approvers, config=config,
-                               author_verified=verified, **kw)
+        decision, _ = evaluate(
+            git_dir,
+            parents[0],
+            commit,
+            author,
+            approvers,
+            config=config,
+            author_verified=verified,
+            **kw,
+        )
         problems.extend(f"{short}: {reason}" for reason in decision.reasons)
     return problems
-
 
 
 def pre_receive(lines: Sequence[str], git_dir: Path) -> list[str]:

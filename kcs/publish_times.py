@@ -52,21 +52,30 @@ class PublishTime:
         return self.published - self.merged if self.published else None
 
     def to_dict(self) -> dict[str, Any]:
-        return {"commit": self.commit, "kind": self.kind, "branch": self.branch,
-                "domains": list(self.domains), "proposed": self.proposed.isoformat(),
-                "merged": self.merged.isoformat(),
-                "published": self.published.isoformat() if self.published else None,
-                "hours_to_merge": round(self.to_merge.total_seconds() / 3600, 2),
-                "minutes_to_publish": round(self.to_publish.total_seconds() / 60, 1)
-                if self.to_publish is not None else None}
+        return {
+            "commit": self.commit,
+            "kind": self.kind,
+            "branch": self.branch,
+            "domains": list(self.domains),
+            "proposed": self.proposed.isoformat(),
+            "merged": self.merged.isoformat(),
+            "published": self.published.isoformat() if self.published else None,
+            "hours_to_merge": round(self.to_merge.total_seconds() / 3600, 2),
+            "minutes_to_publish": round(self.to_publish.total_seconds() / 60, 1)
+            if self.to_publish is not None
+            else None,
+        }
 
 
-def record_publish(root: Path, log: Path | None = None, *, commit: str = "HEAD",
-                   now: dt.datetime | None = None) -> dict[str, str]:
+def record_publish(
+    root: Path, log: Path | None = None, *, commit: str = "HEAD", now: dt.datetime | None = None
+) -> dict[str, str]:
     """Append one publish run to the log (call it after the site was deployed)."""
     log = log or root / DEFAULT_LOG
-    entry = {"published": (now or dt.datetime.now(dt.UTC)).isoformat(timespec="seconds"),
-             "commit": resolve_commit(root, commit)}
+    entry = {
+        "published": (now or dt.datetime.now(dt.UTC)).isoformat(timespec="seconds"),
+        "commit": resolve_commit(root, commit),
+    }
     old = log.read_text(encoding="utf-8") if log.is_file() else ""
     if old and not old.endswith("\n"):
         old += "\n"
@@ -86,8 +95,10 @@ def read_log(log: Path) -> list[tuple[dt.datetime, str]]:
             data = json.loads(line)
             runs.append((dt.datetime.fromisoformat(data["published"]), str(data["commit"])))
         except (ValueError, KeyError, TypeError) as exc:
-            raise KcsError(f"{log}:{number}: not a publish record ({exc}); expected "
-                           '{"published": "<ISO date-time>", "commit": "<sha>"}') from None
+            raise KcsError(
+                f"{log}:{number}: not a publish record ({exc}); expected "
+                '{"published": "<ISO date-time>", "commit": "<sha>"}'
+            ) from None
     return sorted(runs)
 
 
@@ -99,7 +110,7 @@ def _domains(paths: Iterable[str]) -> tuple[str, ...]:
 def _branch(message: str) -> str:
     for line in message.splitlines():
         if line.startswith("Proposal: "):
-            return line[len("Proposal: "):].strip()
+            return line[len("Proposal: ") :].strip()
     first = message.splitlines()[0] if message else ""
     if first.startswith("Merge pull request "):
         return first.split(" from ")[0].removeprefix("Merge pull request ").strip()
@@ -108,12 +119,20 @@ def _branch(message: str) -> str:
     return ""
 
 
-def publish_times(root: Path, log: Path | None = None, *, ref: str = "main",
-                  since: dt.datetime | None = None) -> list[PublishTime]:
+def publish_times(
+    root: Path, log: Path | None = None, *, ref: str = "main", since: dt.datetime | None = None
+) -> list[PublishTime]:
     """Every change on ``ref``'s first-parent line (oldest first) with its intervals."""
     tip = resolve_commit(root, ref)
-    out = git_text(root, "log", "--first-parent", "--diff-merges=first-parent", "--name-only",
-                   "--format=%x1e%H%x00%P%x00%aI%x00%cI%x00%B%x00", tip)
+    out = git_text(
+        root,
+        "log",
+        "--first-parent",
+        "--diff-merges=first-parent",
+        "--name-only",
+        "--format=%x1e%H%x00%P%x00%aI%x00%cI%x00%B%x00",
+        tip,
+    )
     records: list[PublishTime] = []
     for block in out.split("\x1e")[1:]:
         commit, parents, authored, committed, message, names = block.split("\x00", 5)
@@ -123,14 +142,14 @@ def publish_times(root: Path, log: Path | None = None, *, ref: str = "main",
         parent_list = parents.split()
         paths = [n for n in names.split("\n") if n.strip()]
         if len(parent_list) > 1:
-            first = git_text(root, "log", "--reverse", "--format=%aI",
-                             f"{parent_list[0]}..{parent_list[1]}").split("\n", 1)[0]
+            first = git_text(
+                root, "log", "--reverse", "--format=%aI", f"{parent_list[0]}..{parent_list[1]}"
+            ).split("\n", 1)[0]
             proposed = dt.datetime.fromisoformat(first) if first else merged
             kind, branch = "merge", _branch(message)
         else:
             proposed, kind, branch = dt.datetime.fromisoformat(authored), "direct", ""
-        records.append(PublishTime(commit, kind, branch, _domains(paths), proposed, merged,
-                                   None))
+        records.append(PublishTime(commit, kind, branch, _domains(paths), proposed, merged, None))
     records.reverse()
     runs = read_log(log or root / DEFAULT_LOG)
     if runs:
@@ -139,8 +158,12 @@ def publish_times(root: Path, log: Path | None = None, *, ref: str = "main",
             reach = git_text(root, "rev-list", "--first-parent", commit).split()
             for sha in reach:
                 published.setdefault(sha, when)
-        records = [PublishTime(r.commit, r.kind, r.branch, r.domains, r.proposed, r.merged,
-                               published.get(r.commit)) for r in records]
+        records = [
+            PublishTime(
+                r.commit, r.kind, r.branch, r.domains, r.proposed, r.merged, published.get(r.commit)
+            )
+            for r in records
+        ]
     return records
 
 

@@ -70,8 +70,9 @@ class Rules:
         ``admin`` is not tied to a domain: any admin entry in the person's roles counts.
         """
         if action == "admin":
-            return any("admin" in self.capabilities.get(r, frozenset())
-                       for r in person.roles.values())
+            return any(
+                "admin" in self.capabilities.get(r, frozenset()) for r in person.roles.values()
+            )
         return action in self.capabilities.get(person.role_in(domain), frozenset())
 
     def is_admin_path(self, path: str) -> bool:

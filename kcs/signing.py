@@ -20,9 +20,11 @@ from .errors import ConfigError, GitError
 from .fsutil import atomic_write
 from .gitdiff import run_git
 
-_KEY = re.compile(r"^(ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp(?:256|384|521)|"
-                  r"sk-ssh-ed25519@openssh\.com|sk-ecdsa-sha2-nistp256@openssh\.com)\s+"
-                  r"([A-Za-z0-9+/=]+)(?:\s.*)?$")
+_KEY = re.compile(
+    r"^(ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp(?:256|384|521)|"
+    r"sk-ssh-ed25519@openssh\.com|sk-ecdsa-sha2-nistp256@openssh\.com)\s+"
+    r"([A-Za-z0-9+/=]+)(?:\s.*)?$"
+)
 _GOOD = re.compile(r'Good "git" signature for (\S+) with')
 
 
@@ -85,8 +87,16 @@ def verify_commits(
         signers.write_text(allowed_signers(config), encoding="utf-8")
         for commit in commits:
             result = run_git(
-                root, "-c", "gpg.format=ssh", "-c", f"gpg.ssh.allowedSignersFile={signers}",
-                "verify-commit", "--raw", commit, check=False, keep_objects=keep_objects,
+                root,
+                "-c",
+                "gpg.format=ssh",
+                "-c",
+                f"gpg.ssh.allowedSignersFile={signers}",
+                "verify-commit",
+                "--raw",
+                commit,
+                check=False,
+                keep_objects=keep_objects,
             )
             text = result.stderr.decode("utf-8", "replace")
             match = _GOOD.search(text)
@@ -107,8 +117,10 @@ def signing_key(root: Path) -> str:
     result = run_git(root, "config", "--get", "user.signingkey", check=False)
     value = result.stdout.decode().strip()
     if not value:
-        raise GitError("no signing key: run `git config user.signingkey ~/.ssh/id_ed25519.pub` "
-                       "and `git config gpg.format ssh` with the key listed in kcs.yml")
+        raise GitError(
+            "no signing key: run `git config user.signingkey ~/.ssh/id_ed25519.pub` "
+            "and `git config gpg.format ssh` with the key listed in kcs.yml"
+        )
     if value.startswith("key::"):
         return value[5:]
     if key_id(value):

@@ -20,8 +20,9 @@ def render(decision: object) -> str:
         for need in file.needs:
             where = "any domain" if need.domain == "*" else need.domain
             if need.satisfied_by:
-                lines.append(f"  ok       {need.action} in {where}: {need.why}; "
-                             f"by {need.satisfied_by}")
+                lines.append(
+                    f"  ok       {need.action} in {where}: {need.why}; by {need.satisfied_by}"
+                )
             else:
                 lines.append(f"  missing  {need.action} in {where}: {need.missing}")
     for note in decision.notes:
@@ -38,15 +39,26 @@ def render(decision: object) -> str:
 @click.option("--base", required=True, help="The commit the change goes into (e.g. main).")
 @click.option("--head", required=True, help="The commit with the change (e.g. the PR head).")
 @click.option("--author", required=True, help="Who wrote the change: id, e-mail or login.")
-@click.option("--approver", "approvers", multiple=True,
-              help="Someone who approved (repeat for several).")
-@click.option("--skip-unknown", is_flag=True,
-              help="Forges: treat an unknown author as a candidate and ignore unknown "
-              "approvers instead of failing.")
+@click.option(
+    "--approver", "approvers", multiple=True, help="Someone who approved (repeat for several)."
+)
+@click.option(
+    "--skip-unknown",
+    is_flag=True,
+    help="Forges: treat an unknown author as a candidate and ignore unknown "
+    "approvers instead of failing.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the decision as JSON.")
 @root_option
-def command(base: str, head: str, author: str, approvers: tuple[str, ...],
-            skip_unknown: bool, as_json: bool, root: object) -> None:
+def command(
+    base: str,
+    head: str,
+    author: str,
+    approvers: tuple[str, ...],
+    skip_unknown: bool,
+    as_json: bool,
+    root: object,
+) -> None:
     """Check a change against the review rules of the base commit's kcs.yml.
 
     Says per changed file which role is needed, who satisfied it and what is
@@ -56,8 +68,14 @@ def command(base: str, head: str, author: str, approvers: tuple[str, ...],
 
     from ..gate import gate
 
-    decision = gate(resolve_root(root if isinstance(root, Path) else None), base, head,
-                    author, approvers, skip_unknown=skip_unknown)
+    decision = gate(
+        resolve_root(root if isinstance(root, Path) else None),
+        base,
+        head,
+        author,
+        approvers,
+        skip_unknown=skip_unknown,
+    )
     if as_json:
         echo_json(decision.to_dict())
     else:

@@ -12,8 +12,9 @@ from .common import echo_json, resolve_root, root_option
 
 @click.command("merge")
 @click.argument("branch")
-@click.option("--push/--no-push", default=True, show_default=True,
-              help="Push main to origin after merging.")
+@click.option(
+    "--push/--no-push", default=True, show_default=True, help="Push main to origin after merging."
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 @root_option
 def command(branch: str, push: bool, as_json: bool, root: Path | None) -> None:
@@ -28,11 +29,20 @@ def command(branch: str, push: bool, as_json: bool, root: Path | None) -> None:
 
     done = merge(resolve_root(root), branch, push=push)
     if as_json:
-        echo_json({"branch": done.branch, "approver": done.approver, "commit": done.commit,
-                   "pushed": done.pushed, "decision": done.decision.to_dict()})
+        echo_json(
+            {
+                "branch": done.branch,
+                "approver": done.approver,
+                "commit": done.commit,
+                "pushed": done.pushed,
+                "decision": done.decision.to_dict(),
+            }
+        )
     elif done.commit:
-        click.echo(f"Merged {branch} as {done.commit[:10]}, approved by {done.approver}"
-                   f"{' and pushed' if done.pushed else ''}.")
+        click.echo(
+            f"Merged {branch} as {done.commit[:10]}, approved by {done.approver}"
+            f"{' and pushed' if done.pushed else ''}."
+        )
     else:
         click.echo(render(done.decision))
         click.echo(f"Refused: {done.approver} may not merge {branch}.")

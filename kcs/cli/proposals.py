@@ -10,8 +10,9 @@ from .common import echo_json, resolve_root, root_option
 
 
 @click.command("proposals")
-@click.option("--main", "main", default=None, help="The official branch (default: main, "
-              "else origin/main).")
+@click.option(
+    "--main", "main", default=None, help="The official branch (default: main, else origin/main)."
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the list as JSON.")
 @root_option
 def command(main: str | None, as_json: bool, root: Path | None) -> None:

@@ -10,10 +10,10 @@ from .common import resolve_root, root_option
 
 
 @click.command("propose")
-@click.option("-m", "--message", default=None, help="Commit message (default: names the "
-              "articles).")
-@click.option("--push/--no-push", default=True, show_default=True,
-              help="Push the branch to origin.")
+@click.option("-m", "--message", default=None, help="Commit message (default: names the articles).")
+@click.option(
+    "--push/--no-push", default=True, show_default=True, help="Push the branch to origin."
+)
 @root_option
 def command(message: str | None, push: bool, root: Path | None) -> None:
     """Propose your changes: a branch proposal/<you>/<article>, pushed for review.

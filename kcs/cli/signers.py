@@ -12,11 +12,18 @@ DEFAULT = ".kcs/allowed_signers"
 
 
 @click.command("signers")
-@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help=f"Where to write it (default: {DEFAULT} in the repository).")
-@click.option("--configure", is_flag=True,
-              help="Also point this clone's gpg.ssh.allowedSignersFile at it, so "
-              "`git log --show-signature` checks approvals.")
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help=f"Where to write it (default: {DEFAULT} in the repository).",
+)
+@click.option(
+    "--configure",
+    is_flag=True,
+    help="Also point this clone's gpg.ssh.allowedSignersFile at it, so "
+    "`git log --show-signature` checks approvals.",
+)
 @root_option
 def command(out: Path | None, configure: bool, root: Path | None) -> None:
     """Write the allowed-signers file: one line per person with an ssh_key, principal = id."""

@@ -25,13 +25,53 @@ log = logging.getLogger(__name__)
 #: What sanitised HTML may keep. Links may only point at the web or mail.
 URL_SCHEMES = {"http", "https", "mailto"}
 TAGS = {
-    "a", "abbr", "b", "blockquote", "br", "code", "dd", "del", "div", "dl", "dt", "em",
-    "h1", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "ins", "kbd", "li", "ol", "p",
-    "pre", "s", "span", "strong", "sub", "sup", "table", "tbody", "td", "th", "thead", "tr",
+    "a",
+    "abbr",
+    "b",
+    "blockquote",
+    "br",
+    "code",
+    "dd",
+    "del",
+    "div",
+    "dl",
+    "dt",
+    "em",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "hr",
+    "i",
+    "img",
+    "ins",
+    "kbd",
+    "li",
+    "ol",
+    "p",
+    "pre",
+    "s",
+    "span",
+    "strong",
+    "sub",
+    "sup",
+    "table",
+    "tbody",
+    "td",
+    "th",
+    "thead",
+    "tr",
     "ul",
 }
-ATTRIBUTES = {"a": {"href", "title"}, "img": {"src", "alt", "title"}, "td": {"align"},
-              "th": {"align"}, "code": {"class"}}
+ATTRIBUTES = {
+    "a": {"href", "title"},
+    "img": {"src", "alt", "title"},
+    "td": {"align"},
+    "th": {"align"},
+    "code": {"class"},
+}
 
 
 def render_untrusted(markdown_text: str) -> str:
@@ -39,10 +79,17 @@ def render_untrusted(markdown_text: str) -> str:
     import markdown
     import nh3
 
-    html = markdown.markdown(markdown_text, extensions=["tables", "fenced_code"],
-                             output_format="html")
-    return nh3.clean(html, tags=TAGS, attributes=ATTRIBUTES, url_schemes=URL_SCHEMES,
-                     link_rel="noopener noreferrer nofollow", strip_comments=True)
+    html = markdown.markdown(
+        markdown_text, extensions=["tables", "fenced_code"], output_format="html"
+    )
+    return nh3.clean(
+        html,
+        tags=TAGS,
+        attributes=ATTRIBUTES,
+        url_schemes=URL_SCHEMES,
+        link_rel="noopener noreferrer nofollow",
+        strip_comments=True,
+    )
 
 
 def _body(text: str | None) -> str:
@@ -71,23 +118,28 @@ def _proposal_block(proposal: Proposal, change: Change, ctx: SiteContext) -> str
     waits = ", ".join(proposal.waiting_for) or "nobody: the author may merge it"
     parts = [
         '<div class="kcs-proposal">',
-        f'<h2>{escape(proposal.branch)}</h2>',
+        f"<h2>{escape(proposal.branch)}</h2>",
         f'<p class="kcs-proposal-meta">Proposed by <strong>{escape(who)}</strong> since '
         f'<time datetime="{escape(proposal.started.isoformat())}">'
-        f'{escape(proposal.started.date().isoformat())}</time> ({days} day(s)); '
-        f'waits for: {escape(waits)}.</p>',
+        f"{escape(proposal.started.date().isoformat())}</time> ({days} day(s)); "
+        f"waits for: {escape(waits)}.</p>",
     ]
     fields = _fields(change)
     if fields:
-        parts.append("<ul>" + "".join(
-            f"<li>{escape(n)}: {escape(a)} &rarr; {escape(b)}</li>" for n, a, b in fields)
-            + "</ul>")
+        parts.append(
+            "<ul>"
+            + "".join(f"<li>{escape(n)}: {escape(a)} &rarr; {escape(b)}</li>" for n, a, b in fields)
+            + "</ul>"
+        )
     if change.new_path is None:
         proposed = "<p><em>The proposal deletes this article.</em></p>"
     else:
         proposed = render_untrusted(_body(change.new_text))
-    official = render_untrusted(_body(change.old_text)) if change.old_text else (
-        "<p><em>New article: no official version yet.</em></p>")
+    official = (
+        render_untrusted(_body(change.old_text))
+        if change.old_text
+        else ("<p><em>New article: no official version yet.</em></p>")
+    )
     parts += [
         '<div class="kcs-compare" style="display:grid;grid-template-columns:1fr 1fr;gap:1em">',
         f'<section class="kcs-official"><h3>Official</h3>{official}</section>',
@@ -123,21 +175,46 @@ def pages(ctx: SiteContext) -> list[Page]:
         title = titles.get(ident) or (art.title if art else ident)
         who = sorted({p.author or p.author_name for p, _ in items})
         since = min(p.started for p, _ in items).date().isoformat()
-        rows.append(f'<tr><td><a href="{escape(ident)}/">{escape(title)}</a></td>'
-                    f"<td>{len(items)}</td><td>{escape(', '.join(who))}</td>"
-                    f"<td>{since}</td></tr>")
-        body = [f"<h1>Proposed edits: {escape(title)}</h1>",
-                f'<p><a href="../../a/{escape(ident)}/">The official article</a></p>']
+        rows.append(
+            f'<tr><td><a href="{escape(ident)}/">{escape(title)}</a></td>'
+            f"<td>{len(items)}</td><td>{escape(', '.join(who))}</td>"
+            f"<td>{since}</td></tr>"
+        )
+        body = [
+            f"<h1>Proposed edits: {escape(title)}</h1>",
+            f'<p><a href="../../a/{escape(ident)}/">The official article</a></p>',
+        ]
         body += [_proposal_block(p, c, ctx) for p, c in items]
-        meta: dict[str, Any] = {"title": f"Proposed edits: {title}", "kcs": {
-            "kind": "proposals", "article": ident,
-            "proposals": [{"branch": p.branch, "author": p.author or p.author_name,
-                           "since": p.started.isoformat()} for p, _ in items]}}
+        meta: dict[str, Any] = {
+            "title": f"Proposed edits: {title}",
+            "kcs": {
+                "kind": "proposals",
+                "article": ident,
+                "proposals": [
+                    {
+                        "branch": p.branch,
+                        "author": p.author or p.author_name,
+                        "since": p.started.isoformat(),
+                    }
+                    for p, _ in items
+                ],
+            },
+        }
         out.append(Page(f"proposals/{ident}.md", "\n\n".join(body) + "\n", meta))
-    table = ("<p>No open proposals.</p>" if not rows else
-             "<table><thead><tr><th>Article</th><th>Proposals</th><th>By</th><th>Since</th>"
-             "</tr></thead><tbody>" + "".join(rows) + "</tbody></table>")
-    out.append(Page("proposals/index.md", f"<h1>Proposed edits</h1>\n\n{table}\n",
-                    {"title": "Proposed edits", "kcs": {
-                        "kind": "proposals", "articles": sorted(by_article)}}))
+    table = (
+        "<p>No open proposals.</p>"
+        if not rows
+        else "<table><thead><tr><th>Article</th><th>Proposals</th><th>By</th><th>Since</th>"
+        "</tr></thead><tbody>" + "".join(rows) + "</tbody></table>"
+    )
+    out.append(
+        Page(
+            "proposals/index.md",
+            f"<h1>Proposed edits</h1>\n\n{table}\n",
+            {
+                "title": "Proposed edits",
+                "kcs": {"kind": "proposals", "articles": sorted(by_article)},
+            },
+        )
+    )
     return out

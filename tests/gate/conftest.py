@@ -25,8 +25,9 @@ def ssh_keys(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     keys: dict[str, Path] = {}
     for name in ("anna", "mikko", "sanne", "erik", "jan", "lotta", "mallory"):
         key = folder / name
-        subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", name,
-                        "-f", str(key)], check=True)
+        subprocess.run(
+            ["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", name, "-f", str(key)], check=True
+        )
         keys[name] = key
     return keys
 

@@ -36,11 +36,22 @@ def change(config: Config, status: str, old: tuple | None, new: tuple | None, **
     )
 
 
-def judge(config: Config, changes: list[Change], author: str, *approvers: str,
-          rules: Rules | None = None, changed: dict[str, str] | None = None):
+def judge(
+    config: Config,
+    changes: list[Change],
+    author: str,
+    *approvers: str,
+    rules: Rules | None = None,
+    changed: dict[str, str] | None = None,
+):
     person = config.person
-    return decide(changes, author=person(author), approvers=[person(a) for a in approvers],
-                  rules=rules or rules_from_config(config), changed=changed)
+    return decide(
+        changes,
+        author=person(author),
+        approvers=[person(a) for a in approvers],
+        rules=rules or rules_from_config(config),
+        changed=changed,
+    )
 
 
 P = "articles/accounts/reset.md"
@@ -51,7 +62,8 @@ def test_contributor_merges_internal_change_alone(config: Config) -> None:
     decision = judge(config, [c], "jan")
     assert decision.allowed
     assert [(n.action, n.domain, n.satisfied_by) for n in decision.files[0].needs] == [
-        ("internal", "accounts", "jan")]
+        ("internal", "accounts", "jan")
+    ]
 
 
 def test_candidate_approving_own_change_is_refused(config: Config) -> None:
@@ -61,7 +73,8 @@ def test_candidate_approving_own_change_is_refused(config: Config) -> None:
     assert "lotta's own approval does not count twice (they wrote the change)" in decision.notes
     assert decision.reasons == [
         f"{P}: needs the approval of a contributor or publisher or coach or kde or admin of "
-        "accounts (changes an article in accounts); lotta approved their own change"]
+        "accounts (changes an article in accounts); lotta approved their own change"
+    ]
 
 
 def test_candidate_change_approved_by_contributor(config: Config) -> None:
@@ -119,7 +132,8 @@ def test_widening_hidden_in_a_rename_is_seen(config: Config) -> None:
     assert not decision.allowed
     assert decision.reasons == [
         f"{P} -> {new}: needs the approval of a publisher of accounts (audience internal -> "
-        "public (in a rename)); jan is contributor of accounts; nobody approved"]
+        "public (in a rename)); jan is contributor of accounts; nobody approved"
+    ]
 
 
 def test_archiving_needs_kde_or_publisher(config: Config) -> None:
@@ -148,8 +162,13 @@ def test_domain_change_needs_both_domains(config: Config) -> None:
 
 
 def test_admin_paths_need_an_admin(config: Config) -> None:
-    for path in ("kcs.yml", "mkdocs.yml", ".github/workflows/ci.yml", "hooks/pre-receive",
-                 "kcs/theme/main.html"):
+    for path in (
+        "kcs.yml",
+        "mkdocs.yml",
+        ".github/workflows/ci.yml",
+        "hooks/pre-receive",
+        "kcs/theme/main.html",
+    ):
         c = Change("M", path, path)
         assert not judge(config, [c], "mikko", "jan").allowed, path
         assert judge(config, [c], "mikko", "anna").allowed, path
@@ -161,8 +180,10 @@ def test_self_grant_in_kcs_yml_counts_for_nothing(config: Config) -> None:
     changed = {"anna": "roles changed in kcs.yml"}
     decision = judge(config, [c, pub], "anna", changed=changed)
     assert not decision.allowed
-    assert "anna counts for nothing in this change: their own entry is altered (roles " \
+    assert (
+        "anna counts for nothing in this change: their own entry is altered (roles "
         "changed in kcs.yml)" in decision.notes
+    )
     assert "anna's own entry is roles changed in kcs.yml by this change" in decision.reasons[0]
 
 
@@ -170,8 +191,12 @@ def test_changed_people_sees_roles_keys_and_new_people(tmp_path: Path) -> None:
     before = load_config(tmp_path, text=kcs_yml())
     people = dict(__import__("kbrepo").PEOPLE)
     people["mikko"] = {**people["mikko"], "roles": {"*": "publisher"}}
-    people["zed"] = {"name": "Zed", "email": "z@example.org", "github": "zed",
-                     "roles": {"*": "admin"}}
+    people["zed"] = {
+        "name": "Zed",
+        "email": "z@example.org",
+        "github": "zed",
+        "roles": {"*": "admin"},
+    }
     after = load_config(tmp_path, text=kcs_yml(people, keys={"jan": "ssh-ed25519 AAAA"}))
     assert changed_people(before, after) == {
         "mikko": "roles changed in kcs.yml",
@@ -183,41 +208,48 @@ def test_changed_people_sees_roles_keys_and_new_people(tmp_path: Path) -> None:
 def test_files_outside_articles_and_binaries(config: Config) -> None:
     docs = Change("M", "docs/portal/index.md", "docs/portal/index.md")
     assert requirements(docs, Rules()) == [
-        ("publish", "*", "outside articles/: may be shown on the site")]
+        ("publish", "*", "outside articles/: may be shown on the site")
+    ]
     assert judge(config, [docs], "jan").allowed is False
     assert judge(config, [docs], "lotta", "erik").allowed is False
     assert judge(config, [docs], "lotta", "sanne").allowed  # publisher of email
     new_image = Change("A", None, "articles/accounts/shot.png", binary=True)
     assert requirements(new_image, Rules()) == [
-        ("internal", "accounts", "adds a file beside the articles")]
-    old_image = Change("M", "articles/accounts/shot.png", "articles/accounts/shot.png",
-                       binary=True)
+        ("internal", "accounts", "adds a file beside the articles")
+    ]
+    old_image = Change("M", "articles/accounts/shot.png", "articles/accounts/shot.png", binary=True)
     assert requirements(old_image, Rules())[0][0] == "publish"
-    link = Change("A", None, "articles/accounts/x.md", new_mode="120000",
-                  new_problem="not a text file")
+    link = Change(
+        "A", None, "articles/accounts/x.md", new_mode="120000", new_problem="not a text file"
+    )
     assert ("admin", "*") in [(a, d) for a, d, _ in requirements(link, Rules())]
 
 
 def test_unreadable_front_matter_is_treated_as_public(config: Config) -> None:
-    c = Change("M", P, P, old_article=art(config, P),
-               new_problem="front matter cannot be read (bad)")
+    c = Change(
+        "M", P, P, old_article=art(config, P), new_problem="front matter cannot be read (bad)"
+    )
     decision = judge(config, [c], "jan")
     assert not decision.allowed
     assert "treated as public" in decision.reasons[0]
 
 
 def test_capabilities_override(tmp_path: Path) -> None:
-    cfg = load_config(tmp_path, text=kcs_yml(rules="capabilities: {kde: [internal, archive, "
-                                             "publish]}"))
-    c = change(cfg, "M", ("articles/printing/a.md", {}),
-               ("articles/printing/a.md", {"audience": "public"}))
+    cfg = load_config(
+        tmp_path, text=kcs_yml(rules="capabilities: {kde: [internal, archive, publish]}")
+    )
+    c = change(
+        cfg, "M", ("articles/printing/a.md", {}), ("articles/printing/a.md", {"audience": "public"})
+    )
     assert judge(cfg, [c], "lotta", "erik").allowed
 
 
 def test_unverified_author_role_does_not_count(config: Config) -> None:
     c = change(config, "M", (P, {}), (P, {}))
-    decision = decide([c], author=config.person("jan"), approvers=[],
-                      rules=Rules(), author_verified=False)
+    decision = decide(
+        [c], author=config.person("jan"), approvers=[], rules=Rules(), author_verified=False
+    )
     assert not decision.allowed
-    assert "the author jan is not verified by a signature: their role does not count" \
-        in decision.notes
+    assert (
+        "the author jan is not verified by a signature: their role does not count" in decision.notes
+    )

@@ -35,8 +35,12 @@ def server(tmp_path: Path, ssh_keys: dict[str, Path], monkeypatch: pytest.Monkey
     hook.chmod(0o755)
     git(bare, "config", "kcs.python", sys.executable)
     # from here on each clone commits as its own person (the suite pins one identity)
-    for name in ("GIT_AUTHOR_NAME", "GIT_AUTHOR_EMAIL", "GIT_COMMITTER_NAME",
-                 "GIT_COMMITTER_EMAIL"):
+    for name in (
+        "GIT_AUTHOR_NAME",
+        "GIT_AUTHOR_EMAIL",
+        "GIT_COMMITTER_NAME",
+        "GIT_COMMITTER_EMAIL",
+    ):
         monkeypatch.delenv(name, raising=False)
     return bare
 
@@ -45,9 +49,13 @@ def clone(server: Path, who: str, keys: dict[str, Path], *, sign: bool = True) -
     path = server.parent / f"clone-{who}"
     git(server.parent, "clone", "-q", str(server), str(path))
     name, email = NAMES[who]
-    for key, value in (("user.name", name), ("user.email", email), ("gpg.format", "ssh"),
-                       ("user.signingkey", str(keys[who])),
-                       ("commit.gpgsign", "true" if sign else "false")):
+    for key, value in (
+        ("user.name", name),
+        ("user.email", email),
+        ("gpg.format", "ssh"),
+        ("user.signingkey", str(keys[who])),
+        ("commit.gpgsign", "true" if sign else "false"),
+    ):
         git(path, "config", key, value)
     return path
 
@@ -67,9 +75,14 @@ def edit(repo: Path, rel: str, text: str) -> None:
 
 def test_propose_list_review_merge(server: Path, ssh_keys: dict[str, Path]) -> None:
     lotta = clone(server, "lotta", ssh_keys)
-    edit(lotta, "articles/accounts/reset.md",
-         article("I forgot my password", body="## Issue\n\nLocked out.\n\n## Resolution\n\n"
-                 "Use the self-service reset page.\n"))
+    edit(
+        lotta,
+        "articles/accounts/reset.md",
+        article(
+            "I forgot my password",
+            body="## Issue\n\nLocked out.\n\n## Resolution\n\nUse the self-service reset page.\n",
+        ),
+    )
     code, out = kcs("propose", "--root", str(lotta), "-m", "Clearer reset steps")
     assert code == 0, out
     assert out == "Proposed 1 file(s) on proposal/lotta/reset (pushed to origin).\n"
@@ -98,8 +111,7 @@ def test_propose_list_review_merge(server: Path, ssh_keys: dict[str, Path]) -> N
     assert out == "No open proposals.\n"
 
 
-def test_candidate_approving_own_change_is_refused(server: Path,
-                                                   ssh_keys: dict[str, Path]) -> None:
+def test_candidate_approving_own_change_is_refused(server: Path, ssh_keys: dict[str, Path]) -> None:
     lotta = clone(server, "lotta", ssh_keys)
     edit(lotta, "articles/accounts/reset.md", article("I forgot it"))
     kcs("propose", "--root", str(lotta))
@@ -116,21 +128,26 @@ def test_candidate_approving_own_change_is_refused(server: Path,
     assert "lotta approved their own change" in result.stderr
 
 
-def test_contributor_publishing_to_public_is_refused(server: Path,
-                                                     ssh_keys: dict[str, Path]) -> None:
+def test_contributor_publishing_to_public_is_refused(
+    server: Path, ssh_keys: dict[str, Path]
+) -> None:
     mikko = clone(server, "mikko", ssh_keys)
-    edit(mikko, "articles/accounts/reset.md",
-         article("I forgot my password", audience="public", state="validated"))
+    edit(
+        mikko,
+        "articles/accounts/reset.md",
+        article("I forgot my password", audience="public", state="validated"),
+    )
     git(mikko, "commit", "-q", "-am", "Publish it")
     result = push(mikko, "origin", "main")
     assert result.returncode != 0
-    assert "needs the approval of a publisher of accounts (audience internal -> public" \
+    assert (
+        "needs the approval of a publisher of accounts (audience internal -> public"
         in result.stderr
+    )
     assert "mikko is contributor of accounts" in result.stderr
 
 
-def test_publisher_of_another_domain_is_refused(server: Path,
-                                                ssh_keys: dict[str, Path]) -> None:
+def test_publisher_of_another_domain_is_refused(server: Path, ssh_keys: dict[str, Path]) -> None:
     lotta = clone(server, "lotta", ssh_keys)
     edit(lotta, "articles/accounts/reset.md", article("I forgot", audience="customer"))
     kcs("propose", "--root", str(lotta))
@@ -143,8 +160,7 @@ def test_publisher_of_another_domain_is_refused(server: Path,
     assert code == 0, out
 
 
-def test_approval_signed_by_key_not_in_kcs_yml(server: Path,
-                                               ssh_keys: dict[str, Path]) -> None:
+def test_approval_signed_by_key_not_in_kcs_yml(server: Path, ssh_keys: dict[str, Path]) -> None:
     lotta = clone(server, "lotta", ssh_keys)
     edit(lotta, "articles/accounts/reset.md", article("I forgot"))
     kcs("propose", "--root", str(lotta))
@@ -152,15 +168,24 @@ def test_approval_signed_by_key_not_in_kcs_yml(server: Path,
     git(fake, "config", "user.signingkey", str(ssh_keys["mallory"]))
     code, out = kcs("merge", "--root", str(fake), "proposal/lotta/reset")
     assert code == 1 and "your signing key" in out
-    git(fake, "merge", "-q", "--no-ff", "-S", "-m", "Approved-by: Jan Bakker",
-        "origin/proposal/lotta/reset")
+    git(
+        fake,
+        "merge",
+        "-q",
+        "--no-ff",
+        "-S",
+        "-m",
+        "Approved-by: Jan Bakker",
+        "origin/proposal/lotta/reset",
+    )
     result = push(fake, "origin", "main")
     assert result.returncode != 0
     assert "signed by a key that is not in kcs.yml" in result.stderr
 
 
-def test_force_push_and_unsigned_commits_are_refused(server: Path,
-                                                     ssh_keys: dict[str, Path]) -> None:
+def test_force_push_and_unsigned_commits_are_refused(
+    server: Path, ssh_keys: dict[str, Path]
+) -> None:
     jan = clone(server, "jan", ssh_keys)
     edit(jan, "articles/accounts/reset.md", article("I forgot", state="validated"))
     git(jan, "commit", "-q", "-am", "Validate (a contributor may, signed)")
@@ -184,8 +209,7 @@ def test_force_push_and_unsigned_commits_are_refused(server: Path,
     assert push(unsigned, "origin", "HEAD:refs/heads/proposal/erik/add").returncode == 0
 
 
-def test_merge_conflict_leaves_nothing_half_merged(server: Path,
-                                                   ssh_keys: dict[str, Path]) -> None:
+def test_merge_conflict_leaves_nothing_half_merged(server: Path, ssh_keys: dict[str, Path]) -> None:
     lotta = clone(server, "lotta", ssh_keys)
     edit(lotta, "articles/network/vpn.md", article("VPN fails", body="## Issue\n\nA\n"))
     kcs("propose", "--root", str(lotta))
@@ -195,8 +219,7 @@ def test_merge_conflict_leaves_nothing_half_merged(server: Path,
     head = git(mikko, "rev-parse", "HEAD")
     code, out = kcs("merge", "--root", str(mikko), "--no-push", "proposal/lotta/vpn")
     assert code == 1
-    assert out.startswith("Error: merge conflict in articles/network/vpn.md; nothing was "
-                          "merged")
+    assert out.startswith("Error: merge conflict in articles/network/vpn.md; nothing was merged")
     assert git(mikko, "rev-parse", "HEAD") == head
     assert git(mikko, "status", "--porcelain") == ""
     assert not (mikko / ".git" / "MERGE_HEAD").exists()
@@ -206,19 +229,20 @@ def test_bad_input(server: Path, ssh_keys: dict[str, Path]) -> None:
     jan = clone(server, "jan", ssh_keys)
     code, out = kcs("merge", "--root", str(jan), "proposal/nobody/nothing")
     assert code == 2
-    assert out == "Error: no branch 'proposal/nobody/nothing': see `kcs proposals` for the " \
-        "open ones\n"
+    assert (
+        out == "Error: no branch 'proposal/nobody/nothing': see `kcs proposals` for the open ones\n"
+    )
     git(jan, "switch", "-q", "--detach", "HEAD")
     edit(jan, "articles/network/vpn.md", article("VPN"))
     code, out = kcs("propose", "--root", str(jan))
-    assert (code, out) == (1, "Error: detached HEAD: switch to a branch first "
-                              "(git switch main)\n")
+    assert (code, out) == (1, "Error: detached HEAD: switch to a branch first (git switch main)\n")
     code, out = kcs("merge", "--root", str(jan), "main")
-    assert (code, out) == (1, "Error: detached HEAD: switch to a branch first "
-                              "(git switch main)\n")
+    assert (code, out) == (1, "Error: detached HEAD: switch to a branch first (git switch main)\n")
     git(jan, "switch", "-q", "main")
     code, out = kcs("propose", "--root", str(jan), "--no-push")
     assert code == 0 and "not pushed" in out
     code, out = kcs("propose", "--root", str(jan))
-    assert (code, out) == (1, "Error: nothing to propose: no changed or new files in the "
-                              "work tree\n")
+    assert (code, out) == (
+        1,
+        "Error: nothing to propose: no changed or new files in the work tree\n",
+    )

@@ -14,19 +14,37 @@ from kcs.publish_times import by_domain, publish_times, read_log, record_publish
 
 
 def merge(kb: Path, name: str, date: str) -> str:
-    git(kb, "merge", "-q", "--no-ff", "-m", f"Merge {name}", "-m", f"Proposal: {name}", name,
-        env={"GIT_AUTHOR_DATE": date, "GIT_COMMITTER_DATE": date})
+    git(
+        kb,
+        "merge",
+        "-q",
+        "--no-ff",
+        "-m",
+        f"Merge {name}",
+        "-m",
+        f"Proposal: {name}",
+        name,
+        env={"GIT_AUTHOR_DATE": date, "GIT_COMMITTER_DATE": date},
+    )
     return git(kb, "rev-parse", "HEAD").strip()
 
 
 def test_proposal_to_merge_to_publish(kb: Path, tmp_path: Path) -> None:
-    branch(kb, "proposal/lotta/reset", {"articles/accounts/reset.md": article("Reset!")},
-           date="2026-02-02T08:00:00+00:00")
+    branch(
+        kb,
+        "proposal/lotta/reset",
+        {"articles/accounts/reset.md": article("Reset!")},
+        date="2026-02-02T08:00:00+00:00",
+    )
     first = merge(kb, "proposal/lotta/reset", "2026-02-03T08:00:00+00:00")
     log = tmp_path / "publish-log.jsonl"
     record_publish(kb, log, now=dt.datetime(2026, 2, 3, 8, 30, tzinfo=dt.UTC))
-    branch(kb, "proposal/jan/vpn", {"articles/network/vpn.md": article("VPN!")},
-           date="2026-02-04T08:00:00+00:00")
+    branch(
+        kb,
+        "proposal/jan/vpn",
+        {"articles/network/vpn.md": article("VPN!")},
+        date="2026-02-04T08:00:00+00:00",
+    )
     second = merge(kb, "proposal/jan/vpn", "2026-02-04T14:00:00+00:00")
     records = publish_times(kb, log)
     assert [(r.commit, r.kind, r.branch, r.domains) for r in records[-2:]] == [
@@ -40,8 +58,11 @@ def test_proposal_to_merge_to_publish(kb: Path, tmp_path: Path) -> None:
     assert records[0].kind == "direct"
     summary = by_domain(records)
     # the seed commit (direct, 2026-01-10 10:00) waited 34,470 minutes for the first run
-    assert summary["accounts"] == {"changes": 2, "median_hours_to_merge": 12.0,
-                                   "median_minutes_to_publish": (30 + 34470) / 2}
+    assert summary["accounts"] == {
+        "changes": 2,
+        "median_hours_to_merge": 12.0,
+        "median_minutes_to_publish": (30 + 34470) / 2,
+    }
     assert summary["network"]["median_minutes_to_publish"] == 34470.0  # VPN fix not yet out
     assert records[-2].to_dict()["minutes_to_publish"] == 30.0
 

