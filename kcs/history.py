@@ -16,7 +16,7 @@ merges live) but never move or create history twice. A path deleted and added
 again keeps one record: its changes run through the deletion, like
 ``git log --follow`` shows them, and :attr:`FileHistory.readded` says so.
 
-Dates are timezone-aware. ``as_of`` ignores commits whose committer date lies
+Dates are timezone-aware, in UTC. ``as_of`` ignores commits whose committer date lies
 after it (the moment a change entered the repository).
 """
 
@@ -127,7 +127,7 @@ class FileHistory:
         ordered = sorted(self._edits, key=lambda c: c.date, reverse=True)
         return tuple(dict.fromkeys(c.author for c in ordered))
 
-    @property
+    @cached_property
     def commits(self) -> tuple[Change, ...]:
         """The non-merge changes (the edits themselves)."""
         return tuple(c for c in self.changes if not c.merge)
@@ -188,6 +188,11 @@ class History(Mapping[str, FileHistory]):
     @cached_property
     def by_sha(self) -> dict[str, Commit]:
         return {c.sha: c for c in self.commits}
+
+    @cached_property
+    def approved(self) -> dict[str, Commit]:
+        """Commits carrying ``Approved-by:`` trailers, by sha."""
+        return {c.sha: c for c in self.commits if c.approved_by}
 
 
 # ------------------------------------------------------------------ reading
@@ -347,8 +352,9 @@ def _records(
         commit = Commit(
             sha=sha,
             parents=tuple(parents.split()),
-            date=dt.datetime.fromisoformat(adate),
-            committed=dt.datetime.fromisoformat(cdate),
+            # In UTC (one shared tzinfo): comparing a million dates stays cheap.
+            date=dt.datetime.fromisoformat(adate).astimezone(dt.UTC),
+            committed=dt.datetime.fromisoformat(cdate).astimezone(dt.UTC),
             author=author,
             email=email,
             committer=committer,

@@ -68,17 +68,20 @@ def validation(article: Article, file: FileHistory | None, history: History
         return article.reviewed, "reviewed"
     if file is None:
         return None, ""
-    for change in reversed(file.changes):
-        commit = history.commit(change.commit)
-        if commit is not None and commit.approved_by:
-            return commit.committed.date(), f"approved {commit.sha[:10]}"
+    approved = history.approved
+    if approved:
+        for change in reversed(file.changes):
+            commit = approved.get(change.commit)
+            if commit is not None:
+                return commit.committed.date(), f"approved {commit.sha[:10]}"
     if article.state == "validated":
         return file.updated.date(), "last change"
     return None, ""
 
 
 def article_status(article: Article, history: History, kb: KnowledgeBase, today: dt.date,
-                   *, due_soon: int, wip_max: int, findings: dict[str, list[str]]
+                   *, due_soon: int, wip_max: int, findings: dict[str, list[str]],
+                   intervals: dict[tuple[str, str, str], int] | None = None
                    ) -> ArticleStatus:
     file = history.for_path(article.path)
     notes = list(findings.get(article.path, ()))
@@ -87,8 +90,11 @@ def article_status(article: Article, history: History, kb: KnowledgeBase, today:
                      if history else "no Git history: created and changed are unknown")
     elif file.readded:
         notes.append("deleted and added again; history runs through the deletion")
-    interval = article.review_every or kb.config.review_interval(
-        type=article.type, domain=article.domain, audience=article.audience)
+    key = (article.type, article.domain, article.audience)
+    cache = intervals if intervals is not None else {}
+    if key not in cache:
+        cache[key] = kb.config.review_interval(type=key[0], domain=key[1], audience=key[2])
+    interval = article.review_every or cache[key]
     validated, source = validation(article, file, history)
     if validated is not None and validated > today:
         notes.append(f"validation date {validated.isoformat()} lies in the future; "
@@ -156,8 +162,9 @@ def compute(kb: KnowledgeBase, history: History, today: dt.date, *,
     due_soon = _days(kb.config.get("review.due_soon"), 30)
     wip_max = _days(kb.config.get("review.wip_max"), 30)
     findings = _findings_by_path(kb)
+    intervals: dict[tuple[str, str, str], int] = {}
     rows = [article_status(a, history, kb, today, due_soon=due_soon, wip_max=wip_max,
-                           findings=findings) for a in kb.articles]
+                           findings=findings, intervals=intervals) for a in kb.articles]
     if usage is not None:
         threshold = much_used_threshold(usage)
         rows = [_with_triage(r, triage(r, usage.get(r.id), threshold, today)) for r in rows]
