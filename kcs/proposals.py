@@ -20,7 +20,7 @@ from typing import Any
 from .article import Article, parse_article, slugify, split_front_matter
 from .config import Config, Person
 from .errors import GitError, KcsError, UsageError
-from .gate import Decision, config_at, decide, evaluate
+from .gate import Decision, config_at, decide, evaluate, find_person
 from .gitdiff import (
     ZERO,
     Change,
@@ -429,8 +429,8 @@ def review(
         raise KcsError(f"{branch} has nothing that is not already on {target}")
     person = config.person(log_lines[0][3])
     author = person or Person(id=log_lines[0][3], name=log_lines[0][2])
-    approvers = [config.person(reviewer)] if reviewer and config.person(reviewer) else []
-    decision, got = evaluate(root, base, tip, author, [p for p in approvers if p], config=config)
+    approvers = [find_person(config, reviewer, what="reviewer")] if reviewer else []
+    decision, got = evaluate(root, base, tip, author, approvers, config=config)
     articles: list[ArticleDiff] = []
     others: list[str] = []
     for change in got.changes:
@@ -508,6 +508,8 @@ def merge(root: Path, branch: str, *, push: bool = True) -> MergeResult:
     running it; the merge commit is SSH-signed and carries ``Approved-by:``."""
     top = work_tree(root)
     here = current_branch(top)
+    if here != PROTECTED.removeprefix("refs/heads/"):
+        raise GitError(f"you are on {here}; switch to main first (git switch main)")
     if run_git(top, "status", "--porcelain", "--untracked-files=no").stdout.strip():
         raise GitError("the work tree has uncommitted changes; commit or propose them first")
     base = resolve_commit(top, "HEAD")

@@ -246,3 +246,40 @@ def test_bad_input(server: Path, ssh_keys: dict[str, Path]) -> None:
         1,
         "Error: nothing to propose: no changed or new files in the work tree\n",
     )
+
+
+def test_review_as_and_merge_only_on_main(server: Path, ssh_keys: dict[str, Path]) -> None:
+    lotta = clone(server, "lotta", ssh_keys)
+    edit(lotta, "articles/network/vpn.md", article("VPN", audience="public"))
+    kcs("propose", "--root", str(lotta))
+    jan = clone(server, "jan", ssh_keys)
+    code, out = kcs("review", "--root", str(jan), "proposal/lotta/vpn", "--as", "mikko")
+    assert code == 0
+    assert "  audience: internal -> public" in out
+    assert out.endswith("Allowed: 1 changed file(s), every rule satisfied.\n")
+    code, out = kcs("review", "--root", str(jan), "proposal/lotta/vpn", "--as", "nobody")
+    assert code == 2 and out.startswith("Error: unknown reviewer 'nobody'")
+    git(jan, "switch", "-q", "-c", "elsewhere")
+    code, out = kcs("merge", "--root", str(jan), "proposal/lotta/vpn")
+    assert (code, out) == (
+        1,
+        "Error: you are on elsewhere; switch to main first (git switch main)\n",
+    )
+
+
+def test_commands_ignore_hook_variables(
+    server: Path, ssh_keys: dict[str, Path], tmp_path: Path
+) -> None:
+    lotta = clone(server, "lotta", ssh_keys)
+    edit(lotta, "articles/network/vpn.md", article("VPN"))
+    other = tmp_path / "other"
+    git(tmp_path, "init", "-q", str(other))
+    hook_env = {
+        "GIT_DIR": str(other / ".git"),
+        "GIT_WORK_TREE": str(other),
+        "GIT_INDEX_FILE": str(other / ".git" / "index"),
+    }
+    result = CliRunner().invoke(cli, ["propose", "--root", str(lotta)], env=hook_env)
+    assert result.exit_code == 0, result.output
+    result = CliRunner().invoke(cli, ["proposals", "--root", str(lotta), "--json"], env=hook_env)
+    assert [p["branch"] for p in json.loads(result.output)] == ["proposal/lotta/vpn"]
