@@ -104,11 +104,11 @@ def convert(body: str, ctx: Context) -> Converted:
     lines, has_issue, has_resolution = _sections(lines, ctx)
     text = "\n".join(lines).strip("\n")
     text = re.sub(r"\n{3,}", "\n\n", text) + "\n"
-    placeholder = _has_placeholder(text)
+    placeholder = has_placeholder(text)
     return Converted(text, has_issue, has_resolution, placeholder)
 
 
-def _has_placeholder(text: str) -> bool:
+def has_placeholder(text: str) -> bool:
     """Whether lint would see placeholder text (same fence rule as kcs.lint)."""
     in_fence = False
     for line in text.split("\n"):
@@ -248,10 +248,10 @@ def _blocks(lines: list[str], ctx: Context) -> list[str]:
                 content.append(re.sub(r"^>\s?", "", stripped))
                 index += 1
             name, titles = ADMONITIONS[kind]
-            title = titles.get(ctx.lang, titles.get("en"))
+            label = titles.get(ctx.lang) or titles.get("en")
             if out and out[-1].strip():
                 out.append("")
-            out.append(f'{indent}!!! {name} "{title}"' if title else f"{indent}!!! {name}")
+            out.append(f'{indent}!!! {name} "{label}"' if label else f"{indent}!!! {name}")
             inner = _blocks(content, ctx)
             out.extend(f"{indent}    {c}" if c.strip() else "" for c in inner)
             out.append("")
@@ -266,7 +266,17 @@ def _blocks(lines: list[str], ctx: Context) -> list[str]:
 # ------------------------------------------------------------------ inline
 
 
+_IMG_TAG = re.compile(r"<img\b(?![^>]*\balt=\"[^\"]+\")", re.I)
+_IMAGE_WORD = {"en": "Image", "sv": "Bild", "fi": "Kuva", "nl": "Afbeelding"}
+
+
 def _inline(line: str, ctx: Context) -> str:
+    if "<img" in line.lower() and _IMG_TAG.search(line):
+        # a raw <img> without alt text: say at least that it is an image
+        word = _IMAGE_WORD.get(ctx.lang, "Image")
+        line = re.sub(r"(<img\b[^>]*?)\s+alt=(\"\"|'[^']*')", r"\1", line, flags=re.I)
+        line = _IMG_TAG.sub(f'<img alt="{word}"', line)
+        ctx.warn("image-alt", "<img> without alt text; alt text added, describe the image")
     if ":::" in line:
         line = _TRIPLE.sub(lambda m: _triple(m, ctx), line)
     if "[!VIDEO" in line.upper():

@@ -17,7 +17,7 @@ from pathlib import Path
 from . import Failure, Record
 from .html import to_markdown
 from .mapping import ImportMapping
-from .textio import checksum
+from .textio import checksum, guess_encoding
 
 _SAMPLE = 1_000_000
 
@@ -35,15 +35,12 @@ def _encoding(path: Path, mapping: ImportMapping) -> str:
     except UnicodeDecodeError as exc:
         if exc.start > len(sample) - 4:  # a character cut by the sample's end
             return "utf-8"
-    from charset_normalizer import from_bytes
-
-    best = from_bytes(sample).best()
-    return best.encoding if best else "latin-1"
+    return guess_encoding(sample) or "latin-1"
 
 
 class CsvImporter:
-    name = "csv"
-    suffixes = (".csv", ".tsv")
+    name: str = "csv"
+    suffixes: tuple[str, ...] = (".csv", ".tsv")
 
     def read(self, path: Path, rel: str, mapping: ImportMapping) -> Iterator[Record | Failure]:
         if path.stat().st_size == 0:

@@ -101,8 +101,8 @@ def to_markdown(html: str) -> str:
 
 
 class HtmlImporter:
-    name = "html"
-    suffixes = (".html", ".htm")
+    name: str = "html"
+    suffixes: tuple[str, ...] = (".html", ".htm")
 
     def read(self, path: Path, rel: str, mapping: ImportMapping) -> Iterator[Record | Failure]:
         try:

@@ -22,8 +22,8 @@ def first_heading(body: str) -> str | None:
 
 
 class MarkdownImporter:
-    name = "md"
-    suffixes = (".md", ".markdown")
+    name: str = "md"
+    suffixes: tuple[str, ...] = (".md", ".markdown")
 
     def read(self, path: Path, rel: str, mapping: ImportMapping) -> Iterator[Record | Failure]:
         try:

@@ -30,7 +30,7 @@ from ..fsutil import atomic_write
 from ..yamlio import YamlProblem, load_mapping
 from . import Failure, Record, guess_format, importer
 from . import mapping as mapping_module
-from .convert import Context, convert
+from .convert import Context, convert, has_placeholder
 from .fields import Mapped, excluded, map_record, unmapped_fields
 
 log = logging.getLogger(__name__)
@@ -204,7 +204,7 @@ def run_import(
                 kind = "reference"
                 it.notes.append(("no-resolution", "no Resolution section found: imported as "
                                  "type reference; restructure it when it is reviewed"))
-            if converted.placeholder and state != "wip":
+            if (converted.placeholder or has_placeholder(it.mapped.title)) and state != "wip":
                 state = "wip"
                 it.notes.append(("placeholder", "text holds TODO/XXX-style placeholders: "
                                  "imported as wip"))

@@ -24,6 +24,7 @@ CODES: dict[str, str] = {
     "broken-link": "Links to articles or files that were not imported",
     "missing-image": "Images whose file is not in the source",
     "unsafe-link": "Script links removed",
+    "image-alt": "Images without alt text (a generic one was added)",
     "personal-data": "Personal data found (check before widening the audience)",
     "unmapped-value": "Values the mapping does not know",
     "bad-date": "Dates that could not be read",
@@ -33,6 +34,10 @@ CODES: dict[str, str] = {
     "read": "Reading notes (encoding, front matter, scripts removed)",
     "mapping": "Mapping file warnings",
 }
+
+
+def _rank(code: str) -> int:
+    return list(CODES).index(code) if code in CODES else len(CODES)
 
 
 def usage_counts(root: Path) -> dict[str, int] | None:
@@ -110,7 +115,7 @@ def summary_lines(result: ImportResult) -> list[str]:
     if result.failures:
         lines.append(f"{len(result.failures)} files or rows failed (listed above)")
     codes = Counter(w.code for w in result.warnings)
-    for code, number in codes.most_common():
+    for code, number in sorted(codes.items(), key=lambda kv: (-kv[1], _rank(kv[0]))):
         lines.append(f"  {number:6d}  {code}: {CODES.get(code, code)}")
     if result.duplicates:
         lines.append(f"{len(result.duplicates)} groups of near-duplicates {verb} found "
@@ -147,7 +152,7 @@ def render_markdown(result: ImportResult, root: Path | None = None) -> str:
         by_code.setdefault(w.code, []).append(f"- `{w.origin}`: {w.message}")
     if not by_code:
         out.append("None.")
-    for code in sorted(by_code, key=lambda c: list(CODES).index(c) if c in CODES else 99):
+    for code in sorted(by_code, key=_rank):
         out += ["", f"### {CODES.get(code, code)} ({len(by_code[code])})", ""]
         out += by_code[code]
     out += ["", "## Source fields not mapped", ""]

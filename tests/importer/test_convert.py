@@ -6,8 +6,8 @@ import re
 from pathlib import Path
 
 import pytest
-
 from gitrepo import CORPUS
+
 from kcs.importers.pipeline import ImportResult, run_import
 from kcs.knowledge import load
 from kcs.lint import lint

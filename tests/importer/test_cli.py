@@ -1,0 +1,68 @@
+"""``kcs import`` on the command line: exact output, report files, exit codes."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from kcs.cli.importer import command
+
+
+def source(tmp_path: Path) -> Path:
+    src = tmp_path / "oldkb"
+    src.mkdir()
+    (src / "vpn.md").write_text("---\ntitle: VPN drops\nms.date: 03/04/2021\n"
+                                "ms.author: someone\n---\n\n## Symptoms\n\nIt drops.\n\n"
+                                "## Resolution\n\nReconnect. Mail anna@example.org.\n\n"
+                                "![diagram](media/gone.png)\n", encoding="utf-8")
+    (src / "about.md").write_text("---\ntitle: About\nms.date: 13/45/2021\n---\n\nJust text.\n",
+                                  encoding="utf-8")
+    return src
+
+
+def test_output_and_report(kb: Path, tmp_path: Path) -> None:
+    report = tmp_path / "report.md"
+    result = CliRunner().invoke(command, [str(source(tmp_path)), "--root", str(kb), "--into",
+                                          "articles/network", "--report", str(report)])
+    assert result.exit_code == 0, result.output
+    first, *rest = result.output.splitlines()
+    assert first.startswith("2 articles from oldkb (md, docs style) in ")
+    assert first.endswith(": 2 created, 0 updated, 0 unchanged, 0 kept")
+    assert rest == [
+        "       1  missing-image: Images whose file is not in the source",
+        "       1  personal-data: Personal data found (check before widening the audience)",
+        "       1  bad-date: Dates that could not be read",
+        "       1  no-resolution: No Resolution section (imported as type reference)",
+    ]
+    text = report.read_text()
+    assert "# Migration report: oldkb" in text
+    assert "| network | 2 |" in text and "| not-validated | 2 |" in text
+    assert "| `ms.author` | 1 |" in text
+    assert "- `vpn.md`: holds an e-mail address; check before widening the audience" in text
+    assert "No usage data yet" in text
+
+
+def test_dry_run_json(kb: Path, tmp_path: Path) -> None:
+    report = tmp_path / "r.json"
+    result = CliRunner().invoke(command, [str(source(tmp_path)), "--root", str(kb), "--dry-run",
+                                          "--json", "--report", str(report)])
+    assert result.exit_code == 0
+    data = json.loads(result.output)
+    assert data["dry_run"] is True
+    assert data["counts"]["create"] == 2
+    assert data["by_domain"] == {"oldkb": 2}
+    assert json.loads(report.read_text())["counts"] == data["counts"]
+    assert list((kb / "articles").iterdir()) == []
+
+
+def test_bad_into_is_a_usage_error(kb: Path, tmp_path: Path) -> None:
+    from kcs.cli import main
+
+    src = source(tmp_path)
+    import pytest
+
+    with pytest.raises(SystemExit) as info:
+        main(["import", str(src), "--root", str(kb), "--into", "articles/Big Domain"])
+    assert info.value.code == 2
