@@ -459,35 +459,48 @@ def rollup_dirty(conn: sqlite3.Connection, articles: Mapping[str, ArticleMeta]) 
 
 
 def _rollup_hits(conn: sqlite3.Connection, articles: Mapping[str, ArticleMeta]) -> None:
-    """Views and unique visitors per article, language page, domain, audience and language."""
-    conn.execute("DROP TABLE IF EXISTS temp.article_meta")
-    conn.execute("CREATE TEMP TABLE article_meta(article TEXT PRIMARY KEY, lang, domain, audience)")
+    """Views and unique visitors per article, language page, domain, audience and language.
+
+    One pass in Python: five GROUP BY ... count(DISTINCT) queries cost three times more.
+    """
+    views: Counter[tuple[str, str, str]] = Counter()
+    article_seen: set[tuple[str, str, str, int]] = set()
+    group_seen: set[tuple[str, str, int]] = set()
+    groups: dict[str, tuple[str, ...]] = {
+        key: (f"lang:{m.lang}", f"domain:{m.domain}", f"audience:{m.audience}")
+        for key, m in articles.items()
+    }
+    langs = {key: m.lang for key, m in articles.items()}
+    cursor = conn.execute(
+        "SELECT day, vh, article, lang FROM hits WHERE day IN (SELECT day FROM dirty)"
+    )
+    for day, vh, article, lang in cursor:
+        if article:
+            lang = langs.get(article, lang)
+            article_seen.add((day, article, lang, vh))
+            for group in groups.get(article, ()):
+                group_seen.add((day, group, vh))
+        elif lang:
+            group_seen.add((day, f"lang:{lang}", vh))
+        views[day, article, lang] += 1
+    visitors: Counter[tuple[str, str, str]] = Counter(
+        (day, article, lang) for day, article, lang, _vh in article_seen
+    )
+    per_group: Counter[tuple[str, str]] = Counter((day, group) for day, group, _vh in group_seen)
     conn.executemany(
-        "INSERT INTO temp.article_meta VALUES (?, ?, ?, ?)",
-        [(key, m.lang, m.domain, m.audience) for key, m in articles.items()],
+        "INSERT INTO daily VALUES (?, ?, ?, ?, '', '', ?)",
+        [(day, "views" if article else "page_views", article, lang, n)
+         for (day, article, lang), n in views.items()],
     )
-    conn.execute("INSERT INTO temp.article_meta VALUES ('', NULL, NULL, NULL)")
-    # the lang of a view is the article's own; a language page carries its lang
-    conn.execute(
-        "CREATE TEMP VIEW IF NOT EXISTS dirty_hits AS "
-        "SELECT h.day, h.vh, h.article, coalesce(m.lang, h.lang) AS lang, "
-        "coalesce(m.domain, '') AS domain, coalesce(m.audience, '') AS audience "
-        "FROM hits h LEFT JOIN temp.article_meta m ON m.article = h.article "
-        "WHERE h.day IN (SELECT day FROM dirty)"
+    conn.executemany(
+        "INSERT INTO daily VALUES (?, 'article_visitors', ?, ?, '', '', ?)",
+        [(day, article, lang, n) for (day, article, lang), n in visitors.items()],
     )
-    conn.execute(
-        "INSERT INTO daily SELECT day, CASE article WHEN '' THEN 'page_views' ELSE 'views' END, "
-        "article, lang, '', '', count(*) FROM dirty_hits GROUP BY day, article, lang"
+    conn.executemany(
+        "INSERT INTO daily VALUES (?, 'group_visitors', '', '', ?, '', ?)",
+        [(day, group, n) for (day, group), n in per_group.items()
+         if not group.endswith(":")],
     )
-    conn.execute(
-        "INSERT INTO daily SELECT day, 'article_visitors', article, lang, '', '', "
-        "count(DISTINCT vh) FROM dirty_hits WHERE article != '' GROUP BY day, article, lang"
-    )
-    for group in ("lang", "domain", "audience"):
-        conn.execute(
-            f"INSERT INTO daily SELECT day, 'group_visitors', '', '', '{group}:' || {group}, '', "
-            f"count(DISTINCT vh) FROM dirty_hits WHERE {group} != '' GROUP BY day, {group}"
-        )
 
 
 def _rollup_events(conn: sqlite3.Connection) -> None:
