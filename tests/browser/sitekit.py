@@ -57,8 +57,8 @@ Vänta tills arbetet är klart.
 """
 
 
-def make_kb(dest: Path, now: dt.datetime | None = None) -> Path:
-    """A copy of the sample knowledge base plus the test announcements, as a Git repo."""
+def make_kb(dest: Path, now: dt.datetime | None = None, *, announcements: bool = True) -> Path:
+    """A copy of the sample knowledge base (plus the test announcements), as a Git repo."""
     from gitrepo import commit_all, init_repo
 
     now = now or dt.datetime.now(dt.UTC)
@@ -71,7 +71,7 @@ def make_kb(dest: Path, now: dt.datetime | None = None) -> Path:
     if (REPO / "docs" / "portal").is_dir():
         shutil.rmtree(dest / "docs" / "portal")
         shutil.copytree(REPO / "docs" / "portal", dest / "docs" / "portal")
-    for ident, (start_days, end_days) in TEST_ANNOUNCEMENTS.items():
+    for ident, (start_days, end_days) in (TEST_ANNOUNCEMENTS if announcements else {}).items():
         starts = now + dt.timedelta(days=start_days)
         ends = now + dt.timedelta(days=end_days)
         path = dest / "articles" / "general" / f"{ident}.md"

@@ -432,6 +432,15 @@
     Array.prototype.forEach.call(document.querySelectorAll("[data-kcs-feedback]"), Feedback);
     Array.prototype.forEach.call(document.querySelectorAll("[data-kcs-contact]"), ContactForm);
     announcements();
+    // Where searching is what the page is for (home, contact), start Pagefind (its
+    // script, WebAssembly and the language's index metadata, ~100 KB) once the page is
+    // idle, so the first query only waits for its own index chunk. Elsewhere Pagefind
+    // loads when a search box gets focus.
+    if (document.querySelector(".kcs-search--big, [data-kcs-contact]")) {
+      (window.requestIdleCallback || function (fn) { return setTimeout(fn, 200); })(function () {
+        pagefind().catch(function () {});
+      });
+    }
     // A page left open past an announcement's end hides it without a reload.
     setInterval(announcements, 60000);
   }
