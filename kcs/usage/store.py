@@ -521,7 +521,7 @@ def _rollup_events(conn: sqlite3.Connection) -> None:
         if kind == "feedback":
             rows[day, "helped" if h else "not_helped", article, lang, "", ""] += 1
             if not h:
-                rows[day, "reason", article, lang, r or "other", ""] += 1
+                rows[day, "reason", article, lang, r or "none", ""] += 1
         elif kind == "announcement":
             rows[day, "announcement", article, lang, "", ""] += 1
         events.append((ts, kind, article, lang, q, n, h if kind == "feedback" else p))
