@@ -115,38 +115,33 @@ def requirements(change: Change, rules: Rules) -> list[tuple[str, str, str]]:
     for path in change.paths:
         if rules.is_admin_path(path):
             needs.append(("admin", "*", f"{path} is an admin path"))
-    articles = [p for p in change.paths if is_article_path(p)]
+        elif not path.startswith("articles/"):
+            needs.append(("publish", "*", "outside articles/: may be shown on the site"))
     inside = [p for p in change.paths if p.startswith("articles/")]
-    if inside and {change.old_mode, change.new_mode} & {"120000", "160000"}:
-        needs.append(
-            (
-                "admin",
-                "*",
-                "symbolic links and submodules under articles/ can expose files from outside it",
-            )
-        )
-    if not articles:
-        if inside:
+    special = bool({change.old_mode, change.new_mode} & {"120000", "160000"})
+    if inside and special:
+        why = "symbolic links and submodules under articles/ can expose files from outside it"
+        needs.append(("admin", "*", why))
+    old_path = change.old_path if is_article_path(change.old_path) else None
+    new_path = change.new_path if is_article_path(change.new_path) else None
+    if not (old_path or new_path):
+        if inside and not special:
             domain = _folder_domain(inside[-1])
-            if needs:
-                pass
-            elif change.status == "A":
+            if change.status == "A":
                 needs.append(("internal", domain, "adds a file beside the articles"))
             else:
                 needs.append(("publish", domain, "changes a file that published articles may show"))
-        elif not needs:
-            needs.append(("publish", "*", "outside articles/: may be shown on the site"))
         return needs
 
     old_dom = new_dom = None
     old_aud = new_aud = None
-    if change.old_path:
+    if old_path:
         art = change.old_article
-        old_dom = art.domain if art else _folder_domain(change.old_path)
+        old_dom = art.domain if art else _folder_domain(old_path)
         old_aud = art.audience if art else None
-    if change.new_path:
+    if new_path:
         art = change.new_article
-        new_dom = art.domain if art else _folder_domain(change.new_path)
+        new_dom = art.domain if art else _folder_domain(new_path)
         new_aud = art.audience if art else None
     domains = list(dict.fromkeys(d for d in (old_dom, new_dom) if d))
     for domain in domains:
@@ -179,9 +174,10 @@ def requirements(change: Change, rules: Rules) -> list[tuple[str, str, str]]:
 
     old_state = change.old_article.state if change.old_article else None
     new_state = change.new_article.state if change.new_article else None
-    if change.status == "D" or not change.new_path:
-        needs.append(("archive", old_dom or "general", "deletes the article"))
-    elif new_state == "archived" and old_state != "archived" and change.old_path:
+    if not new_path:
+        why = "deletes the article" if change.status == "D" else "moves it out of articles/"
+        needs.append(("archive", old_dom or "general", why))
+    elif new_state == "archived" and old_state != "archived" and old_path:
         for domain in domains:
             needs.append(("archive", domain, "archives the article"))
     if old_dom and new_dom and old_dom != new_dom:

@@ -253,3 +253,14 @@ def test_unverified_author_role_does_not_count(config: Config) -> None:
     assert (
         "the author jan is not verified by a signature: their role does not count" in decision.notes
     )
+
+
+def test_moving_an_article_out_of_articles(config: Config) -> None:
+    c = Change("R", P, "docs/portal/reset.md", old_article=art(config, P))
+    assert requirements(c, Rules()) == [
+        ("publish", "*", "outside articles/: may be shown on the site"),
+        ("internal", "accounts", "changes an article in accounts"),
+        ("archive", "accounts", "moves it out of articles/"),
+    ]
+    assert not judge(config, [c], "jan").allowed
+    assert judge(config, [c], "jan", "anna").allowed
