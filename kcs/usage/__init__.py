@@ -9,6 +9,6 @@ are what other areas read.
 
 from __future__ import annotations
 
-from .api import UsageStats, most_used, usage_by_article
+from .api import UsageStats, article_usage, most_used, usage_by_article
 
-__all__ = ["UsageStats", "most_used", "usage_by_article"]
+__all__ = ["UsageStats", "article_usage", "most_used", "usage_by_article"]

@@ -52,8 +52,10 @@ CREATE TABLE IF NOT EXISTS events(
   day TEXT NOT NULL, ts INTEGER NOT NULL, vh INTEGER NOT NULL, type TEXT NOT NULL,
   article TEXT NOT NULL DEFAULT '', lang TEXT NOT NULL DEFAULT '', q TEXT NOT NULL DEFAULT '',
   n INTEGER, p INTEGER, h INTEGER, r TEXT NOT NULL DEFAULT '');
+CREATE INDEX IF NOT EXISTS events_day ON events(day);
 CREATE TABLE IF NOT EXISTS hits(
   day TEXT NOT NULL, vh INTEGER NOT NULL, article TEXT NOT NULL, lang TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS hits_day ON hits(day);
 CREATE TABLE IF NOT EXISTS visitors(day TEXT, vh INTEGER, PRIMARY KEY(day, vh)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS salts(day TEXT PRIMARY KEY, salt BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS dirty(day TEXT PRIMARY KEY);
@@ -438,27 +440,30 @@ def _now() -> str:
 
 
 def rollup_dirty(conn: sqlite3.Connection, articles: Mapping[str, ArticleMeta]) -> None:
-    """Recompute, in one transaction, the daily aggregates of every day that received lines."""
+    """Recompute the daily aggregates of every day that received lines, one day (and one
+    transaction) at a time, so memory stays bounded by one day's traffic."""
     days = [day for (day,) in conn.execute("SELECT day FROM dirty ORDER BY day")]
-    if not days:
-        return
-    conn.execute("BEGIN IMMEDIATE")
-    try:
-        conn.execute("DELETE FROM daily WHERE day IN (SELECT day FROM dirty)")
-        _rollup_hits(conn, articles)
-        _rollup_events(conn)
-        conn.execute(
-            "INSERT INTO daily SELECT day, 'visitors', '', '', '', '', count(*) FROM visitors "
-            "WHERE day IN (SELECT day FROM dirty) GROUP BY day"
-        )
-        conn.execute("DELETE FROM dirty")
-        conn.execute("COMMIT")
-    except BaseException:
-        conn.execute("ROLLBACK")
-        raise
+    for day in days:
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            conn.execute("DELETE FROM daily WHERE day = ?", (day,))
+            _rollup_hits(conn, articles, day)
+            _rollup_events(conn, day)
+            conn.execute(
+                "INSERT INTO daily SELECT day, 'visitors', '', '', '', '', count(*) "
+                "FROM visitors WHERE day = ? GROUP BY day",
+                (day,),
+            )
+            conn.execute("DELETE FROM dirty WHERE day = ?", (day,))
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
 
 
-def _rollup_hits(conn: sqlite3.Connection, articles: Mapping[str, ArticleMeta]) -> None:
+def _rollup_hits(
+    conn: sqlite3.Connection, articles: Mapping[str, ArticleMeta], day: str
+) -> None:
     """Views and unique visitors per article, language page, domain, audience and language.
 
     One pass in Python: five GROUP BY ... count(DISTINCT) queries cost three times more.
@@ -471,10 +476,8 @@ def _rollup_hits(conn: sqlite3.Connection, articles: Mapping[str, ArticleMeta]) 
         for key, m in articles.items()
     }
     langs = {key: m.lang for key, m in articles.items()}
-    cursor = conn.execute(
-        "SELECT day, vh, article, lang FROM hits WHERE day IN (SELECT day FROM dirty)"
-    )
-    for day, vh, article, lang in cursor:
+    cursor = conn.execute("SELECT vh, article, lang FROM hits WHERE day = ?", (day,))
+    for vh, article, lang in cursor:
         if article:
             lang = langs.get(article, lang)
             article_seen.add((day, article, lang, vh))
@@ -503,12 +506,13 @@ def _rollup_hits(conn: sqlite3.Connection, articles: Mapping[str, ArticleMeta]) 
     )
 
 
-def _rollup_events(conn: sqlite3.Connection) -> None:
+def _rollup_events(conn: sqlite3.Connection, day: str) -> None:
     """Feedback, searches, clicks, suggestions, contacts and value, visit by visit."""
     rows: Counter[tuple[str, str, str, str, str, str]] = Counter()
     cursor = conn.execute(
         "SELECT day, vh, ts, type, article, lang, q, n, p, h, r FROM events "
-        "WHERE day IN (SELECT day FROM dirty) ORDER BY day, vh, ts, rowid"
+        "WHERE day = ? ORDER BY vh, ts, rowid",
+        (day,),
     )
     current: tuple[str, int] | None = None
     events: list[Any] = []
