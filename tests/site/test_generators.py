@@ -54,7 +54,9 @@ def test_article_meta_contract(kb_root: Path) -> None:
     meta = pages["a/reset.md"].meta
     assert meta["title"] == "Jag har glömt mitt lösenord"
     kcs = dict(meta["kcs"])
-    assert kcs.pop("created") == kcs.pop("updated") == "2026-01-15T10:00:00+01:00"
+    commit = dt.datetime.fromisoformat("2026-01-15T10:00:00+01:00")
+    assert dt.datetime.fromisoformat(kcs.pop("created")) == commit
+    assert dt.datetime.fromisoformat(kcs.pop("updated")) == commit
     assert kcs == {
         "kind": "article", "id": "reset", "url": "a/reset/", "lang": "sv",
         "state": "validated", "audience": "public", "type": "howto", "domain": "accounts",
