@@ -61,8 +61,9 @@ def bar_svg(chart: Bar) -> str:
                 ax.set_xticks(list(positions), labels, rotation=30, ha="right")
                 if chart.xlabel:
                     ax.set_ylabel(chart.xlabel)
-            if len(chart.series) > 1:
-                ax.legend(frameon=False, fontsize=8)
+            if len(chart.series) > 1:  # beside the plot, never over the bars
+                ax.legend(frameon=False, fontsize=8, loc="upper left",
+                          bbox_to_anchor=(1.01, 1.0))
             ax.set_title(chart.title, fontsize=10, loc="left")
             fig.tight_layout()
             buffer = io.StringIO()

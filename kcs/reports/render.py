@@ -86,12 +86,12 @@ def html_body(report: Report, svgs: dict[str, str] | None = None, *, sep: str = 
     use a blank line so Markdown sees each block as raw HTML)."""
     out = [f'<p class="kcs-report-asof">As of {escape(report.as_of.isoformat())}</p>']
     if report.figures:
-        items = []
-        for key, value in report.figures.items():
-            items.append(f"<dt>{escape(key)}</dt><dd>{escape(cell(value))}</dd>")
-            if key in report.explain:
-                items.append(f'<dd class="kcs-explain">{escape(report.explain[key])}</dd>')
-        out.append('<dl class="kcs-report-figures">' + "".join(items) + "</dl>")
+        rows = "".join(
+            f"<tr><th>{escape(key)}</th><td>{escape(cell(value))}</td>"
+            f"<td>{escape(report.explain.get(key, ''))}</td></tr>"
+            for key, value in report.figures.items())
+        out.append('<table><thead><tr><th>Figure</th><th>Value</th>'
+                   f"<th>What it means</th></tr></thead><tbody>{rows}</tbody></table>")
     for name, svg in (svgs or {}).items():
         out.append(f'<div class="kcs-chart" id="chart-{escape(name)}">{svg}</div>')
     for table in report.tables:
@@ -116,8 +116,7 @@ def html_table(table: Table) -> str:
 _STYLE = """body{font-family:system-ui,sans-serif;margin:2rem;max-width:80rem;color:#222}
 table{border-collapse:collapse;margin:.5rem 0 1.5rem}th,td{border:1px solid #ccc;
 padding:.2rem .5rem;text-align:left;font-size:.9rem}th{background:#f3f3f3}
-dl{display:grid;grid-template-columns:max-content auto;gap:.2rem 1rem}dd{margin:0}
-.kcs-explain{grid-column:2;color:#555;font-size:.85rem}.kcs-chart svg{max-width:100%;height:auto}"""
+.kcs-chart svg{max-width:100%;height:auto}"""
 
 
 def to_html(report: Report) -> str:

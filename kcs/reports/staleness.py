@@ -187,8 +187,8 @@ EXPLAIN = {
     "articles": "Every article under articles/, whatever its state.",
     "overdue": "Articles whose review due date (last validated + review interval) has passed.",
     "due soon": "Articles due for review within kcs.yml review.due_soon.",
-    "never validated": "Articles not yet validated (wip or not-validated) that are not overdue "
-                       "for anything but confirmation.",
+    "never validated": "Articles in state wip or not-validated that nobody licensed has "
+                       "validated yet.",
     "wip too long": "Work-in-progress articles older than kcs.yml review.wip_max.",
     "fresh": "Validated articles whose review is not yet due.",
     "archived": "Articles kept for reference, out of active use.",
