@@ -88,7 +88,7 @@ class FastImport:
             stdin=subprocess.PIPE, env=env,
         )
         assert self._proc.stdin is not None
-        self._out = io.BufferedWriter(self._proc.stdin, buffer_size=1 << 20)  # type: ignore[arg-type]
+        self._out = io.BufferedWriter(self._proc.stdin, buffer_size=1 << 20)
         self.commits = 0
 
     def commit(self, *, name: str, email: str, date: dt.datetime, message: str,

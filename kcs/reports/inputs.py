@@ -88,7 +88,7 @@ def load_usage(root: Path, today: dt.date) -> Usage | None:
     not_helped, flags). Until kcs.usage provides it, reports run without usage.
     """
     try:
-        from ..usage import article_usage  # type: ignore[attr-defined]
+        from ..usage import article_usage
     except ImportError:
         return None
     try:
