@@ -30,7 +30,3 @@ def ssh_keys(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
         )
         keys[name] = key
     return keys
-
-
-def public_key(private: Path) -> str:
-    return " ".join(private.with_suffix(".pub").read_text().split()[:2])

@@ -134,3 +134,8 @@ def branch(
     sha = commit_all(path, message, date=date)
     git(path, "switch", "-q", base)
     return sha
+
+
+def public_key(private: Path) -> str:
+    """The ``type base64`` line of the public key beside ``private``."""
+    return " ".join(private.with_suffix(".pub").read_text().split()[:2])

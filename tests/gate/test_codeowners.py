@@ -5,8 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from click.testing import CliRunner
-from conftest import public_key
-from kbrepo import PEOPLE, kcs_yml
+from kbrepo import PEOPLE, kcs_yml, public_key
 
 from kcs.cli import cli
 

@@ -14,9 +14,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import public_key
 from gitrepo import REPO_ROOT, git, write
-from kbrepo import PEOPLE, article, make_kb
+from kbrepo import PEOPLE, article, make_kb, public_key
 
 from kcs.cli import cli
 
