@@ -139,6 +139,21 @@ def test_scores_equal_a_full_lunr_index(shared_repo: Path, index: search.SearchI
                 assert got[ref] == pytest.approx(score, rel=1e-3)
 
 
+def test_term_builder_builds_what_lunrs_builder_builds(shared_repo: Path) -> None:
+    """Skipping lunr's Tokenizer changes nothing in the index it builds."""
+    from lunr.builder import Builder
+
+    items = [(str(n), a) for n, a in enumerate(load(shared_repo).articles) if a.lang == "sv"]
+    ours = search._lunr_index(items, "sv")
+    stock = Builder()
+    stock.ref("_ref")
+    for field, boost in search.FIELDS.items():
+        stock.field(field, boost=boost)
+    for ref, article in items:
+        stock.add(search._document(ref, article, "sv"))
+    assert json.dumps(ours.serialize()) == json.dumps(stock.build().serialize())
+
+
 def test_similar_finds_duplicates_and_drops_stray_matches(shared_repo: Path) -> None:
     base = load(shared_repo)
     assert ids(similar(base, "Jag har glömt lösenordet")) == ["accounts-reset-password"]
