@@ -11,7 +11,7 @@ intervals are measured:
   (``{"published": "<ISO 8601>", "commit": "<sha>"}``), by default in
   ``.kcs/publish-log.jsonl``; CI keeps that file between runs (cache).
 
-The reports engineer calls :func:`publish_times` and :func:`by_domain`.
+The reports engineer calls :func:`publish_times`, :func:`by_domain` and :func:`backlog`.
 """
 
 from __future__ import annotations
@@ -181,6 +181,35 @@ def by_domain(records: Sequence[PublishTime]) -> dict[str, dict[str, Any]]:
             "changes": len(items),
             "median_hours_to_merge": round(statistics.median(merge_h), 2),
             "median_minutes_to_publish": round(statistics.median(pub_m), 1) if pub_m else None,
+        }
+    return out
+
+
+def backlog(root: Path, *, now: dt.datetime | None = None) -> dict[str, dict[str, Any]]:
+    """The review backlog per domain from the open proposal branches.
+
+    Per domain: ``open`` proposals, ``oldest_days`` and ``median_days`` of waiting, and
+    ``waiting_for`` (role → count), e.g. ``{"publisher of accounts": 2}``.
+    """
+    from .proposals import list_proposals
+
+    now = now or dt.datetime.now(dt.UTC)
+    groups: dict[str, list[Any]] = {}
+    for proposal in list_proposals(root):
+        for domain in _domains(proposal.paths) or ("(other)",):
+            groups.setdefault(domain, []).append(proposal)
+    out: dict[str, dict[str, Any]] = {}
+    for domain, items in sorted(groups.items()):
+        ages = [p.age_days(now) for p in items]
+        waits: dict[str, int] = {}
+        for p in items:
+            for role in p.waiting_for:
+                waits[role] = waits.get(role, 0) + 1
+        out[domain] = {
+            "open": len(items),
+            "oldest_days": max(ages),
+            "median_days": statistics.median(ages),
+            "waiting_for": waits,
         }
     return out
 

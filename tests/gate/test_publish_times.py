@@ -10,7 +10,7 @@ from gitrepo import git
 from kbrepo import article, branch
 
 from kcs.errors import KcsError
-from kcs.publish_times import by_domain, publish_times, read_log, record_publish
+from kcs.publish_times import backlog, by_domain, publish_times, read_log, record_publish
 
 
 def merge(kb: Path, name: str, date: str) -> str:
@@ -72,3 +72,27 @@ def test_bad_log_line_is_named(tmp_path: Path) -> None:
     log.write_text('{"published": "2026-01-01T00:00:00+00:00", "commit": "abc"}\nnope\n')
     with pytest.raises(KcsError, match=r"log.jsonl:2: not a publish record"):
         read_log(log)
+
+
+def test_backlog_per_domain(kb: Path) -> None:
+    branch(
+        kb,
+        "proposal/lotta/reset",
+        {"articles/accounts/reset.md": article("R")},
+        date="2026-02-01T08:00:00+00:00",
+    )
+    branch(
+        kb,
+        "proposal/lotta/mfa",
+        {"articles/accounts/public-mfa.md": article("MFA", audience="public")},
+        date="2026-02-05T08:00:00+00:00",
+    )
+    got = backlog(kb, now=dt.datetime(2026, 2, 11, 8, tzinfo=dt.UTC))
+    assert got == {
+        "accounts": {
+            "open": 2,
+            "oldest_days": 10,
+            "median_days": 8.0,
+            "waiting_for": {"contributor of accounts": 2, "publisher of accounts": 1},
+        }
+    }
