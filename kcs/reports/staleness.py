@@ -124,8 +124,17 @@ def article_status(article: Article, history: History, kb: KnowledgeBase, today:
     )
 
 
+def covers_a_year(usage: Usage) -> bool:
+    """Whether the usage data reaches back beyond 90 days (some article has older views).
+
+    Without that, "nobody read it in 12 months" cannot be told from "we only started
+    counting last month", so nothing is proposed for archiving.
+    """
+    return any(s.views_12m > s.views_90d for s in usage.values())
+
+
 def triage(row: ArticleStatus, stats: UsageStats | None, much_used: int,
-           today: dt.date) -> str:
+           today: dt.date, *, year_of_data: bool = True) -> str:
     """Demand-driven triage: what to do with this article first, given its use."""
     if row.status == "archived":
         return ""
@@ -135,7 +144,7 @@ def triage(row: ArticleStatus, stats: UsageStats | None, much_used: int,
     if row.status in ("overdue", "due-soon", "never-validated") and stats.views_90d >= much_used:
         return REVIEW_FIRST
     old = row.created is not None and (today - row.created).days >= 365
-    if stats.views_12m == 0 and old:
+    if stats.views_12m == 0 and old and year_of_data:
         return ARCHIVE
     if row.status == "fresh" and stats.views_90d == 0:
         return FINDABILITY
@@ -167,7 +176,9 @@ def compute(kb: KnowledgeBase, history: History, today: dt.date, *,
                            findings=findings, intervals=intervals) for a in kb.articles]
     if usage is not None:
         threshold = much_used_threshold(usage)
-        rows = [_with_triage(r, triage(r, usage.get(r.id), threshold, today)) for r in rows]
+        year = covers_a_year(usage)
+        rows = [_with_triage(r, triage(r, usage.get(r.id), threshold, today,
+                                       year_of_data=year)) for r in rows]
     order = {s: i for i, s in enumerate(STATUSES)}
     rows.sort(key=lambda r: (order[r.status], r.days_left if r.days_left is not None else 0,
                              r.path))
@@ -215,6 +226,9 @@ def report(kb: KnowledgeBase, history: History, today: dt.date, *,
         notes.append("No usage data: demand-driven triage (review what is used, archive what "
                      "nobody reads) is left out; ingest web-server logs with kcs usage.")
     else:
+        if not covers_a_year(usage):
+            notes.append("Usage data covers 90 days or less: no archive candidates until "
+                         "it reaches back a year.")
         tri = Counter(r.triage for r in rows if r.triage)
         for label in (REVIEW_FEEDBACK, REVIEW_FIRST, ARCHIVE, FINDABILITY):
             figures[label] = tri.get(label, 0)

@@ -169,3 +169,31 @@ def test_triage_with_usage(kb_repo: Path) -> None:
     assert triage["Token expired"] == staleness.REVIEW_FEEDBACK
     text = render(report, "text")
     assert "No usage data" not in text
+
+
+def test_reports_read_the_usage_database_of_kcs_usage(kb_repo: Path, tmp_path: Path) -> None:
+    """Real ingestion of an access log (kcs.usage), then the reports pick it up."""
+    import shutil
+
+    from kcs.usage.store import article_meta, database_path, ingest
+
+    root = tmp_path / "kb"
+    shutil.copytree(kb_repo, root)
+    agent = ("Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
+             "Chrome/120.0 Safari/537.36")
+    log = tmp_path / "access.log"
+    log.write_text("".join(
+        f'10.0.{i}.1 - - [{20 + i % 5}/Jun/2025:10:{i:02d}:00 +0000] '
+        f'"GET /a/vpn-old-client/ HTTP/1.1" 200 512 "-" "{agent}"\n' for i in range(30)))
+    db = database_path(root)
+    db.parent.mkdir(parents=True, exist_ok=True)
+    ingest(db, [log], articles=article_meta(root), today=TODAY)
+    code, out, _ = cli("report", "staleness", "--root", str(root), "--as-of", "2025-06-30",
+                       "--format", "json")
+    assert code == 0
+    data = json.loads(out)
+    assert data["figures"]["review first"] == 1
+    assert data["figures"]["archive candidate"] == 0  # ten days of data prove nothing
+    triage = {r["path"]: r["triage"] for r in data["tables"]["triage"]}
+    assert triage["articles/vpn/old-client.md"] == "review first"
+    assert any("90 days or less" in n for n in data["notes"])
