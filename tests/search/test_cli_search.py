@@ -28,7 +28,7 @@ def test_words_of_several_arguments_form_one_query(repo: Path) -> None:
     result = invoke("search", "vpn", "hemifrån", "--lang", "sv", "--root", str(repo))
     assert result.exit_code == 0
     assert result.stdout == (
-        "10.40  network-vpn  VPN fungerar inte hemifrån  (articles/network/vpn.md)\n")
+        "11.30  network-vpn  VPN fungerar inte hemifrån  (articles/network/vpn.md)\n")
 
 
 def test_error_code_as_typed_with_limit(repo: Path) -> None:
