@@ -14,12 +14,24 @@ NEW_GAPS = 3
 
 
 @click.command()
-@click.option("--min-count", type=click.IntRange(min=1), default=None,
-              help="Exit 3 and print a Markdown article request when a new gap reaches this "
-                   "many unanswered searches.")
+@click.option(
+    "--min-count",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Exit 3 and print a Markdown article request when a new gap reaches this "
+    "many unanswered searches.",
+)
 @period_options
-def command(min_count: int | None, since: str | None, until: str | None, fmt: str,
-            out: Path | None, table: str | None, db: Path | None, root: Path | None) -> None:
+def command(
+    min_count: int | None,
+    since: str | None,
+    until: str | None,
+    fmt: str,
+    out: Path | None,
+    table: str | None,
+    db: Path | None,
+    root: Path | None,
+) -> None:
     """Queries with no result or no click, grouped, with their trend, and the contact-form
     submissions that followed a search.
 

@@ -9,7 +9,9 @@ import click
 from .common import echo_json, resolve_root, root_option
 
 _DB = click.option(
-    "--db", type=click.Path(dir_okay=False, path_type=Path), default=None,
+    "--db",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
     help="The usage database (default: kcs.yml usage.database).",
 )
 
@@ -20,17 +22,33 @@ def group() -> None:
 
 
 @group.command()
-@click.argument("logs", nargs=-1, required=True,
-                type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--log-format", default=None,
-              help="'combined' or an nginx log_format string (default: kcs.yml usage.log_format).")
-@click.option("--batch", "batch_lines", type=click.IntRange(min=1), default=50_000,
-              show_default=True, help="Lines per transaction.")
+@click.argument(
+    "logs", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path)
+)
+@click.option(
+    "--log-format",
+    default=None,
+    help="'combined' or an nginx log_format string (default: kcs.yml usage.log_format).",
+)
+@click.option(
+    "--batch",
+    "batch_lines",
+    type=click.IntRange(min=1),
+    default=50_000,
+    show_default=True,
+    help="Lines per transaction.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 @_DB
 @root_option
-def ingest(logs: tuple[Path, ...], log_format: str | None, batch_lines: int, as_json: bool,
-           db: Path | None, root: Path | None) -> None:
+def ingest(
+    logs: tuple[Path, ...],
+    log_format: str | None,
+    batch_lines: int,
+    as_json: bool,
+    db: Path | None,
+    root: Path | None,
+) -> None:
     """Read access logs (plain or gzip, rotated or not) into the usage database.
 
     Each line is counted exactly once however often you run it: files are
@@ -38,15 +56,19 @@ def ingest(logs: tuple[Path, ...], log_format: str | None, batch_lines: int, as_
     access.log.2.gz may all be given every time.
     """
     from ..config import load_config, parse_duration
-    from ..usage.store import article_meta, ingest as run
+    from ..usage.store import article_meta
+    from ..usage.store import ingest as run
 
     base = resolve_root(root)
     config = load_config(base)
     result = run(
-        db or base / str(config.get("usage.database")), list(logs),
+        db or base / str(config.get("usage.database")),
+        list(logs),
         log_format=log_format or str(config.get("usage.log_format")),
-        languages=config.languages, articles=article_meta(base),
-        retention_days=parse_duration(config.get("usage.retention")), batch_lines=batch_lines,
+        languages=config.languages,
+        articles=article_meta(base),
+        retention_days=parse_duration(config.get("usage.retention")),
+        batch_lines=batch_lines,
     )
     if as_json:
         echo_json(result.as_dict())
@@ -62,8 +84,14 @@ def ingest(logs: tuple[Path, ...], log_format: str | None, batch_lines: int, as_
 
 @group.command()
 @click.argument("export", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "csv", "html"]),
-              default="text", show_default=True, help="Output format of the ticket report.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "csv", "html"]),
+    default="text",
+    show_default=True,
+    help="Output format of the ticket report.",
+)
 @_DB
 @root_option
 def tickets(export: Path, fmt: str, db: Path | None, root: Path | None) -> None:
@@ -85,8 +113,11 @@ def tickets(export: Path, fmt: str, db: Path | None, root: Path | None) -> None:
     path = db or base / str(config.get("usage.database"))
     articles = article_meta(base)
     done = import_tickets(path, export, config.get("usage.tickets"), articles)
-    click.echo(f"imported {done.rows} tickets ({done.linked} with an article, "
-               f"{done.skipped} rows without an id skipped)", err=True)
+    click.echo(
+        f"imported {done.rows} tickets ({done.linked} with an article, "
+        f"{done.skipped} rows without an id skipped)",
+        err=True,
+    )
     conn = connect(path)
     try:
         report = tickets_report(conn, articles, dt.date.today())
@@ -96,8 +127,12 @@ def tickets(export: Path, fmt: str, db: Path | None, root: Path | None) -> None:
 
 
 @group.command()
-@click.option("--days", type=click.IntRange(min=1), default=None,
-              help="Keep raw events this many days (default: kcs.yml usage.retention).")
+@click.option(
+    "--days",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Keep raw events this many days (default: kcs.yml usage.retention).",
+)
 @_DB
 @root_option
 def prune(days: int | None, db: Path | None, root: Path | None) -> None:
@@ -105,14 +140,18 @@ def prune(days: int | None, db: Path | None, root: Path | None) -> None:
     import datetime as dt
 
     from ..config import load_config, parse_duration
-    from ..usage.store import connect, prune as run
+    from ..usage.store import connect
+    from ..usage.store import prune as run
 
     base = resolve_root(root)
     config = load_config(base)
     conn = connect(db or base / str(config.get("usage.database")))
     try:
-        dropped = run(conn, today=dt.date.today(),
-                      retention_days=days or parse_duration(config.get("usage.retention")))
+        dropped = run(
+            conn,
+            today=dt.date.today(),
+            retention_days=days or parse_duration(config.get("usage.retention")),
+        )
     finally:
         conn.close()
     click.echo(f"dropped {dropped} raw events")

@@ -42,8 +42,10 @@ def pages(ctx: SiteContext) -> list[Page]:
     config = ctx.kb.config
     db = ctx.kb.root / str(config.get("usage.database"))
     cost = Cost(
-        float(config.get("cost.per_contact")), float(config.get("cost.user_minutes_lost")),
-        float(config.get("cost.hourly_cost")), str(config.get("cost.currency")),
+        float(config.get("cost.per_contact")),
+        float(config.get("cost.user_minutes_lost")),
+        float(config.get("cost.hourly_cost")),
+        str(config.get("cost.currency")),
     )
     articles = {a.id: ArticleMeta(a.lang, a.domain, a.audience, a.title) for a in ctx.kb.articles}
     today = ctx.now.date()
@@ -54,22 +56,37 @@ def pages(ctx: SiteContext) -> list[Page]:
             inputs = open_inputs(db, first, today, articles, cost)
         except KcsError as exc:
             title = report_name.capitalize()
-            body = (f"<p>No usage data yet ({escape(str(exc))}).</p>\n\n<p>Run "
-                    "<code>kcs usage ingest /var/log/nginx/access.log*</code> before the "
-                    "build.</p>")
-            out.append(Page(f"reports/{name}.md", f"# {escape(title)}\n\n{body}\n",
-                            {"title": title, "kcs": {"kind": "report", "report": name}}))
+            body = (
+                f"<p>No usage data yet ({escape(str(exc))}).</p>\n\n<p>Run "
+                "<code>kcs usage ingest /var/log/nginx/access.log*</code> before the "
+                "build.</p>"
+            )
+            out.append(
+                Page(
+                    f"reports/{name}.md",
+                    f"# {escape(title)}\n\n{body}\n",
+                    {"title": title, "kcs": {"kind": "report", "report": name}},
+                )
+            )
             continue
         try:
             report = REPORTS[report_name](inputs)
         finally:
             inputs.conn.close()
         body = html_body(report, render_all(report), sep="\n\n")
-        out.append(Page(
-            f"reports/{name}.md",
-            f"# {escape(report.title)}\n\n<p>{escape(SUMMARIES[name])}</p>\n\n{body}\n",
-            {"title": report.title, "kcs": {
-                "kind": "report", "report": name, "as_of": today.isoformat(),
-                "figures": dict(report.figures)}},
-        ))
+        out.append(
+            Page(
+                f"reports/{name}.md",
+                f"# {escape(report.title)}\n\n<p>{escape(SUMMARIES[name])}</p>\n\n{body}\n",
+                {
+                    "title": report.title,
+                    "kcs": {
+                        "kind": "report",
+                        "report": name,
+                        "as_of": today.isoformat(),
+                        "figures": dict(report.figures),
+                    },
+                },
+            )
+        )
     return out

@@ -40,8 +40,9 @@ def _db(root_or_db: Path) -> Path:
     return database_path(path) if path.is_dir() else path
 
 
-def most_used(root_or_db: Path, *, days: int = 90, limit: int = 10,
-              today: dt.date | None = None) -> list[str]:
+def most_used(
+    root_or_db: Path, *, days: int = 90, limit: int = 10, today: dt.date | None = None
+) -> list[str]:
     """Article ids with the most views in the last ``days`` days; [] without usage data."""
     db = _db(root_or_db)
     if not db.is_file():
@@ -89,8 +90,12 @@ def usage_by_article(db: Path, as_of: dt.date) -> dict[str, UsageStats]:
             entry[metric] = int(year)
     return {
         article: UsageStats(
-            e.get("views_90d", 0), e.get("views_12m", 0), e.get("helped", 0),
-            e.get("not_helped", 0), dict(e["reasons"]), e["reasons"].get("outdated", 0),
+            e.get("views_90d", 0),
+            e.get("views_12m", 0),
+            e.get("helped", 0),
+            e.get("not_helped", 0),
+            dict(e["reasons"]),
+            e["reasons"].get("outdated", 0),
         )
         for article, e in found.items()
     }
@@ -105,7 +110,11 @@ def article_usage(root: Path, *, today: dt.date) -> dict[str, UsageStats] | None
 
 
 def inputs_for(
-    root: Path, *, since: str | None, until: str | None, db: Path | None = None,
+    root: Path,
+    *,
+    since: str | None,
+    until: str | None,
+    db: Path | None = None,
     today: dt.date | None = None,
 ) -> Inputs:
     """Open the database of ``root`` (or ``db``) for the period, with articles and costs."""
@@ -114,15 +123,24 @@ def inputs_for(
     config = load_config(root)
     first, last = parse_period(since, until, today=today)
     cost = Cost(
-        float(config.get("cost.per_contact")), float(config.get("cost.user_minutes_lost")),
-        float(config.get("cost.hourly_cost")), str(config.get("cost.currency")),
+        float(config.get("cost.per_contact")),
+        float(config.get("cost.user_minutes_lost")),
+        float(config.get("cost.hourly_cost")),
+        str(config.get("cost.currency")),
     )
     path = db or root / str(config.get("usage.database"))
     return open_inputs(path, first, last, article_meta(root), cost)
 
 
-def build(name: str, root: Path, *, since: str | None = None, until: str | None = None,
-          db: Path | None = None, **options: Any) -> Report:
+def build(
+    name: str,
+    root: Path,
+    *,
+    since: str | None = None,
+    until: str | None = None,
+    db: Path | None = None,
+    **options: Any,
+) -> Report:
     """Compute the usage report ``name`` (usage, search, gaps, value) for a repository."""
     inputs = inputs_for(root, since=since, until=until, db=db)
     try:

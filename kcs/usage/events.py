@@ -96,9 +96,7 @@ class Classifier:
         if kind is None:
             if _PROBE_AGENTS.search(user_agent):
                 kind = "probe"
-            elif not user_agent.strip() or user_agent == "-":
-                kind = "bot"
-            elif self._detect.isCrawler(user_agent):
+            elif not user_agent.strip() or user_agent == "-" or self._detect.isCrawler(user_agent):
                 kind = "bot"
             else:
                 kind = "human"
@@ -148,7 +146,10 @@ def beacon(query: str) -> Event | None:
             return None
         reason = params.get("r", "") if helped == "no" else ""
         return Event(
-            kind, article=article, lang=lang, h=1 if helped == "yes" else 0,
+            kind,
+            article=article,
+            lang=lang,
+            h=1 if helped == "yes" else 0,
             r=reason if reason in REASONS else ("other" if reason else ""),
         )
     if kind == "contact":

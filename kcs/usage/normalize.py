@@ -12,9 +12,18 @@ from functools import lru_cache
 from typing import Any
 
 _LANGUAGES = {
-    "sv": "swedish", "fi": "finnish", "nl": "dutch", "en": "english", "da": "danish",
-    "no": "norwegian", "nb": "norwegian", "de": "german", "fr": "french", "es": "spanish",
-    "it": "italian", "pt": "portuguese",
+    "sv": "swedish",
+    "fi": "finnish",
+    "nl": "dutch",
+    "en": "english",
+    "da": "danish",
+    "no": "norwegian",
+    "nb": "norwegian",
+    "de": "german",
+    "fr": "french",
+    "es": "spanish",
+    "it": "italian",
+    "pt": "portuguese",
 }
 _WORD = re.compile(r"[^\W_]+(?:[.:-][^\W_]+)*", re.UNICODE)
 

@@ -74,8 +74,13 @@ class LogFormat:
                     "%d/%b/%Y:%H:%M:%S +0000"
                 )
                 out.append(
-                    (fields.ip, stamp, f"{fields.method} {fields.uri} HTTP/1.1",
-                     str(fields.status), fields.user_agent)
+                    (
+                        fields.ip,
+                        stamp,
+                        f"{fields.method} {fields.uri} HTTP/1.1",
+                        str(fields.status),
+                        fields.user_agent,
+                    )
                 )
         return out
 
@@ -100,11 +105,9 @@ def compile_format(spec: str) -> LogFormat:
                 f"usage.log_format: ${name} is directly followed by another variable; "
                 "put a separator between them"
             )
-        if following:
-            body = f"[^{re.escape(following)}\\n]*"
-        else:
-            body = "[^\\n]*"
-        if name in ("status",):
+        # a variable runs up to the literal character after it (or the end of the line)
+        body = f"[^{re.escape(following)}\\n]*" if following else "[^\\n]*"
+        if name == "status":
             body = r"\d{3}"
         wanted = (
             name in _IP_VARS
@@ -139,9 +142,8 @@ def _extractor(
 
     ip_at = need(_IP_VARS, "client address")
     time_at = need(_TIME_VARS, "time")
-    time_parser = {"time_local": parse_time_local, "time_iso8601": parse_iso8601, "msec": parse_msec}[
-        names[time_at - 1]
-    ]
+    parsers = {"time_local": parse_time_local, "time_iso8601": parse_iso8601, "msec": parse_msec}
+    time_parser = parsers[names[time_at - 1]]
     status_at = need(("status",), "status")
     ua_at = names.index("http_user_agent") + 1 if "http_user_agent" in names else 0
     if "request" in names:
@@ -167,7 +169,7 @@ def _extractor(
             method, _, rest = request.partition(" ")
             uri, _, protocol = rest.rpartition(" ")
             if not protocol.startswith("HTTP/"):
-                uri = rest if not uri else uri
+                uri = uri or rest
                 if not rest:
                     return None
         else:

@@ -109,8 +109,9 @@ def redact(text: str) -> str:
         return text
     text = _HETU.sub(lambda m: "[hetu]" if hetu_ok(m.group()) else m.group(), text)
     text = _CARD.sub(
-        lambda m: "[card]" if len(_digits(m.group())) >= 13 and luhn_ok(_digits(m.group()))
-        else m.group(),
+        lambda m: (
+            "[card]" if len(_digits(m.group())) >= 13 and luhn_ok(_digits(m.group())) else m.group()
+        ),
         text,
     )
     text = _PNR.sub(lambda m: "[personnummer]" if _pnr_ok(m.group()) else m.group(), text)

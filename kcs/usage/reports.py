@@ -119,13 +119,21 @@ def usage_report(inputs: Inputs) -> Report:
     for (article,) in articles:
         meta = inputs.articles.get(article)
         yes, no = int(helped.get((article,), 0)), int(not_helped.get((article,), 0))
-        rows.append((
-            article, meta.title if meta else "(not in the knowledge base)",
-            meta.domain if meta else "", meta.audience if meta else "", meta.lang if meta else "",
-            int(views.get((article,), 0)), int(visitors.get((article,), 0)), yes, no,
-            _pct(yes, yes + no),
-            ", ".join(f"{r} {n}" for r, n in reasons[article].most_common()),
-        ))
+        rows.append(
+            (
+                article,
+                meta.title if meta else "(not in the knowledge base)",
+                meta.domain if meta else "",
+                meta.audience if meta else "",
+                meta.lang if meta else "",
+                int(views.get((article,), 0)),
+                int(visitors.get((article,), 0)),
+                yes,
+                no,
+                _pct(yes, yes + no),
+                ", ".join(f"{r} {n}" for r, n in reasons[article].most_common()),
+            )
+        )
     groups = inputs.sums("group_visitors", "key")
     page_views = inputs.sums("page_views", "lang")
     by_lang: Counter[str] = Counter()
@@ -141,7 +149,9 @@ def usage_report(inputs: Inputs) -> Report:
 
     def group_table(name: str, title: str, counter: Counter[str], note: str) -> Table:
         return Table(
-            f"by_{name}", title, (name, "views", "visitors"),
+            f"by_{name}",
+            title,
+            (name, "views", "visitors"),
             tuple(
                 (key, count, int(groups.get((f"{name}:{key}",), 0)))
                 for key, count in sorted(counter.items(), key=lambda kv: (-kv[1], kv[0]))
@@ -190,48 +200,101 @@ def usage_report(inputs: Inputs) -> Report:
     )
     top = rows[:10]
     charts = [
-        Bar("views_over_time", "Article views per " + ("month" if monthly else "day"),
-            tuple(r[0] for r in over_time), {"views": tuple(float(r[1]) for r in over_time)}),
-        Bar("top_articles", "Most-read articles", tuple(r[0] for r in top),
-            {"views": tuple(float(r[5]) for r in top)}, horizontal=True),
+        Bar(
+            "views_over_time",
+            "Article views per " + ("month" if monthly else "day"),
+            tuple(r[0] for r in over_time),
+            {"views": tuple(float(r[1]) for r in over_time)},
+        ),
+        Bar(
+            "top_articles",
+            "Most-read articles",
+            tuple(r[0] for r in top),
+            {"views": tuple(float(r[5]) for r in top)},
+            horizontal=True,
+        ),
     ]
     tables = (
-        Table("by_article", "Views and feedback per article",
-              ("article", "title", "domain", "audience", "lang", "views", "visitors",
-               "helped", "not helped", "helpful %", "reasons"), tuple(rows),
-              "Most-read first; visitors are summed per day; reasons are the answers to "
-              "'what was wrong?' after a no."),
-        Table("over_time", "Views over time", ("period", "article views", "page views",
-              "visitors"), over_time, "Per day, or per month for periods over two months."),
-        group_table("lang", "Per language", by_lang,
-                    "An article view counts for the article's language, a page view for its "
-                    "/<lang>/ prefix."),
+        Table(
+            "by_article",
+            "Views and feedback per article",
+            (
+                "article",
+                "title",
+                "domain",
+                "audience",
+                "lang",
+                "views",
+                "visitors",
+                "helped",
+                "not helped",
+                "helpful %",
+                "reasons",
+            ),
+            tuple(rows),
+            "Most-read first; visitors are summed per day; reasons are the answers to "
+            "'what was wrong?' after a no.",
+        ),
+        Table(
+            "over_time",
+            "Views over time",
+            ("period", "article views", "page views", "visitors"),
+            over_time,
+            "Per day, or per month for periods over two months.",
+        ),
+        group_table(
+            "lang",
+            "Per language",
+            by_lang,
+            "An article view counts for the article's language, a page view for its "
+            "/<lang>/ prefix.",
+        ),
         group_table("domain", "Per domain", by_domain, "Article views per knowledge domain."),
-        group_table("audience", "Per audience", by_audience,
-                    "Article views per audience the article is written for."),
-        Table("ingest", "Log lines read (all time)", ("what", "lines"), ingest_rows,
-              "kept = a person's GET or HEAD; bot/probe/method/malformed lines were left out; "
-              "expired = older than the retention."),
-        Table("malformed", "Samples of malformed lines", ("reason", "line (addresses removed)"),
-              tuple((s["reason"], s["line"]) for s in ingest["samples"][:20]),
-              "Never fatal: the lines are counted and skipped."),
+        group_table(
+            "audience",
+            "Per audience",
+            by_audience,
+            "Article views per audience the article is written for.",
+        ),
+        Table(
+            "ingest",
+            "Log lines read (all time)",
+            ("what", "lines"),
+            ingest_rows,
+            "kept = a person's GET or HEAD; bot/probe/method/malformed lines were left out; "
+            "expired = older than the retention.",
+        ),
+        Table(
+            "malformed",
+            "Samples of malformed lines",
+            ("reason", "line (addresses removed)"),
+            tuple((s["reason"], s["line"]) for s in ingest["samples"][:20]),
+            "Never fatal: the lines are counted and skipped.",
+        ),
     )
-    notes = ()
+    notes: tuple[str, ...] = ()
     if not inputs.articles:
-        notes = ("The knowledge base was not read, so domains, audiences and titles are "
-                 "unknown.",)
+        notes = ("The knowledge base was not read, so domains, audiences and titles are unknown.",)
     return Report("usage", "Usage", inputs.last, figures, tables, tuple(charts), notes, explain)
 
 
 # ---------------------------------------------------------------------- search
 
 
-def _query_stats(inputs: Inputs, previous: bool = False) -> dict[tuple[str, str], dict[str, float]]:
-    stats: defaultdict[tuple[str, str], dict[str, float]] = defaultdict(
-        lambda: Counter()  # type: ignore[arg-type]
+def _query_stats(
+    inputs: Inputs, previous: bool = False
+) -> dict[tuple[str, str], defaultdict[str, float]]:
+    stats: defaultdict[tuple[str, str], defaultdict[str, float]] = defaultdict(
+        lambda: defaultdict(float)
     )
-    for metric in ("search", "search_zero", "search_noclick", "click_pos", "contact_after_search",
-                   "suggest_zero"):
+    for metric in (
+        "search",
+        "search_zero",
+        "search_noclick",
+        "click_pos",
+        "contact_after_search",
+        "suggest_zero",
+    ):
         for (lang, key), value in inputs.sums(metric, "lang", "key", previous=previous).items():
             if key:
                 stats[lang, key][metric] += value
@@ -261,18 +324,24 @@ def search_report(inputs: Inputs) -> Report:
             continue
         clicked = searches - s.get("search_zero", 0) - s.get("search_noclick", 0)
         clicks = s.get("click", 0)
-        rows.append((
-            forms.get((lang, key), key), lang, int(searches), int(s.get("search_zero", 0)),
-            int(clicked), _pct(clicked, searches),
-            round(s["click_pos"] / clicks, 1) if clicks and s.get("click_pos") else None, key,
-        ))
+        rows.append(
+            (
+                forms.get((lang, key), key),
+                lang,
+                int(searches),
+                int(s.get("search_zero", 0)),
+                int(clicked),
+                _pct(clicked, searches),
+                round(s["click_pos"] / clicks, 1) if clicks and s.get("click_pos") else None,
+                key,
+            )
+        )
     rows.sort(key=lambda r: (-r[2], r[0]))
     zero = tuple(r for r in rows if r[3])
     searches = sum(r[2] for r in rows)
     clicked = sum(r[4] for r in rows)
-    clicks = inputs.sums("click", "lang")
     positions = inputs.total("click_pos")
-    total_clicks = sum(clicks.values())
+    total_clicks = inputs.total("click")
     figures = {
         "Period": _period(inputs),
         "Searches": searches,
@@ -292,22 +361,53 @@ def search_report(inputs: Inputs) -> Report:
         "that query.",
         "Mean click position": "Average 1-based position of the clicked result (1 = top).",
     }
-    columns = ("query", "lang", "searches", "no result", "clicked", "click-through %",
-               "mean position", "normalised")
+    columns = (
+        "query",
+        "lang",
+        "searches",
+        "no result",
+        "clicked",
+        "click-through %",
+        "mean position",
+        "normalised",
+    )
     top = rows[:15]
     return Report(
-        "search", "Search", inputs.last, figures,
+        "search",
+        "Search",
+        inputs.last,
+        figures,
         (
-            Table("top_queries", "Top queries", columns, tuple(rows[:200]),
-                  "Most-searched first; the query shown is its most common wording, after "
-                  "personal data was redacted."),
-            Table("no_result", "Queries with no result", columns, zero[:200],
-                  "Candidates for new articles or for synonyms in existing ones."),
+            Table(
+                "top_queries",
+                "Top queries",
+                columns,
+                tuple(rows[:200]),
+                "Most-searched first; the query shown is its most common wording, after "
+                "personal data was redacted.",
+            ),
+            Table(
+                "no_result",
+                "Queries with no result",
+                columns,
+                zero[:200],
+                "Candidates for new articles or for synonyms in existing ones.",
+            ),
         ),
-        (Bar("top_queries", "Top queries", tuple(r[0][:40] for r in top),
-             {"clicked": tuple(float(r[4]) for r in top),
-              "not clicked": tuple(float(r[2] - r[4]) for r in top)}, horizontal=True),),
-        (), explain,
+        (
+            Bar(
+                "top_queries",
+                "Top queries",
+                tuple(r[0][:40] for r in top),
+                {
+                    "clicked": tuple(float(r[4]) for r in top),
+                    "not clicked": tuple(float(r[2] - r[4]) for r in top),
+                },
+                horizontal=True,
+            ),
+        ),
+        (),
+        explain,
     )
 
 
@@ -347,11 +447,21 @@ def find_gaps(inputs: Inputs) -> list[Gap]:
         no_click = int(s.get("search_noclick", 0))
         if not no_result and not no_click:
             continue
-        b = before.get((lang, key), {})
-        previous = int(b.get("search_zero", 0) + b.get("suggest_zero", 0)
-                       + b.get("search_noclick", 0))
-        gaps.append(Gap(forms.get((lang, key), key), lang, no_result, no_click, previous,
-                        int(s.get("contact_after_search", 0)), key))
+        b: Mapping[str, float] = before.get((lang, key), {})
+        previous = int(
+            b.get("search_zero", 0) + b.get("suggest_zero", 0) + b.get("search_noclick", 0)
+        )
+        gaps.append(
+            Gap(
+                forms.get((lang, key), key),
+                lang,
+                no_result,
+                no_click,
+                previous,
+                int(s.get("contact_after_search", 0)),
+                key,
+            )
+        )
     gaps.sort(key=lambda g: (-g.count, -g.contacts, g.query))
     return gaps
 
@@ -363,10 +473,15 @@ def gaps_report(inputs: Inputs, *, min_count: int | None = None) -> Report:
     new = [g for g in gaps if min_count and g.count >= threshold and g.previous < threshold]
     contacts = inputs.sums("contact_after_search", "lang", "key")
     forms = _forms(inputs)
-    contact_rows = tuple(sorted(
-        ((forms.get((lang, key), key) or "(no query)", lang, int(n))
-         for (lang, key), n in contacts.items()), key=lambda r: (-r[2], r[0]),
-    ))
+    contact_rows = tuple(
+        sorted(
+            (
+                (forms.get((lang, key), key) or "(no query)", lang, int(n))
+                for (lang, key), n in contacts.items()
+            ),
+            key=lambda r: (-r[2], r[0]),
+        )
+    )
     figures: dict[str, Any] = {
         "Period": _period(inputs),
         "Gap queries": len(gaps),
@@ -396,21 +511,50 @@ def gaps_report(inputs: Inputs, *, min_count: int | None = None) -> Report:
     )
     top = gaps[:15]
     return Report(
-        "gaps", "Content gaps", inputs.last, figures,
+        "gaps",
+        "Content gaps",
+        inputs.last,
+        figures,
         (
-            Table("gaps", "Queries people did not find an answer for",
-                  ("query", "lang", "unanswered", "no result", "no click", "previous period",
-                   "trend", "contacts after"), rows,
-                  "Write or retitle an article for the top rows: KCS asks to alert agents "
-                  "as soon as people search for something that has no article."),
-            Table("contacts", "Contact-form submissions after a search",
-                  ("last query", "lang", "contacts"), contact_rows,
-                  "The query is the last search of that visit, as the contact beacon sent it."),
+            Table(
+                "gaps",
+                "Queries people did not find an answer for",
+                (
+                    "query",
+                    "lang",
+                    "unanswered",
+                    "no result",
+                    "no click",
+                    "previous period",
+                    "trend",
+                    "contacts after",
+                ),
+                rows,
+                "Write or retitle an article for the top rows: KCS asks to alert agents "
+                "as soon as people search for something that has no article.",
+            ),
+            Table(
+                "contacts",
+                "Contact-form submissions after a search",
+                ("last query", "lang", "contacts"),
+                contact_rows,
+                "The query is the last search of that visit, as the contact beacon sent it.",
+            ),
         ),
-        (Bar("gaps", "Unanswered queries", tuple(g.query[:40] for g in top),
-             {"no result": tuple(float(g.no_result) for g in top),
-              "no click": tuple(float(g.no_click) for g in top)}, horizontal=True),),
-        (), explain,
+        (
+            Bar(
+                "gaps",
+                "Unanswered queries",
+                tuple(g.query[:40] for g in top),
+                {
+                    "no result": tuple(float(g.no_result) for g in top),
+                    "no click": tuple(float(g.no_click) for g in top),
+                },
+                horizontal=True,
+            ),
+        ),
+        (),
+        explain,
     )
 
 
@@ -473,9 +617,15 @@ def value_report(inputs: Inputs) -> Report:
         months[month][metric] += int(value)
     hours_each = cost.user_minutes_lost / 60
     month_rows = tuple(
-        (month, m["search_sessions"], _pct(m["search_success"], m["search_sessions"]),
-         m["contact"], m["avoided"], round(m["avoided"] * cost.per_avoided, 2),
-         round(m["avoided"] * hours_each, 1))
+        (
+            month,
+            m["search_sessions"],
+            _pct(m["search_success"], m["search_sessions"]),
+            m["contact"],
+            m["avoided"],
+            round(m["avoided"] * cost.per_avoided, 2),
+            round(m["avoided"] * hours_each, 1),
+        )
         for month, m in sorted(months.items())
     )
     avoided = inputs.sums("avoided", "article")
@@ -485,8 +635,16 @@ def value_report(inputs: Inputs) -> Report:
         meta = inputs.articles.get(article)
         domain = meta.domain if meta else "?"
         domains[domain] += int(count)
-        article_rows.append((article, meta.title if meta else "", domain, int(count),
-                             round(count * cost.per_avoided, 2), round(count * hours_each, 1)))
+        article_rows.append(
+            (
+                article,
+                meta.title if meta else "",
+                domain,
+                int(count),
+                round(count * cost.per_avoided, 2),
+                round(count * hours_each, 1),
+            )
+        )
     domain_rows = tuple(
         (d, n, round(n * cost.per_avoided, 2), round(n * hours_each, 1))
         for d, n in domains.most_common()
@@ -527,20 +685,51 @@ def value_report(inputs: Inputs) -> Report:
         "voting or clicking a suggestion are not counted, so the figures are a lower bound.",
     )
     return Report(
-        "value", "Self-service value", inputs.last, figures,
+        "value",
+        "Self-service value",
+        inputs.last,
+        figures,
         (
-            Table("by_month", "Per month", ("month", "search visits", "success %",
-                  "contacts", "avoided", f"money ({cost.currency})", "user hours"), month_rows,
-                  "Each row applies the same cost model to that month's avoided contacts."),
-            Table("by_article", "Per article", ("article", "title", "domain", "avoided",
-                  f"money ({cost.currency})", "user hours"), tuple(article_rows),
-                  "Credited to the article that answered the visit."),
-            Table("by_domain", "Per domain", ("domain", "avoided", f"money ({cost.currency})",
-                  "user hours"), domain_rows, "Sum of the domain's articles."),
+            Table(
+                "by_month",
+                "Per month",
+                (
+                    "month",
+                    "search visits",
+                    "success %",
+                    "contacts",
+                    "avoided",
+                    f"money ({cost.currency})",
+                    "user hours",
+                ),
+                month_rows,
+                "Each row applies the same cost model to that month's avoided contacts.",
+            ),
+            Table(
+                "by_article",
+                "Per article",
+                ("article", "title", "domain", "avoided", f"money ({cost.currency})", "user hours"),
+                tuple(article_rows),
+                "Credited to the article that answered the visit.",
+            ),
+            Table(
+                "by_domain",
+                "Per domain",
+                ("domain", "avoided", f"money ({cost.currency})", "user hours"),
+                domain_rows,
+                "Sum of the domain's articles.",
+            ),
         ),
-        (Bar("avoided_by_month", "Contacts avoided per month", tuple(r[0] for r in month_rows),
-             {"avoided": tuple(float(r[4]) for r in month_rows)}),),
-        notes, explain,
+        (
+            Bar(
+                "avoided_by_month",
+                "Contacts avoided per month",
+                tuple(r[0] for r in month_rows),
+                {"avoided": tuple(float(r[4]) for r in month_rows)},
+            ),
+        ),
+        notes,
+        explain,
     )
 
 

@@ -20,7 +20,7 @@ import hashlib
 import logging
 import os
 import sqlite3
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -79,9 +79,7 @@ def connect(path: Path) -> sqlite3.Connection:
         conn.execute("PRAGMA journal_mode=WAL")
         conn.execute("PRAGMA synchronous=NORMAL")
         conn.executescript(_SCHEMA)
-        conn.execute(
-            "INSERT OR IGNORE INTO meta VALUES ('schema', ?)", (SCHEMA_VERSION,)
-        )
+        conn.execute("INSERT OR IGNORE INTO meta VALUES ('schema', ?)", (SCHEMA_VERSION,))
     except sqlite3.DatabaseError as exc:
         raise KcsError(f"{path}: not a usable usage database ({exc}); move it away") from None
     return conn
@@ -135,9 +133,7 @@ def article_meta(root: Path) -> dict[str, ArticleMeta]:
     except KcsError as exc:
         log.warning("articles not read (%s); domains and audiences stay unknown", exc)
         return {}
-    return {
-        a.id: ArticleMeta(a.lang, a.domain, a.audience, a.title) for a in kb.articles
-    }
+    return {a.id: ArticleMeta(a.lang, a.domain, a.audience, a.title) for a in kb.articles}
 
 
 def ingest(
@@ -183,7 +179,7 @@ def _open(path: Path) -> tuple[IO[bytes], bool]:
     handle.seek(0)
     if magic == b"\x1f\x8b":
         handle.close()
-        return gzip.open(path, "rb"), True
+        return gzip.open(path, "rb"), True  # type: ignore[return-value]
     return handle, False
 
 
@@ -232,8 +228,17 @@ def _ingest_file(
                 (fingerprint, stat.st_dev, stat.st_ino, str(path), _now()),
             )
         _read_lines(
-            conn, stream, compressed, path, fingerprint, offset, fmt, classifier, result,
-            batch_lines, pruned_before,
+            conn,
+            stream,
+            compressed,
+            path,
+            fingerprint,
+            offset,
+            fmt,
+            classifier,
+            result,
+            batch_lines,
+            pruned_before,
         )
 
 
@@ -368,9 +373,10 @@ def _malformed(text: str, fmt: LogFormat, line_at: int, missing: int, batch: _Ba
         return
     at = line_at
     for line in text.split("\n")[:-1]:
-        if fmt.chunk_pattern.fullmatch(line) is None and fmt.chunk_pattern.fullmatch(
-            line + "\r"
-        ) is None:
+        if (
+            fmt.chunk_pattern.fullmatch(line) is None
+            and fmt.chunk_pattern.fullmatch(line + "\r") is None
+        ):
             reason = "too long" if len(line) > MAX_LINE else "unparsable"
             sample = f"{len(line)} characters" if len(line) > MAX_LINE else scrub_line(line[:300])
             batch.samples.append((at, reason, sample))
@@ -415,8 +421,16 @@ def _commit(
             "malformed = malformed + ?, bot = bot + ?, probe = probe + ?, method = method + ?, "
             "expired = expired + ?, updated = ? WHERE fingerprint = ?",
             (
-                position, batch.lines, counts["kept"], counts["malformed"], counts["bot"],
-                counts["probe"], counts["method"], counts["expired"], _now(), fingerprint,
+                position,
+                batch.lines,
+                counts["kept"],
+                counts["malformed"],
+                counts["bot"],
+                counts["probe"],
+                counts["method"],
+                counts["expired"],
+                _now(),
+                fingerprint,
             ),
         )
         conn.execute("COMMIT")
@@ -461,9 +475,7 @@ def rollup_dirty(conn: sqlite3.Connection, articles: Mapping[str, ArticleMeta]) 
             raise
 
 
-def _rollup_hits(
-    conn: sqlite3.Connection, articles: Mapping[str, ArticleMeta], day: str
-) -> None:
+def _rollup_hits(conn: sqlite3.Connection, articles: Mapping[str, ArticleMeta], day: str) -> None:
     """Views and unique visitors per article, language page, domain, audience and language.
 
     One pass in Python: five GROUP BY ... count(DISTINCT) queries cost three times more.
@@ -492,8 +504,10 @@ def _rollup_hits(
     per_group: Counter[tuple[str, str]] = Counter((day, group) for day, group, _vh in group_seen)
     conn.executemany(
         "INSERT INTO daily VALUES (?, ?, ?, ?, '', '', ?)",
-        [(day, "views" if article else "page_views", article, lang, n)
-         for (day, article, lang), n in views.items()],
+        [
+            (day, "views" if article else "page_views", article, lang, n)
+            for (day, article, lang), n in views.items()
+        ],
     )
     conn.executemany(
         "INSERT INTO daily VALUES (?, 'article_visitors', ?, ?, '', '', ?)",
@@ -501,8 +515,7 @@ def _rollup_hits(
     )
     conn.executemany(
         "INSERT INTO daily VALUES (?, 'group_visitors', '', '', ?, '', ?)",
-        [(day, group, n) for (day, group), n in per_group.items()
-         if not group.endswith(":")],
+        [(day, group, n) for (day, group), n in per_group.items() if not group.endswith(":")],
     )
 
 
@@ -563,8 +576,11 @@ def _visit_rows(
     for ts, kind, article, lang, q, n, extra in visit:
         if kind == "search":
             key = normalize_query(q, lang)
-            if searches and searches[-1][2] == lang and ts - searches[-1][0] <= TYPING_GAP and (
-                q.lower().startswith(searches[-1][3].lower())
+            if (
+                searches
+                and searches[-1][2] == lang
+                and ts - searches[-1][0] <= TYPING_GAP
+                and (q.lower().startswith(searches[-1][3].lower()))
             ):
                 searches.pop()  # the user was still typing
             searches.append((ts, key, lang, q, n))

@@ -27,8 +27,16 @@ MIN_CATEGORY = 5  # a category needs this many tickets before "no article" is wo
 
 _URL = re.compile(r"/a/([a-z0-9][a-z0-9._-]{0,99})(?=/|\b)")
 _TOKEN = re.compile(r"(?<![\w/.-])[a-z0-9][a-z0-9._-]{2,99}(?![\w-])")
-_DATE_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%d.%m.%Y %H:%M", "%d.%m.%Y",
-                 "%d-%m-%Y %H:%M", "%d-%m-%Y", "%m/%d/%Y %H:%M", "%m/%d/%Y")
+_DATE_FORMATS = (
+    "%Y-%m-%d %H:%M:%S",
+    "%Y-%m-%d %H:%M",
+    "%d.%m.%Y %H:%M",
+    "%d.%m.%Y",
+    "%d-%m-%Y %H:%M",
+    "%d-%m-%Y",
+    "%m/%d/%Y %H:%M",
+    "%m/%d/%Y",
+)
 
 
 @dataclass(frozen=True)
@@ -46,7 +54,8 @@ def find_articles(text: str, known: Iterable[str]) -> list[str]:
     found = {m.group(1) for m in _URL.finditer(text)}
     lowered = text.lower()
     found |= {
-        t for t in _TOKEN.findall(lowered)
+        t
+        for t in _TOKEN.findall(lowered)
         if t in ids and ("-" in t or any(ch.isdigit() for ch in t))
     }
     return sorted(found)
@@ -116,12 +125,16 @@ def import_tickets(
             skipped += 1
             continue
         articles = find_articles(record.get(columns["text"]) or "", known)
-        rows.append((
-            ident, _date(record.get(columns["opened"]) or ""),
-            _date(record.get(columns["closed"]) or ""),
-            (record.get(columns["category"]) or "").strip(),
-            (record.get(columns["channel"]) or "").strip(), ",".join(articles),
-        ))
+        rows.append(
+            (
+                ident,
+                _date(record.get(columns["opened"]) or ""),
+                _date(record.get(columns["closed"]) or ""),
+                (record.get(columns["category"]) or "").strip(),
+                (record.get(columns["channel"]) or "").strip(),
+                ",".join(articles),
+            )
+        )
     conn = connect(db)
     try:
         conn.execute("BEGIN IMMEDIATE")
@@ -137,8 +150,7 @@ def tickets_report(
 ) -> Report:
     """Link rate, reuse per article, known vs new, channel mix, categories without articles."""
     tickets = conn.execute(
-        "SELECT id, opened, closed, category, channel, articles FROM tickets "
-        "ORDER BY opened, id"
+        "SELECT id, opened, closed, category, channel, articles FROM tickets ORDER BY opened, id"
     ).fetchall()
     closed = [t for t in tickets if t[2]]
     linked_closed = [t for t in closed if t[5]]
@@ -189,19 +201,42 @@ def tickets_report(
     )
     total = len(tickets) or 1
     return Report(
-        "tickets", "Tickets and articles", today, figures,
+        "tickets",
+        "Tickets and articles",
+        today,
+        figures,
         (
-            Table("reuse", "Reuse per article", ("article", "title", "tickets"), reuse_rows,
-                  "How many tickets linked each article: reuse is review."),
-            Table("channels", "Channel mix", ("channel", "tickets", "share %"),
-                  tuple((c, n, round(100 * n / total, 1)) for c, n in channels.most_common()),
-                  "Where the tickets came from."),
-            Table("categories", "Categories with many tickets and no article",
-                  ("category", "tickets"), tuple(lonely),
-                  f"At least {MIN_CATEGORY} tickets and not one linked to an article: "
-                  "candidates for new articles."),
+            Table(
+                "reuse",
+                "Reuse per article",
+                ("article", "title", "tickets"),
+                reuse_rows,
+                "How many tickets linked each article: reuse is review.",
+            ),
+            Table(
+                "channels",
+                "Channel mix",
+                ("channel", "tickets", "share %"),
+                tuple((c, n, round(100 * n / total, 1)) for c, n in channels.most_common()),
+                "Where the tickets came from.",
+            ),
+            Table(
+                "categories",
+                "Categories with many tickets and no article",
+                ("category", "tickets"),
+                tuple(lonely),
+                f"At least {MIN_CATEGORY} tickets and not one linked to an article: "
+                "candidates for new articles.",
+            ),
         ),
-        (Bar("channels", "Tickets per channel", tuple(c for c, _n in channels.most_common()),
-             {"tickets": tuple(float(n) for _c, n in channels.most_common())}),),
-        (), explain,
+        (
+            Bar(
+                "channels",
+                "Tickets per channel",
+                tuple(c for c, _n in channels.most_common()),
+                {"tickets": tuple(float(n) for _c, n in channels.most_common())},
+            ),
+        ),
+        (),
+        explain,
     )

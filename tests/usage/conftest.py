@@ -30,12 +30,25 @@ def nginx(tmp_path: Path) -> Iterator[Server]:
     for _attempt in range(5):
         port = free_port()
         conf = prefix / "nginx.conf"
-        conf.write_text(CONF.format(prefix=prefix, port=port, root=root,
-                                    user="user root;" if os.geteuid() == 0 else ""))
+        conf.write_text(
+            CONF.format(
+                prefix=prefix, port=port, root=root, user="user root;" if os.geteuid() == 0 else ""
+            )
+        )
         process = subprocess.Popen(
-            [binary, "-p", str(prefix), "-c", str(conf), "-e", str(prefix / "error.log"),
-             "-g", "daemon off;"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+            [
+                binary,
+                "-p",
+                str(prefix),
+                "-c",
+                str(conf),
+                "-e",
+                str(prefix / "error.log"),
+                "-g",
+                "daemon off;",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
         )
         deadline = time.monotonic() + 10
         while time.monotonic() < deadline and process.poll() is None:

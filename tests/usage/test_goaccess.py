@@ -23,36 +23,47 @@ from kcs.usage.store import ingest
 
 pytestmark = pytest.mark.nginx
 
-AGENTS = [BROWSER, BROWSER.replace("124.0", "125.0"),
-          "Mozilla/5.0 (X11; Linux x86_64; rv:126.0) Gecko/20100101 Firefox/126.0"]
+AGENTS = [
+    BROWSER,
+    BROWSER.replace("124.0", "125.0"),
+    "Mozilla/5.0 (X11; Linux x86_64; rv:126.0) Gecko/20100101 Firefox/126.0",
+]
 
 
 def goaccess(log: Path, out: Path) -> dict:  # type: ignore[type-arg]
     binary = shutil.which("goaccess")
     if binary is None:
         pytest.fail("goaccess is not installed: apt-get install -y goaccess")
-    subprocess.run([binary, str(log), "--log-format=COMBINED", "-o", str(out), "--no-progress"],
-                   check=True, capture_output=True)
+    subprocess.run(
+        [binary, str(log), "--log-format=COMBINED", "-o", str(out), "--no-progress"],
+        check=True,
+        capture_output=True,
+    )
     return json.loads(out.read_text())  # type: ignore[no-any-return]
 
 
 def ours(db: Path) -> tuple[dict[str, tuple[int, int]], dict[str, int]]:
     with sqlite3.connect(db) as conn:
         per_url = {
-            f"/a/{a}/": (int(v), int(u)) for a, v, u in conn.execute(
+            f"/a/{a}/": (int(v), int(u))
+            for a, v, u in conn.execute(
                 "SELECT article, sum(CASE metric WHEN 'views' THEN value END), "
                 "sum(CASE metric WHEN 'article_visitors' THEN value END) FROM daily "
-                "WHERE metric IN ('views', 'article_visitors') GROUP BY article")
+                "WHERE metric IN ('views', 'article_visitors') GROUP BY article"
+            )
         }
-        per_day = {d.replace("-", ""): int(n) for d, n in conn.execute(
-            "SELECT day, value FROM daily WHERE metric = 'visitors'")}
+        per_day = {
+            d.replace("-", ""): int(n)
+            for d, n in conn.execute("SELECT day, value FROM daily WHERE metric = 'visitors'")
+        }
     return per_url, per_day
 
 
 def theirs(report: dict) -> tuple[dict[str, tuple[int, int]], dict[str, int]]:  # type: ignore[type-arg]
     per_url = {
         item["data"]: (item["hits"]["count"], item["visitors"]["count"])
-        for item in report["requests"]["data"] if item["data"].startswith("/a/")
+        for item in report["requests"]["data"]
+        if item["data"].startswith("/a/")
     }
     per_day = {item["data"]: item["visitors"]["count"] for item in report["visitors"]["data"]}
     return per_url, per_day
@@ -64,8 +75,10 @@ def test_real_nginx_log_agrees_with_goaccess(nginx: Server, tmp_path: Path) -> N
     for _ in range(120):
         ip = f"198.51.100.{rng.randrange(1, 30)}"
         agent = rng.choice(AGENTS)
-        path = rng.choice([f"/a/{a}/" for a in ARTICLES] + ["/sv/", "/assets/main.css",
-                                                             "/_kcs/e?v=1&t=search&q=vpn&n=1"])
+        path = rng.choice(
+            [f"/a/{a}/" for a in ARTICLES]
+            + ["/sv/", "/assets/main.css", "/_kcs/e?v=1&t=search&q=vpn&n=1"]
+        )
         nginx.get(path, ip=ip, agent=agent)
         sent += 1
     nginx.wait_lines(sent)
@@ -86,8 +99,10 @@ def test_days_agree_with_goaccess(tmp_path: Path) -> None:
         when = start + dt.timedelta(seconds=rng.randrange(3 * 86400))
         stamp = when.strftime("%d/%b/%Y:%H:%M:%S +0000")
         path = f"/a/{rng.choice(ARTICLES)}/"
-        lines.append(f'203.0.113.{rng.randrange(1, 60)} - - [{stamp}] "GET {path} HTTP/1.1" 200 '
-                     f'99 "-" "{rng.choice(AGENTS)}"\n')
+        lines.append(
+            f'203.0.113.{rng.randrange(1, 60)} - - [{stamp}] "GET {path} HTTP/1.1" 200 '
+            f'99 "-" "{rng.choice(AGENTS)}"\n'
+        )
     log = tmp_path / "access.log"
     log.write_text("".join(lines))
     db = tmp_path / "usage.sqlite"
@@ -102,7 +117,8 @@ def test_days_agree_with_goaccess(tmp_path: Path) -> None:
     for line in lines:
         ip, rest = line.split(" - - [", 1)
         recount.setdefault(line.split('"')[1].split()[1], set()).add(
-            (ip, rest[:11], line.rsplit('"', 2)[1]))
+            (ip, rest[:11], line.rsplit('"', 2)[1])
+        )
     assert {u: v for u, (_h, v) in mine[0].items()} == {u: len(k) for u, k in recount.items()}
     for url, (_hits, visitors) in theirs_[0].items():
         assert abs(mine[0][url][1] - visitors) <= max(1, visitors // 100)

@@ -24,14 +24,21 @@ META = {
 
 def views(db: Path) -> dict[str, int]:
     with sqlite3.connect(db) as conn:
-        return {a: int(n) for a, n in conn.execute(
-            "SELECT article, sum(value) FROM daily WHERE metric = 'views' GROUP BY article")}
+        return {
+            a: int(n)
+            for a, n in conn.execute(
+                "SELECT article, sum(value) FROM daily WHERE metric = 'views' GROUP BY article"
+            )
+        }
 
 
 def metric(db: Path, name: str) -> int:
     with sqlite3.connect(db) as conn:
-        return int(conn.execute("SELECT coalesce(sum(value), 0) FROM daily WHERE metric = ?",
-                                (name,)).fetchone()[0])
+        return int(
+            conn.execute(
+                "SELECT coalesce(sum(value), 0) FROM daily WHERE metric = ?", (name,)
+            ).fetchone()[0]
+        )
 
 
 def traffic(server: Server, round_: int, expected: Counter[str]) -> int:
@@ -43,15 +50,19 @@ def traffic(server: Server, round_: int, expected: Counter[str]) -> int:
             expected[article] += 1
             lines += 1
     requests = [
-        ("/sv/", {}), ("/en/", {}), ("/assets/main.css", {}),
+        ("/sv/", {}),
+        ("/en/", {}),
+        ("/assets/main.css", {}),
         ("/_kcs/e?v=1&t=search&q=vpn%20fungerar%20inte&n=2&l=sv", {}),
         ("/_kcs/e?v=1&t=click&q=vpn%20fungerar%20inte&p=1&a=vpn-connect&l=sv", {}),
         ("/_kcs/e?v=1&t=feedback&a=vpn-connect&h=yes&l=sv", {}),
         ("/_kcs/e?v=1&t=search&q=%3Cscript%3Ealert(1)%3C%2Fscript%3E&n=0&l=en", {}),
         ("/healthz", {"agent": "kube-probe/1.29"}),
         ("/healthz", {"agent": "curl/8.5.0"}),
-        ("/a/vpn-connect/", {"agent": "Mozilla/5.0 (compatible; Googlebot/2.1; "
-                                      "+http://www.google.com/bot.html)"}),
+        (
+            "/a/vpn-connect/",
+            {"agent": "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)"},
+        ),
         ("/a/vpn-connect/", {"method": "POST"}),
         ("/a/vpn-connect/", {"method": "HEAD"}),
         ("/a/no-such-article/", {}),
@@ -110,16 +121,21 @@ def test_no_raw_address_in_the_database(nginx: Server, tmp_path: Path) -> None:
     db = tmp_path / "usage.sqlite"
     expected: Counter[str] = Counter()
     total = traffic(nginx, 1, expected)
-    nginx.get("/_kcs/e?v=1&t=search&q=mail%20anna%40example.org%20070-123%2045%2067&n=0&l=sv",
-              ip="203.0.113.77")
+    nginx.get(
+        "/_kcs/e?v=1&t=search&q=mail%20anna%40example.org%20070-123%2045%2067&n=0&l=sv",
+        ip="203.0.113.77",
+    )
     nginx.wait_lines(total + 1)
     with nginx.log.open("ab") as log:  # a malformed line carrying an address
         log.write(b"203.0.113.78 this is not a log line\n")
     result = ingest(db, [nginx.log], articles=META)
     assert result.malformed == 1
     blob = b"".join(p.read_bytes() for p in tmp_path.glob("usage.sqlite*"))
-    for address in [f"198.51.100.{n}" for n in range(10, 14)] + ["203.0.113.77",
-                                                                "203.0.113.78", "127.0.0.1"]:
+    for address in [f"198.51.100.{n}" for n in range(10, 14)] + [
+        "203.0.113.77",
+        "203.0.113.78",
+        "127.0.0.1",
+    ]:
         assert address.encode() not in blob
     assert b"anna@example.org" not in blob and b"070-123" not in blob
     with sqlite3.connect(db) as conn:
@@ -128,17 +144,21 @@ def test_no_raw_address_in_the_database(nginx: Server, tmp_path: Path) -> None:
 
 
 def test_hostile_lines_are_counted_not_fatal(tmp_path: Path) -> None:
-    good = ('192.0.2.{n} - - [23/Nov/2026:10:{m:02d}:00 +0000] "GET /a/vpn-connect/ HTTP/1.1" '
-            '200 10 "-" "' + BROWSER + '"\n')
+    good = (
+        '192.0.2.{n} - - [23/Nov/2026:10:{m:02d}:00 +0000] "GET /a/vpn-connect/ HTTP/1.1" '
+        '200 10 "-" "' + BROWSER + '"\n'
+    )
     lines = [
         good.format(n=1, m=30).encode(),
         good.format(n=2, m=5).encode(),  # out of order
         b'192.0.2.3 - - [23/Nov/2026:10:06:00 +0000] "GET /a/vpn-connect/ HTTP/1.1" 200 10 '
         b'"-" "Mozilla/5.0 \xff\xfe broken utf-8"\n',
-        b"192.0.2.4 - - [23/Nov/2026:10:07:00 +0000] \"GET /a/" + b"x" * 100_000 + b"\n",
+        b'192.0.2.4 - - [23/Nov/2026:10:07:00 +0000] "GET /a/' + b"x" * 100_000 + b"\n",
         good.format(n=5, m=8).encode()[:50] + b"\n",  # truncated
-        ('192.0.2.6 - - [23/Nov/2026:10:09:00 +0000] "GET /_kcs/e?v=1&t=search&q=%3Cimg%20src'
-         '%3Dx%20onerror%3Dalert(1)%3E&n=0&l=sv HTTP/1.1" 204 0 "-" "' + BROWSER + '"\n').encode(),
+        (
+            '192.0.2.6 - - [23/Nov/2026:10:09:00 +0000] "GET /_kcs/e?v=1&t=search&q=%3Cimg%20src'
+            '%3Dx%20onerror%3Dalert(1)%3E&n=0&l=sv HTTP/1.1" 204 0 "-" "' + BROWSER + '"\n'
+        ).encode(),
         good.format(n=7, m=1).encode(),  # out of order again
     ]
     log = tmp_path / "access.log"
@@ -155,8 +175,10 @@ def test_hostile_lines_are_counted_not_fatal(tmp_path: Path) -> None:
 
 
 def test_an_unfinished_last_line_waits(tmp_path: Path) -> None:
-    line = ('192.0.2.1 - - [23/Nov/2026:10:00:00 +0000] "GET /a/vpn-connect/ HTTP/1.1" 200 1 '
-            '"-" "' + BROWSER + '"\n')
+    line = (
+        '192.0.2.1 - - [23/Nov/2026:10:00:00 +0000] "GET /a/vpn-connect/ HTTP/1.1" 200 1 '
+        '"-" "' + BROWSER + '"\n'
+    )
     log = tmp_path / "access.log"
     log.write_text(line + line[:40])
     db = tmp_path / "usage.sqlite"

@@ -23,17 +23,25 @@ def write_log(path: Path, lines: int) -> dict[str, int]:
             when = (start + dt.timedelta(seconds=3 * n)).strftime("%d/%b/%Y:%H:%M:%S +0000")
             article = f"article-{n % 37}"
             expected[article] = expected.get(article, 0) + 1
-            out.write(f'10.0.{n % 200}.{n % 250} - - [{when}] "GET /a/{article}/ HTTP/1.1" 200 '
-                      f'100 "-" "{BROWSER}"\n')
-            out.write(f'10.0.{n % 200}.{n % 250} - - [{when}] "GET /_kcs/e?v=1&t=search&q=q{n % 9}'
-                      f'&n=0&l=sv HTTP/1.1" 204 0 "-" "{BROWSER}"\n')
+            out.write(
+                f'10.0.{n % 200}.{n % 250} - - [{when}] "GET /a/{article}/ HTTP/1.1" 200 '
+                f'100 "-" "{BROWSER}"\n'
+            )
+            out.write(
+                f'10.0.{n % 200}.{n % 250} - - [{when}] "GET /_kcs/e?v=1&t=search&q=q{n % 9}'
+                f'&n=0&l=sv HTTP/1.1" 204 0 "-" "{BROWSER}"\n'
+            )
     return expected
 
 
 def views(db: Path) -> dict[str, int]:
     with sqlite3.connect(db) as conn:
-        return {a: int(n) for a, n in conn.execute(
-            "SELECT article, sum(value) FROM daily WHERE metric = 'views' GROUP BY article")}
+        return {
+            a: int(n)
+            for a, n in conn.execute(
+                "SELECT article, sum(value) FROM daily WHERE metric = 'views' GROUP BY article"
+            )
+        }
 
 
 def offset(db: Path) -> int:
@@ -52,8 +60,18 @@ def test_killed_ingest_resumes_exactly(tmp_path: Path) -> None:
     log = tmp_path / "access.log"
     expected = write_log(log, 60_000)
     db = tmp_path / "usage.sqlite"
-    args = [*KCS, "usage", "ingest", "--root", str(root), "--db", str(db), "--batch", "500",
-            str(log)]
+    args = [
+        *KCS,
+        "usage",
+        "ingest",
+        "--root",
+        str(root),
+        "--db",
+        str(db),
+        "--batch",
+        "500",
+        str(log),
+    ]
     process = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     size = log.stat().st_size
     deadline = time.monotonic() + 60

@@ -9,8 +9,10 @@ from kcs.usage.events import BEACON, KEEP, METHOD, PAGE, PROBE, VIEW, Classifier
 from kcs.usage.normalize import normalize_query
 from kcs.usage.parse import compile_format
 
-LINE = ('198.51.100.7 - - [23/Nov/2026:09:08:49 +0100] "GET /a/vpn-connect/ HTTP/1.1" 200 512 '
-        '"https://help.example.org/sv/" "Mozilla/5.0 (X11) Firefox/120.0"')
+LINE = (
+    '198.51.100.7 - - [23/Nov/2026:09:08:49 +0100] "GET /a/vpn-connect/ HTTP/1.1" 200 512 '
+    '"https://help.example.org/sv/" "Mozilla/5.0 (X11) Firefox/120.0"'
+)
 
 
 def test_combined() -> None:
@@ -24,24 +26,35 @@ def test_combined() -> None:
 
 
 def test_custom_log_format() -> None:
-    fmt = compile_format('$remote_addr [$time_iso8601] $request_method $request_uri $status '
-                         '"$http_user_agent" $request_time')
+    fmt = compile_format(
+        "$remote_addr [$time_iso8601] $request_method $request_uri $status "
+        '"$http_user_agent" $request_time'
+    )
     fields = fmt.parse('2001:db8::1 [2026-11-23T09:08:49+01:00] GET /sv/ 200 "UA x" 0.002')
     assert fields is not None
     assert (fields.ip, fields.day, fields.uri, fields.user_agent) == (
-        "2001:db8::1", "2026-11-23", "/sv/", "UA x")
-    records = fmt.records('2001:db8::1 [2026-11-23T09:08:49+01:00] GET /sv/ 200 "UA x" 0.002\n'
-                          "garbage\n")
-    assert records == [("2001:db8::1", "23/Nov/2026:08:08:49 +0000", "GET /sv/ HTTP/1.1", "200",
-                        "UA x")]
+        "2001:db8::1",
+        "2026-11-23",
+        "/sv/",
+        "UA x",
+    )
+    records = fmt.records(
+        '2001:db8::1 [2026-11-23T09:08:49+01:00] GET /sv/ 200 "UA x" 0.002\ngarbage\n'
+    )
+    assert records == [
+        ("2001:db8::1", "23/Nov/2026:08:08:49 +0000", "GET /sv/ HTTP/1.1", "200", "UA x")
+    ]
 
 
-@pytest.mark.parametrize("line", [
-    LINE[:60],  # truncated
-    LINE.replace("[23/Nov/2026:09:08:49 +0100]", "[yesterday]"),
-    "",
-    "\x00\x01 binary",
-])
+@pytest.mark.parametrize(
+    "line",
+    [
+        LINE[:60],  # truncated
+        LINE.replace("[23/Nov/2026:09:08:49 +0100]", "[yesterday]"),
+        "",
+        "\x00\x01 binary",
+    ],
+)
 def test_malformed_lines_give_none(line: str) -> None:
     assert compile_format("combined").parse(line) is None
 
@@ -77,7 +90,8 @@ def test_agents() -> None:
 
 def test_beacons_follow_the_contract() -> None:
     fb = beacon("v=1&t=feedback&a=vpn-connect&h=no&r=unclear&l=fi")
-    assert fb is not None and (fb.article, fb.h, fb.r, fb.lang) == ("vpn-connect", 0, "unclear", "fi")
+    assert fb is not None
+    assert (fb.article, fb.h, fb.r, fb.lang) == ("vpn-connect", 0, "unclear", "fi")
     assert beacon("v=1&t=feedback&a=vpn-connect&h=maybe") is None
     assert beacon("v=1&t=click&q=x&p=2") is None  # a click needs the article
     q = beacon("v=1&t=search&q=%3Cscript%3Ealert(1)%3C%2Fscript%3E+anna%40example.org&n=0")
@@ -88,6 +102,7 @@ def test_beacons_follow_the_contract() -> None:
 
 def test_queries_group_by_stem_case_and_spacing() -> None:
     assert normalize_query("Skrivaren  skriver INTE", "sv") == normalize_query(
-        "skrivarna inte skriv", "sv")
+        "skrivarna inte skriv", "sv"
+    )
     assert normalize_query("Error 0x80070643", "en") == "0x80070643 error"
     assert normalize_query("printers", "en") == normalize_query("Printer", "en")

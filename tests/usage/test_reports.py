@@ -99,7 +99,9 @@ def test_value_report(repo: Path) -> None:
     assert "contacts avoided × (per contact 50 EUR + 30 lost minutes / 60 × 45 EUR an hour" in out
     data = json.loads(run("report", "value", "--root", str(repo), "--format", "json")[1])
     assert {(r["article"], r["avoided"]) for r in data["tables"]["by_article"]} == {
-        ("vpn-connect", 1), ("printing-add-printer", 1)}
+        ("vpn-connect", 1),
+        ("printing-add-printer", 1),
+    }
 
 
 def test_usage_report(repo: Path) -> None:
@@ -113,8 +115,9 @@ def test_usage_report(repo: Path) -> None:
     assert rows["vpn-connect"]["helped"] == 2
     assert rows["vpn-connect"]["reasons"] == "outdated 1"
     assert rows["vpn-connect"]["domain"] == "network"
-    csv_out = run("report", "usage", "--root", str(repo), "--format", "csv", "--table",
-                  "by_domain")[1]
+    csv_out = run(
+        "report", "usage", "--root", str(repo), "--format", "csv", "--table", "by_domain"
+    )[1]
     assert csv_out.splitlines()[0] == "domain,views,visitors"
     assert "network,3,3" in csv_out.splitlines()
 
@@ -148,7 +151,8 @@ def test_bad_period_is_a_usage_error(repo: Path, capsys: pytest.CaptureFixture[s
         main(["report", "usage", "--root", str(repo), "--since", "yesterday"])
     assert exit_.value.code == 2
     assert capsys.readouterr().err == (
-        "Error: --since 'yesterday' is neither a date (YYYY-MM-DD) nor a duration such as 7d\n")
+        "Error: --since 'yesterday' is neither a date (YYYY-MM-DD) nor a duration such as 7d\n"
+    )
 
 
 def test_api_for_other_areas(repo: Path) -> None:
@@ -170,8 +174,12 @@ def test_site_pages(repo: Path) -> None:
     now = dt.datetime.now(dt.UTC)
     assert pages(SiteContext(kb, "public", kb.articles, now)) == []
     made = {p.src_uri: p for p in pages(SiteContext(kb, "internal", kb.articles, now))}
-    assert set(made) == {"reports/usage.md", "reports/search.md", "reports/gaps.md",
-                         "reports/value.md"}
+    assert set(made) == {
+        "reports/usage.md",
+        "reports/search.md",
+        "reports/gaps.md",
+        "reports/value.md",
+    }
     assert "<svg" in made["reports/usage.md"].markdown
     assert "<script>" not in made["reports/search.md"].markdown
     assert "&lt;script&gt;" in made["reports/search.md"].markdown
@@ -183,8 +191,9 @@ TICKETS = (
     "T2;2026-11-02 08:00;2026-11-02 09:00;VPN;e-mail;Reused vpn-connect again\n"
     "T3;2026-11-03 08:00;2026-11-03 10:00;Printing;portal;Toner replaced\n"
     "T4;2026-11-03 08:00;;Printing;portal;open\n"
-    + "".join(f"T{n};2026-11-04;2026-11-05;Licences;phone;asked for a licence\n"
-              for n in range(5, 10))
+    + "".join(
+        f"T{n};2026-11-04;2026-11-05;Licences;phone;asked for a licence\n" for n in range(5, 10)
+    )
 )
 
 

@@ -8,7 +8,6 @@ X-Forwarded-For, so one machine can play many visitors in the access log.
 from __future__ import annotations
 
 import os
-import shutil
 import signal
 import socket
 import subprocess
@@ -17,8 +16,10 @@ import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
-BROWSER = ("Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
-           "Chrome/124.0.0.0 Safari/537.36")
+BROWSER = (
+    "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
+    "Chrome/124.0.0.0 Safari/537.36"
+)
 ARTICLES = ("vpn-connect", "printing-add-printer", "accounts-reset-password")
 
 CONF = """
@@ -62,10 +63,12 @@ class Server:
     def log(self) -> Path:
         return self.prefix / "access.log"
 
-    def get(self, path: str, *, ip: str = "192.0.2.1", agent: str = BROWSER,
-            method: str = "GET") -> int:
+    def get(
+        self, path: str, *, ip: str = "192.0.2.1", agent: str = BROWSER, method: str = "GET"
+    ) -> int:
         request = urllib.request.Request(
-            f"http://127.0.0.1:{self.port}{path}", method=method,
+            f"http://127.0.0.1:{self.port}{path}",
+            method=method,
             headers={"User-Agent": agent, "X-Forwarded-For": ip},
         )
         try:
