@@ -107,29 +107,42 @@ class Proposed:
     pushed: bool
 
 
+def _status_paths(status: bytes) -> list[str]:
+    """Paths in ``git status --porcelain=v1 -z`` output; a rename names both sides."""
+    out: list[str] = []
+    chunks = status.split(b"\0")
+    i = 0
+    while i < len(chunks):
+        entry = chunks[i]
+        i += 1
+        if len(entry) < 4:
+            continue
+        out.append(entry[3:].decode("utf-8", "surrogateescape"))
+        if entry[:1] in (b"R", b"C"):  # the original path follows as its own field
+            out.append(chunks[i].decode("utf-8", "surrogateescape"))
+            i += 1
+    return out
+
+
 def propose(root: Path, message: str | None = None, *, push: bool = True) -> Proposed:
     """Commit the working changes on a new proposal branch, push it, and come back."""
     top = work_tree(root)
     original = current_branch(top)
     status = run_git(top, "status", "--porcelain=v1", "-z", "--untracked-files=all").stdout
-    paths = sorted(
-        {
-            entry[3:].decode("utf-8", "surrogateescape")
-            for entry in status.split(b"\0")
-            if len(entry) > 3 and entry[:1] != b"#"
-        }
-    )
+    paths = sorted(set(_status_paths(status)))
     if not paths:
         raise KcsError("nothing to propose: no changed or new files in the work tree")
     config = config_at(top, resolve_commit(top, "HEAD"))
     who, _ = _me(top, config)
-    ids: list[str] = []
+    kept: list[str] = []  # articles still there (a rename counts by its new name)
+    gone: list[str] = []
     for rel in paths:
         if is_article_path(rel) and (top / rel).is_file():
             article, _ = parse_article(rel, (top / rel).read_text("utf-8", "replace"), config)
-            ids.append(article.id if article else slugify(Path(rel).stem))
+            kept.append(article.id if article else slugify(Path(rel).stem))
         elif is_article_path(rel):
-            ids.append(slugify(Path(rel).stem))
+            gone.append(slugify(Path(rel).stem))
+    ids = list(dict.fromkeys(kept or gone))
     topic = ids[0] if ids else slugify(Path(paths[0]).stem)
     if len(ids) > 1:
         topic += f"-and-{len(ids) - 1}-more"
@@ -143,7 +156,7 @@ def propose(root: Path, message: str | None = None, *, push: bool = True) -> Pro
     text = message or f"Propose changes to {', '.join(ids) if ids else ', '.join(paths[:3])}"
     run_git(top, "switch", "-q", "-c", branch)
     try:
-        run_git(top, "add", "-A", "--", *paths)
+        run_git(top, "add", "-A")  # every working change, as listed in `paths`
         run_git(top, "commit", "-q", "-m", text)
     except GitError:
         run_git(top, "reset", "-q", check=False)

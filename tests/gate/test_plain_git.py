@@ -282,3 +282,12 @@ def test_commands_ignore_hook_variables(
     assert result.exit_code == 0, result.output
     result = CliRunner().invoke(cli, ["proposals", "--root", str(lotta), "--json"], env=hook_env)
     assert [p["branch"] for p in json.loads(result.output)] == ["proposal/lotta/vpn"]
+
+
+def test_propose_a_staged_rename(server: Path, ssh_keys: dict[str, Path]) -> None:
+    jan = clone(server, "jan", ssh_keys)
+    git(jan, "mv", "articles/network/vpn.md", "articles/network/vpn-connect.md")
+    code, out = kcs("propose", "--root", str(jan), "--no-push")
+    assert (code, out) == (0, "Proposed 2 file(s) on proposal/jan/vpn-connect (not pushed).\n")
+    changed = git(jan, "diff", "--name-status", "-M", "main", "proposal/jan/vpn-connect")
+    assert changed == "R100\tarticles/network/vpn.md\tarticles/network/vpn-connect.md\n"
