@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from .config import Config, Person, load_config
-from .errors import ConfigError, UsageError
+from .errors import ConfigError, GitError, UsageError
 from .gitdiff import Change, is_article_path, read_changes, read_file_at, resolve_commit, run_git
 from .roles import EXTERNAL_AUDIENCES, Rules, changed_people, rules_from_config
 
@@ -342,6 +342,19 @@ def config_at(root: Path, commit: str, *, keep_objects: bool = False) -> Config:
 def merge_base(root: Path, base: str, head: str, *, keep_objects: bool = False) -> str:
     result = run_git(root, "merge-base", base, head, check=False, keep_objects=keep_objects)
     if result.returncode != 0:
+        shallow = (
+            run_git(
+                root, "rev-parse", "--is-shallow-repository", check=False, keep_objects=keep_objects
+            )
+            .stdout.decode()
+            .strip()
+        )
+        if shallow == "true":
+            raise GitError(
+                "this is a shallow clone, so the base of the change cannot be "
+                "found; fetch the full history (git fetch --unshallow, or "
+                "actions/checkout with fetch-depth: 0)"
+            )
         raise UsageError(
             f"{base[:10]} and {head[:10]} share no history; pick a --base that "
             "the head branch started from"

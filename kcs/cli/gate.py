@@ -8,6 +8,32 @@ import click
 
 from .common import echo_json, resolve_root, root_option
 
+_BIDI = {
+    "\u202a",
+    "\u202b",
+    "\u202c",
+    "\u202d",
+    "\u202e",
+    "\u2066",
+    "\u2067",
+    "\u2068",
+    "\u2069",
+    "\u200e",
+    "\u200f",
+}
+
+
+def printable(text: str) -> str:
+    """``text`` safe for a terminal: control characters and bidirectional overrides are
+    shown as escapes, so an untrusted proposal cannot hide or reorder what a reviewer sees
+    (ANSI escape sequences, "Trojan Source" tricks). Newlines and tabs stay."""
+    return "".join(
+        ch
+        if ch in "\n\t" or (ch.isprintable() and ch not in _BIDI)
+        else (f"\\x{ord(ch):02x}" if ord(ch) < 0x100 else f"\\u{ord(ch):04x}")
+        for ch in text
+    )
+
 
 def render(decision: object) -> str:
     """The decision as text: one block per file, then the verdict."""
@@ -32,7 +58,7 @@ def render(decision: object) -> str:
     else:
         lines.append(f"Not allowed ({len(decision.reasons)} reason(s)):")
         lines.extend(f"- {reason}" for reason in decision.reasons)
-    return "\n".join(lines)
+    return printable("\n".join(lines))
 
 
 @click.command("gate")

@@ -18,6 +18,7 @@ from .common import echo_json, resolve_root, root_option
 def command(main: str | None, as_json: bool, root: Path | None) -> None:
     """List open proposals: branch, articles, author, age and the role they wait for."""
     from ..proposals import list_proposals
+    from .gate import printable
 
     found = list_proposals(resolve_root(root), main=main)
     if as_json:
@@ -29,6 +30,6 @@ def command(main: str | None, as_json: bool, root: Path | None) -> None:
     for p in found:
         who = p.author or f"{p.author_name} <{p.author_email}>"
         waits = ", ".join(p.waiting_for) or "nobody (the author may merge it)"
-        click.echo(f"{p.branch}  by {who}, {p.age_days()} day(s) old")
-        click.echo(f"  articles: {', '.join(p.articles) or '-'}")
+        click.echo(printable(f"{p.branch}  by {who}, {p.age_days()} day(s) old"))
+        click.echo(printable(f"  articles: {', '.join(p.articles) or '-'}"))
         click.echo(f"  waits for: {waits}")

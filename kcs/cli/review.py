@@ -17,15 +17,18 @@ from .common import resolve_root, root_option
 def command(branch: str, reviewer: str | None, main: str | None, root: Path | None) -> None:
     """Show each changed article: front-matter changes and the body's diff, then the rules."""
     from ..proposals import review
-    from .gate import render
+    from .gate import printable, render
+
+    def echo(text: str) -> None:
+        click.echo(printable(text))
 
     got = review(resolve_root(root), branch, main=main, reviewer=reviewer)
     for art in got.articles:
-        click.echo(f"== {art.path} ({art.status}): {art.title}")
+        echo(f"== {art.path} ({art.status}): {art.title}")
         for name, old, new in art.fields:
-            click.echo(f"  {name}: {old or '-'} -> {new or '-'}")
+            echo(f"  {name}: {old or '-'} -> {new or '-'}")
         for line in art.body:
-            click.echo(f"  {line}")
+            echo(f"  {line}")
     for other in got.others:
-        click.echo(f"== {other}")
+        echo(f"== {other}")
     click.echo(render(got.decision))

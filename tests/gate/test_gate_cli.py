@@ -261,3 +261,14 @@ def test_head_behind_base_judges_only_the_branch(kb: Path) -> None:
     code, out = run(kb, "--base", "main", "--head", "fix", "--author", "jan")
     assert code == 0, out
     assert "vpn.md" not in out
+
+
+def test_shallow_clone_is_named(kb: Path, tmp_path: Path) -> None:
+    branch(kb, "fix", {"articles/accounts/reset.md": article("Forgot", state="validated")})
+    write(kb / "articles/network/vpn.md", article("VPN moved on"))
+    commit_all(kb, "main moved on")
+    shallow = tmp_path / "shallow"
+    git(tmp_path, "clone", "-q", "--depth", "1", "--no-single-branch", f"file://{kb}", str(shallow))
+    code, out = run(shallow, "--base", "origin/main", "--head", "origin/fix", "--author", "jan")
+    assert code == 1
+    assert out.startswith("Error: this is a shallow clone")

@@ -291,3 +291,14 @@ def test_propose_a_staged_rename(server: Path, ssh_keys: dict[str, Path]) -> Non
     assert (code, out) == (0, "Proposed 2 file(s) on proposal/jan/vpn-connect (not pushed).\n")
     changed = git(jan, "diff", "--name-status", "-M", "main", "proposal/jan/vpn-connect")
     assert changed == "R100\tarticles/network/vpn.md\tarticles/network/vpn-connect.md\n"
+
+
+def test_review_shows_terminal_escapes_as_text(server: Path, ssh_keys: dict[str, Path]) -> None:
+    lotta = clone(server, "lotta", ssh_keys)
+    body = "## Issue\n\nFine.\x1b[2K\x1b[1AHidden \u202eevil\n"
+    edit(lotta, "articles/network/vpn.md", article("VPN", body=body))
+    kcs("propose", "--root", str(lotta))
+    code, out = kcs("review", "--root", str(lotta), "proposal/lotta/vpn")
+    assert code == 0
+    assert "\x1b" not in out and "\u202e" not in out
+    assert "  +Fine.\\x1b[2K\\x1b[1AHidden \\u202eevil" in out
