@@ -71,3 +71,14 @@ def test_field_and_value_mapping(kb: Path, tmp_path: Path) -> None:
     assert article.section("issue").heading == "Problem"
     assert article.source["updated"] == "2024-02-01"
     assert result.unmapped == {}
+
+
+def test_every_key_and_field_is_in_the_migration_guide() -> None:
+    from gitrepo import REPO_ROOT
+
+    guide = (REPO_ROOT / "docs" / "guides" / "migration.md").read_text(encoding="utf-8")
+    reference = guide.split("## Mapping reference", 1)[1]
+    for key in mapping.KEYS:
+        assert f"| `{key}` |" in reference, key
+    for target in mapping.TARGETS:
+        assert f"| `{target}` |" in reference, target
