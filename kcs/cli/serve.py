@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 from pathlib import Path
 
@@ -34,4 +35,5 @@ def command(audience: str, port: int, host: str, root: Path | None) -> None:
         raise BuildError(f"{config_file}: not found; kcs serve previews the site of a "
                          "repository with an mkdocs.yml (see docs/architecture.md)")
     os.environ[AUDIENCE_ENV] = audience
+    logging.getLogger("mkdocs").setLevel(logging.INFO)  # "Serving on ...", rebuilds
     serve(config_file=str(config_file), dev_addr=f"{host}:{port}", livereload=True)

@@ -124,3 +124,43 @@ def test_sample_repository_builds_strict(sample_repo: Path) -> None:
     assert public.articles >= 20 and internal.articles > public.articles
     assert set(public.search) >= {"sv", "fi", "nl", "en"}
     assert (sample_repo / "site/public/sv/index.html").is_file()
+
+
+@pytest.mark.slow
+def test_serve_rebuilds_when_an_article_changes(tmp_path: Path) -> None:
+    import socket
+    import time
+    import urllib.request
+
+    root = make_kb(tmp_path / "kb", git=False)
+    write(root / "mkdocs.yml", MKDOCS_YML)
+    (root / "docs/portal").mkdir(parents=True)
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = subprocess.Popen([str(BIN / "kcs"), "serve", "--root", str(root), "--port",
+                               str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+
+    def page(url: str, expect: str, timeout: float = 60) -> str:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}{url}", timeout=5) as r:
+                    text = r.read().decode()
+                    if expect in text:
+                        return text
+            except OSError:
+                pass
+            time.sleep(0.3)
+        raise AssertionError(f"{url} never showed {expect!r}")
+
+    try:
+        page("/a/secret/", "Break-glass")  # kcs serve shows the internal site by default
+        article = root / "articles/network/vpn.md"
+        article.write_text(article.read_text().replace("VPN ansluter inte hemifrån",
+                                                       "VPN ansluter aldrig hemifrån"))
+        page("/a/vpn/", "VPN ansluter aldrig hemifrån")
+    finally:
+        server.terminate()
+        _, err = server.communicate(timeout=30)
+    assert "Serving on http://127.0.0.1:" in err.decode()
