@@ -136,7 +136,8 @@ INGEST = (
     "meta = {f'article-{n:03d}': ArticleMeta(['sv','fi','nl','en'][n % 4], f'domain{n % 8}', "
     "'public') for n in range(300)}; "
     "r = ingest(pathlib.Path(sys.argv[1]), [pathlib.Path(sys.argv[2])], articles=meta); "
-    "print('ingest:', r.lines, 'lines', r.kept, 'kept', r.events, 'events', file=sys.stderr)"
+    "print('ingest:', r.lines, 'lines', r.kept, 'kept', r.events, 'events', "
+    "'CPU seconds per phase', r.seconds, file=sys.stderr)"
 )
 
 
