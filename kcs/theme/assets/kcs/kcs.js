@@ -20,6 +20,8 @@
   var VALUE_MAX = 100; // characters of any other beacon value
   var SETTLE_MS = 1000; // a query counts as "searched" after this long without typing
   var RESULTS_MAX = 10;
+  var FIRST_ROWS = 4; // rows shown before the remaining results' data has arrived
+  var MIN_TYPED = 3; // characters before searching as the reader types
   var LASTQ_KEY = "kcs.lastq"; // sessionStorage: last searched query of this tab
 
   /* ------------------------------------------------------------------ beacons */
@@ -103,31 +105,94 @@
     return pagefindPromise;
   }
 
-  /** Search and load the data of the first `max` results: [{url, title, excerpt}]. */
-  function find(query, max) {
+  function item(d) {
+    return { url: d.url, title: (d.meta && d.meta.title) || d.url, excerpt: d.excerpt || "" };
+  }
+
+  /** Search; load the data (one small fragment file each) of the first `first` results,
+      and of the rest up to `max` in `more`, so the first rows show without waiting for
+      all of them: {total, items: [{url, title, excerpt}], more: Promise<items>|null}. */
+  function find(query, max, first) {
+    first = Math.min(first || max, max);
     return pagefind()
       .then(function (pf) {
-        return pf.search(query);
+        return pf.search(searchTerms(query) || query);
       })
       .then(function (search) {
         if (!search) return null; // superseded
-        return Promise.all(
-          search.results.slice(0, max).map(function (r) {
-            return r.data();
-          })
-        ).then(function (items) {
+        var load = function (results) {
+          return Promise.all(results.map(function (r) { return r.data(); })).then(function (d) {
+            return d.map(item);
+          });
+        };
+        var rest = search.results.slice(first, max);
+        return load(search.results.slice(0, first)).then(function (items) {
           return {
             total: search.results.length,
-            items: items.map(function (d) {
-              return {
-                url: d.url,
-                title: (d.meta && d.meta.title) || d.url,
-                excerpt: d.excerpt || "",
-              };
-            }),
+            items: items,
+            more: rest.length ? load(rest) : null,
           };
         });
       });
+  }
+
+  /* Words too common to narrow a search. Sent to Pagefind they match nearly every page
+     and cost seconds on a large index (each must be scored on every page), so they are
+     dropped from what Pagefind is asked when other words remain; beacons keep the
+     query as typed. */
+  var STOP_WORDS = {
+    en: "a an and are as at be but by can do does for from has have how i i'm if in is it my no not of on or so that the this to was what when where why will with you your",
+    sv: "att av de den det din du där efter en ett för har hur i inte jag kan man med min mitt mig nu när och om på som så till vad var vi är",
+    fi: "ei ja jos kun kuin mikä miten minä mun mutta myös niin nyt on ole se sen tai että voi",
+    nl: "aan als bij dan dat de die dit een en er het hoe ik in is je kan maar met mijn niet of om op te van voor wat waarom ze zijn",
+  };
+  var stopWords = {};
+  (STOP_WORDS[lang.slice(0, 2)] || "").split(" ").forEach(function (w) {
+    if (w) stopWords[w] = true;
+  });
+
+  /** What to ask Pagefind for `query`: the words that are not stop words ("" when only
+      stop words were typed). */
+  function searchTerms(query) {
+    var words = query.split(" ");
+    var kept = words.filter(function (w) {
+      return !stopWords[w.toLowerCase()];
+    });
+    return kept.join(" ");
+  }
+
+  /** Run `task(arg)` (a promise) one at a time. While one runs, only the newest argument
+      waits and older ones are dropped: a search never queues behind the searches of every
+      prefix typed before it (on a large index each costs a few hundred ms). */
+  function latestOnly(task) {
+    var running = false;
+    var waiting = false;
+    var next;
+    function go(arg) {
+      running = true;
+      Promise.resolve()
+        .then(function () {
+          return task(arg);
+        })
+        .catch(function (err) {
+          if (window.console) console.error("kcs: search failed", err);
+        })
+        .then(function () {
+          running = false;
+          if (waiting) {
+            waiting = false;
+            go(next);
+          }
+        });
+    }
+    return function (arg) {
+      if (running) {
+        waiting = true;
+        next = arg;
+      } else {
+        go(arg);
+      }
+    };
   }
 
   function text(tag, className, content) {
@@ -164,6 +229,7 @@
     function render(query, result) {
       output.textContent = "";
       shown = { query: query, total: result.total };
+      form.setAttribute("data-kcs-shown", query); // which query the rows belong to
       form.classList.add("kcs-search--open");
       output.hidden = false;
       if (!result.total) {
@@ -184,7 +250,18 @@
       status.textContent =
         result.total === 1 ? S["search.one"] || "1" : (S["search.many"] || "{n}").replace("{n}", result.total);
       var list = text("ol", "kcs-results");
-      result.items.forEach(function (item, index) {
+      rows(list, query, result.items, 0);
+      output.appendChild(list);
+      if (result.more) {
+        result.more.then(function (items) {
+          if (shown.query === query && list.isConnected) rows(list, query, items, result.items.length);
+        });
+      }
+    }
+
+    function rows(list, query, items, offset) {
+      items.forEach(function (item, i) {
+        var index = offset + i;
         var li = text("li", "kcs-result");
         var a = text("a", "kcs-result__link");
         a.href = item.url;
@@ -201,7 +278,6 @@
         li.appendChild(a);
         list.appendChild(li);
       });
-      output.appendChild(list);
     }
 
     function close() {
@@ -209,29 +285,40 @@
       form.classList.remove("kcs-search--open");
     }
 
-    function run() {
-      var query = input.value.replace(/\s+/g, " ").trim();
+    var search = latestOnly(function (query) {
       var mine = ++serial;
+      form.setAttribute("aria-busy", "true");
+      return find(query, RESULTS_MAX, FIRST_ROWS).then(function (result) {
+        form.removeAttribute("aria-busy");
+        if (mine !== serial || !result) return;
+        render(query, result);
+        settleTimer = setTimeout(logSearch, SETTLE_MS);
+      });
+    });
+
+    /* As the reader types, search from MIN_TYPED characters on and not while only stop
+       words were typed: a prefix such as "th" matches thousands of words on a large
+       index. Enter searches any query. */
+    function run(event, explicit) {
+      var query = input.value.replace(/\s+/g, " ").trim();
       clearTimeout(settleTimer);
-      if (query.length < 2) {
+      if (!explicit && (query.length < MIN_TYPED || searchTerms(query).length < MIN_TYPED)) {
+        if (query.length < MIN_TYPED) {
+          serial++;
+          close();
+          status.textContent = "";
+          shown = { query: "", total: 0 };
+        }
+        return;
+      }
+      if (query.length < 1) {
+        serial++; // a search still running must not show its rows now
         close();
         status.textContent = "";
         shown = { query: "", total: 0 };
         return;
       }
-      form.setAttribute("aria-busy", "true");
-      find(query, RESULTS_MAX)
-        .then(function (result) {
-          if (mine !== serial || !result) return;
-          form.removeAttribute("aria-busy");
-          render(query, result);
-          settleTimer = setTimeout(logSearch, SETTLE_MS);
-        })
-        .catch(function (err) {
-          form.removeAttribute("aria-busy");
-          status.textContent = "";
-          if (window.console) console.error("kcs: search failed", err);
-        });
+      search(query);
     }
 
     input.addEventListener("input", run);
@@ -244,12 +331,13 @@
     });
     form.addEventListener("submit", function (event) {
       event.preventDefault();
-      if (shown.query) {
+      var query = input.value.replace(/\s+/g, " ").trim();
+      if (shown.query && shown.query === query) {
         logSearch();
         var first = output.querySelector("a");
         if (first) first.focus();
       } else {
-        run();
+        run(event, true);
       }
     });
     form.addEventListener("keydown", function (event) {
@@ -374,15 +462,9 @@
       beacon("suggest", [["q", shown.query], ["n", shown.n]]);
     }
 
-    function suggest() {
-      var query = subject.value.replace(/\s+/g, " ").trim();
+    var lookup = latestOnly(function (query) {
       var mine = ++serial;
-      clearTimeout(settleTimer);
-      if (query.length < 3) {
-        box.hidden = true;
-        return;
-      }
-      find(query, max).then(function (result) {
+      return find(query, max).then(function (result) {
         if (mine !== serial || !result) return;
         list.textContent = "";
         shown = { query: query, n: result.items.length };
@@ -400,6 +482,19 @@
         box.hidden = result.items.length === 0;
         settleTimer = setTimeout(logSuggest, SETTLE_MS);
       });
+    });
+
+    function suggest() {
+      var query = subject.value.replace(/\s+/g, " ").trim();
+      clearTimeout(settleTimer);
+      if (query.length < MIN_TYPED || searchTerms(query).length < MIN_TYPED) {
+        if (query.length < MIN_TYPED) {
+          serial++;
+          box.hidden = true;
+        }
+        return;
+      }
+      lookup(query);
     }
 
     subject.addEventListener("focus", function () {
