@@ -14,7 +14,6 @@ import logging
 import os
 import re
 import time
-from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -121,8 +120,10 @@ def run_import(
     source = source.resolve()
     if not source.exists():
         raise UsageError(f"{source}: no such file or folder to import")
-    if root == source or root in source.parents and (source / "kcs.yml").exists():
-        raise UsageError(f"{source}: is the knowledge repository itself; import another folder")
+    own = root / knowledge.ARTICLES_DIR
+    if source in (root, own) or own in source.parents:
+        raise UsageError(f"{source}: lies in this knowledge repository's own articles; import "
+                         "another folder")
     fmt = fmt or guess_format(source)
     reader = importer(fmt)
     files, base = _files(source, reader.suffixes)
@@ -419,6 +420,3 @@ def _duplicates(kb: knowledge.KnowledgeBase, config: Config,
     return find_duplicates(list(docs.values()), threshold=threshold or DEFAULT_THRESHOLD,
                            only=ids)
 
-
-def iter_actions(result: ImportResult, action: str) -> Iterator[Action]:
-    return (a for a in result.actions if a.action == action)

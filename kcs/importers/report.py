@@ -36,6 +36,12 @@ CODES: dict[str, str] = {
 }
 
 
+def _folder(origin: str) -> str:
+    """The top folder of a source path (``Exchange/x/y.md`` → ``Exchange``), or the file."""
+    path = origin.split(":", 1)[0]
+    return path.split("/", 1)[0] if "/" in path else "."
+
+
 def _rank(code: str) -> int:
     return list(CODES).index(code) if code in CODES else len(CODES)
 
@@ -78,6 +84,7 @@ def to_dict(result: ImportResult, root: Path | None = None) -> dict[str, Any]:
             **{k: result.count(k) for k in ("create", "update", "unchanged", "kept")},
             "assets": result.assets,
         },
+        "by_source": dict(sorted(Counter(_folder(a.origin) for a in result.actions).items())),
         "by_domain": dict(sorted(Counter(a.domain for a in result.actions).items())),
         "by_lang": dict(sorted(Counter(a.lang for a in result.actions).items())),
         "by_state": dict(sorted(Counter(a.state for a in result.actions).items())),
@@ -130,8 +137,9 @@ def render_markdown(result: ImportResult, root: Path | None = None) -> str:
                f"{'dry run' if result.dry_run else 'imported'} in {result.seconds:.1f} s.")
     out += ["", "## Counts", "", "| | Articles |", "|---|---:|"]
     out += [f"| {k} | {v} |" for k, v in data["counts"].items()]
-    for title, key in (("Per domain", "by_domain"), ("Per language", "by_lang"),
-                       ("Per state", "by_state"), ("Per type", "by_type")):
+    for title, key in (("Per source folder", "by_source"), ("Per domain", "by_domain"),
+                       ("Per language", "by_lang"), ("Per state", "by_state"),
+                       ("Per type", "by_type")):
         out += ["", f"## {title}", "", "| | Articles |", "|---|---:|"]
         out += [f"| {k} | {v} |" for k, v in data[key].items()]
     out += ["", "## Used imported articles (review these first)", ""]
