@@ -34,7 +34,6 @@ import math
 import mmap
 import os
 import sys
-import uuid
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass
@@ -43,7 +42,6 @@ from typing import TYPE_CHECKING, Any
 
 from . import __version__
 from .errors import UsageError
-from .fsutil import atomic_write
 from .search_text import analyze, analyze_all, analyze_query, codes, query_keys
 
 if TYPE_CHECKING:
@@ -324,11 +322,13 @@ def load_or_build(kb: KnowledgeBase | Path, cache_dir: Path | None = None) -> Se
 
 
 def _write_cache(index: SearchIndex, folder: Path, stamp: str) -> None:
+    from .fsutil import atomic_write  # imports tempfile: only when writing
+
     folder.mkdir(parents=True, exist_ok=True)
     ignore = folder / ".gitignore"
     if not ignore.exists():
         atomic_write(ignore, "# written by kcs: this cache is local, never commit it\n*\n")
-    postings_name = f"search-index.{uuid.uuid4().hex[:12]}.postings"
+    postings_name = f"search-index.{os.urandom(6).hex()}.postings"
     chunks: list[bytes] = []
     header_langs: dict[str, Any] = {}
     size = 0

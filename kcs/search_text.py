@@ -14,7 +14,7 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Callable, Iterable
-from importlib import resources
+from pathlib import Path
 
 #: Snowball algorithm per language code. Dutch uses the classic (Porter) Dutch
 #: stemmer, the one NLTK and Pagefind use: snowballstemmer 3's new "dutch" leaves
@@ -30,6 +30,7 @@ _WORD = re.compile(r"[^\W_]+")
 # Codes: hyphen/underscore-joined runs with a digit somewhere ("err-1234", "0x80070643").
 _CODE = re.compile(r"(?<![^\W_])(?:[^\W_]+[-_])*[^\W_]*\d[^\W_]*(?:[-_][^\W_]+)*")
 _NOISE = re.compile(r"\]\([^)\s]*\)|https?://\S+|<[^>\n]{0,200}>")
+_STOPWORDS = Path(__file__).parent / "data" / "stopwords"
 _DIGIT = re.compile(r"\d")
 _STRIP = ".,;:!?()[]{}<>\"'`*~^+=|/\\#"
 
@@ -65,10 +66,10 @@ def query_keys(query: str) -> list[str]:
 @functools.cache
 def stopwords(lang: str) -> frozenset[str]:
     """The shipped stop words of ``lang`` (empty for a language without a list)."""
+    if not lang.isalpha():
+        return frozenset()
     try:
-        text = resources.files("kcs").joinpath("data", "stopwords", f"{lang}.txt").read_text(
-            encoding="utf-8"
-        )
+        text = (_STOPWORDS / f"{lang}.txt").read_text(encoding="utf-8")
     except FileNotFoundError:
         return frozenset()
     return frozenset(
