@@ -305,6 +305,7 @@ def _read_lines(
     classify = classifier.request
     requests: dict[str, tuple[int, Any]] = {}
     days: dict[str, str | None] = {}
+    budget = [MAX_SAMPLES - conn.execute("SELECT count(*) FROM samples").fetchone()[0]]
     batch = _Batch()
     position = offset
     # a chunk is about batch_lines lines, so a batch commits after every chunk or two
@@ -317,7 +318,7 @@ def _read_lines(
         records = fmt.records(text)
         counts = batch.counts
         if len(records) != lines:
-            _malformed(text, fmt, line_at, lines - len(records), batch)
+            _malformed(text, fmt, line_at, lines - len(records), batch, budget)
         hits, events, visitors = batch.hits, batch.events, batch.visitors
         for ip, stamp, request, status, agent in records:
             kind = agents.get(agent) or agent_kind(agent)
@@ -377,10 +378,16 @@ def _iso_day(stamp: str) -> str | None:
     return parsed[1] if parsed else None
 
 
-def _malformed(text: str, fmt: LogFormat, line_at: int, missing: int, batch: _Batch) -> None:
-    """Count the lines of a block that did not parse, and keep a few scrubbed samples."""
+def _malformed(
+    text: str, fmt: LogFormat, line_at: int, missing: int, batch: _Batch, budget: list[int]
+) -> None:
+    """Count the lines of a block that did not parse, and keep a few scrubbed samples.
+
+    ``budget`` is how many samples the database still takes: once it is spent, a log
+    full of lines in another format costs no second look at each line.
+    """
     batch.counts["malformed"] += missing
-    if len(batch.samples) >= MAX_SAMPLES:
+    if budget[0] <= 0:
         return
     at = line_at
     for line in text.split("\n")[:-1]:
@@ -391,7 +398,8 @@ def _malformed(text: str, fmt: LogFormat, line_at: int, missing: int, batch: _Ba
             reason = "too long" if len(line) > MAX_LINE else "unparsable"
             sample = f"{len(line)} characters" if len(line) > MAX_LINE else scrub_line(line[:300])
             batch.samples.append((at, reason, sample))
-            if len(batch.samples) >= MAX_SAMPLES:
+            budget[0] -= 1
+            if budget[0] <= 0:
                 return
         at += len(line.encode("utf-8", "replace")) + 1
 
