@@ -99,6 +99,9 @@ class _Terms:
         at = self.position(term)
         return None if at is None else self._fetch(at)
 
+    def record_at(self, at: int) -> Record:
+        return self._fetch(at)
+
 
 class SearchIndex:
     """Per-language lunr indexes over a set of articles. Build with :func:`build_index`."""
@@ -335,7 +338,7 @@ def _write_cache(index: SearchIndex, folder: Path, stamp: str) -> None:
     for lang, terms in sorted(index.langs.items()):
         offsets = [size]
         for at in range(len(terms.terms)):
-            chunk = json.dumps(terms._fetch(at), separators=(",", ":")).encode() + b"\n"
+            chunk = json.dumps(terms.record_at(at), separators=(",", ":")).encode() + b"\n"
             chunks.append(chunk)
             size += len(chunk)
             offsets.append(size)
@@ -372,10 +375,12 @@ def _read_cache(folder: Path, stamp: str) -> SearchIndex | None:
         if not isinstance(docs, list) or not all(
                 isinstance(doc, list) and len(doc) == 4 for doc in docs):
             return None
-        langs = {
-            lang: _Terms(part["terms"], _reader(data, part["offsets"]))
-            for lang, part in header["langs"].items()
-        }
+        langs: dict[str, _Terms] = {}
+        for lang, part in header["langs"].items():
+            terms, offsets = part["terms"], part["offsets"]
+            if len(offsets) != len(terms) + 1 or (offsets and offsets[-1] > size):
+                return None
+            langs[lang] = _Terms(terms, _reader(data, offsets))
     except (OSError, ValueError, KeyError, TypeError) as exc:
         log.info("search index cache in %s not usable (%s); rebuilding", folder, exc)
         return None

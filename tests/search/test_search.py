@@ -214,7 +214,7 @@ def test_a_loaded_knowledge_base_and_a_cache_dir_are_accepted(repo: Path, tmp_pa
 
 
 @pytest.mark.parametrize("damage", [
-    "not json", "{}", json.dumps({"format": 1}), "[1, 2]", "DOCS",
+    "not json", "{}", json.dumps({"format": 1}), "[1, 2]", "DOCS", "OFFSETS",
 ])
 def test_a_damaged_cache_is_rebuilt(repo: Path, damage: str) -> None:
     load_or_build(repo)
@@ -222,6 +222,10 @@ def test_a_damaged_cache_is_rebuilt(repo: Path, damage: str) -> None:
     if damage == "DOCS":  # a valid header whose document table is wrong
         data = json.loads(header.read_text())
         data["docs"] = [[1, 2]] * len(data["docs"])
+        damage = json.dumps(data)
+    elif damage == "OFFSETS":  # a valid header whose term offsets are cut short
+        data = json.loads(header.read_text())
+        data["langs"]["sv"]["offsets"] = data["langs"]["sv"]["offsets"][:3]
         damage = json.dumps(data)
     header.write_text(damage)
     index = load_or_build(repo)
