@@ -86,8 +86,8 @@ def _build_one(root: Path, kb: KnowledgeBase, history: Any, audience: str, targe
     target.parent.mkdir(parents=True, exist_ok=True)
     temp = Path(tempfile.mkdtemp(prefix=f".{target.name}.building-", dir=target.parent))
     try:
-        with (_collect_warnings() as warnings,
-              _mkdocs_config(root, temp, strict, warnings) as config):
+        with (_collect_logs() as logged,
+              _mkdocs_config(root, temp, strict, logged) as config):
             plugin = config.plugins.get("kcs")
             if plugin is None:
                 raise BuildError(f"{root / MKDOCS_FILE}: add 'kcs' to plugins (and remove "
@@ -97,7 +97,11 @@ def _build_one(root: Path, kb: KnowledgeBase, history: Any, audience: str, targe
             try:
                 build(config)
             except (Abort, ConfigurationError, PluginError) as exc:
-                first = f" ({warnings[0]})" if warnings else ""
+                errors = [m for level, m in logged if level >= logging.ERROR]
+                if errors:
+                    raise BuildError(f"{audience} site: {errors[-1]}") from None
+                warned = [m for level, m in logged if level == logging.WARNING]
+                first = f" ({warned[0]})" if warned else ""
                 raise BuildError(f"{audience} site: {exc}{first}") from None
         found = leaks.check(temp, kb, audience)
         if found:
@@ -116,14 +120,14 @@ def _build_one(root: Path, kb: KnowledgeBase, history: Any, audience: str, targe
         pages=plugin.page_count,
         articles=len(plugin.ctx.articles) if plugin.ctx else 0,
         seconds=time.monotonic() - start,
-        warnings=tuple(warnings),
+        warnings=tuple(m for level, m in logged if level == logging.WARNING),
         search=dict(plugin.indexed),
     )
 
 
 @contextmanager
-def _mkdocs_config(root: Path, site_dir: Path, strict: bool, logged: list[str]
-                   ) -> Iterator[Any]:
+def _mkdocs_config(root: Path, site_dir: Path, strict: bool,
+                   logged: list[tuple[int, str]]) -> Iterator[Any]:
     """mkdocs.yml of the repository, or a default one when it has none."""
     from mkdocs.config import load_config
     from mkdocs.exceptions import Abort, ConfigurationError
@@ -138,7 +142,7 @@ def _mkdocs_config(root: Path, site_dir: Path, strict: bool, logged: list[str]
         try:
             config = load_config(config_file=str(path), site_dir=str(site_dir), strict=strict)
         except (Abort, ConfigurationError) as exc:
-            raise BuildError(f"{path}: {logged[-1] if logged else exc}") from None
+            raise BuildError(f"{path}: {logged[-1][1] if logged else exc}") from None
         yield config
 
 
@@ -156,13 +160,13 @@ def default_mkdocs_config(root: Path, docs_dir: Path) -> dict[str, Any]:
 
 
 @contextmanager
-def _collect_warnings() -> Iterator[list[str]]:
-    """Warnings MkDocs (and the kcs plugin) log during one build."""
-    collected: list[str] = []
+def _collect_logs() -> Iterator[list[tuple[int, str]]]:
+    """(level, message) of the warnings and errors MkDocs and the kcs plugin log."""
+    collected: list[tuple[int, str]] = []
 
     class Collect(logging.Handler):
         def emit(self, record: logging.LogRecord) -> None:
-            collected.append(record.getMessage())
+            collected.append((record.levelno, record.getMessage()))
 
     handler = Collect(logging.WARNING)
     logger = logging.getLogger("mkdocs")

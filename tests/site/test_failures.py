@@ -76,6 +76,15 @@ Se [den saknade artikeln](missing.md).
         build_sites(root, ("public",), strict=True)
 
 
+def test_portal_page_cannot_take_a_generated_path(tmp_path: Path) -> None:
+    root = make_kb(tmp_path / "kb", git=False)
+    write(root / "mkdocs.yml", MKDOCS_YML)
+    write(root / "docs/portal/a/reset.md", "# Mine\n")
+    with pytest.raises(BuildError, match=r"public site: a/reset.md in .*docs/portal has the "
+                       "path of a generated page; rename or remove it"):
+        build_sites(root, ("public",))
+
+
 def test_material_search_is_refused(tmp_path: Path) -> None:
     root = make_kb(tmp_path / "kb", git=False)
     write(root / "mkdocs.yml", MKDOCS_YML.replace("  - kcs\n", "  - search\n  - kcs\n"))
@@ -110,7 +119,7 @@ def test_cli_build_prints_one_line_per_site(tmp_path: Path) -> None:
                                       str(tmp_path / "out"), "--audience", "internal",
                                       "--audience", "public"])
     assert result.exit_code == 0, result.output
-    lines = result.output.splitlines()
+    lines = result.stdout.splitlines()  # warnings (no Git here) go to stderr
     assert len(lines) == 2
     assert re.fullmatch(r"internal: 20 pages \(6 articles\) in \d+\.\d s -> "
                         + re.escape(str(tmp_path / "out/internal")) + "/", lines[0])
