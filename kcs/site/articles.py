@@ -64,18 +64,24 @@ BANNERS: dict[str, dict[str, tuple[str, str]]] = {
 
 
 def review_status(
-    article: Article, config: Config, today: dt.date
+    article: Article, config: Config, today: dt.date, cache: dict[Any, int] | None = None
 ) -> tuple[dt.date | None, str]:
-    """(date the next review is due, fresh | due-soon | overdue | never-validated)."""
+    """(date the next review is due, fresh | due-soon | overdue | never-validated).
+
+    ``cache`` keeps parsed intervals between calls (one parse per kind of article).
+    """
     if article.reviewed is None:
         return None, "never-validated"
-    interval = article.review_every or config.review_interval(
-        type=article.type, domain=article.domain, audience=article.audience
-    )
-    due = article.reviewed + dt.timedelta(days=interval)
+    cache = {} if cache is None else cache
+    kind = (article.type, article.domain, article.audience)
+    if kind not in cache:
+        cache[kind] = config.review_interval(type=kind[0], domain=kind[1], audience=kind[2])
+    if "due_soon" not in cache:
+        cache["due_soon"] = parse_duration(config.get("review.due_soon"))
+    due = article.reviewed + dt.timedelta(days=article.review_every or cache[kind])
     if due < today:
         return due, "overdue"
-    if (due - today).days <= parse_duration(config.get("review.due_soon")):
+    if (due - today).days <= cache["due_soon"]:
         return due, "due-soon"
     return due, "fresh"
 
@@ -185,13 +191,14 @@ def _fill(pattern: str, values: Mapping[str, str]) -> str:
 
 def article_meta(article: Article, ctx: SiteContext, *, site_url: str = "",
                  groups: Mapping[str, list[Article]] | None = None,
-                 by_id: Mapping[str, Article] | None = None) -> dict[str, Any]:
+                 by_id: Mapping[str, Article] | None = None,
+                 cache: dict[Any, int] | None = None) -> dict[str, Any]:
     """``meta["kcs"]`` of one article page (docs/architecture-site-meta.md)."""
     config = ctx.kb.config
     by_id = by_id if by_id is not None else {a.id: a for a in ctx.articles}
     if groups is None:
         groups = _groups(ctx.articles)
-    due, status = review_status(article, config, ctx.now.date())
+    due, status = review_status(article, config, ctx.now.date(), cache)
     history = ctx.git_dates.get(article.path)
     translations = [
         {"lang": other.lang, "id": other.id, "url": other.url, "title": other.title}
@@ -270,6 +277,7 @@ def build(ctx: SiteContext, *, site_url: str = "") -> tuple[list[Page], list[Ass
     linker = _Linker(ctx)
     groups = _groups(ctx.articles)
     by_id = {a.id: a for a in ctx.articles}
+    cache: dict[Any, int] = {}
     out: list[Page] = []
     for article in ctx.articles:
         body = linker.body(article)
@@ -277,7 +285,8 @@ def build(ctx: SiteContext, *, site_url: str = "") -> tuple[list[Page], list[Ass
         top = banner(article) if ctx.internal else ""
         meta = {
             "title": article.title,
-            "kcs": article_meta(article, ctx, site_url=site_url, groups=groups, by_id=by_id),
+            "kcs": article_meta(article, ctx, site_url=site_url, groups=groups, by_id=by_id,
+                                cache=cache),
         }
         out.append(Page(f"a/{article.id}.md", f"{head}{top}{body.strip()}\n", meta))
     return out, list(linker.assets.values())

@@ -74,11 +74,10 @@ def pages(ctx: SiteContext) -> list[Page]:
         tag_label: dict[str, str] = {}
         for article in mine:
             by_domain[article.domain].append(article)
-            for tag in article.tags:
-                slug = slugify(tag)
-                tag_label.setdefault(slug, tag)
-                if article not in by_tag[slug]:
-                    by_tag[slug].append(article)
+            # Two tags of one article may share a slug ("Konto", "konto"): list it once.
+            for slug in dict.fromkeys(slugify(tag) for tag in article.tags):
+                tag_label.setdefault(slug, next(t for t in article.tags if slugify(t) == slug))
+                by_tag[slug].append(article)
         domains = sorted(by_domain, key=lambda d: (
             configured.index(d) if d in configured else len(configured), d))
 
