@@ -171,3 +171,26 @@ def test_odd_file_names_survive(tmp_path: Path) -> None:
     write(r / name, "x\n")
     commit(r, "odd", "2024-01-01T00:00:00+00:00")
     assert read_history(r).for_path(name) is not None
+
+
+def test_skewed_clocks_across_branches_still_replay_parents_first(tmp_path: Path) -> None:
+    """A branch commit dated before its parent: git's default order lists the parent
+    first; the history must still see the add before the rename."""
+    r = init_repo(tmp_path / "kb")
+    write(r / "x.md", "x\n")
+    commit(r, "add x", "2024-05-01T00:00:00+00:00")
+    git(r, "checkout", "-q", "-b", "skewed")
+    git(r, "mv", "x.md", "y.md")
+    commit(r, "rename with a slow clock", "2024-01-01T00:00:00+00:00")
+    git(r, "checkout", "-q", "main")
+    write(r / "z.md", "z\n")
+    commit(r, "z", "2024-06-01T00:00:00+00:00")
+    env = {"GIT_AUTHOR_DATE": "2024-07-01T00:00:00+00:00",
+           "GIT_COMMITTER_DATE": "2024-07-01T00:00:00+00:00"}
+    git(r, "merge", "-q", "--no-ff", "skewed", "-m", "merge", env=env)
+    order = git(r, "log", "--format=%s").split("\n")
+    assert order.index("add x") < order.index("rename with a slow clock")  # the skew
+    file = read_history(r).for_path("y.md")
+    assert file is not None
+    assert [c.status for c in file.commits] == ["A", "R"]
+    assert "x.md" not in read_history(r)
