@@ -315,7 +315,11 @@ def report(kb: KnowledgeBase, history: History, today: dt.date, *,
     figures["median hours to publish"] = (round(statistics.median(all_times), 1)
                                           if all_times else None)
     tables = [states, lint_table, publish]
-    backlog, note = backlog_table(kb, today)
+    if today < dt.date.today():
+        backlog, note = None, ("Review backlog left out: open proposals are only known for "
+                               "today, not as of a past date.")
+    else:
+        backlog, note = backlog_table(kb, today)
     if backlog is not None:
         tables.append(backlog)
         figures["open proposals"] = len(backlog.rows)

@@ -197,3 +197,28 @@ def test_reports_read_the_usage_database_of_kcs_usage(kb_repo: Path, tmp_path: P
     triage = {r["path"]: r["triage"] for r in data["tables"]["triage"]}
     assert triage["articles/vpn/old-client.md"] == "review first"
     assert any("90 days or less" in n for n in data["notes"])
+
+
+def test_open_proposals_show_in_the_backlog(kb_repo: Path, tmp_path: Path) -> None:
+    import shutil
+
+    from gitrepo import git
+
+    root = tmp_path / "kb"
+    shutil.copytree(kb_repo, root)
+    git(root, "checkout", "-q", "-b", "proposal/token")
+    write(root / "articles/vpn/token.md", article("vpn-token", "Token expired", "validated",
+                                                  reviewed="2024-07-10", body="New steps."))
+    commit(root, "Token: new steps", "2025-06-20T10:00:00+00:00", "Lotta <lotta@example.org>")
+    git(root, "checkout", "-q", "main")
+    inputs = load_inputs(root)
+    report = health.report(inputs.kb, inputs.history, dt.date.today())
+    backlog = report.table("backlog")
+    assert backlog is not None and report.figures["open proposals"] == 1
+    domains, branch, author, started, age, _waits = backlog.rows[0]
+    assert (domains, branch, author, started) == ("vpn", "proposal/token", "Lotta",
+                                                  dt.date(2025, 6, 20))
+    assert age == (dt.date.today() - dt.date(2025, 6, 20)).days
+    past = health.report(inputs.kb, inputs.history, TODAY)
+    assert past.table("backlog") is None
+    assert any("only known for today" in n for n in past.notes)
