@@ -212,12 +212,12 @@ def _code_flags(lines: list[str]) -> list[tuple[str, bool]]:
     return out
 
 
-def _blocks(lines: list[str], ctx: Context) -> list[str]:
+def _blocks(lines: list[str], ctx: Context, *, drop_title: bool = True) -> list[str]:
     """Alerts → admonitions, [!div] markers out, the title heading out, anchors out."""
     out: list[str] = []
     flagged = _code_flags(lines)
     index = 0
-    seen_text = False
+    seen_text = not drop_title
     while index < len(flagged):
         line, code = flagged[index]
         index += 1
@@ -252,7 +252,7 @@ def _blocks(lines: list[str], ctx: Context) -> list[str]:
             if out and out[-1].strip():
                 out.append("")
             out.append(f'{indent}!!! {name} "{label}"' if label else f"{indent}!!! {name}")
-            inner = _blocks(content, ctx)
+            inner = _blocks(content, ctx, drop_title=False)
             out.extend(f"{indent}    {c}" if c.strip() else "" for c in inner)
             out.append("")
             seen_text = True
