@@ -10,42 +10,17 @@ and lives in :mod:`kcs.importers.convert` and :mod:`kcs.importers.pipeline`.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import Protocol
 
-if TYPE_CHECKING:
-    from .mapping import ImportMapping
+from .csv import CsvImporter
+from .html import HtmlImporter
+from .mapping import ImportMapping
+from .markdown import MarkdownImporter
+from .model import Failure, Record
 
-
-@dataclass(frozen=True)
-class Record:
-    """One source article as read, before mapping and conversion.
-
-    ``path`` is the source file relative to the import root (forward slashes);
-    ``key`` identifies the record inside its source system for re-imports (the
-    path for files, the id column for CSV rows). ``body`` is Markdown (HTML
-    sources are converted on reading). ``meta`` holds the source's own fields.
-    """
-
-    origin: str  # where, for messages: "Outlook/x.md" or "export.csv:12"
-    path: str
-    key: str
-    meta: Mapping[str, Any]
-    body: str
-    checksum: str
-    file: Path | None = None  # the source file, for resolving includes and links
-    warnings: tuple[str, ...] = ()
-    kind: str = "file"  # "file" (one article per file) or "row" (one per CSV row)
-
-
-@dataclass(frozen=True)
-class Failure:
-    """A source file or row that could not be imported; ``message`` is one line."""
-
-    origin: str
-    message: str
+__all__ = ["IMPORTERS", "Failure", "Importer", "Record", "guess_format", "importer"]
 
 
 class Importer(Protocol):
@@ -60,22 +35,16 @@ class Importer(Protocol):
         ...
 
 
-def _registry() -> dict[str, Importer]:
-    from .csv import CsvImporter
-    from .html import HtmlImporter
-    from .markdown import MarkdownImporter
-
-    return {"md": MarkdownImporter(), "html": HtmlImporter(), "csv": CsvImporter()}
-
-
-#: format name → importer; filled on first use so ``kcs --help`` stays fast.
-IMPORTERS: dict[str, Importer] = {}
+#: format name → importer (the built-ins are implemented through the same Protocol)
+IMPORTERS: dict[str, Importer] = {
+    "md": MarkdownImporter(),
+    "html": HtmlImporter(),
+    "csv": CsvImporter(),
+}
 
 
 def importer(name: str) -> Importer:
     """The importer for format ``name`` (md, html, csv)."""
-    if not IMPORTERS:
-        IMPORTERS.update(_registry())
     from ..errors import UsageError
 
     try:
@@ -88,8 +57,6 @@ def importer(name: str) -> Importer:
 
 def guess_format(path: Path) -> str:
     """The format of a file or folder from its name endings (md when unsure)."""
-    if not IMPORTERS:
-        IMPORTERS.update(_registry())
     candidates = [path] if path.is_file() else [p for p in path.rglob("*") if p.is_file()][:500]
     counts: dict[str, int] = {}
     for candidate in candidates:

@@ -14,9 +14,9 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
-from . import Failure, Record
 from .html import to_markdown
 from .mapping import ImportMapping
+from .model import Failure, Record
 from .textio import checksum, guess_encoding
 
 _SAMPLE = 1_000_000

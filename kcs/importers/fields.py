@@ -12,8 +12,8 @@ from typing import Any
 
 from ..article import slugify
 from ..config import AUDIENCES, STATES, TYPES, Config
-from . import Record
 from .mapping import ImportMapping
+from .model import Record
 
 _LOCALE_DIR = re.compile(r"^([a-z]{2,3})(?:[-_][A-Za-z]{2,4})?$")
 

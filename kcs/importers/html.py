@@ -14,8 +14,8 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
-from . import Failure, Record
 from .mapping import ImportMapping
+from .model import Failure, Record
 from .textio import ReadProblem, checksum, read_source
 
 ALLOWED_TAGS = {

@@ -8,8 +8,8 @@ from pathlib import Path
 
 from ..article import split_front_matter
 from ..yamlio import YamlProblem, load_mapping
-from . import Failure, Record
 from .mapping import ImportMapping
+from .model import Failure, Record
 from .textio import ReadProblem, checksum, read_source
 
 _H1 = re.compile(r"^#\s+(.+?)\s*#*\s*$", re.M)

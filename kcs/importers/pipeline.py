@@ -27,10 +27,11 @@ from ..config import Config
 from ..errors import UsageError
 from ..fsutil import atomic_write
 from ..yamlio import YamlProblem, load_mapping
-from . import Failure, Record, guess_format, importer
+from . import guess_format, importer
 from . import mapping as mapping_module
 from .convert import Context, convert, has_placeholder
 from .fields import Mapped, excluded, map_record, unmapped_fields
+from .model import Failure, Record
 
 log = logging.getLogger(__name__)
 _DUMPER: type = getattr(yaml, "CSafeDumper", yaml.SafeDumper)  # libyaml: ~10x faster
