@@ -34,14 +34,17 @@ def main() -> None:
         kcs = Path(sys.executable).with_name("kcs")
         base_s, _ = timed(baseline, repeat=3)
         lint_s, result = timed(
-            lambda: subprocess.run([str(kcs), "lint", "--root", str(root)], capture_output=True,
-                                   text=True, check=False),
+            lambda: subprocess.run(
+                [str(kcs), "lint", "--root", str(root)], capture_output=True, text=True, check=False
+            ),
             repeat=3,
         )
         print(f"articles: {count}")
         print(f"baseline (read + YAML): {base_s:.2f} s")
-        print(f"kcs lint (whole CLI run): {lint_s:.2f} s  exit {result.returncode}  "
-              f"{result.stderr.strip()}")
+        print(
+            f"kcs lint (whole CLI run): {lint_s:.2f} s  exit {result.returncode}  "
+            f"{result.stderr.strip()}"
+        )
         print(f"ratio lint/baseline: {lint_s / base_s:.1f}")
 
 

@@ -9,13 +9,55 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-WORDS = (
-    "password reset account locked vpn client connection wifi network printer queue toner "
-    "outlook mailbox calendar teams meeting audio laptop docking station bitlocker update "
-    "error restart settings access folder permission phone enrolment certificate browser "
-    "lösenord skrivare skrivaren nätverk anslutning tulostin tulostimen salasana verkko "
-    "wachtwoord wachtwoorden printer netwerk verbinding"
-).split()
+WORDS = [
+    "password",
+    "reset",
+    "account",
+    "locked",
+    "vpn",
+    "client",
+    "connection",
+    "wifi",
+    "network",
+    "printer",
+    "queue",
+    "toner",
+    "outlook",
+    "mailbox",
+    "calendar",
+    "teams",
+    "meeting",
+    "audio",
+    "laptop",
+    "docking",
+    "station",
+    "bitlocker",
+    "update",
+    "error",
+    "restart",
+    "settings",
+    "access",
+    "folder",
+    "permission",
+    "phone",
+    "enrolment",
+    "certificate",
+    "browser",
+    "lösenord",
+    "skrivare",
+    "skrivaren",
+    "nätverk",
+    "anslutning",
+    "tulostin",
+    "tulostimen",
+    "salasana",
+    "verkko",
+    "wachtwoord",
+    "wachtwoorden",
+    "printer",
+    "netwerk",
+    "verbinding",
+]
 DOMAINS = ("accounts", "network", "printing", "email", "teams", "devices", "access")
 LANGS = ("sv", "fi", "nl", "en")
 
@@ -38,7 +80,8 @@ def synthetic_kb(root: Path, count: int, *, seed: int = 7, audience: str = "publ
             f"---\nid: {domain}-{number:05d}\ntitle: {words(6).capitalize()} {number}\n"
             f"lang: {lang}\nstate: validated\naudience: {audience}\ntype: howto\n"
             f"tags: [{rng.choice(WORDS)}, {rng.choice(WORDS)}]\nreviewed: 2026-05-01\n---\n\n"
-            f"## Issue\n\n{words(40)}. Error 0x8007{number:04x}.\n\n## Environment\n\n{words(15)}\n\n"
+            f"## Issue\n\n{words(40)}. Error 0x8007{number:04x}.\n\n"
+            f"## Environment\n\n{words(15)}\n\n"
             f"## Resolution\n\n1. {words(20)}\n2. {words(20)}\n3. {words(20)}\n\n"
             f"## Cause\n\n{words(25)}\n",
             encoding="utf-8",

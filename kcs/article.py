@@ -24,26 +24,68 @@ SECTION_KEYS: tuple[str, ...] = ("issue", "environment", "resolution", "cause")
 
 #: The heading written by templates, per language.
 SECTION_HEADINGS: dict[str, dict[str, str]] = {
-    "en": {"issue": "Issue", "environment": "Environment", "resolution": "Resolution",
-           "cause": "Cause"},
-    "sv": {"issue": "Problem", "environment": "Miljö", "resolution": "Lösning",
-           "cause": "Orsak"},
-    "fi": {"issue": "Ongelma", "environment": "Ympäristö", "resolution": "Ratkaisu",
-           "cause": "Syy"},
-    "nl": {"issue": "Probleem", "environment": "Omgeving", "resolution": "Oplossing",
-           "cause": "Oorzaak"},
+    "en": {
+        "issue": "Issue",
+        "environment": "Environment",
+        "resolution": "Resolution",
+        "cause": "Cause",
+    },
+    "sv": {"issue": "Problem", "environment": "Miljö", "resolution": "Lösning", "cause": "Orsak"},
+    "fi": {
+        "issue": "Ongelma",
+        "environment": "Ympäristö",
+        "resolution": "Ratkaisu",
+        "cause": "Syy",
+    },
+    "nl": {
+        "issue": "Probleem",
+        "environment": "Omgeving",
+        "resolution": "Oplossing",
+        "cause": "Oorzaak",
+    },
 }
 
 #: Every heading recognised as a KCS section, in any language (lower case).
 _HEADING_ALIASES: dict[str, str] = {
     alias: key
     for key, aliases in {
-        "issue": ["issue", "problem", "symptom", "symptoms", "question", "fråga", "symtom",
-                  "ongelma", "oireet", "kysymys", "probleem", "vraag", "symptomen"],
-        "environment": ["environment", "applies to", "miljö", "gäller", "ympäristö", "koskee",
-                        "omgeving", "van toepassing op"],
-        "resolution": ["resolution", "solution", "answer", "lösning", "åtgärd", "svar",
-                       "ratkaisu", "vastaus", "oplossing", "antwoord"],
+        "issue": [
+            "issue",
+            "problem",
+            "symptom",
+            "symptoms",
+            "question",
+            "fråga",
+            "symtom",
+            "ongelma",
+            "oireet",
+            "kysymys",
+            "probleem",
+            "vraag",
+            "symptomen",
+        ],
+        "environment": [
+            "environment",
+            "applies to",
+            "miljö",
+            "gäller",
+            "ympäristö",
+            "koskee",
+            "omgeving",
+            "van toepassing op",
+        ],
+        "resolution": [
+            "resolution",
+            "solution",
+            "answer",
+            "lösning",
+            "åtgärd",
+            "svar",
+            "ratkaisu",
+            "vastaus",
+            "oplossing",
+            "antwoord",
+        ],
         "cause": ["cause", "orsak", "syy", "oorzaak"],
     }.items()
     for alias in aliases
@@ -183,9 +225,7 @@ def split_front_matter(text: str) -> tuple[str | None, str, int]:
     return "\n".join(lines[1:]), "", len(lines) + 1
 
 
-def parse_article(
-    path: str, text: str, config: Config
-) -> tuple[Article | None, list[Finding]]:
+def parse_article(path: str, text: str, config: Config) -> tuple[Article | None, list[Finding]]:
     """Parse one article. Returns the article (None when it cannot be read) and findings.
 
     ``path`` is relative to the repository root (``articles/vpn/reset.md``).
@@ -197,8 +237,11 @@ def parse_article(
 
     front, body, body_line = split_front_matter(text)
     if front is None:
-        problem(1, "front-matter", "no front matter; start the file with '---', a 'title:' "
-                "line and '---'")
+        problem(
+            1,
+            "front-matter",
+            "no front matter; start the file with '---', a 'title:' line and '---'",
+        )
         return None, findings
     try:
         loaded = load_mapping(front)
@@ -214,13 +257,19 @@ def parse_article(
         if name not in FIELDS:
             close = [f for f in FIELDS if _close(name, f)]
             hint = f"; did you mean '{close[0]}'?" if close else ""
-            problem(line(name), "unknown-field", f"unknown field '{name}'{hint} "
-                    f"(allowed: {', '.join(FIELDS)})")
+            problem(
+                line(name),
+                "unknown-field",
+                f"unknown field '{name}'{hint} (allowed: {', '.join(FIELDS)})",
+            )
 
     title = meta.get("title")
     if not isinstance(title, str) or not title.strip():
-        problem(line("title"), "missing-title",
-                "'title' is required: the problem in the requester's words")
+        problem(
+            line("title"),
+            "missing-title",
+            "'title' is required: the problem in the requester's words",
+        )
         return None, findings
 
     pure = PurePosixPath(path)
@@ -241,8 +290,7 @@ def parse_article(
     def choice(name: str, allowed: tuple[str, ...], default: str) -> str:
         value = text_field(name, default)
         if value not in allowed:
-            problem(line(name), "bad-value",
-                    f"{name} '{value}' is not one of {', '.join(allowed)}")
+            problem(line(name), "bad-value", f"{name} '{value}' is not one of {', '.join(allowed)}")
             return default
         return value
 
@@ -261,8 +309,11 @@ def parse_article(
 
     ident = text_field("id", "") or slugify(stem)
     if not _ID.match(ident):
-        problem(line("id"), "bad-value", f"id '{ident}' may hold only lowercase letters, "
-                "digits, '.', '_' and '-' (at most 100)")
+        problem(
+            line("id"),
+            "bad-value",
+            f"id '{ident}' may hold only lowercase letters, digits, '.', '_' and '-' (at most 100)",
+        )
         ident = slugify(ident)
 
     sections, links = _scan_body(body, body_line)
@@ -271,21 +322,29 @@ def parse_article(
     audience = choice("audience", AUDIENCES, "internal")
     lang = text_field("lang", file_lang or config.default_language)
     if lang not in config.languages:
-        problem(line("lang"), "bad-value",
-                f"lang '{lang}' is not one of the languages in kcs.yml: "
-                f"{', '.join(config.languages)}")
+        problem(
+            line("lang"),
+            "bad-value",
+            f"lang '{lang}' is not one of the languages in kcs.yml: {', '.join(config.languages)}",
+        )
     domain_default = parts[1] if len(parts) > 2 and parts[0] == "articles" else "general"
     domain = text_field("domain", domain_default)
     if not _ID.match(domain):
-        problem(line("domain"), "bad-value",
-                f"domain '{domain}' may hold only lowercase letters, digits, '.', '_' and '-'")
+        problem(
+            line("domain"),
+            "bad-value",
+            f"domain '{domain}' may hold only lowercase letters, digits, '.', '_' and '-'",
+        )
     kind = choice("type", TYPES, "howto")
 
     reviewed = _date(meta.get("reviewed"), "reviewed", line("reviewed"), problem)
     if reviewed and reviewed > dt.date.today():
-        problem(line("reviewed"), "future-date",
-                f"reviewed {reviewed.isoformat()} lies in the future; use the date it was "
-                "validated", WARNING)
+        problem(
+            line("reviewed"),
+            "future-date",
+            f"reviewed {reviewed.isoformat()} lies in the future; use the date it was validated",
+            WARNING,
+        )
     review_every = None
     if meta.get("review_every") is not None:
         try:
@@ -370,11 +429,14 @@ def _datetime(value: Any, name: str, line: int, problem: Any, *, end: bool) -> d
         try:
             parsed = dt.datetime.fromisoformat(str(value).strip())
         except ValueError:
-            problem(line, "bad-value",
-                    f"{name} '{value}' is not a date or date-time; write YYYY-MM-DD "
-                    "or YYYY-MM-DDTHH:MM")
+            problem(
+                line,
+                "bad-value",
+                f"{name} '{value}' is not a date or date-time; write YYYY-MM-DD "
+                "or YYYY-MM-DDTHH:MM",
+            )
             return None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.timezone.utc)
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.UTC)
 
 
 def _scan_body(body: str, first_line: int) -> tuple[list[Section], list[Link]]:
@@ -392,8 +454,9 @@ def _scan_body(body: str, first_line: int) -> tuple[list[Section], list[Link]]:
             heading = _HEADING.match(raw)
             if heading and len(heading.group(1)) == 2:
                 if current is not None:
-                    sections.append(Section(current[0], current[1], current[2],
-                                            "\n".join(buffer).strip()))
+                    sections.append(
+                        Section(current[0], current[1], current[2], "\n".join(buffer).strip())
+                    )
                 name = heading.group(2)
                 current = (_HEADING_ALIASES.get(name.strip().rstrip(":").lower()), name, number)
                 buffer = []

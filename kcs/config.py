@@ -84,9 +84,7 @@ SCHEMA: dict[str, Key] = {
         internal_url=Key("url", "", "Address of the internal site (agents), if it has its own."),
         logo=Key("str", "", "Path of a logo image inside docs/ (optional)."),
         featured=Key("ids", [], "Article ids shown as most used until usage data exists."),
-        length_guideline=Key(
-            "int", 600, "Words an article should stay under (KCS: about a page)."
-        ),
+        length_guideline=Key("int", 600, "Words an article should stay under (KCS: about a page)."),
     ),
     "languages": Key(
         "langs", ["sv", "fi", "nl", "en"], "Languages the portal serves (ISO 639-1 codes)."
@@ -406,18 +404,24 @@ def _check_domains(raw: dict[str, Any], errors: list[str]) -> None:
     """Each domain label is text, or a mapping of configured language → text."""
     for domain, labels in raw["domains"].items():
         if not _ID.match(domain):
-            errors.append(f"{CONFIG_FILE}: domains: {domain!r} is not a folder name "
-                          "(lowercase letters, digits, '.', '_', '-')")
+            errors.append(
+                f"{CONFIG_FILE}: domains: {domain!r} is not a folder name "
+                "(lowercase letters, digits, '.', '_', '-')"
+            )
         elif isinstance(labels, Mapping):
             for lang, label in labels.items():
                 if lang not in raw["languages"] or not isinstance(label, str):
-                    errors.append(f"{CONFIG_FILE}: domains.{domain}.{lang}: expected a label "
-                                  f"per language ({', '.join(raw['languages'])}); quote labels "
-                                  "that hold commas")
+                    errors.append(
+                        f"{CONFIG_FILE}: domains.{domain}.{lang}: expected a label "
+                        f"per language ({', '.join(raw['languages'])}); quote labels "
+                        "that hold commas"
+                    )
                     return
         elif not isinstance(labels, str):
-            errors.append(f"{CONFIG_FILE}: domains.{domain}: expected a label or a mapping of "
-                          "language to label")
+            errors.append(
+                f"{CONFIG_FILE}: domains.{domain}: expected a label or a mapping of "
+                "language to label"
+            )
 
 
 def _people(entries: list[Any], errors: list[str]) -> tuple[Person, ...]:
@@ -471,9 +475,7 @@ def _people(entries: list[Any], errors: list[str]) -> tuple[Person, ...]:
     return tuple(people)
 
 
-def iter_keys(
-    schema: Mapping[str, Key] = SCHEMA, prefix: str = ""
-) -> list[tuple[str, Key]]:
+def iter_keys(schema: Mapping[str, Key] = SCHEMA, prefix: str = "") -> list[tuple[str, Key]]:
     """Every leaf key as (dotted name, Key), for documentation and its test."""
     out: list[tuple[str, Key]] = []
     for name, key in schema.items():

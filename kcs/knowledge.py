@@ -42,9 +42,7 @@ class KnowledgeBase:
         """
         if audience == "internal":
             return tuple(a for a in self.articles if a.state != "archived")
-        return tuple(
-            a for a in self.articles if a.state == "validated" and a.readable_by(audience)
-        )
+        return tuple(a for a in self.articles if a.state == "validated" and a.readable_by(audience))
 
 
 def find_root(start: Path | None = None) -> Path:
@@ -91,8 +89,14 @@ def load(root: Path, paths: Iterable[Path] | None = None) -> KnowledgeBase:
         try:
             text = file.read_text(encoding="utf-8")
         except UnicodeDecodeError as exc:
-            findings.append(Finding(rel, 1, "encoding", f"not UTF-8 ({exc.reason} at byte "
-                                    f"{exc.start}); save the file as UTF-8"))
+            findings.append(
+                Finding(
+                    rel,
+                    1,
+                    "encoding",
+                    f"not UTF-8 ({exc.reason} at byte {exc.start}); save the file as UTF-8",
+                )
+            )
             continue
         article, problems = parse_article(rel, text, config)
         findings.extend(problems)

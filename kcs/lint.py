@@ -77,8 +77,12 @@ def check_duplicate_ids(kb: KnowledgeBase, index: dict[str, Article]) -> Iterato
             continue
         for article in articles:
             others = ", ".join(a.path for a in articles if a is not article)
-            yield Finding(article.path, article.line_of("id"), "duplicate-id",
-                          f"id '{ident}' is also used by {others}; give one of them a new id")
+            yield Finding(
+                article.path,
+                article.line_of("id"),
+                "duplicate-id",
+                f"id '{ident}' is also used by {others}; give one of them a new id",
+            )
 
 
 def check_sections(kb: KnowledgeBase, index: dict[str, Article]) -> Iterator[Finding]:
@@ -90,10 +94,14 @@ def check_sections(kb: KnowledgeBase, index: dict[str, Article]) -> Iterator[Fin
             if section is None or not section.text.strip():
                 heading = _heading(article, key)
                 what = "is empty" if section else "is missing"
-                yield Finding(article.path, section.line if section else article.body_line,
-                              "missing-section", f"section '{heading}' {what}; a "
-                              f"{article.state} article needs "
-                              f"{' and '.join(_heading(article, k) for k in REQUIRED_SECTIONS[article.state])}")
+                yield Finding(
+                    article.path,
+                    section.line if section else article.body_line,
+                    "missing-section",
+                    f"section '{heading}' {what}; a "
+                    f"{article.state} article needs "
+                    + " and ".join(_heading(article, k) for k in REQUIRED_SECTIONS[article.state]),
+                )
 
 
 def _heading(article: Article, key: str) -> str:
@@ -129,55 +137,88 @@ def check_links(kb: KnowledgeBase, index: dict[str, Article]) -> Iterator[Findin
                 continue
             if link.image:
                 if not (kb.root / target).is_file():
-                    yield Finding(article.path, link.line, "broken-link",
-                                  f"image '{link.target}' does not exist")
+                    yield Finding(
+                        article.path,
+                        link.line,
+                        "broken-link",
+                        f"image '{link.target}' does not exist",
+                    )
                 continue
             if not target.endswith(".md"):
                 if not (kb.root / target).exists():
-                    yield Finding(article.path, link.line, "broken-link",
-                                  f"link target '{link.target}' does not exist")
+                    yield Finding(
+                        article.path,
+                        link.line,
+                        "broken-link",
+                        f"link target '{link.target}' does not exist",
+                    )
                 continue
             other = by_path.get(target)
             if other is None:
-                yield Finding(article.path, link.line, "broken-link",
-                              f"link to '{link.target}' points to no article; fix the path or "
-                              "remove the link")
+                yield Finding(
+                    article.path,
+                    link.line,
+                    "broken-link",
+                    f"link to '{link.target}' points to no article; fix the path or "
+                    "remove the link",
+                )
                 continue
             yield from _audience_link(article, other, link.line)
     for article in kb.articles:
-        for name, ids in (("translation_of", [article.translation_of] if article.translation_of
-                           else []), ("related", list(article.related))):
+        for name, ids in (
+            ("translation_of", [article.translation_of] if article.translation_of else []),
+            ("related", list(article.related)),
+        ):
             for ident in ids:
                 if ident not in index:
-                    yield Finding(article.path, article.line_of(name), "broken-link",
-                                  f"{name} '{ident}' is not the id of any article")
+                    yield Finding(
+                        article.path,
+                        article.line_of(name),
+                        "broken-link",
+                        f"{name} '{ident}' is not the id of any article",
+                    )
 
 
 def _audience_link(article: Article, other: Article, line: int) -> Iterator[Finding]:
     if AUDIENCES.index(other.audience) < AUDIENCES.index(article.audience):
-        yield Finding(article.path, line, "audience-link",
-                      f"this {article.audience} article links to {other.path}, which only "
-                      f"{other.audience} readers may see; widen that article's audience or "
-                      "remove the link")
-    elif article.state == "validated" and other.state not in ("validated",) and (
-        article.audience != "internal"
+        yield Finding(
+            article.path,
+            line,
+            "audience-link",
+            f"this {article.audience} article links to {other.path}, which only "
+            f"{other.audience} readers may see; widen that article's audience or "
+            "remove the link",
+        )
+    elif (
+        article.state == "validated"
+        and other.state not in ("validated",)
+        and (article.audience != "internal")
     ):
-        yield Finding(article.path, line, "unpublished-link",
-                      f"links to {other.path} ({other.state}), which is not published outside; "
-                      "the link will show as plain text", WARNING)
+        yield Finding(
+            article.path,
+            line,
+            "unpublished-link",
+            f"links to {other.path} ({other.state}), which is not published outside; "
+            "the link will show as plain text",
+            WARNING,
+        )
 
 
 def check_images(kb: KnowledgeBase, index: dict[str, Article]) -> Iterator[Finding]:
     for article in kb.articles:
         for link in article.links:
             if link.image and not link.text.strip():
-                yield Finding(article.path, link.line, "image-alt",
-                              f"image '{link.target}' has no alt text; describe it inside "
-                              "![...]")
+                yield Finding(
+                    article.path,
+                    link.line,
+                    "image-alt",
+                    f"image '{link.target}' has no alt text; describe it inside ![...]",
+                )
         for number, line in _body_lines(article):
             if re.search(r"<img\b(?![^>]*\balt=\"[^\"]+\")[^>]*>", line, re.I):
-                yield Finding(article.path, number, "image-alt",
-                              "<img> has no alt text; add alt=\"...\"")
+                yield Finding(
+                    article.path, number, "image-alt", '<img> has no alt text; add alt="..."'
+                )
 
 
 def check_placeholders(kb: KnowledgeBase, index: dict[str, Article]) -> Iterator[Finding]:
@@ -185,14 +226,21 @@ def check_placeholders(kb: KnowledgeBase, index: dict[str, Article]) -> Iterator
         if article.state == "wip":
             continue  # a framed article may still say what is missing
         if _PLACEHOLDER.search(article.title):
-            yield Finding(article.path, article.line_of("title"), "placeholder",
-                          "title holds placeholder text; write the real title")
+            yield Finding(
+                article.path,
+                article.line_of("title"),
+                "placeholder",
+                "title holds placeholder text; write the real title",
+            )
         for number, line in _body_lines(article):
             match = _PLACEHOLDER_CASED.search(line)
             if match:
-                yield Finding(article.path, number, "placeholder",
-                              f"placeholder '{match.group(0)}' left in the text; finish it or "
-                              "set state: wip")
+                yield Finding(
+                    article.path,
+                    number,
+                    "placeholder",
+                    f"placeholder '{match.group(0)}' left in the text; finish it or set state: wip",
+                )
 
 
 def check_personal_data(kb: KnowledgeBase, index: dict[str, Article]) -> Iterator[Finding]:
@@ -201,8 +249,11 @@ def check_personal_data(kb: KnowledgeBase, index: dict[str, Article]) -> Iterato
     for article in kb.articles:
         if article.audience == "internal":
             continue
-        numbered = [(article.line_of("title"), article.title),
-                    (article.line_of("summary"), article.summary), *_body_lines(article)]
+        numbered = [
+            (article.line_of("title"), article.title),
+            (article.line_of("summary"), article.summary),
+            *_body_lines(article),
+        ]
         # one scan over the joined text is far cheaper than one per line
         starts, offset = [], 0
         for _number, text in numbered:
@@ -211,9 +262,13 @@ def check_personal_data(kb: KnowledgeBase, index: dict[str, Article]) -> Iterato
         joined = "\n".join(text for _number, text in numbered)
         for match in personal_data.find(joined, allow=allow):
             number = numbered[bisect.bisect_right(starts, match.start) - 1][0]
-            yield Finding(article.path, number, "personal-data",
-                          f"{personal_data.LABELS[match.kind]} in a {article.audience} "
-                          "article; remove it or make the article internal")
+            yield Finding(
+                article.path,
+                number,
+                "personal-data",
+                f"{personal_data.LABELS[match.kind]} in a {article.audience} "
+                "article; remove it or make the article internal",
+            )
 
 
 def check_length(kb: KnowledgeBase, index: dict[str, Article]) -> Iterator[Finding]:
@@ -222,29 +277,52 @@ def check_length(kb: KnowledgeBase, index: dict[str, Article]) -> Iterator[Findi
         return
     for article in kb.articles:
         if article.words > limit and article.type not in FREE_FORM_TYPES:
-            yield Finding(article.path, article.body_line, "too-long",
-                          f"{article.words} words, over the guideline of {limit}; split it "
-                          "into shorter articles", WARNING)
+            yield Finding(
+                article.path,
+                article.body_line,
+                "too-long",
+                f"{article.words} words, over the guideline of {limit}; split it "
+                "into shorter articles",
+                WARNING,
+            )
 
 
 def check_metadata(kb: KnowledgeBase, index: dict[str, Article]) -> Iterator[Finding]:
     for article in kb.articles:
         if "id" not in article.explicit:
-            yield Finding(article.path, 1, "no-id",
-                          f"no id: the URL follows the file name and breaks when it is renamed; "
-                          f"add 'id: {article.id}'", WARNING)
+            yield Finding(
+                article.path,
+                1,
+                "no-id",
+                f"no id: the URL follows the file name and breaks when it is renamed; "
+                f"add 'id: {article.id}'",
+                WARNING,
+            )
         if article.is_announcement and article.ends is None:
-            yield Finding(article.path, article.line_of("type"), "announcement-end",
-                          "announcement without 'ends' stays up forever; add an end date",
-                          WARNING)
+            yield Finding(
+                article.path,
+                article.line_of("type"),
+                "announcement-end",
+                "announcement without 'ends' stays up forever; add an end date",
+                WARNING,
+            )
         if not article.is_announcement:
             for name in ("starts", "ends", "severity"):
                 if name in article.explicit:
-                    yield Finding(article.path, article.line_of(name), "bad-value",
-                                  f"'{name}' only applies to type: announcement", WARNING)
+                    yield Finding(
+                        article.path,
+                        article.line_of(name),
+                        "bad-value",
+                        f"'{name}' only applies to type: announcement",
+                        WARNING,
+                    )
         if article.translation_of and article.translation_of == article.id:
-            yield Finding(article.path, article.line_of("translation_of"), "bad-value",
-                          "translation_of names the article itself")
+            yield Finding(
+                article.path,
+                article.line_of("translation_of"),
+                "bad-value",
+                "translation_of names the article itself",
+            )
 
 
 def _body_lines(article: Article) -> Iterator[tuple[int, str]]:

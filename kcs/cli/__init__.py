@@ -76,7 +76,9 @@ class LazyGroup(click.Group):
             raise KcsClickError(error) from None
 
 
-@click.group(cls=LazyGroup, registry=COMMANDS, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(
+    cls=LazyGroup, registry=COMMANDS, context_settings={"help_option_names": ["-h", "--help"]}
+)
 @click.version_option(package_name="kcs-portal", prog_name="kcs")
 @click.option("-v", "--verbose", count=True, help="Show more of what happens (repeat for debug).")
 def cli(verbose: int) -> None:

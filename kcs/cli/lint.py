@@ -42,7 +42,9 @@ def command(paths: tuple[Path, ...], strict: bool, fmt: str, root: Path | None) 
             wanted.update(
                 a.path for a in kb.articles if a.path == rel or a.path.startswith(rel + "/")
             )
-            wanted.update(f.path for f in kb.findings if f.path == rel or f.path.startswith(rel + "/"))
+            wanted.update(
+                f.path for f in kb.findings if f.path == rel or f.path.startswith(rel + "/")
+            )
             if absolute.is_file():
                 wanted.add(rel)
     result = LintResult(tuple(lint(kb, paths=wanted)))
@@ -53,12 +55,13 @@ def command(paths: tuple[Path, ...], strict: bool, fmt: str, root: Path | None) 
     else:
         for finding in result.findings:
             click.echo(str(finding))
-        checked = len(wanted) if wanted is not None else len(
-            {a.path for a in kb.articles} | {f.path for f in kb.findings}
+        checked = (
+            len(wanted)
+            if wanted is not None
+            else len({a.path for a in kb.articles} | {f.path for f in kb.findings})
         )
         click.echo(
-            f"{checked} article(s) checked: {result.errors} error(s), "
-            f"{result.warnings} warning(s)",
+            f"{checked} article(s) checked: {result.errors} error(s), {result.warnings} warning(s)",
             err=True,
         )
     strict_config = strict and bool(kb.config.warnings)

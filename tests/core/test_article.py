@@ -4,6 +4,7 @@ import datetime as dt
 from pathlib import Path
 
 from gitrepo import REPO_ROOT
+
 from kcs.article import FIELDS, parse_article, split_front_matter
 from kcs.config import load_config
 
@@ -17,8 +18,14 @@ def parse(text: str, path: str = "articles/vpn/reset.md"):
 def test_defaults_come_from_folder_and_config() -> None:
     article, findings = parse("---\ntitle: Jag kommer inte in på VPN\n---\n\n## Problem\n\nFel.\n")
     assert findings == []
-    assert (article.id, article.domain, article.lang, article.state, article.audience,
-            article.type) == ("reset", "vpn", "sv", "wip", "internal", "howto")
+    assert (
+        article.id,
+        article.domain,
+        article.lang,
+        article.state,
+        article.audience,
+        article.type,
+    ) == ("reset", "vpn", "sv", "wip", "internal", "howto")
     assert article.url == "a/reset/"
 
 
@@ -28,10 +35,18 @@ def test_resolution_makes_the_default_state_not_validated() -> None:
 
 
 def test_localised_headings_are_recognised() -> None:
-    text = ("---\ntitle: Tulostin ei tulosta\nlang: fi\n---\n\n## Ongelma\n\nA\n\n## Ympäristö\n\n"
-            "B\n\n## Ratkaisu\n\nC\n\n## Syy\n\nD\n\n## Lisätietoja\n\nE\n")
+    text = (
+        "---\ntitle: Tulostin ei tulosta\nlang: fi\n---\n\n## Ongelma\n\nA\n\n## Ympäristö\n\n"
+        "B\n\n## Ratkaisu\n\nC\n\n## Syy\n\nD\n\n## Lisätietoja\n\nE\n"
+    )
     article, _ = parse(text, "articles/printing/tulostin.fi.md")
-    assert [s.key for s in article.sections] == ["issue", "environment", "resolution", "cause", None]
+    assert [s.key for s in article.sections] == [
+        "issue",
+        "environment",
+        "resolution",
+        "cause",
+        None,
+    ]
     assert article.section("resolution").text == "C"
     assert article.section("resolution").line == 14
 
@@ -43,25 +58,34 @@ def test_lang_from_file_name_suffix() -> None:
 
 
 def test_crlf_and_bom_are_accepted() -> None:
-    article, findings = parse("\ufeff---\r\ntitle: Windows\r\nreviewed: 2026-01-02\r\n---\r\n\r\n## Issue\r\nX\r\n")
+    article, findings = parse(
+        "\ufeff---\r\ntitle: Windows\r\nreviewed: 2026-01-02\r\n---\r\n\r\n## Issue\r\nX\r\n"
+    )
     assert findings == []
     assert article.reviewed == dt.date(2026, 1, 2)
     assert article.section("issue").text == "X"
 
 
 def test_announcement_dates_cover_the_whole_end_day() -> None:
-    article, _ = parse("---\ntitle: E-post flyttas\ntype: announcement\nstarts: 2026-11-01\n"
-                       "ends: 2026-11-30\nseverity: warning\n---\nText\n")
-    assert article.ends == dt.datetime(2026, 11, 30, 23, 59, 59, 999999, tzinfo=dt.timezone.utc)
+    article, _ = parse(
+        "---\ntitle: E-post flyttas\ntype: announcement\nstarts: 2026-11-01\n"
+        "ends: 2026-11-30\nseverity: warning\n---\nText\n"
+    )
+    assert article.ends == dt.datetime(2026, 11, 30, 23, 59, 59, 999999, tzinfo=dt.UTC)
     assert article.severity == "warning"
 
 
 def test_links_skip_code_and_carry_file_lines() -> None:
-    text = ("---\ntitle: T\n---\n\nSee [VPN](../vpn/x.md) and ![Screen](s.png).\n\n```\n[no](a.md)\n```\n"
-            "`[no](b.md)`\n")
+    text = (
+        "---\ntitle: T\n---\n\nSee [VPN](../vpn/x.md) and ![Screen](s.png).\n\n"
+        "```\n[no](a.md)\n```\n"
+        "`[no](b.md)`\n"
+    )
     article, _ = parse(text)
     assert [(link.line, link.target, link.image) for link in article.links] == [
-        (5, "../vpn/x.md", False), (5, "s.png", True)]
+        (5, "../vpn/x.md", False),
+        (5, "s.png", True),
+    ]
 
 
 def test_no_front_matter_and_missing_title_are_findings() -> None:
@@ -77,8 +101,10 @@ def test_split_front_matter_reports_body_line() -> None:
 
 
 def test_huge_alias_bomb_is_refused_quickly() -> None:
-    bomb = "---\ntitle: x\na: &a [1,1,1,1,1,1,1,1,1]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]\n" \
-           "c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]\nd: [*c,*c,*c,*c,*c,*c,*c,*c,*c]\n---\n"
+    bomb = (
+        "---\ntitle: x\na: &a [1,1,1,1,1,1,1,1,1]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]\n"
+        "c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]\nd: [*c,*c,*c,*c,*c,*c,*c,*c,*c]\n---\n"
+    )
     article, findings = parse(bomb)
     assert article is None
     assert findings[0].code == "yaml" and "aliases" in findings[0].message

@@ -3,8 +3,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from gitrepo import REPO_ROOT, write
+
 from kcs.config import iter_keys, load_config, parse_duration
 from kcs.errors import ConfigError
 
@@ -40,21 +40,35 @@ def test_unknown_keys_are_warnings_with_line_numbers(tmp_path: Path) -> None:
     ("text", "message"),
     [
         ("site: {url: ftp://x}\n", "kcs.yml:1: 'site.url': 'ftp://x' is not an http(s) URL"),
-        ("languages: [sv]\ndefault_language: fi\n",
-         "kcs.yml: default_language 'fi' is not in languages ['sv']; add it or pick one of them"),
-        ("cost:\n  per_contact: many\n", "kcs.yml:1: 'cost.per_contact': expected a number of 0 or more"),
-        ("review: {every: soon}\n",
-         "kcs.yml:1: 'review.every': 'soon' is not a duration; write e.g. 90d, 2 weeks, 6 months or 1 year"),
-        ("people:\n  - {id: x, roles: {vpn: boss}}\n",
-         "kcs.yml: people[1] (x): role 'boss' for 'vpn' is not one of candidate, contributor, "
-         "publisher, coach, kde, admin"),
-        ("people:\n  - {id: x}\n  - {id: x}\n",
-         "kcs.yml: people[2]: id 'x' appears twice; ids must be unique"),
+        (
+            "languages: [sv]\ndefault_language: fi\n",
+            "kcs.yml: default_language 'fi' is not in languages ['sv']; add it or pick one of them",
+        ),
+        (
+            "cost:\n  per_contact: many\n",
+            "kcs.yml:1: 'cost.per_contact': expected a number of 0 or more",
+        ),
+        (
+            "review: {every: soon}\n",
+            "kcs.yml:1: 'review.every': 'soon' is not a duration; "
+            "write e.g. 90d, 2 weeks, 6 months or 1 year",
+        ),
+        (
+            "people:\n  - {id: x, roles: {vpn: boss}}\n",
+            "kcs.yml: people[1] (x): role 'boss' for 'vpn' is not one of candidate, contributor, "
+            "publisher, coach, kde, admin",
+        ),
+        (
+            "people:\n  - {id: x}\n  - {id: x}\n",
+            "kcs.yml: people[2]: id 'x' appears twice; ids must be unique",
+        ),
         ("languages: [sv\n", "kcs.yml:2: invalid YAML"),
         ("a: &x [1]\nb: *x\n", "kcs.yml:2: YAML anchors and aliases"),
         ("- just a list\n", "kcs.yml:1: expected a mapping"),
-        ("languages: [sv, en]\ndefault_language: sv\ndomains:\n  network: {sv: Nätverk, VPN}\n",
-         "kcs.yml: domains.network.VPN: expected a label per language (sv, en); quote labels"),
+        (
+            "languages: [sv, en]\ndefault_language: sv\ndomains:\n  network: {sv: Nätverk, VPN}\n",
+            "kcs.yml: domains.network.VPN: expected a label per language (sv, en); quote labels",
+        ),
     ],
 )
 def test_errors_name_the_key_and_the_fix(tmp_path: Path, text: str, message: str) -> None:

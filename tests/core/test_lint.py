@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-
 from gitrepo import write
+
 from kcs.cli import cli
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -40,8 +40,17 @@ def test_json_output_is_a_list_of_findings(lintkb: Path) -> None:
     assert code == 1
     assert {"path", "line", "code", "message", "severity"} <= set(data[0])
     assert {d["code"] for d in data} >= {
-        "yaml", "unknown-field", "bad-value", "duplicate-id", "missing-section", "broken-link",
-        "audience-link", "image-alt", "placeholder", "personal-data", "missing-title",
+        "yaml",
+        "unknown-field",
+        "bad-value",
+        "duplicate-id",
+        "missing-section",
+        "broken-link",
+        "audience-link",
+        "image-alt",
+        "placeholder",
+        "personal-data",
+        "missing-title",
     }
 
 
@@ -57,11 +66,15 @@ def test_paths_limit_the_report_but_links_still_resolve(lintkb: Path, monkeypatc
 
 def test_clean_article_exits_zero_and_strict_fails_on_warnings(tmp_path: Path) -> None:
     write(tmp_path / "kcs.yml", "languages: [en]\ndefault_language: en\n")
-    write(tmp_path / "articles/vpn/a.md",
-          "---\ntitle: VPN drops every hour\nstate: validated\n---\n\n## Issue\n\nIt drops.\n\n"
-          "## Resolution\n\nUpdate the client.\n")
-    warning = ("articles/vpn/a.md:1: no-id: no id: the URL follows the file name and breaks "
-               "when it is renamed; add 'id: a'\n")
+    write(
+        tmp_path / "articles/vpn/a.md",
+        "---\ntitle: VPN drops every hour\nstate: validated\n---\n\n## Issue\n\nIt drops.\n\n"
+        "## Resolution\n\nUpdate the client.\n",
+    )
+    warning = (
+        "articles/vpn/a.md:1: no-id: no id: the URL follows the file name and breaks "
+        "when it is renamed; add 'id: a'\n"
+    )
     code, out, err = run("lint", "--root", str(tmp_path))
     assert (code, out) == (0, warning)
     assert "0 error(s), 1 warning(s)" in err
