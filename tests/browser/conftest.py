@@ -22,7 +22,15 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from nginx import Nginx, nginx_binary  # noqa: E402
 from sitekit import CHROMIUM, build, launch, make_kb  # noqa: E402
 
-pytestmark = [pytest.mark.browser, pytest.mark.nginx]
+HERE = Path(__file__).resolve().parent
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Every test here drives Chromium against nginx: mark them for -m selection."""
+    for item in items:
+        if HERE in Path(str(item.fspath)).resolve().parents:
+            item.add_marker(pytest.mark.browser)
+            item.add_marker(pytest.mark.nginx)
 
 
 def _require_tools() -> None:

@@ -104,3 +104,16 @@ def test_public_site_holds_no_text_of_internal_articles(built_sites, public_root
             assert internal[article.id], f"{article.id}: no needle found on the internal site"
     leaked = {ident: found for ident, found in scan(public_root).items() if found}
     assert leaked == {}
+
+
+def test_csp_blocks_inline_script(visit):
+    """The policy is live: an injected inline script does not run (and is reported)."""
+    page = visit.goto("/sv/")
+    page.evaluate(
+        "() => { const s = document.createElement('script');"
+        " s.textContent = 'window.__inline = 1'; document.head.appendChild(s); }"
+    )
+    assert page.evaluate("window.__inline") is None
+    page.wait_for_timeout(100)
+    assert any("Content Security Policy" in m for m in visit.console)
+    visit.console.clear()  # expected here; the fixture fails on any other violation
