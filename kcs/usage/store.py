@@ -21,22 +21,22 @@ import logging
 import os
 import sqlite3
 import time
-from collections import Counter, defaultdict
+from collections import Counter, defaultdict, deque
 from collections.abc import Iterable, Mapping, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
 from ..errors import KcsError
-from .events import DROPS, KEEP, PAGE, VIEW, Classifier
 from .normalize import normalize_query
-from .parse import LogFormat, compile_format, parse_time_local
-from .privacy import new_salt, scrub_line, visitor_hash
+from .parse import compile_format
+from .privacy import new_salt, visitor_hash
+from .scan import MAX_LINE, Scanned, Scanner, scan_in_worker, start_worker
 
 log = logging.getLogger(__name__)
 
 SCHEMA_VERSION = "1"
-MAX_LINE = 16 * 1024  # longer lines are counted as malformed without being parsed
 MAX_SAMPLES = 50
 VISIT_GAP = 30 * 60  # seconds of inactivity that end a visit
 TYPING_GAP = 10  # a search refined within 10 s (prefix of the next) is typing, not a search
@@ -148,18 +148,28 @@ def ingest(
     retention_days: int = 90,
     batch_lines: int = 50_000,
     today: dt.date | None = None,
+    workers: int | None = None,
 ) -> IngestResult:
-    """Read access logs (plain or gzip) into ``db``, each line exactly once."""
-    fmt = compile_format(log_format)
-    classifier = Classifier(tuple(languages))
+    """Read access logs (plain or gzip) into ``db``, each line exactly once.
+
+    ``workers``: processes that parse while this one writes; None = one for files of
+    more than a few megabytes on a machine with more than one core, 0 = none.
+    """
+    compile_format(log_format)  # a bad format fails here, before any file is opened
     today = today or dt.datetime.now(dt.UTC).date()
     result = IngestResult()
     conn = connect(db)
     try:
-        pruned_before = _meta(conn, "pruned_before") or ""
+        options = _Options(
+            log_format,
+            tuple(languages),
+            _meta(conn, "pruned_before") or "",
+            batch_lines,
+            workers,
+        )
         started = time.process_time()
         for path in paths:
-            _ingest_file(conn, Path(path), fmt, classifier, result, batch_lines, pruned_before)
+            _ingest_file(conn, Path(path), options, result)
         read = time.process_time()
         result.days = sorted(day for (day,) in conn.execute("SELECT day FROM dirty"))
         rollup_dirty(conn, articles or {})
@@ -194,14 +204,17 @@ def _open(path: Path) -> tuple[IO[bytes], bool]:
     return handle, False
 
 
+@dataclass(frozen=True)
+class _Options:
+    log_format: str
+    languages: tuple[str, ...]
+    pruned_before: str  # lines of earlier days are counted as expired
+    batch_lines: int
+    workers: int | None
+
+
 def _ingest_file(
-    conn: sqlite3.Connection,
-    path: Path,
-    fmt: LogFormat,
-    classifier: Classifier,
-    result: IngestResult,
-    batch_lines: int,
-    pruned_before: str,
+    conn: sqlite3.Connection, path: Path, options: _Options, result: IngestResult
 ) -> None:
     stream, compressed = _open(path)
     with stream:
@@ -238,19 +251,9 @@ def _ingest_file(
                 "VALUES (?, ?, ?, ?, 0, ?)",
                 (fingerprint, stat.st_dev, stat.st_ino, str(path), _now()),
             )
-        _read_lines(
-            conn,
-            stream,
-            compressed,
-            path,
-            fingerprint,
-            offset,
-            fmt,
-            classifier,
-            result,
-            batch_lines,
-            pruned_before,
-        )
+        # a compressed file's size says little; assume ten to one
+        size = stat.st_size * 10 if compressed else stat.st_size
+        _read_lines(conn, stream, compressed, size, fingerprint, offset, options, result)
 
 
 class _Batch:
@@ -288,120 +291,75 @@ def _read_lines(
     conn: sqlite3.Connection,
     stream: IO[bytes],
     compressed: bool,
-    path: Path,
+    size: int,
     fingerprint: str,
     offset: int,
-    fmt: LogFormat,
-    classifier: Classifier,
+    options: _Options,
     result: IngestResult,
-    batch_lines: int,
-    pruned_before: str,
 ) -> None:
     salts: dict[str, bytes] = {}
     hashes: dict[tuple[str, str, str], int] = {}
     seen: set[tuple[str, int]] = set()
-    agents = classifier.agents
-    agent_kind = classifier.agent_kind
-    classify = classifier.request
-    requests: dict[str, tuple[int, Any]] = {}
-    days: dict[str, str | None] = {}
-    budget = [MAX_SAMPLES - conn.execute("SELECT count(*) FROM samples").fetchone()[0]]
     batch = _Batch()
     position = offset
-    # a chunk is about batch_lines lines, so a batch commits after every chunk or two
-    chunk_size = max(4096, min(batch_lines * 230, 16 << 20))
-    for block in _chunks(stream, compressed, chunk_size):
-        line_at = position
-        position += len(block)
-        text = block.decode("utf-8", "replace")
-        lines = text.count("\n")
-        records = fmt.records(text)
-        counts = batch.counts
-        if len(records) != lines:
-            _malformed(text, fmt, line_at, lines - len(records), batch, budget)
-        hits, events, visitors = batch.hits, batch.events, batch.visitors
-        for ip, stamp, request, status, agent in records:
-            kind = agents.get(agent) or agent_kind(agent)
-            what = requests.get(request)
-            if what is None:
-                what = classify(request)
-                if len(requests) > 100_000:
-                    requests.clear()
-                requests[request] = what
-            code = what[0]
-            if code < KEEP:
-                counts[DROPS[code]] += 1
-                continue
-            if kind != "human":
-                counts[kind] += 1
-                continue
-            day = days.get(stamp[:11], "")
-            if day == "":
-                day = days[stamp[:11]] = _iso_day(stamp)
-            if day is None:
-                counts["malformed"] += 1
-                continue
-            if day < pruned_before:
-                counts["expired"] += 1
-                continue
-            counts["kept"] += 1
-            key = (day, ip, agent)
+    budget = MAX_SAMPLES - conn.execute("SELECT count(*) FROM samples").fetchone()[0]
+    # a block is about batch_lines lines, so a batch commits after every block or two
+    chunk_size = max(4096, min(options.batch_lines * 230, 4 << 20))
+
+    def take(scanned: Scanned, length: int) -> None:
+        nonlocal batch, position
+        lines, counts, keys, hits, events, samples = scanned
+        position += length
+        vhs = []
+        for key in keys:
             vh = hashes.get(key)
             if vh is None:
+                day, ip, agent = key
                 salt = salts.get(day) or _salt(conn, day, salts)
                 vh = hashes[key] = visitor_hash(salt, ip, agent)
                 if (day, vh) not in seen:
                     seen.add((day, vh))
-                    visitors.append((day, vh))
+                    batch.visitors.append((day, vh))
                     batch.days.add(day)
-                if len(hashes) > 200_000:
-                    hashes.clear()
-                    seen.clear()
-            if code == KEEP or status[0] != "2" and status != "304":
-                continue
-            if code == VIEW:
-                hits.append((day, vh, what[1], ""))
-            elif code == PAGE:
-                hits.append((day, vh, "", what[1]))
-            elif status[0] == "2":
-                events.append((day, parse_time_local(stamp)[0], vh, *what[1]))  # type: ignore[index]
+            vhs.append(vh)
+        if len(hashes) > 200_000:
+            hashes.clear()
+            seen.clear()
+        batch.hits.extend([(day, vhs[at], article, lang) for day, at, article, lang in hits])
+        batch.events.extend([(e[0], e[1], vhs[e[2]], *e[3:]) for e in events])
+        batch.counts.update(counts)
+        batch.samples.extend(samples)
         batch.lines += lines
-        if batch.lines >= batch_lines:
+        if batch.lines >= options.batch_lines:
             _commit(conn, fingerprint, position, batch, result)
             batch = _Batch()
+
+    blocks = _chunks(stream, compressed, chunk_size)
+    args = (options.log_format, options.languages, options.pruned_before, budget)
+    workers = options.workers
+    if workers is None:
+        workers = 1 if (os.cpu_count() or 1) > 1 and size - offset > 4 * chunk_size else 0
+    line_at = offset
+    if workers:
+        # the worker scans block n+1 while this process writes block n to SQLite
+        with ProcessPoolExecutor(workers, initializer=start_worker, initargs=args) as pool:
+            pending: deque[tuple[Future[Scanned], int]] = deque()
+            for block in blocks:
+                pending.append((pool.submit(scan_in_worker, block, line_at), len(block)))
+                line_at += len(block)
+                while len(pending) > 2 * workers:
+                    future, length = pending.popleft()
+                    take(future.result(), length)
+            while pending:
+                future, length = pending.popleft()
+                take(future.result(), length)
+    else:
+        scanner = Scanner(*args)
+        for block in blocks:
+            take(scanner.scan(block, line_at), len(block))
+            line_at += len(block)
     if batch.lines or position != offset:
         _commit(conn, fingerprint, position, batch, result)
-
-
-def _iso_day(stamp: str) -> str | None:
-    parsed = parse_time_local(stamp)
-    return parsed[1] if parsed else None
-
-
-def _malformed(
-    text: str, fmt: LogFormat, line_at: int, missing: int, batch: _Batch, budget: list[int]
-) -> None:
-    """Count the lines of a block that did not parse, and keep a few scrubbed samples.
-
-    ``budget`` is how many samples the database still takes: once it is spent, a log
-    full of lines in another format costs no second look at each line.
-    """
-    batch.counts["malformed"] += missing
-    if budget[0] <= 0:
-        return
-    at = line_at
-    for line in text.split("\n")[:-1]:
-        if (
-            fmt.chunk_pattern.fullmatch(line) is None
-            and fmt.chunk_pattern.fullmatch(line + "\r") is None
-        ):
-            reason = "too long" if len(line) > MAX_LINE else "unparsable"
-            sample = f"{len(line)} characters" if len(line) > MAX_LINE else scrub_line(line[:300])
-            batch.samples.append((at, reason, sample))
-            budget[0] -= 1
-            if budget[0] <= 0:
-                return
-        at += len(line.encode("utf-8", "replace")) + 1
 
 
 def _salt(conn: sqlite3.Connection, day: str, salts: dict[str, bytes]) -> bytes:
