@@ -396,6 +396,16 @@ def _sections(lines: list[str], ctx: Context) -> tuple[list[str], bool, bool]:
         pattern = re.compile(r"\]\(#(" + "|".join(map(re.escape, anchors)) + r")\)")
         out = [pattern.sub(lambda m: f"](#{anchors[m.group(1)]})", line) if "](#" in line
                else line for line in out]
+    if "resolution" not in found:
+        group = _resolution_group(out)
+        if group is not None:  # "## Workaround 1", "## Method 2": one Resolution over them
+            start, end = group
+            for number, (line, code) in enumerate(_code_flags(out[start:end]), start):
+                if not code and _HEADING.match(line) and not line.startswith("######"):
+                    out[number] = "#" + line
+            out[start:start] = [f"## {names['resolution']}", ""]
+            found = {k: (v + 2 if v >= start else v) for k, v in found.items()}
+            found["resolution"] = start
     has_resolution = "resolution" in found and _section_text(out, found["resolution"])
     has_issue = "issue" in found and _section_text(out, found["issue"])
     if has_resolution and not has_issue:
@@ -411,6 +421,27 @@ def _sections(lines: list[str], ctx: Context) -> tuple[list[str], bool, bool]:
             out[0:0] = [f"## {names['issue']}", "", ctx.summary, ""]
         has_issue = bool(preamble or ctx.summary)
     return out, bool(has_issue), bool(has_resolution)
+
+
+#: Headings that hold a resolution without being called one (numbered variants, questions).
+_RESOLUTION_LIKE = re.compile(
+    r"^(resolution|solution|workaround|method|option|fix)\b|how (do i|to|can i) (fix|resolve)"
+    r"|^(procedure|troubleshooting steps|steps to (fix|resolve)\b.*)$", re.I)
+
+
+def _resolution_group(lines: list[str]) -> tuple[int, int] | None:
+    """(first, end) line of the run of resolution-like level-2 sections, if any."""
+    start: int | None = None
+    for number, (line, code) in enumerate(_code_flags(lines)):
+        heading = None if code else _HEADING.match(line)
+        if not heading or len(heading.group(1)) != 2:
+            continue
+        like = bool(_RESOLUTION_LIKE.search(heading.group(2).strip()))
+        if start is None and like:
+            start = number
+        elif start is not None and not like:
+            return start, number
+    return (start, len(lines)) if start is not None else None
 
 
 def _anchor(heading: str) -> str:

@@ -169,3 +169,18 @@ def test_no_docs_syntax_left(excel: tuple[Path, ImportResult]) -> None:
         text = file.read_text()
         assert not re.search(r":::image|\[!INCLUDE|^\s*> \[!(NOTE|TIP|IMPORTANT|WARNING)\]",
                              text, re.M), file.name
+
+
+def test_numbered_workarounds_become_one_resolution(kb: Path, tmp_path: Path) -> None:
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "a.md").write_text(
+        "---\ntitle: A\n---\n\n## Symptoms\n\nIt fails.\n\n## Workaround 1\n\nOne.\n\n"
+        "### Detail\n\nMore.\n\n## Workaround 2\n\n```\n## not a heading\n```\n\n"
+        "## More information\n\nMore.\n", encoding="utf-8")
+    run_import(kb, src, into="articles/t", lang="en")
+    body = (kb / "articles" / "t" / "a.md").read_text().split("---\n", 2)[2]
+    assert body == ("\n## Issue\n\nIt fails.\n\n## Resolution\n\n### Workaround 1\n\nOne.\n\n"
+                    "#### Detail\n\nMore.\n\n### Workaround 2\n\n```\n## not a heading\n```\n\n"
+                    "## More information\n\nMore.\n")
+    assert load(kb).articles[0].type == "howto"
