@@ -35,7 +35,10 @@ _INCLUDE = re.compile(r"\[!INCLUDE\s*\[([^\]]*)\]\(\s*<?([^)>\s]+)>?\s*\)\s*\]",
 _TRIPLE = re.compile(r":::(image|no-loc)\s+(.*?):::", re.S)
 _ATTR = re.compile(r"([\w-]+)\s*=\s*\"([^\"]*)\"")
 _LINK = re.compile(
-    r"(!?)\[((?:[^\[\]]|\[[^\]]*\])*)\]\(\s*(<[^>]*>|(?:[^()\s]|\([^()\s]*\))+)"
+    r"(!?)\[((?:[^\[\]]|\[[^\]]*\])*)\]\(\s*(<[^>]*>"
+    # image paths with spaces, which Python-Markdown accepts and Docs sources have
+    r"|[^()\s\"]+(?: [^()\s\"]+)+\.(?:png|jpe?g|gif|svg|webp|bmp)"
+    r"|(?:[^()\s]|\([^()\s]*\))+)"
     r"(\s+\"[^\"]*\")?\s*\)"
 )
 _REFDEF = re.compile(r"^(\s{0,3}\[[^\]]+\]:\s*)(\S+)(.*)$")
@@ -320,6 +323,8 @@ def _link(match: re.Match[str], ctx: Context) -> str:
     if target.startswith("<") and target.endswith(">"):
         target = target[1:-1]
     image = bang == "!"
+    if "](" in text:  # an image inside a link: [![icon](media/x.png)](https://...)
+        text = _LINK.sub(lambda m: _link(m, ctx), text)
     if image and not text.strip():
         text = _alt_from(target)
     new = _rewrite_target(target, ctx, image=image, text=text)

@@ -184,3 +184,18 @@ def test_numbered_workarounds_become_one_resolution(kb: Path, tmp_path: Path) ->
                     "#### Detail\n\nMore.\n\n### Workaround 2\n\n```\n## not a heading\n```\n\n"
                     "## More information\n\nMore.\n")
     assert load(kb).articles[0].type == "howto"
+
+
+def test_image_in_link_and_path_with_spaces(kb: Path, tmp_path: Path) -> None:
+    src = tmp_path / "src"
+    (src / "media").mkdir(parents=True)
+    (src / "media" / "a b.png").write_bytes(b"png")
+    (src / "a.md").write_text(
+        "---\ntitle: A\n---\n\n"
+        '[:::image type="icon" source="media/forum-icon.png":::](https://answers.example/)\n\n'
+        "![Two words](media/a b.png)\n", encoding="utf-8")
+    result = run_import(kb, src, into="articles/t")
+    body = (kb / "articles" / "t" / "a.md").read_text().split("---\n", 2)[2]
+    assert body == ("\n[*Image: forum icon*](https://answers.example/)\n\n"
+                    "![Two words](_media/a/a-b.png)\n")
+    assert [w.code for w in result.warnings] == ["missing-image", "no-resolution"]
