@@ -55,6 +55,10 @@ def command(source: Path, fmt: str | None, mapping_file: Path | None, into: str 
     else:
         for failure in result.failures:
             click.echo(f"{failure.origin}: error: {failure.message}", err=True)
+        if dry_run:  # say what would happen to each article
+            for action in result.actions:
+                if action.action != "unchanged":
+                    click.echo(f"would {action.action:6} {action.path} <- {action.origin}")
         for line in summary_lines(result):
             click.echo(line)
     if result.failed:

@@ -66,3 +66,14 @@ def test_bad_into_is_a_usage_error(kb: Path, tmp_path: Path) -> None:
     with pytest.raises(SystemExit) as info:
         main(["import", str(src), "--root", str(kb), "--into", "articles/Big Domain"])
     assert info.value.code == 2
+
+
+def test_dry_run_lists_what_would_happen(kb: Path, tmp_path: Path) -> None:
+    result = CliRunner().invoke(command, [str(source(tmp_path)), "--root", str(kb), "--dry-run",
+                                          "--into", "articles/network"])
+    assert result.exit_code == 0
+    lines = result.output.splitlines()
+    assert lines[:2] == ["would create articles/network/about.md <- about.md",
+                         "would create articles/network/vpn.md <- vpn.md"]
+    assert lines[2].endswith("(dry run: nothing written)")
+    assert list((kb / "articles").iterdir()) == []
