@@ -21,6 +21,10 @@ def _aware(value: dt.datetime, now: dt.datetime) -> dt.datetime:
     return value if value.tzinfo else value.replace(tzinfo=now.tzinfo or dt.UTC)
 
 
+def _utc(value: dt.datetime, now: dt.datetime) -> str:
+    return _aware(value, now).astimezone(dt.UTC).isoformat()
+
+
 def is_current(article: Article, now: dt.datetime) -> bool:
     """Not ended at ``now`` (an announcement that starts later is kept: the browser shows it
     from ``starts`` on, so a scheduled change appears without a rebuild)."""
@@ -55,8 +59,9 @@ def as_meta(article: Article, now: dt.datetime) -> dict[str, Any]:
         "title": article.title,
         "summary": article.summary,
         "severity": article.severity or "info",
-        "starts": _aware(article.starts, now).isoformat() if article.starts else "",
-        "ends": _aware(article.ends, now).isoformat() if article.ends else "",
+        # UTC, so templates may compare them with config.extra.kcs.built as text.
+        "starts": _utc(article.starts, now) if article.starts else "",
+        "ends": _utc(article.ends, now) if article.ends else "",
         "url": article.url,
         "lang": article.lang,
     }

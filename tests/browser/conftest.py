@@ -26,9 +26,10 @@ HERE = Path(__file__).resolve().parent
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Every test here drives Chromium against nginx: mark them for -m selection."""
+    """Tests that use the served sites drive Chromium and nginx: mark them for -m."""
     for item in items:
-        if HERE in Path(str(item.fspath)).resolve().parents:
+        uses_site = "built_sites" in getattr(item, "fixturenames", ())
+        if uses_site and HERE in Path(str(item.fspath)).resolve().parents:
             item.add_marker(pytest.mark.browser)
             item.add_marker(pytest.mark.nginx)
 

@@ -29,6 +29,7 @@ TEST_ANNOUNCEMENTS = {
     "test-ann-active": (-1, 30),
     "test-ann-ending": (-1, 2),  # the browser must hide it once its end has passed
     "test-ann-expired": (-10, -1),  # the build must leave it out
+    "test-ann-future": (1, 20),  # built hidden, the browser shows it from its start on
 }
 
 

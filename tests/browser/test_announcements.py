@@ -14,6 +14,7 @@ def test_active_shown_expired_not(visit, server):
     assert shown(page, "test-ann-active")
     assert shown(page, "test-ann-ending")
     assert page.locator("[data-kcs-ann='test-ann-expired']").count() == 0  # left out by the build
+    assert not shown(page, "test-ann-future")  # starts tomorrow
     server.wait_for_line("t=announcement&a=test-ann-active&l=sv HTTP/1.1")
     # Site-wide: the banner on an article page too, in the page's language only.
     page = visit.goto("/a/accounts-reset-password/")
@@ -31,7 +32,9 @@ def test_browser_hides_an_announcement_after_its_end(browser, server):
     page.locator("[data-kcs-ann='test-ann-active']").wait_for()
     assert shown(page, "test-ann-active")
     assert not shown(page, "test-ann-ending")
+    assert shown(page, "test-ann-future")  # started in the meantime
     page.goto(server.url + "sv/")
     assert shown(page, "test-ann-active")
     assert not shown(page, "test-ann-ending")
+    assert shown(page, "test-ann-future")
     context.close()
