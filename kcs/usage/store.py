@@ -14,11 +14,14 @@ the ``daily`` aggregates that every report reads, and those stay.
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import datetime as dt
 import gzip
 import hashlib
 import logging
 import os
+import signal
 import sqlite3
 import time
 from collections import Counter, defaultdict, deque
@@ -432,27 +435,66 @@ def _now() -> str:
 
 def rollup_dirty(conn: sqlite3.Connection, articles: Mapping[str, ArticleMeta]) -> None:
     """Recompute the daily aggregates of every day that received lines, one day (and one
-    transaction) at a time, so memory stays bounded by one day's traffic."""
+    transaction) at a time, so memory stays bounded by one day's traffic.
+
+    A backlog of days is computed by two processes (each reading its own connection,
+    which WAL allows while this one writes the results).
+    """
     days = [day for (day,) in conn.execute("SELECT day FROM dirty ORDER BY day")]
+    if len(days) > 3 and (os.cpu_count() or 1) > 1:
+        db = conn.execute("PRAGMA database_list").fetchone()[2]
+        with ProcessPoolExecutor(
+            2, initializer=_start_rollup_worker, initargs=(db, dict(articles))
+        ) as pool:
+            for day, rows in zip(days, pool.map(_rollup_in_worker, days), strict=True):
+                _write_day(conn, day, rows)
+        return
     for day in days:
-        conn.execute("BEGIN IMMEDIATE")
-        try:
-            conn.execute("DELETE FROM daily WHERE day = ?", (day,))
-            _rollup_hits(conn, articles, day)
-            _rollup_events(conn, day)
-            conn.execute(
-                "INSERT INTO daily SELECT day, 'visitors', '', '', '', '', count(*) "
-                "FROM visitors WHERE day = ? GROUP BY day",
-                (day,),
-            )
-            conn.execute("DELETE FROM dirty WHERE day = ?", (day,))
-            conn.execute("COMMIT")
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
+        _write_day(conn, day, day_rows(conn, articles, day))
 
 
-def _rollup_hits(conn: sqlite3.Connection, articles: Mapping[str, ArticleMeta], day: str) -> None:
+def day_rows(
+    conn: sqlite3.Connection, articles: Mapping[str, ArticleMeta], day: str
+) -> list[tuple[Any, ...]]:
+    """The ``daily`` rows of one day, computed from its raw hits, events and visitors."""
+    rows = _rollup_hits(conn, articles, day) + _rollup_events(conn, day)
+    visitors = conn.execute("SELECT count(*) FROM visitors WHERE day = ?", (day,)).fetchone()[0]
+    if visitors:
+        rows.append((day, "visitors", "", "", "", "", visitors))
+    return rows
+
+
+def _write_day(conn: sqlite3.Connection, day: str, rows: list[tuple[Any, ...]]) -> None:
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        conn.execute("DELETE FROM daily WHERE day = ?", (day,))
+        conn.executemany("INSERT INTO daily VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
+        conn.execute("DELETE FROM dirty WHERE day = ?", (day,))
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+
+
+_ROLLUP: tuple[sqlite3.Connection, Mapping[str, ArticleMeta]] | None = None
+
+
+def _start_rollup_worker(db: str, articles: Mapping[str, ArticleMeta]) -> None:
+    global _ROLLUP
+    _ROLLUP = (sqlite3.connect(db, timeout=30), articles)
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL("libc.so.6").prctl(1, signal.SIGKILL)  # die with the parent
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _rollup_in_worker(day: str) -> list[tuple[Any, ...]]:
+    assert _ROLLUP is not None
+    return day_rows(_ROLLUP[0], _ROLLUP[1], day)
+
+
+def _rollup_hits(
+    conn: sqlite3.Connection, articles: Mapping[str, ArticleMeta], day: str
+) -> list[tuple[Any, ...]]:
     """Views and unique visitors per article, language page, domain, audience and language."""
     langs = {key: m.lang for key, m in articles.items()}
     groups: dict[str, tuple[str, ...]] = {
@@ -467,14 +509,10 @@ def _rollup_hits(conn: sqlite3.Connection, articles: Mapping[str, ArticleMeta], 
     ):
         views[article, lang] += 1
         seen[vh].add(article or "/" + lang)
-    conn.executemany(
-        "INSERT INTO daily VALUES (?, ?, ?, ?, '', '', ?) ON CONFLICT DO UPDATE "
-        "SET value = value + excluded.value",
-        [
-            (day, "views" if article else "page_views", article, langs.get(article, lang), n)
-            for (article, lang), n in views.items()
-        ],
-    )
+    rows: list[tuple[Any, ...]] = [
+        (day, "views" if article else "page_views", article, langs.get(article, lang), "", "", n)
+        for (article, lang), n in views.items()
+    ]
     article_visitors: Counter[str] = Counter()
     group_visitors: Counter[str] = Counter()
     for items in seen.values():
@@ -486,17 +524,19 @@ def _rollup_hits(conn: sqlite3.Connection, articles: Mapping[str, ArticleMeta], 
                 article_visitors[item] += 1
                 touched.update(groups.get(item, ()))
         group_visitors.update(touched)
-    conn.executemany(
-        "INSERT INTO daily VALUES (?, 'article_visitors', ?, ?, '', '', ?)",
-        [(day, article, langs.get(article, ""), n) for article, n in article_visitors.items()],
-    )
-    conn.executemany(
-        "INSERT INTO daily VALUES (?, 'group_visitors', '', '', ?, '', ?)",
-        [(day, group, n) for group, n in group_visitors.items() if not group.endswith(":")],
-    )
+    rows += [
+        (day, "article_visitors", article, langs.get(article, ""), "", "", n)
+        for article, n in article_visitors.items()
+    ]
+    rows += [
+        (day, "group_visitors", "", "", group, "", n)
+        for group, n in group_visitors.items()
+        if not group.endswith(":")
+    ]
+    return rows
 
 
-def _rollup_events(conn: sqlite3.Connection, day: str) -> None:
+def _rollup_events(conn: sqlite3.Connection, day: str) -> list[tuple[Any, ...]]:
     """Feedback, searches, clicks, suggestions, contacts and value, visit by visit."""
     rows: Counter[tuple[str, str, str, str, str, str]] = Counter()
     by_visitor: defaultdict[int, list[Any]] = defaultdict(list)
@@ -519,10 +559,7 @@ def _rollup_events(conn: sqlite3.Connection, day: str) -> None:
         events.sort(key=_first)  # stable: equal times keep the log's order
         for visit in _split_visits(events):
             _visit_rows(day, visit, rows)
-    conn.executemany(
-        "INSERT INTO daily VALUES (?, ?, ?, ?, ?, ?, ?)",
-        [(*key, value) for key, value in rows.items()],
-    )
+    return [(*key, value) for key, value in rows.items()]
 
 
 def _first(item: tuple[Any, ...]) -> Any:
