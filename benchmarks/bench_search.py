@@ -255,6 +255,10 @@ def render(count: int, size_mb: float, counts: dict[str, int], t_parse: float, t
         f"{t_cold:.1f} s |",
         f"| `load_or_build`, warm cache (fingerprint + read header) | {t_warm * 1000:.0f} ms |",
         "",
+        "The cold `load_or_build` runs after the plain build in the same process, so its "
+        "stemmer memo is already warm; in a fresh process expect parse + build. Any change "
+        "to an article rebuilds the whole index on the next search (no incremental update).",
+        "",
         "## A query with the index cached",
         "",
         "`kcs search` is a fresh process each time, like a user typing the command; the "
@@ -298,7 +302,8 @@ def render(count: int, size_mb: float, counts: dict[str, int], t_parse: float, t
         "lunr.py's `Index.query` itself also builds match metadata for every matching field, "
         "which for a common word costs ten times the scoring. "
         "Importing lunr also imports NLTK (about 1 s) when it is installed; `kcs.search` "
-        "hides NLTK during that import and stems with `snowballstemmer` instead.",
+        "hides NLTK during that import (needed only to build) and stems with "
+        "`snowballstemmer` running PyStemmer's C stemmers.",
         "",
     ]
     return "\n".join(lines)
