@@ -30,8 +30,20 @@ REPO = Path(__file__).resolve().parent.parent
 CORPUS = REPO.parent / "shared" / "corpus" / "officedocs-support"
 BIN = Path(sys.executable).parent
 LANGS = ("sv", "fi", "nl", "en")
-TAGS = ("outlook", "teams", "sharepoint", "exchange", "onedrive", "licensing", "sign-in",
-        "mobile", "calendar", "meetings", "mailbox", "permissions")
+TAGS = (
+    "outlook",
+    "teams",
+    "sharepoint",
+    "exchange",
+    "onedrive",
+    "licensing",
+    "sign-in",
+    "mobile",
+    "calendar",
+    "meetings",
+    "mailbox",
+    "permissions",
+)
 EXTENSIONS = """\
 markdown_extensions:
   - admonition
@@ -47,9 +59,13 @@ _LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
 _FRONT = re.compile(r"\A---\n.*?\n---\n", re.S)
 _TITLE = re.compile(r"^title:\s*(.+)$", re.M)
 _H1 = re.compile(r"^# .*\n", re.M)
-GIT_ENV = {"GIT_AUTHOR_NAME": "Bench", "GIT_AUTHOR_EMAIL": "bench@example.org",
-           "GIT_COMMITTER_NAME": "Bench", "GIT_COMMITTER_EMAIL": "bench@example.org",
-           "GIT_CONFIG_NOSYSTEM": "1"}
+GIT_ENV = {
+    "GIT_AUTHOR_NAME": "Bench",
+    "GIT_AUTHOR_EMAIL": "bench@example.org",
+    "GIT_COMMITTER_NAME": "Bench",
+    "GIT_COMMITTER_EMAIL": "bench@example.org",
+    "GIT_CONFIG_NOSYSTEM": "1",
+}
 
 
 def corpus() -> list[tuple[str, str, str]]:
@@ -65,8 +81,13 @@ def corpus() -> list[tuple[str, str, str]]:
             continue
         body = _H1.sub("", _LINK.sub(r"\1", body), count=1)
         body = body.replace("\\", "")  # corpus escapes that mkdocs would warn about
-        out.append((path.relative_to(CORPUS).parts[0].lower(),
-                    title.group(1).strip().strip("\"'"), body.strip()))
+        out.append(
+            (
+                path.relative_to(CORPUS).parts[0].lower(),
+                title.group(1).strip().strip("\"'"),
+                body.strip(),
+            )
+        )
     return out
 
 
@@ -78,14 +99,20 @@ def make_sites(base: Path, count: int) -> tuple[Path, Path]:
     (bare / "docs/a").mkdir(parents=True)
     (kb / "kcs.yml").write_text(
         "site: {name: Benchmark, url: 'https://help.example.org/'}\n"
-        "languages: [sv, fi, nl, en]\ndefault_language: en\n", encoding="utf-8")
+        "languages: [sv, fi, nl, en]\ndefault_language: en\n",
+        encoding="utf-8",
+    )
     (kb / "mkdocs.yml").write_text(
         "site_name: Benchmark\ndocs_dir: docs/portal\nuse_directory_urls: true\n"
-        "theme:\n  name: material\nplugins:\n  - kcs\n" + EXTENSIONS, encoding="utf-8")
+        "theme:\n  name: material\nplugins:\n  - kcs\n" + EXTENSIONS,
+        encoding="utf-8",
+    )
     (bare / "mkdocs.yml").write_text(
         "site_name: Benchmark\nsite_url: https://help.example.org/\nuse_directory_urls: true\n"
         "theme:\n  name: material\nplugins: []\nnav:\n  - index.md\nnot_in_nav: |\n  /a/\n"
-        + EXTENSIONS, encoding="utf-8")
+        + EXTENSIONS,
+        encoding="utf-8",
+    )
     (bare / "docs/index.md").write_text("# Benchmark\n", encoding="utf-8")
     for number in range(count):
         folder, title, body = texts[number % len(texts)]
@@ -97,12 +124,16 @@ def make_sites(base: Path, count: int) -> tuple[Path, Path]:
         path.write_text(
             f'---\nid: {ident}\ntitle: "{title}"\nlang: {LANGS[number % 4]}\n'
             f"state: validated\naudience: public\ntype: howto\ntags: [{tags}]\n"
-            f"reviewed: 2026-05-01\n---\n\n{body}\n", encoding="utf-8")
-        (bare / "docs/a" / f"{ident}.md").write_text(f"# {title}\n\n{body}\n",
-                                                      encoding="utf-8")
+            f"reviewed: 2026-05-01\n---\n\n{body}\n",
+            encoding="utf-8",
+        )
+        (bare / "docs/a" / f"{ident}.md").write_text(f"# {title}\n\n{body}\n", encoding="utf-8")
     env = {**os.environ, **GIT_ENV}
-    for args in (["init", "-q", "-b", "main"], ["add", "-A"],
-                 ["commit", "-q", "-m", "Benchmark articles"]):
+    for args in (
+        ["init", "-q", "-b", "main"],
+        ["add", "-A"],
+        ["commit", "-q", "-m", "Benchmark articles"],
+    ):
         subprocess.run(["git", *args], cwd=kb, env=env, check=True)
     return kb, bare
 
@@ -111,8 +142,14 @@ def run(command: list[str], cwd: Path) -> tuple[float, float, str]:
     """Wall-clock and CPU seconds (user + system, child processes included) and output."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
-    result = subprocess.run(command, cwd=cwd, capture_output=True, text=True, check=False,
-                            env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+    result = subprocess.run(
+        command,
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+    )
     seconds = time.perf_counter() - start
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if result.returncode != 0:
@@ -130,19 +167,42 @@ def measure(count: int, repeat: int) -> dict[str, float]:
         load = os.getloadavg()[0]
         out = ""
         for _ in range(repeat):
-            wall, cpu, _ = run([str(BIN / "mkdocs"), "build", "-q", "-d",
-                                str(Path(tmp) / "bare-site")], bare)
+            wall, cpu, _ = run(
+                [str(BIN / "mkdocs"), "build", "-q", "-d", str(Path(tmp) / "bare-site")], bare
+            )
             bare_s, bare_cpu = min(bare_s, wall), min(bare_cpu, cpu)
-            wall, cpu, out = run([str(BIN / "kcs"), "build", "--audience", "public", "--out",
-                                  str(Path(tmp) / "site"), "--root", str(kb)], kb)
+            wall, cpu, out = run(
+                [
+                    str(BIN / "kcs"),
+                    "build",
+                    "--audience",
+                    "public",
+                    "--out",
+                    str(Path(tmp) / "site"),
+                    "--root",
+                    str(kb),
+                ],
+                kb,
+            )
             kcs_s, kcs_cpu = min(kcs_s, wall), min(kcs_cpu, cpu)
             load = max(load, os.getloadavg()[0])
         pages = int(re.search(r"public: (\d+) pages", out).group(1))  # type: ignore[union-attr]
         indexed = sum(1 for _ in (Path(tmp) / "site/public/pagefind/fragment").iterdir())
-        return {"count": count, "bare_s": bare_s, "kcs_s": kcs_s, "ratio": kcs_s / bare_s,
-                "bare_cpu": bare_cpu, "kcs_cpu": kcs_cpu, "cpu_ratio": kcs_cpu / bare_cpu,
-                "pages": pages, "indexed": indexed, "pps": count / kcs_s,
-                "bare_pps": count / bare_s, "load": load, "repeat": repeat}
+        return {
+            "count": count,
+            "bare_s": bare_s,
+            "kcs_s": kcs_s,
+            "ratio": kcs_s / bare_s,
+            "bare_cpu": bare_cpu,
+            "kcs_cpu": kcs_cpu,
+            "cpu_ratio": kcs_cpu / bare_cpu,
+            "pages": pages,
+            "indexed": indexed,
+            "pps": count / kcs_s,
+            "bare_pps": count / bare_s,
+            "load": load,
+            "repeat": repeat,
+        }
 
 
 def main() -> None:
@@ -155,11 +215,14 @@ def main() -> None:
     for count in args.counts:
         row = measure(count, args.repeat)
         rows.append(row)
-        print(f"{count:>6} articles: bare MkDocs+Material {row['bare_s']:6.1f} s "
-              f"({row['bare_cpu']:.1f} s CPU), kcs build {row['kcs_s']:6.1f} s "
-              f"({row['kcs_cpu']:.1f} s CPU; {row['pages']} pages, {row['indexed']} indexed), "
-              f"ratio {row['ratio']:.2f} (CPU {row['cpu_ratio']:.2f}), "
-              f"{row['pps']:.0f} articles/s, load {row['load']:.1f}", flush=True)
+        print(
+            f"{count:>6} articles: bare MkDocs+Material {row['bare_s']:6.1f} s "
+            f"({row['bare_cpu']:.1f} s CPU), kcs build {row['kcs_s']:6.1f} s "
+            f"({row['kcs_cpu']:.1f} s CPU; {row['pages']} pages, {row['indexed']} indexed), "
+            f"ratio {row['ratio']:.2f} (CPU {row['cpu_ratio']:.2f}), "
+            f"{row['pps']:.0f} articles/s, load {row['load']:.1f}",
+            flush=True,
+        )
     if not args.no_write:
         write_report(rows)
 
@@ -188,10 +251,12 @@ def write_report(rows: list[dict[str, float]]) -> None:
         "|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for row in rows:
-        lines.append(f"| {row['count']:,.0f} | {row['bare_s']:.1f} s | {row['kcs_s']:.1f} s | "
-                     f"{row['ratio']:.2f} | {row['bare_cpu']:.1f} s / {row['kcs_cpu']:.1f} s "
-                     f"({row['cpu_ratio']:.2f}) | {row['pps']:.0f} | {row['pages']:,.0f} | "
-                     f"{row['load']:.1f} |")
+        lines.append(
+            f"| {row['count']:,.0f} | {row['bare_s']:.1f} s | {row['kcs_s']:.1f} s | "
+            f"{row['ratio']:.2f} | {row['bare_cpu']:.1f} s / {row['kcs_cpu']:.1f} s "
+            f"({row['cpu_ratio']:.2f}) | {row['pps']:.0f} | {row['pages']:,.0f} | "
+            f"{row['load']:.1f} |"
+        )
     lines += [
         "",
         "Targets (issue 2): ratio at most 1.5; 10,000 articles in under 2 minutes.",

@@ -75,8 +75,9 @@ def build_sites(
     return BuildResult(tuple(results))
 
 
-def _build_one(root: Path, kb: KnowledgeBase, history: Any, audience: str, target: Path,
-               strict: bool) -> SiteResult:
+def _build_one(
+    root: Path, kb: KnowledgeBase, history: Any, audience: str, target: Path, strict: bool
+) -> SiteResult:
     from mkdocs.commands.build import build
     from mkdocs.exceptions import Abort, ConfigurationError, PluginError
 
@@ -86,12 +87,13 @@ def _build_one(root: Path, kb: KnowledgeBase, history: Any, audience: str, targe
     target.parent.mkdir(parents=True, exist_ok=True)
     temp = Path(tempfile.mkdtemp(prefix=f".{target.name}.building-", dir=target.parent))
     try:
-        with (_collect_logs() as logged,
-              _mkdocs_config(root, temp, strict, logged) as config):
+        with _collect_logs() as logged, _mkdocs_config(root, temp, strict, logged) as config:
             plugin = config.plugins.get("kcs")
             if plugin is None:
-                raise BuildError(f"{root / MKDOCS_FILE}: add 'kcs' to plugins (and remove "
-                                 "'search'); kcs build needs its plugin")
+                raise BuildError(
+                    f"{root / MKDOCS_FILE}: add 'kcs' to plugins (and remove "
+                    "'search'); kcs build needs its plugin"
+                )
             plugin.forced_audience = audience
             plugin.preloaded = (kb, history)
             try:
@@ -126,8 +128,9 @@ def _build_one(root: Path, kb: KnowledgeBase, history: Any, audience: str, targe
 
 
 @contextmanager
-def _mkdocs_config(root: Path, site_dir: Path, strict: bool,
-                   logged: list[tuple[int, str]]) -> Iterator[Any]:
+def _mkdocs_config(
+    root: Path, site_dir: Path, strict: bool, logged: list[tuple[int, str]]
+) -> Iterator[Any]:
     """mkdocs.yml of the repository, or a default one when it has none."""
     from mkdocs.config import load_config
     from mkdocs.exceptions import Abort, ConfigurationError
@@ -154,8 +157,12 @@ def default_mkdocs_config(root: Path, docs_dir: Path) -> dict[str, Any]:
         "use_directory_urls": True,
         "theme": {"name": "material"},
         "plugins": [{"kcs": {"root": str(root)}}],
-        "markdown_extensions": ["admonition", "attr_list", "md_in_html",
-                                {"toc": {"permalink": True}}],
+        "markdown_extensions": [
+            "admonition",
+            "attr_list",
+            "md_in_html",
+            {"toc": {"permalink": True}},
+        ],
     }
 
 

@@ -40,8 +40,9 @@ def executable() -> Path:
     try:
         return Path(get_executable())
     except FileNotFoundError as exc:
-        raise BuildError(f"the Pagefind binary is missing ({exc}); reinstall "
-                         "'pagefind[bin]'") from None
+        raise BuildError(
+            f"the Pagefind binary is missing ({exc}); reinstall 'pagefind[bin]'"
+        ) from None
 
 
 def languages(site_dir: Path) -> dict[str, int]:
@@ -50,8 +51,10 @@ def languages(site_dir: Path) -> dict[str, int]:
     if not entry.is_file():
         return {}
     data = json.loads(entry.read_text(encoding="utf-8"))
-    return {lang: int(info.get("page_count", 0))
-            for lang, info in sorted(data.get("languages", {}).items())}
+    return {
+        lang: int(info.get("page_count", 0))
+        for lang, info in sorted(data.get("languages", {}).items())
+    }
 
 
 class StreamingIndex:
@@ -74,26 +77,34 @@ class StreamingIndex:
         self.pages = 0
         try:
             self._proc = subprocess.Popen(
-                [str(executable()), "--service"], stdin=subprocess.PIPE,
-                stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+                [str(executable()), "--service"],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.DEVNULL,
+            )
         except OSError as exc:
             raise BuildError(f"cannot start Pagefind: {exc}") from None
-        self._reader = threading.Thread(target=self._read, name="pagefind-reader",
-                                        daemon=True)
+        self._reader = threading.Thread(target=self._read, name="pagefind-reader", daemon=True)
         self._reader.start()
         # Pages go through a queue and a writer thread: MkDocs never waits for Pagefind.
         self._queue: queue.Queue[bytes | None] = queue.Queue(maxsize=QUEUE_PAGES)
         self._broken = False
-        self._writer = threading.Thread(target=self._write, name="pagefind-writer",
-                                        daemon=True)
+        self._writer = threading.Thread(target=self._write, name="pagefind-writer", daemon=True)
         self._writer.start()
         reply = self._wait(self._send({"type": "NewIndex", "config": {}}))
         self._index = int(reply["index_id"])
 
     def add(self, html: str, url: str) -> None:
         """Queue one page; ``url`` as the browser requests it (``/a/<id>/``)."""
-        self._send({"type": "AddFile", "index_id": self._index, "url": url,
-                    "file_path": None, "file_contents": html})
+        self._send(
+            {
+                "type": "AddFile",
+                "index_id": self._index,
+                "url": url,
+                "file_path": None,
+                "file_contents": html,
+            }
+        )
         self.pages += 1
 
     def write(self, output: Path) -> None:
@@ -101,14 +112,16 @@ class StreamingIndex:
         deadline = time.monotonic() + self.timeout
         with self._done:
             while self._indexed + len(self._errors) < self.pages:
-                if (time.monotonic() > deadline or not self._reader.is_alive()
-                        or self._broken):
+                if time.monotonic() > deadline or not self._reader.is_alive() or self._broken:
                     self.close()
                     raise BuildError("Pagefind stopped before indexing every page")
                 self._done.wait(1.0)
         try:
-            self._wait(self._send({"type": "WriteFiles", "index_id": self._index,
-                                   "output_path": str(output)}))
+            self._wait(
+                self._send(
+                    {"type": "WriteFiles", "index_id": self._index, "output_path": str(output)}
+                )
+            )
             if self._errors:
                 raise BuildError(f"Pagefind refused a page: {self._errors[0]}")
         finally:
@@ -135,8 +148,10 @@ class StreamingIndex:
     def _send(self, payload: dict[str, Any]) -> int:
         self._next += 1
         if self._broken:
-            raise BuildError("Pagefind stopped while indexing; run `kcs build -v` and "
-                             "check the page it failed on")
+            raise BuildError(
+                "Pagefind stopped while indexing; run `kcs build -v` and "
+                "check the page it failed on"
+            )
         message = {"message_id": self._next, "payload": payload}
         self._queue.put(base64.b64encode(json.dumps(message).encode("utf-8")) + b",")
         return self._next

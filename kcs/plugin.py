@@ -111,16 +111,20 @@ class KcsPlugin(BasePlugin[KcsConfig]):
                     "page; rename or remove it"
                 )
             self.meta[page.src_uri] = page.meta
-            files.append(File.generated(config, page.src_uri, content=page.markdown,
-                                        inclusion=InclusionLevel.NOT_IN_NAV))
+            files.append(
+                File.generated(
+                    config, page.src_uri, content=page.markdown, inclusion=InclusionLevel.NOT_IN_NAV
+                )
+            )
         for asset in assets:
             if files.get_file_from_path(asset.src_uri) is None:
                 files.append(File.generated(config, asset.src_uri, abs_src_path=asset.path))
         self.page_count = len(self.meta)
         return files
 
-    def on_page_markdown(self, markdown: str, *, page: MkPage, config: MkDocsConfig,
-                         files: Files) -> str:
+    def on_page_markdown(
+        self, markdown: str, *, page: MkPage, config: MkDocsConfig, files: Files
+    ) -> str:
         meta = self.meta.get(page.file.src_uri)
         if meta is not None:
             page.meta.update(meta)
@@ -211,8 +215,9 @@ def configure(config: MkDocsConfig, ctx: site.SiteContext) -> None:
             config.markdown_extensions.append(extension)
 
 
-def insert_theme_dir(dirs: list[str], *, custom_dir: str | None, theme_dir: Path = THEME_DIR
-                     ) -> None:
+def insert_theme_dir(
+    dirs: list[str], *, custom_dir: str | None, theme_dir: Path = THEME_DIR
+) -> None:
     """Put kcs/theme right after the user's custom_dir, before Material's own templates."""
     path = str(theme_dir)
     if path in dirs:

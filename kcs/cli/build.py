@@ -11,16 +11,25 @@ from .common import echo_json, resolve_root, root_option
 
 
 @click.command()
-@click.option("--audience", "audiences", multiple=True, type=click.Choice(AUDIENCES),
-              help="Build the site for this audience (repeatable; default: public and "
-              "internal).")
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Output folder; each site goes to OUT/<audience>/ (default: site).")
+@click.option(
+    "--audience",
+    "audiences",
+    multiple=True,
+    type=click.Choice(AUDIENCES),
+    help="Build the site for this audience (repeatable; default: public and internal).",
+)
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Output folder; each site goes to OUT/<audience>/ (default: site).",
+)
 @click.option("--strict", is_flag=True, help="Fail on warnings (broken links, bad front matter).")
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 @root_option
-def command(audiences: tuple[str, ...], out: Path | None, strict: bool, as_json: bool,
-            root: Path | None) -> None:
+def command(
+    audiences: tuple[str, ...], out: Path | None, strict: bool, as_json: bool, root: Path | None
+) -> None:
     """Build the self-service sites with MkDocs, Material and Pagefind.
 
     Prints one line per site: audience, pages, articles, seconds and folder. A site
@@ -30,18 +39,31 @@ def command(audiences: tuple[str, ...], out: Path | None, strict: bool, as_json:
     from ..build import DEFAULT_AUDIENCES, build_sites
 
     base = resolve_root(root)
-    result = build_sites(base, audiences or DEFAULT_AUDIENCES,
-                         out=out.resolve() if out else None, strict=strict)
+    result = build_sites(
+        base, audiences or DEFAULT_AUDIENCES, out=out.resolve() if out else None, strict=strict
+    )
     if as_json:
-        echo_json([{"audience": s.audience, "path": str(s.path), "pages": s.pages,
-                    "articles": s.articles, "seconds": round(s.seconds, 2),
-                    "warnings": list(s.warnings), "search": s.search}
-                   for s in result.sites])
+        echo_json(
+            [
+                {
+                    "audience": s.audience,
+                    "path": str(s.path),
+                    "pages": s.pages,
+                    "articles": s.articles,
+                    "seconds": round(s.seconds, 2),
+                    "warnings": list(s.warnings),
+                    "search": s.search,
+                }
+                for s in result.sites
+            ]
+        )
         return
     for site in result.sites:
         try:
             shown = site.path.relative_to(Path.cwd())
         except ValueError:
             shown = site.path
-        click.echo(f"{site.audience}: {site.pages} pages ({site.articles} articles) in "
-                   f"{site.seconds:.1f} s -> {shown}/")
+        click.echo(
+            f"{site.audience}: {site.pages} pages ({site.articles} articles) in "
+            f"{site.seconds:.1f} s -> {shown}/"
+        )

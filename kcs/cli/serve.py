@@ -13,8 +13,13 @@ from .common import resolve_root, root_option
 
 
 @click.command()
-@click.option("--audience", type=click.Choice(AUDIENCES), default="internal",
-              show_default=True, help="Which site to preview.")
+@click.option(
+    "--audience",
+    type=click.Choice(AUDIENCES),
+    default="internal",
+    show_default=True,
+    help="Which site to preview.",
+)
 @click.option("--port", type=int, default=8000, show_default=True, help="Port on 127.0.0.1.")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @root_option
@@ -32,8 +37,10 @@ def command(audience: str, port: int, host: str, root: Path | None) -> None:
     base = resolve_root(root)
     config_file = base / "mkdocs.yml"
     if not config_file.is_file():
-        raise BuildError(f"{config_file}: not found; kcs serve previews the site of a "
-                         "repository with an mkdocs.yml (see docs/architecture.md)")
+        raise BuildError(
+            f"{config_file}: not found; kcs serve previews the site of a "
+            "repository with an mkdocs.yml (see docs/architecture.md)"
+        )
     os.environ[AUDIENCE_ENV] = audience
     logging.getLogger("mkdocs").setLevel(logging.INFO)  # "Serving on ...", rebuilds
     serve(config_file=str(config_file), dev_addr=f"{host}:{port}", livereload=True)

@@ -38,24 +38,41 @@ _SITE_URL = re.compile(r"^/?a/(?P<id>[a-z0-9][a-z0-9._-]*)/?(?:index\.html)?$")
 #: The banner on unfinished articles (internal site only), per language.
 BANNERS: dict[str, dict[str, tuple[str, str]]] = {
     "wip": {
-        "en": ("Work in progress", "This article is a draft. It has not been checked yet; "
-               "use it with care."),
-        "sv": ("Utkast", "Den här artikeln är ett utkast och har inte granskats än; "
-               "använd den med försiktighet."),
-        "fi": ("Keskeneräinen", "Tämä artikkeli on luonnos, jota ei ole vielä tarkistettu; "
-               "käytä sitä harkiten."),
-        "nl": ("In bewerking", "Dit artikel is een concept en is nog niet gecontroleerd; "
-               "gebruik het met zorg."),
+        "en": (
+            "Work in progress",
+            "This article is a draft. It has not been checked yet; use it with care.",
+        ),
+        "sv": (
+            "Utkast",
+            "Den här artikeln är ett utkast och har inte granskats än; "
+            "använd den med försiktighet.",
+        ),
+        "fi": (
+            "Keskeneräinen",
+            "Tämä artikkeli on luonnos, jota ei ole vielä tarkistettu; käytä sitä harkiten.",
+        ),
+        "nl": (
+            "In bewerking",
+            "Dit artikel is een concept en is nog niet gecontroleerd; gebruik het met zorg.",
+        ),
     },
     "not-validated": {
-        "en": ("Not validated", "This article works for its author but has not been "
-               "validated by a reviewer yet."),
-        "sv": ("Inte validerad", "Den här artikeln fungerar för författaren men har inte "
-               "validerats av en granskare än."),
-        "fi": ("Ei vahvistettu", "Tämä artikkeli toimii kirjoittajalle, mutta tarkastaja ei "
-               "ole vielä vahvistanut sitä."),
-        "nl": ("Niet gevalideerd", "Dit artikel werkt voor de auteur maar is nog niet door "
-               "een reviewer gevalideerd."),
+        "en": (
+            "Not validated",
+            "This article works for its author but has not been validated by a reviewer yet.",
+        ),
+        "sv": (
+            "Inte validerad",
+            "Den här artikeln fungerar för författaren men har inte validerats av en granskare än.",
+        ),
+        "fi": (
+            "Ei vahvistettu",
+            "Tämä artikkeli toimii kirjoittajalle, mutta tarkastaja ei ole vielä vahvistanut sitä.",
+        ),
+        "nl": (
+            "Niet gevalideerd",
+            "Dit artikel werkt voor de auteur maar is nog niet door een reviewer gevalideerd.",
+        ),
     },
 }
 
@@ -115,9 +132,7 @@ class _Linker:
         # Odd pieces between backticks are inline code: left alone.
         pieces = line.split("`")
         for index in range(0, len(pieces), 2):
-            pieces[index] = _LINK.sub(
-                lambda m: self._link(article, m, number), pieces[index]
-            )
+            pieces[index] = _LINK.sub(lambda m: self._link(article, m, number), pieces[index])
         return "`".join(pieces)
 
     def _link(self, article: Article, match: re.Match[str], number: int) -> str:
@@ -130,22 +145,36 @@ class _Linker:
         anchor = f"#{fragment}" if fragment else ""
         site = _SITE_URL.match(path)
         if site:
-            return self._to_article(article, self.all_by_id.get(site.group("id")), text,
-                                    anchor, match, number)
+            return self._to_article(
+                article, self.all_by_id.get(site.group("id")), text, anchor, match, number
+            )
         if path.startswith("/"):
             return whole
-        resolved = posixpath.normpath(posixpath.join(posixpath.dirname(article.path),
-                                                     unquote(path)))
+        resolved = posixpath.normpath(
+            posixpath.join(posixpath.dirname(article.path), unquote(path))
+        )
         if resolved.endswith(".md"):
-            return self._to_article(article, self.all_by_path.get(resolved), text, anchor,
-                                    match, number)
+            return self._to_article(
+                article, self.all_by_path.get(resolved), text, anchor, match, number
+            )
         return self._to_file(article, resolved, match, number)
 
-    def _to_article(self, article: Article, target: Article | None, text: str, anchor: str,
-                    match: re.Match[str], number: int) -> str:
+    def _to_article(
+        self,
+        article: Article,
+        target: Article | None,
+        text: str,
+        anchor: str,
+        match: re.Match[str],
+        number: int,
+    ) -> str:
         if target is None:
-            log.warning("%s:%d: link to %r matches no article; fix the path or remove the "
-                        "link", article.path, number, match.group("target"))
+            log.warning(
+                "%s:%d: link to %r matches no article; fix the path or remove the link",
+                article.path,
+                number,
+                match.group("target"),
+            )
             return text
         if target.id not in self.visible:
             # Never a link (nor its title) to what this site may not show.
@@ -153,25 +182,28 @@ class _Linker:
         title = match.group("title") or ""
         return f"{match.group('bang')}[{text}]({target.id}.md{anchor}{title})"
 
-    def _to_file(self, article: Article, resolved: str, match: re.Match[str],
-                 number: int) -> str:
+    def _to_file(self, article: Article, resolved: str, match: re.Match[str], number: int) -> str:
         root = self.ctx.kb.root
         try:
             source = inside(root, resolved, what="link")
         except KcsError:
-            log.warning("%s:%d: link %r leads outside the repository; link a file inside it",
-                        article.path, number, match.group("target"))
+            log.warning(
+                "%s:%d: link %r leads outside the repository; link a file inside it",
+                article.path,
+                number,
+                match.group("target"),
+            )
             return match.group("text")
         if not source.is_file():
-            log.warning("%s:%d: linked file %r does not exist", article.path, number,
-                        match.group("target"))
+            log.warning(
+                "%s:%d: linked file %r does not exist", article.path, number, match.group("target")
+            )
             return match.group("text")
         base = resolved.removeprefix("articles/")
         src_uri = FILES_PREFIX + base
         self.assets.setdefault(src_uri, Asset(src_uri, str(source)))
         title = match.group("title") or ""
-        return (f"{match.group('bang')}[{match.group('text')}]"
-                f"(../{quote(src_uri)}{title})")
+        return f"{match.group('bang')}[{match.group('text')}](../{quote(src_uri)}{title})"
 
 
 # ----------------------------------------------------------------------- meta
@@ -184,15 +216,26 @@ def _iso(value: dt.date | dt.datetime | None) -> str | None:
 def _fill(pattern: str, values: Mapping[str, str]) -> str:
     """Fill ``{name}`` placeholders, URL-encoding each value (a ``path`` keeps its
     slashes); unknown names stay as written."""
-    return re.sub(r"\{(\w+)\}",
-                  lambda m: quote(values[m.group(1)], safe="/" if m.group(1) == "path" else "")
-                  if m.group(1) in values else m.group(0), pattern)
+    return re.sub(
+        r"\{(\w+)\}",
+        lambda m: (
+            quote(values[m.group(1)], safe="/" if m.group(1) == "path" else "")
+            if m.group(1) in values
+            else m.group(0)
+        ),
+        pattern,
+    )
 
 
-def article_meta(article: Article, ctx: SiteContext, *, site_url: str = "",
-                 groups: Mapping[str, list[Article]] | None = None,
-                 by_id: Mapping[str, Article] | None = None,
-                 cache: dict[Any, int] | None = None) -> dict[str, Any]:
+def article_meta(
+    article: Article,
+    ctx: SiteContext,
+    *,
+    site_url: str = "",
+    groups: Mapping[str, list[Article]] | None = None,
+    by_id: Mapping[str, Article] | None = None,
+    cache: dict[Any, int] | None = None,
+) -> dict[str, Any]:
     """``meta["kcs"]`` of one article page (docs/architecture-site-meta.md)."""
     config = ctx.kb.config
     by_id = by_id if by_id is not None else {a.id: a for a in ctx.articles}
@@ -235,12 +278,16 @@ def article_meta(article: Article, ctx: SiteContext, *, site_url: str = "",
         "tickets": list(article.tickets),
         "edit_url": _fill(edit, {"path": article.path, "id": article.id}) if edit else None,
         "flag_url": _fill(flag, {"id": article.id, "title": article.title, "url": absolute})
-        if flag else None,
+        if flag
+        else None,
         "url": article.url,
     }
     if article.is_announcement:
-        meta.update(starts=_iso(article.starts), ends=_iso(article.ends),
-                    severity=article.severity or "info")
+        meta.update(
+            starts=_iso(article.starts),
+            ends=_iso(article.ends),
+            severity=article.severity or "info",
+        )
     return meta
 
 
@@ -285,8 +332,9 @@ def build(ctx: SiteContext, *, site_url: str = "") -> tuple[list[Page], list[Ass
         top = banner(article) if ctx.internal else ""
         meta = {
             "title": article.title,
-            "kcs": article_meta(article, ctx, site_url=site_url, groups=groups, by_id=by_id,
-                                cache=cache),
+            "kcs": article_meta(
+                article, ctx, site_url=site_url, groups=groups, by_id=by_id, cache=cache
+            ),
         }
         out.append(Page(f"a/{article.id}.md", f"{head}{top}{body.strip()}\n", meta))
     return out, list(linker.assets.values())
@@ -309,11 +357,17 @@ def assets(ctx: SiteContext) -> list[Asset]:
     for article in ctx.articles:
         for link in article.links:
             path = link.target.partition("#")[0].partition("?")[0]
-            if (not path or _SCHEME.match(path) or path.startswith("/")
-                    or path.endswith(".md") or _SITE_URL.match(path)):
+            if (
+                not path
+                or _SCHEME.match(path)
+                or path.startswith("/")
+                or path.endswith(".md")
+                or _SITE_URL.match(path)
+            ):
                 continue
             resolved = posixpath.normpath(
-                posixpath.join(posixpath.dirname(article.path), unquote(path)))
+                posixpath.join(posixpath.dirname(article.path), unquote(path))
+            )
             try:
                 source = inside(root, resolved, what="link")
             except KcsError:

@@ -20,8 +20,23 @@ from pathlib import Path
 from ..article import Article
 from ..knowledge import KnowledgeBase
 
-TEXT_SUFFIXES = {".html", ".htm", ".xml", ".json", ".js", ".mjs", ".txt", ".css", ".svg",
-                 ".map", ".webmanifest", ".md", ".csv", ".rss", ".atom"}
+TEXT_SUFFIXES = {
+    ".html",
+    ".htm",
+    ".xml",
+    ".json",
+    ".js",
+    ".mjs",
+    ".txt",
+    ".css",
+    ".svg",
+    ".map",
+    ".webmanifest",
+    ".md",
+    ".csv",
+    ".rss",
+    ".atom",
+}
 #: Titles shorter than this are too generic to count ("VPN").
 MIN_TITLE = 8
 #: Sentences shorter than this are too generic to count.

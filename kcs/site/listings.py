@@ -19,18 +19,46 @@ from .model import Page, SiteContext
 
 #: UI words per language (English is the fallback).
 WORDS: dict[str, dict[str, str]] = {
-    "en": {"domains": "Topics", "tags": "Tags", "tag": "Tag", "articles": "articles",
-           "choose": "Choose your language"},
-    "sv": {"domains": "Ämnen", "tags": "Taggar", "tag": "Tagg", "articles": "artiklar",
-           "choose": "Välj språk"},
-    "fi": {"domains": "Aiheet", "tags": "Tunnisteet", "tag": "Tunniste", "articles": "artikkelia",
-           "choose": "Valitse kieli"},
-    "nl": {"domains": "Onderwerpen", "tags": "Labels", "tag": "Label", "articles": "artikelen",
-           "choose": "Kies je taal"},
+    "en": {
+        "domains": "Topics",
+        "tags": "Tags",
+        "tag": "Tag",
+        "articles": "articles",
+        "choose": "Choose your language",
+    },
+    "sv": {
+        "domains": "Ämnen",
+        "tags": "Taggar",
+        "tag": "Tagg",
+        "articles": "artiklar",
+        "choose": "Välj språk",
+    },
+    "fi": {
+        "domains": "Aiheet",
+        "tags": "Tunnisteet",
+        "tag": "Tunniste",
+        "articles": "artikkelia",
+        "choose": "Valitse kieli",
+    },
+    "nl": {
+        "domains": "Onderwerpen",
+        "tags": "Labels",
+        "tag": "Label",
+        "articles": "artikelen",
+        "choose": "Kies je taal",
+    },
 }
 
-LANGUAGE_NAMES = {"sv": "Svenska", "fi": "Suomi", "nl": "Nederlands", "en": "English",
-                  "de": "Deutsch", "fr": "Français", "da": "Dansk", "no": "Norsk"}
+LANGUAGE_NAMES = {
+    "sv": "Svenska",
+    "fi": "Suomi",
+    "nl": "Nederlands",
+    "en": "English",
+    "de": "Deutsch",
+    "fr": "Français",
+    "da": "Dansk",
+    "no": "Norsk",
+}
 
 
 def word(lang: str, key: str) -> str:
@@ -43,8 +71,14 @@ def _text(value: str) -> str:
 
 
 def _card(article: Article) -> dict[str, Any]:
-    return {"id": article.id, "title": article.title, "summary": article.summary,
-            "url": article.url, "state": article.state, "type": article.type}
+    return {
+        "id": article.id,
+        "title": article.title,
+        "summary": article.summary,
+        "url": article.url,
+        "state": article.state,
+        "type": article.type,
+    }
 
 
 def _items(articles: Iterable[Article], internal: bool) -> str:
@@ -78,8 +112,10 @@ def pages(ctx: SiteContext) -> list[Page]:
             for slug in dict.fromkeys(slugify(tag) for tag in article.tags):
                 tag_label.setdefault(slug, next(t for t in article.tags if slugify(t) == slug))
                 by_tag[slug].append(article)
-        domains = sorted(by_domain, key=lambda d: (
-            configured.index(d) if d in configured else len(configured), d))
+        domains = sorted(
+            by_domain,
+            key=lambda d: (configured.index(d) if d in configured else len(configured), d),
+        )
 
         # The domain index.
         heading = word(lang, "domains")
@@ -89,25 +125,47 @@ def pages(ctx: SiteContext) -> list[Page]:
             label = config.domain_label(domain, lang)
             count = len(by_domain[domain])
             lines.append(f"- [{_text(label)}]({domain}.md) ({count} {word(lang, 'articles')})")
-            entries.append({"domain": domain, "label": label, "url": f"{lang}/d/{domain}/",
-                            "count": count})
+            entries.append(
+                {"domain": domain, "label": label, "url": f"{lang}/d/{domain}/", "count": count}
+            )
         if by_tag:
             lines.append(f"\n[{word(lang, 'tags')}](../t/index.md)")
-        out.append(Page(f"{lang}/d/index.md", "\n".join(lines) + "\n", {
-            "title": heading,
-            "kcs": {"kind": "listing", "listing": "domains", "lang": lang,
-                    "domains": entries},
-        }))
+        out.append(
+            Page(
+                f"{lang}/d/index.md",
+                "\n".join(lines) + "\n",
+                {
+                    "title": heading,
+                    "kcs": {
+                        "kind": "listing",
+                        "listing": "domains",
+                        "lang": lang,
+                        "domains": entries,
+                    },
+                },
+            )
+        )
 
         for domain in domains:
             label = config.domain_label(domain, lang)
             chosen = _sorted(by_domain[domain])
-            out.append(Page(f"{lang}/d/{domain}.md",
-                            f"# {_text(label)}\n\n{_items(chosen, ctx.internal)}", {
-                "title": label,
-                "kcs": {"kind": "listing", "listing": "domain", "lang": lang, "key": domain,
-                        "label": label, "articles": [_card(a) for a in chosen]},
-            }))
+            out.append(
+                Page(
+                    f"{lang}/d/{domain}.md",
+                    f"# {_text(label)}\n\n{_items(chosen, ctx.internal)}",
+                    {
+                        "title": label,
+                        "kcs": {
+                            "kind": "listing",
+                            "listing": "domain",
+                            "lang": lang,
+                            "key": domain,
+                            "label": label,
+                            "articles": [_card(a) for a in chosen],
+                        },
+                    },
+                )
+            )
 
         if not by_tag:
             continue
@@ -117,22 +175,43 @@ def pages(ctx: SiteContext) -> list[Page]:
         for slug in sorted(by_tag, key=lambda s: tag_label[s].casefold()):
             count = len(by_tag[slug])
             tag_lines.append(f"- [{_text(tag_label[slug])}]({slug}.md) ({count})")
-            tag_entries.append({"tag": tag_label[slug], "url": f"{lang}/t/{slug}/",
-                                "count": count})
-        out.append(Page(f"{lang}/t/index.md", "\n".join(tag_lines) + "\n", {
-            "title": heading,
-            "kcs": {"kind": "listing", "listing": "tags", "lang": lang, "tags": tag_entries},
-        }))
+            tag_entries.append({"tag": tag_label[slug], "url": f"{lang}/t/{slug}/", "count": count})
+        out.append(
+            Page(
+                f"{lang}/t/index.md",
+                "\n".join(tag_lines) + "\n",
+                {
+                    "title": heading,
+                    "kcs": {
+                        "kind": "listing",
+                        "listing": "tags",
+                        "lang": lang,
+                        "tags": tag_entries,
+                    },
+                },
+            )
+        )
         for slug, tagged in by_tag.items():
             label = tag_label[slug]
             chosen = _sorted(tagged)
             title = f"{word(lang, 'tag')}: {label}"
-            out.append(Page(f"{lang}/t/{slug}.md",
-                            f"# {_text(title)}\n\n{_items(chosen, ctx.internal)}", {
-                "title": title,
-                "kcs": {"kind": "listing", "listing": "tag", "lang": lang, "key": label,
-                        "label": label, "articles": [_card(a) for a in chosen]},
-            }))
+            out.append(
+                Page(
+                    f"{lang}/t/{slug}.md",
+                    f"# {_text(title)}\n\n{_items(chosen, ctx.internal)}",
+                    {
+                        "title": title,
+                        "kcs": {
+                            "kind": "listing",
+                            "listing": "tag",
+                            "lang": lang,
+                            "key": label,
+                            "label": label,
+                            "articles": [_card(a) for a in chosen],
+                        },
+                    },
+                )
+            )
     return out
 
 
@@ -145,12 +224,18 @@ def root_index(ctx: SiteContext, written: set[str]) -> Page:
         return f"{lang}/index.md" if f"{lang}/index.md" in written else f"{lang}/d/index.md"
 
     target = home(default).removesuffix("index.md")
-    lines = [f"# {_text(config.site_name)}\n",
-             f'<meta http-equiv="refresh" content="0; url={target}">\n',
-             f"{word(default, 'choose')}:\n"]
+    lines = [
+        f"# {_text(config.site_name)}\n",
+        f'<meta http-equiv="refresh" content="0; url={target}">\n',
+        f"{word(default, 'choose')}:\n",
+    ]
     for lang in config.languages:
         lines.append(f"- [{LANGUAGE_NAMES.get(lang, lang)}]({home(lang)})")
-    return Page("index.md", "\n".join(lines) + "\n", {
-        "title": config.site_name,
-        "kcs": {"kind": "redirect", "lang": default, "redirect": target},
-    })
+    return Page(
+        "index.md",
+        "\n".join(lines) + "\n",
+        {
+            "title": config.site_name,
+            "kcs": {"kind": "redirect", "lang": default, "redirect": target},
+        },
+    )

@@ -159,11 +159,17 @@ Lotus Notes startar inte längre på de gamla terminalerna i källaren.
 
 def png() -> bytes:
     """A valid 1×1 PNG."""
+
     def chunk(kind: bytes, data: bytes) -> bytes:
         body = kind + data
         return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0))
-            + chunk(b"IDAT", zlib.compress(b"\x00\xff\x00\x00")) + chunk(b"IEND", b""))
+
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0))
+        + chunk(b"IDAT", zlib.compress(b"\x00\xff\x00\x00"))
+        + chunk(b"IEND", b"")
+    )
 
 
 def make_kb(root: Path, *, git: bool = True, extra: dict[str, str] | None = None) -> Path:
@@ -185,4 +191,3 @@ def make_kb(root: Path, *, git: bool = True, extra: dict[str, str] | None = None
                 else:
                     os.environ[k] = v
     return root
-

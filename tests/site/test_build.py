@@ -37,15 +37,28 @@ def test_public_site_has_only_validated_public_articles(built: tuple[Path, Build
     site = built[0] / "public"
     assert sorted(p.name for p in (site / "a").iterdir()) == ["reset", "reset-en", "vpn"]
     everything = "\n".join(text for _, text in _read_all(site))
-    for forbidden in ("a/secret/", "a/draft/", "a/notval/", "a/old/", SECRET_TITLE,
-                      SECRET_SENTENCE, "Lotus Notes"):
+    for forbidden in (
+        "a/secret/",
+        "a/draft/",
+        "a/notval/",
+        "a/old/",
+        SECRET_TITLE,
+        SECRET_SENTENCE,
+        "Lotus Notes",
+    ):
         assert forbidden not in everything
 
 
 def test_internal_site_banners_and_no_archived(built: tuple[Path, BuildResult]) -> None:
     site = built[0] / "internal"
     assert sorted(p.name for p in (site / "a").iterdir()) == [
-        "draft", "notval", "reset", "reset-en", "secret", "vpn"]
+        "draft",
+        "notval",
+        "reset",
+        "reset-en",
+        "secret",
+        "vpn",
+    ]
     draft = html(site, "a/draft/index.html")
     assert 'class="admonition warning"' in draft and "Utkast" in draft
     notval = html(site, "a/notval/index.html")
@@ -57,7 +70,8 @@ def test_internal_site_banners_and_no_archived(built: tuple[Path, BuildResult]) 
 
 
 def test_links_are_rewritten_and_hidden_targets_become_text(
-        built: tuple[Path, BuildResult]) -> None:
+    built: tuple[Path, BuildResult],
+) -> None:
     public = html(built[0] / "public", "a/reset/index.html")
     assert 'href="../vpn/#losning"' in public
     assert "den interna rutinen" in public and "utkastet" in public and "arkivet" in public
@@ -70,8 +84,11 @@ def test_links_are_rewritten_and_hidden_targets_become_text(
 def test_images_are_copied(built: tuple[Path, BuildResult]) -> None:
     site = built[0] / "public"
     page = html(site, "a/reset/index.html")
-    assert re.search(r'<img alt="Skärmbild av sidan" src="\.\./\.\./_kcs/files/accounts/img/'
-                     r'shot\.png"', page)
+    assert re.search(
+        r'<img alt="Skärmbild av sidan" src="\.\./\.\./_kcs/files/accounts/img/'
+        r'shot\.png"',
+        page,
+    )
     assert (site / "_kcs/files/accounts/img/shot.png").read_bytes().startswith(b"\x89PNG")
 
 
@@ -113,6 +130,7 @@ def test_article_meta_reaches_the_page(built: tuple[Path, BuildResult]) -> None:
     assert "https://forge.example.test/kb/edit/main/articles/accounts/reset.md" in page
     # flag_url: title and url URL-encoded.
     hrefs = [unescape(h) for h in re.findall(r'href="([^"]*)"', page)]
-    assert ("https://forge.example.test/kb/issues/new?title=Jag%20har%20gl%C3%B6mt%20mitt"
-            "%20l%C3%B6senord&article=reset&url=https%3A%2F%2Fhelp.example.test%2Fa%2Freset%2F"
-            ) in hrefs
+    assert (
+        "https://forge.example.test/kb/issues/new?title=Jag%20har%20gl%C3%B6mt%20mitt"
+        "%20l%C3%B6senord&article=reset&url=https%3A%2F%2Fhelp.example.test%2Fa%2Freset%2F"
+    ) in hrefs

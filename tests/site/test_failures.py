@@ -49,13 +49,17 @@ def test_leak_check_fails_the_build_and_keeps_the_old_site(tmp_path: Path) -> No
 def test_leak_of_an_article_url_is_caught(tmp_path: Path) -> None:
     root = make_kb(tmp_path / "kb", git=False)
     write(root / "mkdocs.yml", MKDOCS_YML)
-    write(root / "docs/portal/about.md", "# About\n\n<a href=\"/a/secret/\">here</a>\n")
+    write(root / "docs/portal/about.md", '# About\n\n<a href="/a/secret/">here</a>\n')
     with pytest.raises(BuildError, match=r"about/index.html: url of article 'secret'"):
         build_sites(root, ("public",))
 
 
 def test_strict_fails_on_a_broken_link(tmp_path: Path) -> None:
-    root = make_kb(tmp_path / "kb", git=False, extra={"articles/network/broken.md": """\
+    root = make_kb(
+        tmp_path / "kb",
+        git=False,
+        extra={
+            "articles/network/broken.md": """\
 ---
 id: broken
 title: Trasig länk i artikeln
@@ -66,13 +70,19 @@ audience: public
 ## Problem
 
 Se [den saknade artikeln](missing.md).
-"""})
+"""
+        },
+    )
     loose = build_sites(root, ("public",))
     assert loose.warnings == (
         "articles/network/broken.md:10: link to 'missing.md' matches no article; fix the path "
-        "or remove the link",)
-    with pytest.raises(BuildError, match=r"^public site: Aborted with 1 warnings in strict mode!"
-                       r" \(articles/network/broken.md:10: link to 'missing.md'"):
+        "or remove the link",
+    )
+    with pytest.raises(
+        BuildError,
+        match=r"^public site: Aborted with 1 warnings in strict mode!"
+        r" \(articles/network/broken.md:10: link to 'missing.md'",
+    ):
         build_sites(root, ("public",), strict=True)
 
 
@@ -80,8 +90,11 @@ def test_portal_page_cannot_take_a_generated_path(tmp_path: Path) -> None:
     root = make_kb(tmp_path / "kb", git=False)
     write(root / "mkdocs.yml", MKDOCS_YML)
     write(root / "docs/portal/a/reset.md", "# Mine\n")
-    with pytest.raises(BuildError, match=r"public site: a/reset.md in .*docs/portal has the "
-                       "path of a generated page; rename or remove it"):
+    with pytest.raises(
+        BuildError,
+        match=r"public site: a/reset.md in .*docs/portal has the "
+        "path of a generated page; rename or remove it",
+    ):
         build_sites(root, ("public",))
 
 
@@ -96,8 +109,11 @@ def test_material_search_is_refused(tmp_path: Path) -> None:
 def test_missing_docs_dir_is_a_clear_error(tmp_path: Path) -> None:
     root = make_kb(tmp_path / "kb", git=False)
     write(root / "mkdocs.yml", MKDOCS_YML)
-    with pytest.raises(BuildError, match=r"mkdocs.yml: Config value 'docs_dir': The path "
-                       r"'.*/docs/portal' isn't an existing directory"):
+    with pytest.raises(
+        BuildError,
+        match=r"mkdocs.yml: Config value 'docs_dir': The path "
+        r"'.*/docs/portal' isn't an existing directory",
+    ):
         build_sites(root, ("public",))
 
 
@@ -105,8 +121,13 @@ def test_plain_mkdocs_build_works(tmp_path: Path) -> None:
     root = make_kb(tmp_path / "kb", git=False)
     write(root / "mkdocs.yml", MKDOCS_YML)
     (root / "docs/portal").mkdir(parents=True)
-    result = subprocess.run([str(BIN / "mkdocs"), "build", "--strict", "-q", "-d", "out"],
-                            cwd=root, capture_output=True, text=True, check=False)
+    result = subprocess.run(
+        [str(BIN / "mkdocs"), "build", "--strict", "-q", "-d", "out"],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert result.returncode == 0, result.stderr
     assert (root / "out/a/reset/index.html").is_file()
     assert not (root / "out/a/secret").exists()  # the plugin's default audience is public
@@ -115,16 +136,30 @@ def test_plain_mkdocs_build_works(tmp_path: Path) -> None:
 
 def test_cli_build_prints_one_line_per_site(tmp_path: Path) -> None:
     root = make_kb(tmp_path / "kb", git=False)
-    result = CliRunner().invoke(cli, ["build", "--root", str(root), "--out",
-                                      str(tmp_path / "out"), "--audience", "internal",
-                                      "--audience", "public"])
+    result = CliRunner().invoke(
+        cli,
+        [
+            "build",
+            "--root",
+            str(root),
+            "--out",
+            str(tmp_path / "out"),
+            "--audience",
+            "internal",
+            "--audience",
+            "public",
+        ],
+    )
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()  # warnings (no Git here) go to stderr
     assert len(lines) == 2
-    assert re.fullmatch(r"internal: 20 pages \(6 articles\) in \d+\.\d s -> "
-                        + re.escape(str(tmp_path / "out/internal")) + "/", lines[0])
-    assert re.fullmatch(r"public: 17 pages \(3 articles\) in \d+\.\d s -> .*/out/public/",
-                        lines[1])
+    assert re.fullmatch(
+        r"internal: 20 pages \(6 articles\) in \d+\.\d s -> "
+        + re.escape(str(tmp_path / "out/internal"))
+        + "/",
+        lines[0],
+    )
+    assert re.fullmatch(r"public: 17 pages \(3 articles\) in \d+\.\d s -> .*/out/public/", lines[1])
 
 
 def test_sample_repository_builds_strict(sample_repo: Path) -> None:
@@ -147,8 +182,11 @@ def test_serve_rebuilds_when_an_article_changes(tmp_path: Path) -> None:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    server = subprocess.Popen([str(BIN / "kcs"), "serve", "--root", str(root), "--port",
-                               str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    server = subprocess.Popen(
+        [str(BIN / "kcs"), "serve", "--root", str(root), "--port", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
 
     def page(url: str, expect: str, timeout: float = 60) -> str:
         deadline = time.monotonic() + timeout
@@ -166,8 +204,11 @@ def test_serve_rebuilds_when_an_article_changes(tmp_path: Path) -> None:
     try:
         page("/a/secret/", "Break-glass")  # kcs serve shows the internal site by default
         article = root / "articles/network/vpn.md"
-        article.write_text(article.read_text().replace("VPN ansluter inte hemifrån",
-                                                       "VPN ansluter aldrig hemifrån"))
+        article.write_text(
+            article.read_text().replace(
+                "VPN ansluter inte hemifrån", "VPN ansluter aldrig hemifrån"
+            )
+        )
         page("/a/vpn/", "VPN ansluter aldrig hemifrån")
     finally:
         server.terminate()

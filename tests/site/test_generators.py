@@ -23,7 +23,10 @@ NOW = dt.datetime(2026, 3, 1, 12, tzinfo=dt.UTC)
 
 @pytest.fixture(scope="module")
 def kb_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return make_kb(tmp_path_factory.mktemp("kb"), extra={"articles/network/code.md": """\
+    return make_kb(
+        tmp_path_factory.mktemp("kb"),
+        extra={
+            "articles/network/code.md": """\
 ---
 id: code
 title: Kodexempel med länkar
@@ -40,7 +43,9 @@ Skriv `[inte en länk](secret.md)` eller:
 ```
 
 Men [den här](secret.md) blir text.
-"""})
+"""
+        },
+    )
 
 
 def pages_by_uri(root: Path, audience: str) -> dict[str, site.Page]:
@@ -58,19 +63,30 @@ def test_article_meta_contract(kb_root: Path) -> None:
     assert dt.datetime.fromisoformat(kcs.pop("created")) == commit
     assert dt.datetime.fromisoformat(kcs.pop("updated")) == commit
     assert kcs == {
-        "kind": "article", "id": "reset", "url": "a/reset/", "lang": "sv",
-        "state": "validated", "audience": "public", "type": "howto", "domain": "accounts",
-        "domain_label": "Konton", "domain_url": "sv/d/accounts/",
-        "tags": ["lösenord", "Konto"], "summary": "Återställ lösenordet själv.",
-        "reviewed": "2026-01-10", "review_due": "2027-01-05", "review_status": "fresh",
-        "translations": [{"lang": "en", "id": "reset-en", "url": "a/reset-en/",
-                          "title": "I forgot my password"}],
+        "kind": "article",
+        "id": "reset",
+        "url": "a/reset/",
+        "lang": "sv",
+        "state": "validated",
+        "audience": "public",
+        "type": "howto",
+        "domain": "accounts",
+        "domain_label": "Konton",
+        "domain_url": "sv/d/accounts/",
+        "tags": ["lösenord", "Konto"],
+        "summary": "Återställ lösenordet själv.",
+        "reviewed": "2026-01-10",
+        "review_due": "2027-01-05",
+        "review_status": "fresh",
+        "translations": [
+            {"lang": "en", "id": "reset-en", "url": "a/reset-en/", "title": "I forgot my password"}
+        ],
         "related": [{"id": "vpn", "url": "a/vpn/", "title": "VPN ansluter inte hemifrån"}],
         "tickets": [],
         "edit_url": "https://forge.example.test/kb/edit/main/articles/accounts/reset.md",
         "flag_url": "https://forge.example.test/kb/issues/new?title=Jag%20har%20gl%C3%B6mt"
-                    "%20mitt%20l%C3%B6senord&article=reset&url=https%3A%2F%2Fhelp.example."
-                    "test%2Fa%2Freset%2F",
+        "%20mitt%20l%C3%B6senord&article=reset&url=https%3A%2F%2Fhelp.example."
+        "test%2Fa%2Freset%2F",
     }
     assert pages["a/reset-en.md"].meta["kcs"]["translations"][0]["id"] == "reset"
 
@@ -78,17 +94,32 @@ def test_article_meta_contract(kb_root: Path) -> None:
 def test_every_generator_writes_its_pages(kb_root: Path) -> None:
     public = pages_by_uri(kb_root, "public")
     assert sorted(u for u in public if u.startswith("a/")) == [
-        "a/code.md", "a/reset-en.md", "a/reset.md", "a/vpn.md"]
-    for uri in ("index.md", "sv/index.md", "en/index.md", "sv/contact.md", "sv/d/index.md",
-                "sv/d/accounts.md", "sv/t/index.md", "sv/t/losenord.md", "sv/t/konto.md"):
+        "a/code.md",
+        "a/reset-en.md",
+        "a/reset.md",
+        "a/vpn.md",
+    ]
+    for uri in (
+        "index.md",
+        "sv/index.md",
+        "en/index.md",
+        "sv/contact.md",
+        "sv/d/index.md",
+        "sv/d/accounts.md",
+        "sv/t/index.md",
+        "sv/t/losenord.md",
+        "sv/t/konto.md",
+    ):
         assert uri in public, uri
     internal = pages_by_uri(kb_root, "internal")
     assert internal["a/draft.md"].markdown.startswith(
-        '# Utkast om kontolåsning hos partnern\n\n!!! warning "Utkast"\n')
+        '# Utkast om kontolåsning hos partnern\n\n!!! warning "Utkast"\n'
+    )
     assert "a/old.md" not in internal
     listing = internal["sv/d/accounts.md"]
     assert "- [Utkast om kontolåsning hos partnern](../../a/draft.md) *(Utkast)*" in (
-        listing.markdown)
+        listing.markdown
+    )
     assert [a["id"] for a in listing.meta["kcs"]["articles"]] == ["notval", "reset", "draft"]
 
 
@@ -99,22 +130,23 @@ def test_links_in_code_stay_as_written(kb_root: Path) -> None:
     assert "Men den här blir text." in body
 
 
-def test_a_page_written_twice_is_refused(kb_root: Path, monkeypatch: pytest.MonkeyPatch
-                                         ) -> None:
+def test_a_page_written_twice_is_refused(kb_root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(site.GENERATORS, "again", "kcs.site.articles:pages")
     ctx = site.context(load(kb_root), "public", now=NOW)
     with pytest.raises(BuildError, match="site generators 'articles' and 'again' both write"):
         site.generate(ctx)
 
 
-@pytest.mark.parametrize(("reviewed", "status", "due"), [
-    ("2026-01-01", "fresh", "2026-06-30"),
-    ("2025-09-15", "due-soon", "2026-03-14"),
-    ("2025-06-01", "overdue", "2025-11-28"),
-    (None, "never-validated", None),
-])
-def test_review_status(tmp_path: Path, reviewed: str | None, status: str, due: str | None
-                       ) -> None:
+@pytest.mark.parametrize(
+    ("reviewed", "status", "due"),
+    [
+        ("2026-01-01", "fresh", "2026-06-30"),
+        ("2025-09-15", "due-soon", "2026-03-14"),
+        ("2025-06-01", "overdue", "2025-11-28"),
+        (None, "never-validated", None),
+    ],
+)
+def test_review_status(tmp_path: Path, reviewed: str | None, status: str, due: str | None) -> None:
     config = load_config(tmp_path, text="review: {every: 6 months, due_soon: 30 days}\n")
     front = f"reviewed: {reviewed}\n" if reviewed else ""
     article, _ = parse_article("articles/x/a.md", f"---\ntitle: T\n{front}---\n", config)
@@ -128,8 +160,9 @@ def test_leak_needles_skip_text_allowed_articles_share(kb_root: Path) -> None:
     assert set(ids) == {"secret", "draft", "notval", "old"}
     assert texts[SECRET_TITLE] == ("secret", "title")
     assert texts[SECRET_SENTENCE + "."] == ("secret", "sentence")
-    assert needles(load(kb_root), "internal")[0] == {"old": "Gammal arkiverad instruktion "
-                                                            "för Lotus Notes"}
+    assert needles(load(kb_root), "internal")[0] == {
+        "old": "Gammal arkiverad instruktion för Lotus Notes"
+    }
 
 
 def test_theme_dir_goes_after_custom_dir(tmp_path: Path) -> None:
@@ -151,7 +184,8 @@ def test_finish_html_sets_language_and_search_body() -> None:
     article = {"kind": "article", "id": "a", "lang": "fi"}
     assert finish_html(page, article) == (
         '<html lang="fi" class="no-js">'
-        '<article class="md-content__inner md-typeset" data-pagefind-body>x')
+        '<article class="md-content__inner md-typeset" data-pagefind-body>x'
+    )
     themed = '<html lang="fi"><div data-pagefind-body>x'
     assert finish_html(themed, article) == themed
     assert finish_html(page, {"kind": "listing", "lang": "en"}) == page.replace('"sv"', '"en"')
