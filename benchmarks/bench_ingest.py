@@ -146,6 +146,13 @@ def main() -> None:
     parser.add_argument("--lines", type=int, default=1_000_000)
     parser.add_argument("--keep", type=Path, default=None, help="keep the files in this folder")
     parser.add_argument(
+        "--repeat",
+        type=int,
+        default=3,
+        help="alternate the two tools this many times; the best run of each counts "
+        "(on a shared machine the minimum is the least disturbed)",
+    )
+    parser.add_argument(
         "--no-goaccess",
         action="store_true",
         help="measure only the ingest (e.g. peak memory on 10,000,000 lines)",
