@@ -58,8 +58,18 @@ def load_inputs(root: Path, *, as_of: dt.date | None = None,
     if history.head is None:
         raise UsageError(f"--as-of {as_of.isoformat()}: the repository has no commits on or "
                          "before that day; choose a later date")
-    kb = _load_at(root, history.head)
+    kb = _load_at(root, _main_line_commit(root, as_of) or history.head)
     return Inputs(kb, history, as_of, usage)
+
+
+def _main_line_commit(root: Path, as_of: dt.date) -> str | None:
+    """The commit HEAD's first-parent line had at the end of ``as_of`` (so a proposal
+    branch committed before that day but merged later is not read as published)."""
+    end = dt.datetime.combine(as_of, dt.time.max, tzinfo=dt.UTC).isoformat()
+    result = subprocess.run(
+        ["git", "-C", str(root), "rev-list", "-1", "--first-parent", f"--before={end}",
+         "HEAD"], capture_output=True, text=True, check=False)
+    return result.stdout.strip() or None
 
 
 def _load_at(root: Path, commit: str) -> KnowledgeBase:

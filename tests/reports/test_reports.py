@@ -222,3 +222,13 @@ def test_open_proposals_show_in_the_backlog(kb_repo: Path, tmp_path: Path) -> No
     past = health.report(inputs.kb, inputs.history, TODAY)
     assert past.table("backlog") is None
     assert any("only known for today" in n for n in past.notes)
+
+
+def test_as_of_reads_the_main_line_not_an_unmerged_branch(kb_repo: Path) -> None:
+    """The proposal branch was committed on 2025-05-01 and merged on 05-03: as of 05-02
+    its new article is not published yet."""
+    code, out, _ = cli("report", "staleness", "--root", str(kb_repo), "--as-of", "2025-05-02",
+                       "--format", "json")
+    assert code == 0
+    ids = {r["id"] for r in json.loads(out)["tables"]["articles"]}
+    assert "mail-approved" not in ids and "mail-draft" in ids
