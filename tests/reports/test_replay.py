@@ -19,19 +19,19 @@ pytestmark = pytest.mark.skipif(not HISTORY_TSV.is_file(), reason="corpus not av
 
 def test_one_pass_history_of_the_replayed_real_history(tmp_path: Path) -> None:
     """One test, so that the (few seconds) replay runs once, not once per xdist worker."""
-    replayed = replay(tmp_path / "repo", limit=LIMIT)
+    replayed = replay(tmp_path / "repo", limit=LIMIT, layout="kcs")
     check_commits_and_authors_of_the_tsv(replayed)
     check_dates_and_authors_match_git_log_follow_on_a_sample(replayed)
     check_every_file_at_head_has_a_history(replayed)
+    check_reports_build(replayed)
 
 
 def check_commits_and_authors_of_the_tsv(replayed: Path) -> None:
     rows = read_rows(LIMIT)
     history = read_history(replayed)
-    assert len(history.commits) == len({r[0] for r in rows})
-    assert {c.author for c in history.commits} == {r[2] for r in rows}
-    first = history.commits[0]
-    assert first.date == rows[0][1]
+    assert len(history.commits) == len({r[0] for r in rows}) + 1  # + the kcs.yml commit
+    assert {c.author for c in history.commits[1:]} == {r[2] for r in rows}
+    assert history.commits[1].date == rows[0][1]
 
 
 def check_dates_and_authors_match_git_log_follow_on_a_sample(replayed: Path) -> None:
@@ -55,3 +55,20 @@ def check_every_file_at_head_has_a_history(replayed: Path) -> None:
     tracked = set(git(replayed, "ls-files", "-z").split("\0")) - {""}
     history = read_history(replayed)
     assert set(history.files) == tracked
+
+
+def check_reports_build(replayed: Path) -> None:
+    from kcs.reports import build
+    from kcs.reports.render import render
+
+    staleness = build("staleness", replayed, as_of=dt.date(2020, 1, 1))
+    figures = staleness.figures
+    assert figures["articles"] > 500
+    assert figures["never validated"] == figures["articles"]  # imported as not-validated
+    rows = staleness.table("articles").as_dicts()
+    assert all(r["created"] is not None for r in rows)
+    assert max(r["changed"] for r in rows) <= dt.date(2020, 1, 1)
+    contributors = build("contributors", replayed, as_of=dt.date(2020, 1, 1))
+    assert contributors.figures["contributors"] > 20
+    health = build("health", replayed, as_of=dt.date(2020, 1, 1))
+    assert "<svg" in render(health, "html")
