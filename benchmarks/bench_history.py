@@ -37,8 +37,18 @@ sys.path.insert(0, str(REPO / "tests"))
 
 from replay import HISTORY_TSV, FastImport, replay  # noqa: E402
 
-DOMAINS = ("accounts", "network", "printing", "email", "teams", "devices", "access",
-           "general", "security", "software")
+DOMAINS = (
+    "accounts",
+    "network",
+    "printing",
+    "email",
+    "teams",
+    "devices",
+    "access",
+    "general",
+    "security",
+    "software",
+)
 STATES = ("validated",) * 6 + ("not-validated", "not-validated", "wip", "archived")
 
 
@@ -52,8 +62,9 @@ def best(func: Callable[[], object], runs: int = 3) -> float:
 
 
 def bare_git_log(root: Path) -> None:
-    with subprocess.Popen(["git", "-C", str(root), "log", "--name-status", "-M"],
-                          stdout=subprocess.PIPE) as proc:
+    with subprocess.Popen(
+        ["git", "-C", str(root), "log", "--name-status", "-M"], stdout=subprocess.PIPE
+    ) as proc:
         assert proc.stdout is not None
         while proc.stdout.read(1 << 16):
             pass
@@ -103,19 +114,28 @@ def article_text(ident: str, domain: str, state: str, rev: int, pick: random.Ran
         day = dt.date(2020, 1, 1) + dt.timedelta(days=pick.randrange(1800))
         reviewed = f"reviewed: {day.isoformat()}\n"
     words = " ".join(pick.choice(DOMAINS) + str(pick.randrange(1000)) for _ in range(40))
-    return (f"---\nid: {ident}\ntitle: Problem {ident} in {domain}\nstate: {state}\n{reviewed}"
-            f"---\n\n## Issue\n\n{words}\n\n## Resolution\n\nStep {rev}: restart.\n").encode()
+    return (
+        f"---\nid: {ident}\ntitle: Problem {ident} in {domain}\nstate: {state}\n{reviewed}"
+        f"---\n\n## Issue\n\n{words}\n\n## Resolution\n\nStep {rev}: restart.\n"
+    ).encode()
 
 
 def synthetic(dest: Path, articles: int, commits: int) -> Path:
     pick = random.Random(7)
     fi = FastImport(dest)
-    kcs_yml = (b"site:\n  name: Bench\n  url: https://help.example.org/\n"
-               b"languages: [en]\ndefault_language: en\n")
+    kcs_yml = (
+        b"site:\n  name: Bench\n  url: https://help.example.org/\n"
+        b"languages: [en]\ndefault_language: en\n"
+    )
     when = dt.datetime(2019, 1, 1, tzinfo=dt.UTC)
     step = dt.timedelta(seconds=(6 * 365 * 86400) // commits)
-    fi.commit(name="bench", email="bench@example.org", date=when, message="kcs.yml",
-              ops=[("M", "kcs.yml", kcs_yml)])
+    fi.commit(
+        name="bench",
+        email="bench@example.org",
+        date=when,
+        message="kcs.yml",
+        ops=[("M", "kcs.yml", kcs_yml)],
+    )
     live: list[str] = []
     meta: dict[str, tuple[str, str, str]] = {}
     made = 0
@@ -157,8 +177,13 @@ def synthetic(dest: Path, articles: int, commits: int) -> Path:
         if pick.random() < 0.2:
             message += f"\n\nApproved-by: {pick.choice(authors)} <x@example.org>"
         author = pick.choice(authors)
-        fi.commit(name=author, email=f"{author.replace(' ', '.').lower()}@example.org",
-                  date=when, message=message, ops=ops)
+        fi.commit(
+            name=author,
+            email=f"{author.replace(' ', '.').lower()}@example.org",
+            date=when,
+            message=message,
+            ops=ops,
+        )
     return fi.close()
 
 
@@ -180,8 +205,9 @@ def synthetic_run(tmp: Path, articles: int, commits: int) -> dict[str, float]:
     git_log = best(lambda: bare_git_log(root), runs=1)
     before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     start = time.perf_counter()
-    result = subprocess.run([sys.executable, "-c", CHILD, str(root)], capture_output=True,
-                            text=True, check=True)
+    result = subprocess.run(
+        [sys.executable, "-c", CHILD, str(root)], capture_output=True, text=True, check=True
+    )
     wall = time.perf_counter() - start
     peak_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     inner, lines = result.stdout.split()
@@ -202,8 +228,10 @@ def main() -> None:
     parser.add_argument("--skip-real", action="store_true")
     parser.add_argument("--skip-synthetic", action="store_true")
     args = parser.parse_args()
-    print(f"# {platform.platform()}, Python {platform.python_version()}, "
-          f"{os.cpu_count()} CPUs, load {os.getloadavg()[0]:.1f}")
+    print(
+        f"# {platform.platform()}, Python {platform.python_version()}, "
+        f"{os.cpu_count()} CPUs, load {os.getloadavg()[0]:.1f}"
+    )
     with tempfile.TemporaryDirectory(prefix="kcs-bench-history-") as tmp:
         if not args.skip_real and HISTORY_TSV.is_file():
             real = real_history(Path(tmp))
@@ -211,10 +239,14 @@ def main() -> None:
             for key, value in real.items():
                 print(f"  {key:20} {value:10.3f}")
             verdict = "OK" if real["report_ratio"] <= 2 else "OVER BUDGET"
-            print(f"  staleness report / bare git log = {real['report_ratio']:.2f} "
-                  f"(budget 2.0) {verdict}")
-            print(f"  history + staleness on loaded articles / bare git log = "
-                  f"{real['report_given_articles_ratio']:.2f}")
+            print(
+                f"  staleness report / bare git log = {real['report_ratio']:.2f} "
+                f"(budget 2.0) {verdict}"
+            )
+            print(
+                f"  history + staleness on loaded articles / bare git log = "
+                f"{real['report_given_articles_ratio']:.2f}"
+            )
         if args.skip_synthetic:
             return
         synth = synthetic_run(Path(tmp), args.articles, args.commits)

@@ -44,23 +44,33 @@ SHALLOW_FIX = (
 
 # Record separator, field separator, list separator inside a field.
 _RS, _FS, _LS = "\x1e", "\x1f", "\x1d"
-_FORMAT = _RS + _FS.join(
-    [
-        "%H",  # commit
-        "%P",  # parents
-        "%aI",  # author date, strict ISO 8601
-        "%cI",  # committer date
-        "%an",
-        "%ae",
-        "%cn",
-        "%(trailers:key=Approved-by,valueonly,separator=%x1d)",
-        "%s",
-    ]
-) + _FS
+_FORMAT = (
+    _RS
+    + _FS.join(
+        [
+            "%H",  # commit
+            "%P",  # parents
+            "%aI",  # author date, strict ISO 8601
+            "%cI",  # committer date
+            "%an",
+            "%ae",
+            "%cn",
+            "%(trailers:key=Approved-by,valueonly,separator=%x1d)",
+            "%s",
+        ]
+    )
+    + _FS
+)
 
 #: Environment variables a Git hook sets that would point git at another repository.
-_HOOK_VARS = ("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_OBJECT_DIRECTORY",
-              "GIT_COMMON_DIR", "GIT_PREFIX")
+_HOOK_VARS = (
+    "GIT_DIR",
+    "GIT_WORK_TREE",
+    "GIT_INDEX_FILE",
+    "GIT_OBJECT_DIRECTORY",
+    "GIT_COMMON_DIR",
+    "GIT_PREFIX",
+)
 
 
 class Commit(NamedTuple):
@@ -198,9 +208,7 @@ class History(Mapping[str, FileHistory]):
 # ------------------------------------------------------------------ reading
 
 
-def read_history(
-    root: Path | str, *, as_of: dt.datetime | dt.date | None = None
-) -> History:
+def read_history(root: Path | str, *, as_of: dt.datetime | dt.date | None = None) -> History:
     """Read the history of everything under ``root`` in one ``git log`` pass.
 
     Raises :class:`GitError` on a shallow clone (its dates would be wrong) or when
@@ -209,32 +217,61 @@ def read_history(
     """
     root = Path(root)
     cutoff = _cutoff(as_of)
-    probe = _git(root, "rev-parse", "--is-shallow-repository", "--verify", "-q", "HEAD",
-                 check=False)
+    probe = _git(
+        root, "rev-parse", "--is-shallow-repository", "--verify", "-q", "HEAD", check=False
+    )
     lines = probe.stdout.split()
     if probe.returncode != 0 or not lines:
         inside = _git(root, "rev-parse", "--is-inside-work-tree", check=False)
         if inside.returncode != 0:
-            log.warning("%s: not a Git repository; dates and authors are unknown "
-                        "(run git init and commit the articles)", root)
+            log.warning(
+                "%s: not a Git repository; dates and authors are unknown "
+                "(run git init and commit the articles)",
+                root,
+            )
         else:
-            log.warning("%s: the Git repository has no commits yet; dates and authors are "
-                        "unknown until the articles are committed", root)
+            log.warning(
+                "%s: the Git repository has no commits yet; dates and authors are "
+                "unknown until the articles are committed",
+                root,
+            )
         return History(as_of=cutoff)
     if lines[0] == "true":
-        raise GitError(f"{root}: the Git repository is a shallow clone, so article dates "
-                       f"and authors would be wrong; {SHALLOW_FIX}")
+        raise GitError(
+            f"{root}: the Git repository is a shallow clone, so article dates "
+            f"and authors would be wrong; {SHALLOW_FIX}"
+        )
     args = [
-        "-c", "log.showSignature=false", "-c", "core.quotepath=false",
-        "log", "--relative", "--name-status", "-M", "-z", "--no-color", "--no-ext-diff",
-        "--no-textconv", "--diff-merges=first-parent",
-        f"--format={_FORMAT}", "HEAD", "--",
+        "-c",
+        "log.showSignature=false",
+        "-c",
+        "core.quotepath=false",
+        "log",
+        "--relative",
+        "--name-status",
+        "-M",
+        "-z",
+        "--no-color",
+        "--no-ext-diff",
+        "--no-textconv",
+        "--diff-merges=first-parent",
+        f"--format={_FORMAT}",
+        "HEAD",
+        "--",
     ]
     # Parse while git is still writing: the wall time is git's, plus the last chunk.
-    with tempfile.TemporaryFile() as errors, subprocess.Popen(
-        ["git", "-C", str(root), *args], stdout=subprocess.PIPE, stderr=errors,
-        text=True, encoding="utf-8", errors="surrogateescape", env=_env(),
-    ) as proc:
+    with (
+        tempfile.TemporaryFile() as errors,
+        subprocess.Popen(
+            ["git", "-C", str(root), *args],
+            stdout=subprocess.PIPE,
+            stderr=errors,
+            text=True,
+            encoding="utf-8",
+            errors="surrogateescape",
+            env=_env(),
+        ) as proc,
+    ):
         assert proc.stdout is not None
         try:
             history = _parse(_stream(proc.stdout), cutoff)
@@ -244,8 +281,9 @@ def read_history(
         if status != 0:
             errors.seek(0)
             message = errors.read().decode("utf-8", "replace").strip().splitlines()
-            raise GitError(f"{root}: git log failed: "
-                           f"{message[-1] if message else 'exit ' + str(status)}")
+            raise GitError(
+                f"{root}: git log failed: {message[-1] if message else 'exit ' + str(status)}"
+            )
     return history
 
 
@@ -313,12 +351,15 @@ def _parse(records: Iterator[str], as_of: dt.datetime | None) -> History:
                     record = dead.pop(path, None) or []
                     current[path] = record
                 record.append(change)
-    files = {path: _file_history(path, changes) for path, changes in current.items()
-             if changes}
-    deleted = [_file_history(path, changes) for path, changes in (*gone, *dead.items())
-               if changes]
-    return History(files=files, commits=tuple(commits), deleted=tuple(deleted),
-                   as_of=as_of, head=commits[-1].sha if commits else None)
+    files = {path: _file_history(path, changes) for path, changes in current.items() if changes}
+    deleted = [_file_history(path, changes) for path, changes in (*gone, *dead.items()) if changes]
+    return History(
+        files=files,
+        commits=tuple(commits),
+        deleted=tuple(deleted),
+        as_of=as_of,
+        head=commits[-1].sha if commits else None,
+    )
 
 
 Record = tuple[Commit, list[tuple[str, str, str | None]]]
@@ -334,8 +375,11 @@ def _oldest_first(records: list[Record]) -> list[Record]:
     branches; that is checked here, and only then sorted topologically.
     """
     position = {commit.sha: i for i, (commit, _) in enumerate(records)}
-    if all(position.get(p, len(records)) > i
-           for i, (commit, _) in enumerate(records) for p in commit.parents):
+    if all(
+        position.get(p, len(records)) > i
+        for i, (commit, _) in enumerate(records)
+        for p in commit.parents
+    ):
         return records[::-1]
     by_sha = {commit.sha: (commit, entries) for commit, entries in records}
     order: list[Record] = []
@@ -381,8 +425,9 @@ def _records(
         head, _, body = chunk.partition("\0")
         fields = head.split(_FS)
         if len(fields) < 9:
-            raise GitError(f"unexpected git log output near {chunk[:60]!r}; "
-                           "report this with your git version")
+            raise GitError(
+                f"unexpected git log output near {chunk[:60]!r}; report this with your git version"
+            )
         sha, parents, adate, cdate, author, email, committer, trailers, subject = fields[:9]
         commit = Commit(
             sha=sha,
@@ -437,17 +482,26 @@ def _git(root: Path, *args: str, check: bool = True) -> subprocess.CompletedProc
     env = _env()
     try:
         result = subprocess.run(
-            ["git", "-C", str(root), *args], capture_output=True, text=True,
-            encoding="utf-8", errors="surrogateescape", env=env, check=False,
+            ["git", "-C", str(root), *args],
+            capture_output=True,
+            text=True,
+            encoding="utf-8",
+            errors="surrogateescape",
+            env=env,
+            check=False,
         )
     except FileNotFoundError:
-        raise GitError("git is not installed or not on PATH; install git "
-                       "(apt-get install git) to read article dates") from None
+        raise GitError(
+            "git is not installed or not on PATH; install git "
+            "(apt-get install git) to read article dates"
+        ) from None
     if check and result.returncode != 0:
         message = result.stderr.strip().splitlines()
         verb = next((a for a in args if not a.startswith("-") and "=" not in a), "")
-        raise GitError(f"{root}: git {verb} failed: "
-                       f"{message[-1] if message else 'exit ' + str(result.returncode)}")
+        raise GitError(
+            f"{root}: git {verb} failed: "
+            f"{message[-1] if message else 'exit ' + str(result.returncode)}"
+        )
     return result
 
 

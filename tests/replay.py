@@ -85,14 +85,23 @@ class FastImport:
         subprocess.run(["git", "init", "-q", "-b", branch, str(repo)], check=True, env=env)
         self._proc = subprocess.Popen(
             ["git", "-C", str(repo), "fast-import", "--quiet", "--done"],
-            stdin=subprocess.PIPE, env=env,
+            stdin=subprocess.PIPE,
+            env=env,
         )
         assert self._proc.stdin is not None
         self._out = io.BufferedWriter(self._proc.stdin, buffer_size=1 << 20)
         self.commits = 0
 
-    def commit(self, *, name: str, email: str, date: dt.datetime, message: str,
-               ops: Sequence[Op], committer_date: dt.datetime | None = None) -> None:
+    def commit(
+        self,
+        *,
+        name: str,
+        email: str,
+        date: dt.datetime,
+        message: str,
+        ops: Sequence[Op],
+        committer_date: dt.datetime | None = None,
+    ) -> None:
         w = self._out.write
         msg = message.encode()
         stamp = _raw_date(date)
@@ -120,8 +129,11 @@ class FastImport:
         if self._proc.wait() != 0:
             raise RuntimeError(f"git fast-import failed in {self.repo}")
         if checkout and self.commits:
-            subprocess.run(["git", "-C", str(self.repo), "checkout", "-q", "-f", "main"],
-                           check=True, env={**os.environ, **GIT_ENV})
+            subprocess.run(
+                ["git", "-C", str(self.repo), "checkout", "-q", "-f", "main"],
+                check=True,
+                env={**os.environ, **GIT_ENV},
+            )
         return self.repo
 
 
@@ -140,8 +152,16 @@ def read_rows(limit: int | None = None, tsv: Path = HISTORY_TSV) -> list[Row]:
             if limit is not None and seq > limit:
                 break
             old = record[5] if len(record) > 5 else ""
-            rows.append((seq, dt.datetime.fromisoformat(record[1]), record[2], record[3],
-                         _unquote(record[4]), _unquote(old)))
+            rows.append(
+                (
+                    seq,
+                    dt.datetime.fromisoformat(record[1]),
+                    record[2],
+                    record[3],
+                    _unquote(record[4]),
+                    _unquote(old),
+                )
+            )
     return rows
 
 
@@ -193,13 +213,18 @@ def as_kcs_article(text: bytes) -> bytes:
     match = _DOCS_FRONT.match(text)
     if not match:
         return text
-    fields = {k.decode(): v.decode("utf-8", "replace").strip("'\"")
-              for k, v in _DOCS_FIELD.findall(match.group(1))}
-    head = ["---", f"title: {json.dumps(fields.get('title') or 'Untitled')}",
-            "state: not-validated"]
+    fields = {
+        k.decode(): v.decode("utf-8", "replace").strip("'\"")
+        for k, v in _DOCS_FIELD.findall(match.group(1))
+    }
+    head = [
+        "---",
+        f"title: {json.dumps(fields.get('title') or 'Untitled')}",
+        "state: not-validated",
+    ]
     if fields.get("description"):
         head.insert(2, f"summary: {json.dumps(fields['description'], ensure_ascii=False)}")
-    return ("\n".join(head) + "\n---\n").encode() + text[match.end():]
+    return ("\n".join(head) + "\n---\n").encode() + text[match.end() :]
 
 
 def _base_text(path: str, kcs: bool = False) -> bytes:
@@ -211,13 +236,38 @@ def _base_text(path: str, kcs: bool = False) -> bytes:
     # detection would pair unrelated files.
     pick = random.Random(zlib.crc32(path.encode()))
     words = " ".join(pick.choice(_WORDS) + str(pick.randrange(100)) for _ in range(60))
-    return (f"---\ntitle: {stem}\n---\n\n# {stem}\n\n## Issue\n\n{words}\n\n"
-            f"## Resolution\n\nReplayed placeholder for {path}.\n").encode()
+    return (
+        f"---\ntitle: {stem}\n---\n\n# {stem}\n\n## Issue\n\n{words}\n\n"
+        f"## Resolution\n\nReplayed placeholder for {path}.\n"
+    ).encode()
 
 
-_WORDS = ("mailbox", "sync", "license", "tenant", "policy", "meeting", "calendar", "client",
-          "server", "update", "error", "profile", "password", "device", "share", "site",
-          "channel", "folder", "rule", "connector", "hybrid", "migration", "quota", "token")
+_WORDS = (
+    "mailbox",
+    "sync",
+    "license",
+    "tenant",
+    "policy",
+    "meeting",
+    "calendar",
+    "client",
+    "server",
+    "update",
+    "error",
+    "profile",
+    "password",
+    "device",
+    "share",
+    "site",
+    "channel",
+    "folder",
+    "rule",
+    "connector",
+    "hybrid",
+    "migration",
+    "quota",
+    "token",
+)
 
 
 def _grouped(rows: list[Row], finals: list[str]) -> Iterator[list[tuple[Row, str]]]:
@@ -240,10 +290,13 @@ def replay(dest: Path, *, limit: int | None = None, layout: str = "plain") -> Pa
     exists: set[str] = set()
     texts: dict[str, bytes] = {}
     if layout == "kcs":
-        fi.commit(name="replay", email="replay@example.org",
-                  date=rows[0][1] - dt.timedelta(minutes=1) if rows else dt.datetime.now(dt.UTC),
-                  message="kcs.yml for the replayed knowledge base",
-                  ops=[("M", "kcs.yml", KCS_YML.encode())])
+        fi.commit(
+            name="replay",
+            email="replay@example.org",
+            date=rows[0][1] - dt.timedelta(minutes=1) if rows else dt.datetime.now(dt.UTC),
+            message="kcs.yml for the replayed knowledge base",
+            ops=[("M", "kcs.yml", KCS_YML.encode())],
+        )
     for group in _grouped(rows, finals):
         seq, date, author = group[0][0][:3]
         ops: list[Op] = []
@@ -268,8 +321,13 @@ def replay(dest: Path, *, limit: int | None = None, layout: str = "plain") -> Pa
             exists.add(path)
             ops.append(("M", path, content))
         if ops:
-            fi.commit(name=author, email=f"{author}@users.example.org", date=date,
-                      message=f"Replayed commit {seq}", ops=ops)
+            fi.commit(
+                name=author,
+                email=f"{author}@users.example.org",
+                date=date,
+                message=f"Replayed commit {seq}",
+                ops=ops,
+            )
     return fi.close()
 
 

@@ -11,8 +11,9 @@ from ..reports.command import report_options, run
 
 @click.command()
 @report_options
-def command(fmt: str, out: Path | None, as_of: str | None, table: str | None,
-            root: Path | None) -> None:
+def command(
+    fmt: str, out: Path | None, as_of: str | None, table: str | None, root: Path | None
+) -> None:
     """Knowledge health: articles per state, lint findings per domain, broken links,
     time to publish, open proposals, outdated translations and domains that depend
     on one person.

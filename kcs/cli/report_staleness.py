@@ -11,8 +11,9 @@ from ..reports.command import report_options, run
 
 @click.command()
 @report_options
-def command(fmt: str, out: Path | None, as_of: str | None, table: str | None,
-            root: Path | None) -> None:
+def command(
+    fmt: str, out: Path | None, as_of: str | None, table: str | None, root: Path | None
+) -> None:
     """Per article: created, last changed, last validated, review due date and status.
 
     Status is one of overdue, due-soon, never-validated, wip-too-long, fresh,

@@ -19,8 +19,9 @@ __all__ = ["REPORTS", "Report", "ReportFunction", "Usage", "UsageStats", "build"
 
 
 class ReportFunction(Protocol):
-    def __call__(self, kb: Any, history: Any, today: dt.date, *,
-                 usage: Usage | None = None, **options: Any) -> Report: ...
+    def __call__(
+        self, kb: Any, history: Any, today: dt.date, *, usage: Usage | None = None, **options: Any
+    ) -> Report: ...
 
 
 #: report name → module holding ``report(kb, history, today, *, usage=None, ...)``.
@@ -36,11 +37,16 @@ def compute(name: str) -> ReportFunction:
     return func
 
 
-def build(name: str, root: Path, *, as_of: dt.date | None = None,
-          usage: Usage | None = None, **options: Any) -> Report:
+def build(
+    name: str,
+    root: Path,
+    *,
+    as_of: dt.date | None = None,
+    usage: Usage | None = None,
+    **options: Any,
+) -> Report:
     """Read the repository (once) and compute one report."""
     from .inputs import load_inputs
 
     inputs = load_inputs(root, as_of=as_of, usage=usage)
-    return compute(name)(inputs.kb, inputs.history, inputs.today, usage=inputs.usage,
-                         **options)
+    return compute(name)(inputs.kb, inputs.history, inputs.today, usage=inputs.usage, **options)

@@ -23,14 +23,16 @@ def bar_svg(chart: Bar) -> str:
 
     labels = list(chart.labels) or ["(none)"]
     height = max(2.2, 0.32 * len(labels) + 1.2) if chart.horizontal else 3.2
-    with matplotlib.rc_context({
-        "svg.fonttype": "none",
-        "svg.hashsalt": "kcs-report",
-        "font.family": "sans-serif",
-        "font.size": 9,
-        "axes.spines.top": False,
-        "axes.spines.right": False,
-    }):
+    with matplotlib.rc_context(
+        {
+            "svg.fonttype": "none",
+            "svg.hashsalt": "kcs-report",
+            "font.family": "sans-serif",
+            "font.size": 9,
+            "axes.spines.top": False,
+            "axes.spines.right": False,
+        }
+    ):
         fig, ax = plt.subplots(figsize=(7, height))
         try:
             base = [0.0] * len(labels)
@@ -62,8 +64,7 @@ def bar_svg(chart: Bar) -> str:
                 if chart.xlabel:
                     ax.set_ylabel(chart.xlabel)
             if len(chart.series) > 1:  # beside the plot, never over the bars
-                ax.legend(frameon=False, fontsize=8, loc="upper left",
-                          bbox_to_anchor=(1.01, 1.0))
+                ax.legend(frameon=False, fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0))
             ax.set_title(chart.title, fontsize=10, loc="left")
             fig.tight_layout()
             buffer = io.StringIO()

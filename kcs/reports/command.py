@@ -19,23 +19,50 @@ def report_options(func: F) -> F:
     """--format, --out, --as-of, --table (CSV) and --root."""
     from ..cli.common import root_option
 
-    for option in reversed([
-        click.option("--format", "fmt", type=click.Choice(["text", "json", "csv", "html"]),
-                     default="text", show_default=True, help="Output format."),
-        click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
-                     help="Write to this file instead of standard output."),
-        click.option("--as-of", "as_of", metavar="YYYY-MM-DD", default=None,
-                     help="Compute the report as of this past date (later commits are "
-                          "ignored)."),
-        click.option("--table", default=None,
-                     help="With --format csv: the table to write (default: the first)."),
-    ]):
+    for option in reversed(
+        [
+            click.option(
+                "--format",
+                "fmt",
+                type=click.Choice(["text", "json", "csv", "html"]),
+                default="text",
+                show_default=True,
+                help="Output format.",
+            ),
+            click.option(
+                "--out",
+                type=click.Path(dir_okay=False, path_type=Path),
+                default=None,
+                help="Write to this file instead of standard output.",
+            ),
+            click.option(
+                "--as-of",
+                "as_of",
+                metavar="YYYY-MM-DD",
+                default=None,
+                help="Compute the report as of this past date (later commits are ignored).",
+            ),
+            click.option(
+                "--table",
+                default=None,
+                help="With --format csv: the table to write (default: the first).",
+            ),
+        ]
+    ):
         func = option(func)
     return root_option(func)
 
 
-def run(name: str, *, fmt: str, out: Path | None, as_of: str | None, table: str | None,
-        root: Path | None, **options: Any) -> None:
+def run(
+    name: str,
+    *,
+    fmt: str,
+    out: Path | None,
+    as_of: str | None,
+    table: str | None,
+    root: Path | None,
+    **options: Any,
+) -> None:
     import datetime as dt
 
     from ..cli.common import resolve_root

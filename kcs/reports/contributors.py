@@ -30,12 +30,18 @@ def period_of(day: dt.date, period: str) -> str:
     raise UsageError(f"unknown period '{period}' (choose one of {', '.join(PERIODS)})")
 
 
-def report(kb: KnowledgeBase, history: History, today: dt.date, *,
-           usage: Usage | None = None, period: str = "quarter", months: int = 12) -> Report:
+def report(
+    kb: KnowledgeBase,
+    history: History,
+    today: dt.date,
+    *,
+    usage: Usage | None = None,
+    period: str = "quarter",
+    months: int = 12,
+) -> Report:
     period_of(today, period)  # validates the period name early
     start = today - dt.timedelta(days=round(months * 30.44))
-    counts: dict[tuple[str, str], dict[str, set[str]]] = defaultdict(
-        lambda: defaultdict(set))
+    counts: dict[tuple[str, str], dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
     created_by: dict[str, str] = {}
     for act in acts(history, kb.config):
         day = act.date.date()
@@ -52,9 +58,16 @@ def report(kb: KnowledgeBase, history: History, today: dt.date, *,
     keys = sorted(set(counts) | set(reviews), key=lambda k: (k[0], k[1].casefold()))
     keys.sort(key=lambda k: k[0], reverse=True)  # newest period first, names A–Z inside
     rows = tuple(
-        (p, person, len(counts[(p, person)]["created"]), len(counts[(p, person)]["improved"]),
-         len(counts[(p, person)]["validated"]), reviews[(p, person)])
-        for p, person in keys)
+        (
+            p,
+            person,
+            len(counts[(p, person)]["created"]),
+            len(counts[(p, person)]["improved"]),
+            len(counts[(p, person)]["validated"]),
+            reviews[(p, person)],
+        )
+        for p, person in keys
+    )
     people = {person for _, person in keys}
     figures: dict[str, Any] = {
         "contributors": len(people),
@@ -62,13 +75,17 @@ def report(kb: KnowledgeBase, history: History, today: dt.date, *,
         "articles improved": len({a for k in counts for a in counts[k]["improved"]}),
         "reviews given": sum(reviews.values()),
     }
-    tables = [Table(
-        "contributions", f"Thank you: contributions per {period} (last {months} months)",
-        ("period", "person", "created", "improved", "validated", "reviews_given"), rows,
-        "Distinct articles each person created, improved or validated (approved), and the "
-        "reviews they gave; listed by name, not ranked.")]
-    notes = ["Flags resolved are left out: flags live in the forge's issue tracker, not in "
-             "Git."]
+    tables = [
+        Table(
+            "contributions",
+            f"Thank you: contributions per {period} (last {months} months)",
+            ("period", "person", "created", "improved", "validated", "reviews_given"),
+            rows,
+            "Distinct articles each person created, improved or validated (approved), and the "
+            "reviews they gave; listed by name, not ranked.",
+        )
+    ]
+    notes = ["Flags resolved are left out: flags live in the forge's issue tracker, not in Git."]
     if usage is not None:
         reach: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
         path_ids = {a.path: a.id for a in kb.articles}
@@ -79,26 +96,48 @@ def report(kb: KnowledgeBase, history: History, today: dt.date, *,
             reach[person][0] += 1
             reach[person][1] += stats.views_90d
             reach[person][2] += stats.helped
-        tables.append(Table(
-            "reach", "Reach of the articles each person created (90 days)",
-            ("person", "articles", "views_90d", "helped"),
-            tuple((p, *v) for p, v in sorted(reach.items(), key=lambda i: i[0].casefold())),
-            "How often the articles someone started were read and helped someone."))
+        tables.append(
+            Table(
+                "reach",
+                "Reach of the articles each person created (90 days)",
+                ("person", "articles", "views_90d", "helped"),
+                tuple((p, *v) for p, v in sorted(reach.items(), key=lambda i: i[0].casefold())),
+                "How often the articles someone started were read and helped someone.",
+            )
+        )
     else:
-        notes.append("No usage data: how often each person's articles were read and helped "
-                     "is left out.")
+        notes.append(
+            "No usage data: how often each person's articles were read and helped is left out."
+        )
     periods = sorted({k[0] for k in keys})
-    totals = {kind: tuple(float(sum(len(counts[(p, person)][kind])
-                                    for q, person in keys if q == p)) for p in periods)
-              for kind in ("created", "improved", "validated")}
-    chart = Bar("activity", f"Contributions per {period} (everyone together)",
-                tuple(periods), totals, xlabel="articles")
+    totals = {
+        kind: tuple(
+            float(sum(len(counts[(p, person)][kind]) for q, person in keys if q == p))
+            for p in periods
+        )
+        for kind in ("created", "improved", "validated")
+    }
+    chart = Bar(
+        "activity",
+        f"Contributions per {period} (everyone together)",
+        tuple(periods),
+        totals,
+        xlabel="articles",
+    )
     explain = {
         "contributors": f"People who created, improved or validated an article, or gave a "
-                        f"review, in the last {months} months.",
+        f"review, in the last {months} months.",
         "articles created": "Distinct articles first committed in the window.",
         "articles improved": "Distinct articles changed after their creation in the window.",
         "reviews given": "Approved-by trailers on merges and commits in the window.",
     }
-    return Report("contributors", "Contributors", today, figures, tuple(tables), (chart,),
-                  tuple(notes), explain)
+    return Report(
+        "contributors",
+        "Contributors",
+        today,
+        figures,
+        tuple(tables),
+        (chart,),
+        tuple(notes),
+        explain,
+    )

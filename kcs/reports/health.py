@@ -57,7 +57,8 @@ def content_tables(kb: KnowledgeBase, findings: list[Finding]) -> tuple[Table, T
     states = Counter(a.state for a in kb.articles)
     state_rows = tuple(
         (state, states.get(state, 0), round(100 * states.get(state, 0) / total, 1))
-        for state in ("wip", "not-validated", "validated", "archived"))
+        for state in ("wip", "not-validated", "validated", "archived")
+    )
     limit = int(kb.config.get("site.length_guideline") or 0)
     domains = _domain_for_path(kb)
     per: dict[str, Counter[str]] = defaultdict(Counter)
@@ -72,7 +73,8 @@ def content_tables(kb: KnowledgeBase, findings: list[Finding]) -> tuple[Table, T
             per[domain]["broken links"] += 1
     lint_rows = tuple(
         (d, c["articles"], c["errors"], c["warnings"], c["broken links"], c["too long"])
-        for d, c in sorted(per.items()))
+        for d, c in sorted(per.items())
+    )
     figures = {
         "validated share %": round(100 * states.get("validated", 0) / total, 1),
         "lint findings": len(findings),
@@ -80,12 +82,20 @@ def content_tables(kb: KnowledgeBase, findings: list[Finding]) -> tuple[Table, T
         "past length guideline": sum(c["too long"] for c in per.values()),
     }
     return (
-        Table("states", "Articles per state", ("state", "articles", "share_percent"),
-              state_rows, "KCS confidence states; validated articles meet the content "
-              "standard."),
-        Table("lint", "Content standard per domain",
-              ("domain", "articles", "errors", "warnings", "broken_links", "too_long"),
-              lint_rows, f"Lint findings (kcs lint); too long means over {limit} words."),
+        Table(
+            "states",
+            "Articles per state",
+            ("state", "articles", "share_percent"),
+            state_rows,
+            "KCS confidence states; validated articles meet the content standard.",
+        ),
+        Table(
+            "lint",
+            "Content standard per domain",
+            ("domain", "articles", "errors", "warnings", "broken_links", "too_long"),
+            lint_rows,
+            f"Lint findings (kcs lint); too long means over {limit} words.",
+        ),
         figures,
     )
 
@@ -153,11 +163,16 @@ def publish_table(history: History, today: dt.date) -> Table:
     times = publish_times(history, today)
     rows = tuple(
         (d, len(v), round(statistics.median(v), 1), round(_percentile(v, 0.9), 1))
-        for d, v in sorted(times.items()))
-    return Table("publish", "Time to publish per domain (last 90 days)",
-                 ("domain", "proposals", "median_hours", "p90_hours"), rows,
-                 "From a proposal's first commit to its approved merge; KCS aims at minutes "
-                 "internally, 90 minutes externally.")
+        for d, v in sorted(times.items())
+    )
+    return Table(
+        "publish",
+        "Time to publish per domain (last 90 days)",
+        ("domain", "proposals", "median_hours", "p90_hours"),
+        rows,
+        "From a proposal's first commit to its approved merge; KCS aims at minutes "
+        "internally, 90 minutes externally.",
+    )
 
 
 def backlog_table(kb: KnowledgeBase, today: dt.date) -> tuple[Table | None, str]:
@@ -165,8 +180,10 @@ def backlog_table(kb: KnowledgeBase, today: dt.date) -> tuple[Table | None, str]
     try:
         from ..proposals import list_proposals
     except ImportError:
-        return None, ("Review backlog left out: open proposals come from kcs.proposals, "
-                      "which this installation does not have.")
+        return None, (
+            "Review backlog left out: open proposals come from kcs.proposals, "
+            "which this installation does not have."
+        )
     try:
         found = list_proposals(kb.root)
     except Exception as exc:  # no main branch, odd refs: the report still builds
@@ -176,12 +193,24 @@ def backlog_table(kb: KnowledgeBase, today: dt.date) -> tuple[Table | None, str]
     for p in found:
         domains = sorted({domain_of(path) for path in p.paths} - {""}) or ["(other)"]
         started = p.started.date()
-        rows.append((", ".join(domains), p.branch, p.author_name, started,
-                     max(0, (today - started).days), "; ".join(p.waiting_for)))
+        rows.append(
+            (
+                ", ".join(domains),
+                p.branch,
+                p.author_name,
+                started,
+                max(0, (today - started).days),
+                "; ".join(p.waiting_for),
+            )
+        )
     rows.sort(key=lambda r: (r[0], -r[4]))
-    return Table("backlog", "Open proposals", ("domains", "branch", "author", "started",
-                                               "age_days", "waits_for"), tuple(rows),
-                 "Proposals waiting for review, oldest first per domain."), ""
+    return Table(
+        "backlog",
+        "Open proposals",
+        ("domains", "branch", "author", "started", "age_days", "waits_for"),
+        tuple(rows),
+        "Proposals waiting for review, oldest first per domain.",
+    ), ""
 
 
 def _date(value: Any) -> dt.date | None:
@@ -209,8 +238,10 @@ def outdated_translations(kb: KnowledgeBase, history: History) -> list[tuple[Any
         if not article.translation_of or article.state == "archived":
             continue
         source = by_id.get(article.translation_of)
-        mine, theirs = history.for_path(article.path), (
-            history.for_path(source.path) if source else None)
+        mine, theirs = (
+            history.for_path(article.path),
+            (history.for_path(source.path) if source else None),
+        )
         if source is None or mine is None or theirs is None:
             continue
         if theirs.updated <= mine.updated:
@@ -220,14 +251,16 @@ def outdated_translations(kb: KnowledgeBase, history: History) -> list[tuple[Any
         new = f"{history.head}:{source.path}"
         pending.append((article, source, old, new))
         rows.append((article.path, source.path, mine.updated.date(), theirs.updated.date()))
-    texts = _blobs([spec for _, _, old, new in pending for spec in (old, new) if spec],
-                   kb)
+    texts = _blobs([spec for _, _, old, new in pending for spec in (old, new) if spec], kb)
     out = []
     for row, (_a, _s, old, new) in zip(rows, pending, strict=True):
         before = texts.get(old, "").splitlines()
         after = texts.get(new, "").splitlines()
-        size = sum(1 for line in difflib.unified_diff(before, after, lineterm="", n=0)
-                   if line[:1] in "+-" and not line.startswith(("+++", "---")))
+        size = sum(
+            1
+            for line in difflib.unified_diff(before, after, lineterm="", n=0)
+            if line[:1] in "+-" and not line.startswith(("+++", "---"))
+        )
         out.append((*row, size))
     return out
 
@@ -239,7 +272,10 @@ def _blobs(specs: Iterable[str], kb: KnowledgeBase) -> dict[str, str]:
         return {}
     result = subprocess.run(
         ["git", "-C", str(kb.root), "cat-file", "--batch"],
-        input=("\n".join(wanted) + "\n").encode(), capture_output=True, check=False)
+        input=("\n".join(wanted) + "\n").encode(),
+        capture_output=True,
+        check=False,
+    )
     if result.returncode != 0:
         log.warning("git cat-file failed: %s", result.stderr.decode(errors="replace"))
         return {}
@@ -251,7 +287,7 @@ def _blobs(specs: Iterable[str], kb: KnowledgeBase) -> dict[str, str]:
         if len(header) < 3 or header[1] != b"blob":
             continue  # "<spec> missing"
         size = int(header[2])
-        out[spec] = data[pos:pos + size].decode("utf-8", "replace")
+        out[spec] = data[pos : pos + size].decode("utf-8", "replace")
         pos += size + 1
     return out
 
@@ -259,8 +295,9 @@ def _blobs(specs: Iterable[str], kb: KnowledgeBase) -> dict[str, str]:
 # ------------------------------------------------------------------ concentration
 
 
-def concentration(kb: KnowledgeBase, history: History, today: dt.date,
-                  usage: Usage | None) -> list[tuple[Any, ...]]:
+def concentration(
+    kb: KnowledgeBase, history: History, today: dt.date, usage: Usage | None
+) -> list[tuple[Any, ...]]:
     start = today - dt.timedelta(days=CONCENTRATION_WINDOW)
     people: dict[str, set[str]] = defaultdict(set)
     for act in acts(history, kb.config):
@@ -278,10 +315,14 @@ def concentration(kb: KnowledgeBase, history: History, today: dt.date,
     rows = []
     for domain in sorted({a.domain for a in kb.articles} | set(people)):
         names = sorted(people.get(domain, ()))
-        share = (round(100 * views[domain] / total_views, 1)
-                 if usage is not None and total_views else None)
-        rows.append((domain, len(names), ", ".join(names),
-                     "at risk" if len(names) <= 1 else "", share))
+        share = (
+            round(100 * views[domain] / total_views, 1)
+            if usage is not None and total_views
+            else None
+        )
+        rows.append(
+            (domain, len(names), ", ".join(names), "at risk" if len(names) <= 1 else "", share)
+        )
     return rows
 
 
@@ -296,12 +337,13 @@ EXPLAIN = {
     "outdated translations": "Translations whose source article changed after them.",
     "domains at risk": "Domains changed or validated by one person or nobody in 12 months.",
     "median hours to publish": "Median time from a proposal's first commit to its approved "
-                               "merge over the last 90 days, all domains.",
+    "merge over the last 90 days, all domains.",
 }
 
 
-def report(kb: KnowledgeBase, history: History, today: dt.date, *,
-           usage: Usage | None = None) -> Report:
+def report(
+    kb: KnowledgeBase, history: History, today: dt.date, *, usage: Usage | None = None
+) -> Report:
     findings = lint_findings(kb)
     states, lint_table, content = content_tables(kb, findings)
     figures: dict[str, Any] = {"articles": len(kb.articles), **content}
@@ -312,12 +354,18 @@ def report(kb: KnowledgeBase, history: History, today: dt.date, *,
     figures["domains at risk"] = sum(1 for r in conc if r[3])
     publish = publish_table(history, today)
     all_times = [h for v in publish_times(history, today).values() for h in v]
-    figures["median hours to publish"] = (round(statistics.median(all_times), 1)
-                                          if all_times else None)
+    figures["median hours to publish"] = (
+        round(statistics.median(all_times), 1) if all_times else None
+    )
     tables = [states, lint_table, publish]
     if today < dt.date.today():
-        backlog, note = None, ("Review backlog left out: open proposals are only known for "
-                               "today, not as of a past date.")
+        backlog, note = (
+            None,
+            (
+                "Review backlog left out: open proposals are only known for "
+                "today, not as of a past date."
+            ),
+        )
     else:
         backlog, note = backlog_table(kb, today)
     if backlog is not None:
@@ -325,30 +373,61 @@ def report(kb: KnowledgeBase, history: History, today: dt.date, *,
         figures["open proposals"] = len(backlog.rows)
     else:
         notes.append(note)
-    tables.append(Table(
-        "translations", "Outdated translations",
-        ("translation", "source", "translation_changed", "source_changed", "lines_changed"),
-        tuple(translations), "The source changed after the translation last did; "
-        "lines_changed is the size of the source's change since then."))
-    tables.append(Table(
-        "concentration", "Knowledge concentration (12 months)",
-        ("domain", "people", "names", "flag", "readership_percent"), tuple(conc),
-        "Distinct people who changed or validated the domain's articles; one or none "
-        "means the knowledge sits with one expert."))
+    tables.append(
+        Table(
+            "translations",
+            "Outdated translations",
+            ("translation", "source", "translation_changed", "source_changed", "lines_changed"),
+            tuple(translations),
+            "The source changed after the translation last did; "
+            "lines_changed is the size of the source's change since then.",
+        )
+    )
+    tables.append(
+        Table(
+            "concentration",
+            "Knowledge concentration (12 months)",
+            ("domain", "people", "names", "flag", "readership_percent"),
+            tuple(conc),
+            "Distinct people who changed or validated the domain's articles; one or none "
+            "means the knowledge sits with one expert.",
+        )
+    )
     if usage is None:
         notes.append("No usage data: the share of readership at risk per domain is left out.")
     if not history:
-        notes.append("No Git history: time to publish, translations and concentration need "
-                     "committed articles.")
+        notes.append(
+            "No Git history: time to publish, translations and concentration need "
+            "committed articles."
+        )
     charts = (
-        Bar("states", "Articles per state", tuple(r[0] for r in states.rows),
-            {"articles": tuple(float(r[1]) for r in states.rows)}, xlabel="articles"),
-        Bar("concentration", "People per domain (12 months)", tuple(r[0] for r in conc),
-            {"people": tuple(float(r[1]) for r in conc)}, xlabel="people", horizontal=True),
-        Bar("lint", "Lint findings per domain", tuple(r[0] for r in lint_table.rows),
-            {"errors": tuple(float(r[2]) for r in lint_table.rows),
-             "warnings": tuple(float(r[3]) for r in lint_table.rows)},
-            xlabel="findings", horizontal=True),
+        Bar(
+            "states",
+            "Articles per state",
+            tuple(r[0] for r in states.rows),
+            {"articles": tuple(float(r[1]) for r in states.rows)},
+            xlabel="articles",
+        ),
+        Bar(
+            "concentration",
+            "People per domain (12 months)",
+            tuple(r[0] for r in conc),
+            {"people": tuple(float(r[1]) for r in conc)},
+            xlabel="people",
+            horizontal=True,
+        ),
+        Bar(
+            "lint",
+            "Lint findings per domain",
+            tuple(r[0] for r in lint_table.rows),
+            {
+                "errors": tuple(float(r[2]) for r in lint_table.rows),
+                "warnings": tuple(float(r[3]) for r in lint_table.rows),
+            },
+            xlabel="findings",
+            horizontal=True,
+        ),
     )
-    return Report("health", "Knowledge health", today, figures, tuple(tables), charts,
-                  tuple(notes), EXPLAIN)
+    return Report(
+        "health", "Knowledge health", today, figures, tuple(tables), charts, tuple(notes), EXPLAIN
+    )

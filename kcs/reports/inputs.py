@@ -42,13 +42,13 @@ def parse_as_of(value: str | None, *, today: dt.date | None = None) -> dt.date |
     except ValueError:
         raise UsageError(f"--as-of '{value}' is not a date; write it as YYYY-MM-DD") from None
     if when > (today or dt.date.today()):
-        raise UsageError(f"--as-of {when.isoformat()} lies in the future; give today's date "
-                         "or an earlier one")
+        raise UsageError(
+            f"--as-of {when.isoformat()} lies in the future; give today's date or an earlier one"
+        )
     return when
 
 
-def load_inputs(root: Path, *, as_of: dt.date | None = None,
-                usage: Usage | None = None) -> Inputs:
+def load_inputs(root: Path, *, as_of: dt.date | None = None, usage: Usage | None = None) -> Inputs:
     """The knowledge base and its history (as of a date), read in parallel."""
     if as_of is None:
         pending = start_history(root)
@@ -56,8 +56,10 @@ def load_inputs(root: Path, *, as_of: dt.date | None = None,
         return Inputs(kb, pending.result(), dt.date.today(), usage)
     history = read_history(root, as_of=as_of)
     if history.head is None:
-        raise UsageError(f"--as-of {as_of.isoformat()}: the repository has no commits on or "
-                         "before that day; choose a later date")
+        raise UsageError(
+            f"--as-of {as_of.isoformat()}: the repository has no commits on or "
+            "before that day; choose a later date"
+        )
     kb = _load_at(root, _main_line_commit(root, as_of) or history.head)
     return Inputs(kb, history, as_of, usage)
 
@@ -67,8 +69,11 @@ def _main_line_commit(root: Path, as_of: dt.date) -> str | None:
     branch committed before that day but merged later is not read as published)."""
     end = dt.datetime.combine(as_of, dt.time.max, tzinfo=dt.UTC).isoformat()
     result = subprocess.run(
-        ["git", "-C", str(root), "rev-list", "-1", "--first-parent", f"--before={end}",
-         "HEAD"], capture_output=True, text=True, check=False)
+        ["git", "-C", str(root), "rev-list", "-1", "--first-parent", f"--before={end}", "HEAD"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     return result.stdout.strip() or None
 
 
@@ -76,15 +81,19 @@ def _load_at(root: Path, commit: str) -> KnowledgeBase:
     """The knowledge base as committed in ``commit`` (kcs.yml and articles/)."""
     result = subprocess.run(
         ["git", "-C", str(root), "archive", "--format=tar", commit, "--", "."],
-        capture_output=True, check=False,
+        capture_output=True,
+        check=False,
     )
     if result.returncode != 0:
-        raise GitError(f"{root}: git archive {commit[:12]} failed: "
-                       f"{result.stderr.decode(errors='replace').strip()}")
+        raise GitError(
+            f"{root}: git archive {commit[:12]} failed: "
+            f"{result.stderr.decode(errors='replace').strip()}"
+        )
     with tempfile.TemporaryDirectory(prefix="kcs-asof-") as tmp:
         with tarfile.open(fileobj=io.BytesIO(result.stdout)) as tar:
-            members = [m for m in tar.getmembers()
-                       if m.name == "kcs.yml" or m.name.startswith("articles/")]
+            members = [
+                m for m in tar.getmembers() if m.name == "kcs.yml" or m.name.startswith("articles/")
+            ]
             tar.extractall(tmp, members=members, filter="data")
         kb = load(Path(tmp))
     return replace(kb, root=root)

@@ -51,13 +51,23 @@ def acts(history: History, config: Config, *, prefix: str = "articles/") -> Iter
             commit = history.commit(change.commit)
             if not change.merge and change.status != "D":
                 kind = "created" if index == 0 or change.status == "A" else "improved"
-                yield Act(person_name(config, change.author, change.email), kind,
-                          file.path, change.date, change.commit)
+                yield Act(
+                    person_name(config, change.author, change.email),
+                    kind,
+                    file.path,
+                    change.date,
+                    change.commit,
+                )
             if commit is not None and commit.approved_by and commit.sha not in seen_approval:
                 seen_approval.add(commit.sha)
                 for trailer in commit.approved_by:
-                    yield Act(approver_name(config, trailer), "validated", file.path,
-                              commit.committed, commit.sha)
+                    yield Act(
+                        approver_name(config, trailer),
+                        "validated",
+                        file.path,
+                        commit.committed,
+                        commit.sha,
+                    )
 
 
 def approvals(history: History, config: Config) -> Iterator[tuple[str, Commit]]:

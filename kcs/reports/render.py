@@ -89,9 +89,12 @@ def html_body(report: Report, svgs: dict[str, str] | None = None, *, sep: str = 
         rows = "".join(
             f"<tr><th>{escape(key)}</th><td>{escape(cell(value))}</td>"
             f"<td>{escape(report.explain.get(key, ''))}</td></tr>"
-            for key, value in report.figures.items())
-        out.append('<table><thead><tr><th>Figure</th><th>Value</th>'
-                   f"<th>What it means</th></tr></thead><tbody>{rows}</tbody></table>")
+            for key, value in report.figures.items()
+        )
+        out.append(
+            "<table><thead><tr><th>Figure</th><th>Value</th>"
+            f"<th>What it means</th></tr></thead><tbody>{rows}</tbody></table>"
+        )
     for name, svg in (svgs or {}).items():
         out.append(f'<div class="kcs-chart" id="chart-{escape(name)}">{svg}</div>')
     for table in report.tables:
@@ -104,13 +107,14 @@ def html_body(report: Report, svgs: dict[str, str] | None = None, *, sep: str = 
 def html_table(table: Table) -> str:
     head = "".join(f"<th>{escape(c)}</th>" for c in table.columns)
     rows = "".join(
-        "<tr>" + "".join(f"<td>{escape(cell(v))}</td>" for v in row) + "</tr>"
-        for row in table.rows
+        "<tr>" + "".join(f"<td>{escape(cell(v))}</td>" for v in row) + "</tr>" for row in table.rows
     )
     note = f"<p>{escape(table.note)}</p>" if table.note else ""
-    return (f'<section class="kcs-report-table"><h2 id="{escape(table.name)}">'
-            f"{escape(table.title)} ({len(table.rows)})</h2>{note}"
-            f"<table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table></section>")
+    return (
+        f'<section class="kcs-report-table"><h2 id="{escape(table.name)}">'
+        f"{escape(table.title)} ({len(table.rows)})</h2>{note}"
+        f"<table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table></section>"
+    )
 
 
 _STYLE = """body{font-family:system-ui,sans-serif;margin:2rem;max-width:80rem;color:#222}
@@ -123,7 +127,7 @@ def to_html(report: Report) -> str:
     from .charts import render_all
 
     return (
-        "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+        '<!doctype html>\n<html lang="en"><head><meta charset="utf-8">'
         f"<title>{escape(report.title)}</title>"
         '<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; '
         "style-src 'unsafe-inline'; img-src data:\">"

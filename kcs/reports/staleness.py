@@ -61,8 +61,9 @@ def _days(config_value: object, default: int) -> int:
         return default
 
 
-def validation(article: Article, file: FileHistory | None, history: History
-               ) -> tuple[dt.date | None, str]:
+def validation(
+    article: Article, file: FileHistory | None, history: History
+) -> tuple[dt.date | None, str]:
     """The date the article was last validated, and where that date comes from."""
     if article.reviewed is not None:
         return article.reviewed, "reviewed"
@@ -79,15 +80,25 @@ def validation(article: Article, file: FileHistory | None, history: History
     return None, ""
 
 
-def article_status(article: Article, history: History, kb: KnowledgeBase, today: dt.date,
-                   *, due_soon: int, wip_max: int, findings: dict[str, list[str]],
-                   intervals: dict[tuple[str, str, str], int] | None = None
-                   ) -> ArticleStatus:
+def article_status(
+    article: Article,
+    history: History,
+    kb: KnowledgeBase,
+    today: dt.date,
+    *,
+    due_soon: int,
+    wip_max: int,
+    findings: dict[str, list[str]],
+    intervals: dict[tuple[str, str, str], int] | None = None,
+) -> ArticleStatus:
     file = history.for_path(article.path)
     notes = list(findings.get(article.path, ()))
     if file is None:
-        notes.append("not committed yet (untracked): created and changed are unknown"
-                     if history else "no Git history: created and changed are unknown")
+        notes.append(
+            "not committed yet (untracked): created and changed are unknown"
+            if history
+            else "no Git history: created and changed are unknown"
+        )
     elif file.readded:
         notes.append("deleted and added again; history runs through the deletion")
     key = (article.type, article.domain, article.audience)
@@ -97,8 +108,9 @@ def article_status(article: Article, history: History, kb: KnowledgeBase, today:
     interval = article.review_every or cache[key]
     validated, source = validation(article, file, history)
     if validated is not None and validated > today:
-        notes.append(f"validation date {validated.isoformat()} lies in the future; "
-                     "counted as today")
+        notes.append(
+            f"validation date {validated.isoformat()} lies in the future; counted as today"
+        )
         validated = today
     created = file.created.date() if file else None
     changed = file.updated.date() if file else None
@@ -108,8 +120,11 @@ def article_status(article: Article, history: History, kb: KnowledgeBase, today:
         status = "archived"
     elif article.state == "wip":
         since = created or changed
-        status = ("wip-too-long" if since is not None and (today - since).days > wip_max
-                  else "never-validated")
+        status = (
+            "wip-too-long"
+            if since is not None and (today - since).days > wip_max
+            else "never-validated"
+        )
     elif validated is None or (article.state == "not-validated" and source != "reviewed"):
         status = "never-validated"
     else:
@@ -117,10 +132,22 @@ def article_status(article: Article, history: History, kb: KnowledgeBase, today:
         days_left = (due - today).days
         status = "overdue" if days_left < 0 else "due-soon" if days_left <= due_soon else "fresh"
     return ArticleStatus(
-        path=article.path, id=article.id, title=article.title, domain=article.domain,
-        lang=article.lang, state=article.state, created=created, changed=changed,
-        validated=validated, validated_from=source, interval=interval, due=due,
-        status=status, days_left=days_left, triage="", note="; ".join(notes),
+        path=article.path,
+        id=article.id,
+        title=article.title,
+        domain=article.domain,
+        lang=article.lang,
+        state=article.state,
+        created=created,
+        changed=changed,
+        validated=validated,
+        validated_from=source,
+        interval=interval,
+        due=due,
+        status=status,
+        days_left=days_left,
+        triage="",
+        note="; ".join(notes),
     )
 
 
@@ -133,8 +160,14 @@ def covers_a_year(usage: Usage) -> bool:
     return any(s.views_12m > s.views_90d for s in usage.values())
 
 
-def triage(row: ArticleStatus, stats: UsageStats | None, much_used: int,
-           today: dt.date, *, year_of_data: bool = True) -> str:
+def triage(
+    row: ArticleStatus,
+    stats: UsageStats | None,
+    much_used: int,
+    today: dt.date,
+    *,
+    year_of_data: bool = True,
+) -> str:
     """Demand-driven triage: what to do with this article first, given its use."""
     if row.status == "archived":
         return ""
@@ -166,22 +199,37 @@ def _findings_by_path(kb: KnowledgeBase) -> dict[str, list[str]]:
     return out
 
 
-def compute(kb: KnowledgeBase, history: History, today: dt.date, *,
-            usage: Usage | None = None) -> list[ArticleStatus]:
+def compute(
+    kb: KnowledgeBase, history: History, today: dt.date, *, usage: Usage | None = None
+) -> list[ArticleStatus]:
     due_soon = _days(kb.config.get("review.due_soon"), 30)
     wip_max = _days(kb.config.get("review.wip_max"), 30)
     findings = _findings_by_path(kb)
     intervals: dict[tuple[str, str, str], int] = {}
-    rows = [article_status(a, history, kb, today, due_soon=due_soon, wip_max=wip_max,
-                           findings=findings, intervals=intervals) for a in kb.articles]
+    rows = [
+        article_status(
+            a,
+            history,
+            kb,
+            today,
+            due_soon=due_soon,
+            wip_max=wip_max,
+            findings=findings,
+            intervals=intervals,
+        )
+        for a in kb.articles
+    ]
     if usage is not None:
         threshold = much_used_threshold(usage)
         year = covers_a_year(usage)
-        rows = [_with_triage(r, triage(r, usage.get(r.id), threshold, today,
-                                       year_of_data=year)) for r in rows]
+        rows = [
+            _with_triage(r, triage(r, usage.get(r.id), threshold, today, year_of_data=year))
+            for r in rows
+        ]
     order = {s: i for i, s in enumerate(STATUSES)}
-    rows.sort(key=lambda r: (order[r.status], r.days_left if r.days_left is not None else 0,
-                             r.path))
+    rows.sort(
+        key=lambda r: (order[r.status], r.days_left if r.days_left is not None else 0, r.path)
+    )
     return rows
 
 
@@ -191,66 +239,127 @@ def _with_triage(row: ArticleStatus, value: str) -> ArticleStatus:
     return replace(row, triage=value)
 
 
-COLUMNS = ("path", "id", "title", "domain", "state", "created", "changed", "validated",
-           "interval_days", "due", "status", "days_left", "triage", "note")
+COLUMNS = (
+    "path",
+    "id",
+    "title",
+    "domain",
+    "state",
+    "created",
+    "changed",
+    "validated",
+    "interval_days",
+    "due",
+    "status",
+    "days_left",
+    "triage",
+    "note",
+)
 
 EXPLAIN = {
     "articles": "Every article under articles/, whatever its state.",
     "overdue": "Articles whose review due date (last validated + review interval) has passed.",
     "due soon": "Articles due for review within kcs.yml review.due_soon.",
     "never validated": "Articles in state wip or not-validated that nobody licensed has "
-                       "validated yet.",
+    "validated yet.",
     "wip too long": "Work-in-progress articles older than kcs.yml review.wip_max.",
     "fresh": "Validated articles whose review is not yet due.",
     "archived": "Articles kept for reference, out of active use.",
 }
 
 
-def report(kb: KnowledgeBase, history: History, today: dt.date, *,
-           usage: Usage | None = None) -> Report:
+def report(
+    kb: KnowledgeBase, history: History, today: dt.date, *, usage: Usage | None = None
+) -> Report:
     rows = compute(kb, history, today, usage=usage)
     counts = Counter(r.status for r in rows)
     figures: dict[str, object] = {"articles": len(rows)}
-    for status in ("overdue", "due-soon", "never-validated", "wip-too-long", "fresh",
-                   "archived"):
+    for status in ("overdue", "due-soon", "never-validated", "wip-too-long", "fresh", "archived"):
         figures[status.replace("-", " ")] = counts.get(status, 0)
     notes: list[str] = []
-    tables = [Table(
-        "articles", "Articles by review status", COLUMNS,
-        tuple((r.path, r.id, r.title, r.domain, r.state, r.created, r.changed, r.validated,
-               r.interval, r.due, r.status, r.days_left, r.triage, r.note) for r in rows),
-        "Most urgent first: overdue, due soon, never validated, wip too long, fresh, archived.",
-    )]
+    tables = [
+        Table(
+            "articles",
+            "Articles by review status",
+            COLUMNS,
+            tuple(
+                (
+                    r.path,
+                    r.id,
+                    r.title,
+                    r.domain,
+                    r.state,
+                    r.created,
+                    r.changed,
+                    r.validated,
+                    r.interval,
+                    r.due,
+                    r.status,
+                    r.days_left,
+                    r.triage,
+                    r.note,
+                )
+                for r in rows
+            ),
+            "Most urgent first: overdue, due soon, never validated, wip too long, fresh, archived.",
+        )
+    ]
     explain = dict(EXPLAIN)
     if usage is None:
-        notes.append("No usage data: demand-driven triage (review what is used, archive what "
-                     "nobody reads) is left out; ingest web-server logs with kcs usage.")
+        notes.append(
+            "No usage data: demand-driven triage (review what is used, archive what "
+            "nobody reads) is left out; ingest web-server logs with kcs usage."
+        )
     else:
         if not covers_a_year(usage):
-            notes.append("Usage data covers 90 days or less: no archive candidates until "
-                         "it reaches back a year.")
+            notes.append(
+                "Usage data covers 90 days or less: no archive candidates until "
+                "it reaches back a year."
+            )
         tri = Counter(r.triage for r in rows if r.triage)
         for label in (REVIEW_FEEDBACK, REVIEW_FIRST, ARCHIVE, FINDABILITY):
             figures[label] = tri.get(label, 0)
-        explain.update({
-            REVIEW_FEEDBACK: "Articles with flags or more 'did not help' than 'helped' answers.",
-            REVIEW_FIRST: "Much-used articles that are overdue, due soon or never validated.",
-            ARCHIVE: "Articles older than a year that nobody read in 12 months.",
-            FINDABILITY: "Fresh articles nobody read in 90 days: check title and words.",
-        })
-        tables.append(Table(
-            "triage", "Triage: what to do first", ("path", "title", "status", "triage"),
-            tuple((r.path, r.title, r.status, r.triage) for r in rows if r.triage),
-            "Reuse is review: review what is used, archive what nobody reads."))
+        explain.update(
+            {
+                REVIEW_FEEDBACK: "Articles with flags, or more 'did not help' than 'helped'.",
+                REVIEW_FIRST: "Much-used articles that are overdue, due soon or never validated.",
+                ARCHIVE: "Articles older than a year that nobody read in 12 months.",
+                FINDABILITY: "Fresh articles nobody read in 90 days: check title and words.",
+            }
+        )
+        tables.append(
+            Table(
+                "triage",
+                "Triage: what to do first",
+                ("path", "title", "status", "triage"),
+                tuple((r.path, r.title, r.status, r.triage) for r in rows if r.triage),
+                "Reuse is review: review what is used, archive what nobody reads.",
+            )
+        )
     if not history:
-        notes.append("No Git history: created and changed dates are unknown; commit the "
-                     "articles.")
+        notes.append("No Git history: created and changed dates are unknown; commit the articles.")
     domains = sorted({r.domain for r in rows})
     chart = Bar(
-        "status-by-domain", "Review status per domain", tuple(domains),
-        {s: tuple(float(sum(1 for r in rows if r.domain == d and r.status == s))
-                  for d in domains) for s in STATUSES if counts.get(s)},
-        xlabel="articles", horizontal=True,
+        "status-by-domain",
+        "Review status per domain",
+        tuple(domains),
+        {
+            s: tuple(
+                float(sum(1 for r in rows if r.domain == d and r.status == s)) for d in domains
+            )
+            for s in STATUSES
+            if counts.get(s)
+        },
+        xlabel="articles",
+        horizontal=True,
     )
-    return Report("staleness", "Staleness and review status", today, figures, tuple(tables),
-                  (chart,), tuple(notes), explain)
+    return Report(
+        "staleness",
+        "Staleness and review status",
+        today,
+        figures,
+        tuple(tables),
+        (chart,),
+        tuple(notes),
+        explain,
+    )

@@ -48,12 +48,27 @@ def pages(ctx: SiteContext) -> list[Page]:
     for name in REPORTS:
         report = compute(name)(ctx.kb, history, today, usage=usage)
         body = html_body(report, render_all(report), sep="\n\n")
-        out.append(Page(f"reports/{name}.md", f"# {escape(report.title)}\n\n{body}\n", {
-            "title": report.title,
-            "kcs": {"kind": "report", "report": name, "as_of": today.isoformat(),
-                    "figures": {k: v for k, v in report.figures.items()}},
-        }))
+        out.append(
+            Page(
+                f"reports/{name}.md",
+                f"# {escape(report.title)}\n\n{body}\n",
+                {
+                    "title": report.title,
+                    "kcs": {
+                        "kind": "report",
+                        "report": name,
+                        "as_of": today.isoformat(),
+                        "figures": {k: v for k, v in report.figures.items()},
+                    },
+                },
+            )
+        )
         index.append(f"- [{escape(report.title)}]({name}.md): {escape(SUMMARIES.get(name, ''))}")
-    out.append(Page("reports/index.md", "\n".join(index) + "\n",
-                    {"title": "Reports", "kcs": {"kind": "report", "report": "index"}}))
+    out.append(
+        Page(
+            "reports/index.md",
+            "\n".join(index) + "\n",
+            {"title": "Reports", "kcs": {"kind": "report", "report": "index"}},
+        )
+    )
     return out

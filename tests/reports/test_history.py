@@ -17,12 +17,12 @@ from kcs.history import SHALLOW_FIX, read_history
 UTC = dt.UTC
 
 
-def commit(repo: Path, message: str, date: str, author: str = "Anna <anna@example.org>",
-           *args: str) -> str:
+def commit(
+    repo: Path, message: str, date: str, author: str = "Anna <anna@example.org>", *args: str
+) -> str:
     env = {"GIT_AUTHOR_DATE": date, "GIT_COMMITTER_DATE": date}
     git(repo, "add", "-A")
-    git(repo, "commit", "-q", "--allow-empty", "-m", message, "--author", author, *args,
-        env=env)
+    git(repo, "commit", "-q", "--allow-empty", "-m", message, "--author", author, *args, env=env)
     return git(repo, "rev-parse", "HEAD").strip()
 
 
@@ -43,10 +43,20 @@ def repo(tmp_path: Path) -> Path:
     git(r, "checkout", "-q", "main")
     write(r / "README.md", "x\n")
     commit(r, "readme", "2024-04-02T09:00:00+00:00")
-    env = {"GIT_AUTHOR_DATE": "2024-04-05T12:00:00+00:00",
-           "GIT_COMMITTER_DATE": "2024-04-05T12:00:00+00:00"}
-    git(r, "merge", "-q", "--no-ff", "proposal", "-m",
-        "Merge proposal\n\nApproved-by: Erik Johansson <erik@example.org>", env=env)
+    env = {
+        "GIT_AUTHOR_DATE": "2024-04-05T12:00:00+00:00",
+        "GIT_COMMITTER_DATE": "2024-04-05T12:00:00+00:00",
+    }
+    git(
+        r,
+        "merge",
+        "-q",
+        "--no-ff",
+        "proposal",
+        "-m",
+        "Merge proposal\n\nApproved-by: Erik Johansson <erik@example.org>",
+        env=env,
+    )
     (r / "articles/vpn/gone.md").unlink()
     commit(r, "delete", "2024-05-01T09:00:00+00:00")
     write(r / "articles/vpn/gone.md", "back\n")
@@ -150,8 +160,9 @@ def test_whole_history_is_one_git_log_call(
     repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A git on PATH that records its arguments, then runs the real git."""
-    real = next(Path(p) / "git" for p in os.environ["PATH"].split(os.pathsep)
-                if (Path(p) / "git").is_file())
+    real = next(
+        Path(p) / "git" for p in os.environ["PATH"].split(os.pathsep) if (Path(p) / "git").is_file()
+    )
     shim = tmp_path / "bin"
     shim.mkdir()
     calls = tmp_path / "calls.txt"
@@ -167,7 +178,7 @@ def test_whole_history_is_one_git_log_call(
 
 def test_odd_file_names_survive(tmp_path: Path) -> None:
     r = init_repo(tmp_path / "kb")
-    name = "articles/e-post/doesn’t work – \"quoted\" tab\there.md"
+    name = 'articles/e-post/doesn’t work – "quoted" tab\there.md'
     write(r / name, "x\n")
     commit(r, "odd", "2024-01-01T00:00:00+00:00")
     assert read_history(r).for_path(name) is not None
@@ -185,8 +196,10 @@ def test_skewed_clocks_across_branches_still_replay_parents_first(tmp_path: Path
     git(r, "checkout", "-q", "main")
     write(r / "z.md", "z\n")
     commit(r, "z", "2024-06-01T00:00:00+00:00")
-    env = {"GIT_AUTHOR_DATE": "2024-07-01T00:00:00+00:00",
-           "GIT_COMMITTER_DATE": "2024-07-01T00:00:00+00:00"}
+    env = {
+        "GIT_AUTHOR_DATE": "2024-07-01T00:00:00+00:00",
+        "GIT_COMMITTER_DATE": "2024-07-01T00:00:00+00:00",
+    }
     git(r, "merge", "-q", "--no-ff", "skewed", "-m", "merge", env=env)
     order = git(r, "log", "--format=%s").split("\n")
     assert order.index("add x") < order.index("rename with a slow clock")  # the skew

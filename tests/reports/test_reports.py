@@ -36,22 +36,40 @@ def test_text_output_matches_the_golden_file(kb_repo: Path, name: str) -> None:
 
 
 def test_csv_output_matches_the_golden_files(kb_repo: Path) -> None:
-    code, out, _ = cli("report", "staleness", "--root", str(kb_repo), "--as-of", "2025-06-30",
-                       "--format", "csv")
+    code, out, _ = cli(
+        "report", "staleness", "--root", str(kb_repo), "--as-of", "2025-06-30", "--format", "csv"
+    )
     assert code == 0
     assert out == (FIXTURES / "staleness.csv").read_text(encoding="utf-8")
-    code, out, _ = cli("report", "health", "--root", str(kb_repo), "--as-of", "2025-06-30",
-                       "--format", "csv", "--table", "translations")
+    code, out, _ = cli(
+        "report",
+        "health",
+        "--root",
+        str(kb_repo),
+        "--as-of",
+        "2025-06-30",
+        "--format",
+        "csv",
+        "--table",
+        "translations",
+    )
     assert out == (FIXTURES / "health-translations.csv").read_text(encoding="utf-8")
 
 
 def test_json_output(kb_repo: Path) -> None:
-    code, out, _ = cli("report", "staleness", "--root", str(kb_repo), "--as-of", "2025-06-30",
-                       "--format", "json")
+    code, out, _ = cli(
+        "report", "staleness", "--root", str(kb_repo), "--as-of", "2025-06-30", "--format", "json"
+    )
     data = json.loads(out)
-    assert data["figures"] == {"articles": 9, "overdue": 2, "due soon": 1,
-                               "never validated": 1, "wip too long": 1, "fresh": 3,
-                               "archived": 1}
+    assert data["figures"] == {
+        "articles": 9,
+        "overdue": 2,
+        "due soon": 1,
+        "never validated": 1,
+        "wip too long": 1,
+        "fresh": 3,
+        "archived": 1,
+    }
     rows = {r["id"]: r for r in data["tables"]["articles"]}
     # Renamed with git mv: created survives the rename.
     assert rows["vpn-connect"]["path"] == "articles/vpn/connect-client.md"
@@ -64,8 +82,18 @@ def test_json_output(kb_repo: Path) -> None:
 
 def test_html_escapes_everything_and_loads_nothing(kb_repo: Path, tmp_path: Path) -> None:
     out = tmp_path / "staleness.html"
-    code, _, err = cli("report", "staleness", "--root", str(kb_repo), "--as-of", "2025-06-30",
-                       "--format", "html", "--out", str(out))
+    code, _, err = cli(
+        "report",
+        "staleness",
+        "--root",
+        str(kb_repo),
+        "--as-of",
+        "2025-06-30",
+        "--format",
+        "html",
+        "--out",
+        str(out),
+    )
     assert code == 0 and f"wrote {out}" in err
     page = out.read_text(encoding="utf-8")
     assert "<script>" not in page
@@ -89,8 +117,7 @@ def test_untracked_and_malformed_dates_are_notes_not_crashes(kb_repo: Path) -> N
 def test_future_review_date_counts_as_today(tmp_path: Path) -> None:
     repo = init_repo(tmp_path / "kb")
     write(repo / "kcs.yml", KCS_YML)
-    write(repo / "articles/vpn/a.md", article("a", "Future", "validated",
-                                              reviewed="2025-12-31"))
+    write(repo / "articles/vpn/a.md", article("a", "Future", "validated", reviewed="2025-12-31"))
     commit(repo, "a", "2025-01-01T00:00:00+00:00", "A <a@example.org>")
     kb = load(repo)
     row = staleness.compute(kb, read_history(repo), TODAY)[0]
@@ -98,8 +125,9 @@ def test_future_review_date_counts_as_today(tmp_path: Path) -> None:
 
 
 def test_as_of_reads_articles_and_history_of_that_day(kb_repo: Path) -> None:
-    code, out, _ = cli("report", "staleness", "--root", str(kb_repo), "--as-of", "2025-02-01",
-                       "--format", "json")
+    code, out, _ = cli(
+        "report", "staleness", "--root", str(kb_repo), "--as-of", "2025-02-01", "--format", "json"
+    )
     data = json.loads(out)
     rows = {r["id"]: r for r in data["tables"]["articles"]}
     assert "mail-approved" not in rows  # merged in May
@@ -109,11 +137,14 @@ def test_as_of_reads_articles_and_history_of_that_day(kb_repo: Path) -> None:
     assert rows["vpn-old-client"]["status"] == "due-soon"
 
 
-@pytest.mark.parametrize(("value", "message"), [
-    ("2025-13-01", "is not a date"),
-    ("2999-01-01", "lies in the future"),
-    ("2001-01-01", "no commits on or before"),
-])
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("2025-13-01", "is not a date"),
+        ("2999-01-01", "lies in the future"),
+        ("2001-01-01", "no commits on or before"),
+    ],
+)
 def test_bad_as_of_is_a_usage_error(kb_repo: Path, value: str, message: str) -> None:
     code, _, err = cli("report", "staleness", "--root", str(kb_repo), "--as-of", value)
     assert code == 2 and message in err
@@ -148,8 +179,12 @@ def test_contributors_are_listed_by_name_not_ranked(kb_repo: Path) -> None:
     inputs = load_inputs(kb_repo, as_of=TODAY)
     report = contributors.report(inputs.kb, inputs.history, TODAY, period="year")
     rows = report.table("contributions").rows
-    assert [r[:2] for r in rows] == [("2025", "Anna Lindqvist"), ("2025", "Erik Johansson"),
-                                     ("2025", "Sanne de Vries"), ("2024", "Mikko Virtanen")]
+    assert [r[:2] for r in rows] == [
+        ("2025", "Anna Lindqvist"),
+        ("2025", "Erik Johansson"),
+        ("2025", "Sanne de Vries"),
+        ("2024", "Mikko Virtanen"),
+    ]
     assert rows[1][4:] == (2, 1)  # Erik validated two articles in one review
 
 
@@ -179,17 +214,24 @@ def test_reports_read_the_usage_database_of_kcs_usage(kb_repo: Path, tmp_path: P
 
     root = tmp_path / "kb"
     shutil.copytree(kb_repo, root)
-    agent = ("Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
-             "Chrome/120.0 Safari/537.36")
+    agent = (
+        "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
+        "Chrome/120.0 Safari/537.36"
+    )
     log = tmp_path / "access.log"
-    log.write_text("".join(
-        f'10.0.{i}.1 - - [{20 + i % 5}/Jun/2025:10:{i:02d}:00 +0000] '
-        f'"GET /a/vpn-old-client/ HTTP/1.1" 200 512 "-" "{agent}"\n' for i in range(30)))
+    log.write_text(
+        "".join(
+            f"10.0.{i}.1 - - [{20 + i % 5}/Jun/2025:10:{i:02d}:00 +0000] "
+            f'"GET /a/vpn-old-client/ HTTP/1.1" 200 512 "-" "{agent}"\n'
+            for i in range(30)
+        )
+    )
     db = database_path(root)
     db.parent.mkdir(parents=True, exist_ok=True)
     ingest(db, [log], articles=article_meta(root), today=TODAY)
-    code, out, _ = cli("report", "staleness", "--root", str(root), "--as-of", "2025-06-30",
-                       "--format", "json")
+    code, out, _ = cli(
+        "report", "staleness", "--root", str(root), "--as-of", "2025-06-30", "--format", "json"
+    )
     assert code == 0
     data = json.loads(out)
     assert data["figures"]["review first"] == 1
@@ -207,8 +249,12 @@ def test_open_proposals_show_in_the_backlog(kb_repo: Path, tmp_path: Path) -> No
     root = tmp_path / "kb"
     shutil.copytree(kb_repo, root)
     git(root, "checkout", "-q", "-b", "proposal/token")
-    write(root / "articles/vpn/token.md", article("vpn-token", "Token expired", "validated",
-                                                  reviewed="2024-07-10", body="New steps."))
+    write(
+        root / "articles/vpn/token.md",
+        article(
+            "vpn-token", "Token expired", "validated", reviewed="2024-07-10", body="New steps."
+        ),
+    )
     commit(root, "Token: new steps", "2025-06-20T10:00:00+00:00", "Lotta <lotta@example.org>")
     git(root, "checkout", "-q", "main")
     inputs = load_inputs(root)
@@ -216,8 +262,12 @@ def test_open_proposals_show_in_the_backlog(kb_repo: Path, tmp_path: Path) -> No
     backlog = report.table("backlog")
     assert backlog is not None and report.figures["open proposals"] == 1
     domains, branch, author, started, age, _waits = backlog.rows[0]
-    assert (domains, branch, author, started) == ("vpn", "proposal/token", "Lotta",
-                                                  dt.date(2025, 6, 20))
+    assert (domains, branch, author, started) == (
+        "vpn",
+        "proposal/token",
+        "Lotta",
+        dt.date(2025, 6, 20),
+    )
     assert age == (dt.date.today() - dt.date(2025, 6, 20)).days
     past = health.report(inputs.kb, inputs.history, TODAY)
     assert past.table("backlog") is None
@@ -227,8 +277,9 @@ def test_open_proposals_show_in_the_backlog(kb_repo: Path, tmp_path: Path) -> No
 def test_as_of_reads_the_main_line_not_an_unmerged_branch(kb_repo: Path) -> None:
     """The proposal branch was committed on 2025-05-01 and merged on 05-03: as of 05-02
     its new article is not published yet."""
-    code, out, _ = cli("report", "staleness", "--root", str(kb_repo), "--as-of", "2025-05-02",
-                       "--format", "json")
+    code, out, _ = cli(
+        "report", "staleness", "--root", str(kb_repo), "--as-of", "2025-05-02", "--format", "json"
+    )
     assert code == 0
     ids = {r["id"] for r in json.loads(out)["tables"]["articles"]}
     assert "mail-approved" not in ids and "mail-draft" in ids

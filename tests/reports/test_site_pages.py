@@ -21,8 +21,12 @@ NOW = dt.datetime(2025, 6, 30, 12, tzinfo=dt.UTC)
 def test_internal_site_gets_one_page_per_report_and_an_index(kb_repo: Path) -> None:
     kb = load(kb_repo)
     got = pages(context(kb, "internal", now=NOW, history=read_history(kb_repo)))
-    assert [p.src_uri for p in got] == ["reports/staleness.md", "reports/health.md",
-                                        "reports/contributors.md", "reports/index.md"]
+    assert [p.src_uri for p in got] == [
+        "reports/staleness.md",
+        "reports/health.md",
+        "reports/contributors.md",
+        "reports/index.md",
+    ]
     staleness = got[0]
     assert staleness.meta["kcs"]["report"] == "staleness"
     assert staleness.meta["kcs"]["figures"]["overdue"] == 2
@@ -37,8 +41,13 @@ def test_public_site_gets_no_report_pages(kb_repo: Path) -> None:
 
 
 def test_svg_is_self_contained_and_reproducible() -> None:
-    chart = Bar("x", "Status <per> domain", ("vpn", "mail & more"),
-                {"overdue": (2.0, 1.0), "fresh": (3.0, 0.0)}, horizontal=True)
+    chart = Bar(
+        "x",
+        "Status <per> domain",
+        ("vpn", "mail & more"),
+        {"overdue": (2.0, 1.0), "fresh": (3.0, 0.0)},
+        horizontal=True,
+    )
     svg = bar_svg(chart)
     assert svg.startswith("<svg") and "<?xml" not in svg
     assert "\n\n" not in svg
