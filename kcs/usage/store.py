@@ -47,7 +47,8 @@ TYPING_GAP = 10  # a search refined within 10 s (prefix of the next) is typing, 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT);
 CREATE TABLE IF NOT EXISTS files(
-  fingerprint TEXT PRIMARY KEY, device INTEGER, inode INTEGER, path TEXT,
+  fingerprint TEXT PRIMARY KEY, first TEXT NOT NULL, tail TEXT NOT NULL DEFAULT '',
+  device INTEGER, inode INTEGER, path TEXT,
   offset INTEGER NOT NULL DEFAULT 0, lines INTEGER NOT NULL DEFAULT 0,
   kept INTEGER NOT NULL DEFAULT 0, malformed INTEGER NOT NULL DEFAULT 0,
   bot INTEGER NOT NULL DEFAULT 0, probe INTEGER NOT NULL DEFAULT 0,
@@ -177,7 +178,7 @@ def ingest(
         result.days = sorted(day for (day,) in conn.execute("SELECT day FROM dirty"))
         rollup_dirty(conn, articles or {})
         rolled = time.process_time()
-        prune(conn, today=today, retention_days=retention_days)
+        prune(conn, today=today, retention_days=retention_days, articles=articles)
         result.seconds = {
             "read": round(read - started, 2),
             "rollup": round(rolled - read, 2),
@@ -228,15 +229,18 @@ def _ingest_file(
         if not first or (not first.endswith(b"\n") and not compressed):
             result.skipped_files += 1  # no complete line yet: nothing to fingerprint
             return
-        fingerprint = hashlib.sha256(first).hexdigest()[:32]
+        first_hash = hashlib.sha256(first).hexdigest()[:32]
         stat = os.stat(path)
-        row = conn.execute(
-            "SELECT offset FROM files WHERE fingerprint = ?", (fingerprint,)
-        ).fetchone()
-        offset = row[0] if row else 0
-        if not compressed and offset > stat.st_size:
-            log.warning("%s: shorter than what was read before; reading it from the start", path)
-            offset = 0
+        known = conn.execute(
+            "SELECT fingerprint, offset, tail FROM files WHERE first = ? ORDER BY rowid",
+            (first_hash,),
+        ).fetchall()
+        # the same first line is not enough (two servers' logs may both begin with the
+        # same probe request): the bytes before the recorded offset must match as well
+        row = next((r for r in known if r[1] == 0 or _tail(path, r[1]) == r[2]), None)
+        fingerprint = row[0] if row else f"{first_hash}:{len(known)}"
+        offset = row[1] if row else 0
+        tail = b""  # the bytes before the offset, to recognise the file next time
         if compressed:
             stream.seek(0)
             remaining = offset
@@ -245,18 +249,45 @@ def _ingest_file(
                 if not chunk:
                     break
                 remaining -= len(chunk)
+                tail = (tail + chunk)[-TAIL:]
         else:
-            stream.seek(offset)
+            stream.seek(max(0, offset - TAIL))
+            tail = stream.read(min(TAIL, offset))
         result.files += 1
         if not row:
+            if known:
+                log.info("%s: begins like another log but is not its continuation", path)
             conn.execute(
-                "INSERT INTO files(fingerprint, device, inode, path, offset, updated) "
-                "VALUES (?, ?, ?, ?, 0, ?)",
-                (fingerprint, stat.st_dev, stat.st_ino, str(path), _now()),
+                "INSERT INTO files(fingerprint, first, device, inode, path, offset, updated) "
+                "VALUES (?, ?, ?, ?, ?, 0, ?)",
+                (fingerprint, first_hash, stat.st_dev, stat.st_ino, str(path), _now()),
             )
         # a compressed file's size says little; assume ten to one
         size = stat.st_size * 10 if compressed else stat.st_size
-        _read_lines(conn, stream, compressed, size, fingerprint, offset, options, result)
+        _read_lines(conn, stream, compressed, size, fingerprint, offset, tail, options, result)
+
+
+TAIL = 64  # bytes before the offset that identify where reading stopped
+
+
+def _tail(path: Path, offset: int) -> str | None:
+    """Hash of the TAIL bytes before ``offset`` (decompressed), None if the file is shorter."""
+    stream, _compressed = _open(path)
+    with stream:
+        if not _compressed:
+            stream.seek(max(0, offset - TAIL))
+            data = stream.read(min(TAIL, offset))
+        else:
+            data, remaining = b"", offset
+            while remaining:
+                chunk = stream.read(min(remaining, 1 << 20))
+                if not chunk:
+                    return None
+                remaining -= len(chunk)
+                data = (data + chunk)[-TAIL:]
+    if len(data) < min(TAIL, offset):
+        return None
+    return hashlib.sha256(data).hexdigest()[:32]
 
 
 class _Batch:
@@ -272,14 +303,16 @@ class _Batch:
         self.lines = 0
 
 
-def _chunks(stream: IO[bytes], compressed: bool, size: int) -> Iterable[bytes]:
-    """Blocks of whole lines; a plain file's unfinished last line is left for later."""
+def _chunks(stream: IO[bytes], compressed: bool, size: int) -> Iterable[tuple[bytes, int]]:
+    """Blocks of whole lines and the bytes they took from the file; a plain file's
+    unfinished last line is left for later."""
     rest = b""
     while True:
         block = stream.read(size)
         if not block:
             if rest and compressed:
-                yield rest + b"\n"  # a closed (rotated) file: its last line is complete
+                # a closed (rotated) file: its last line is complete without a newline
+                yield rest + b"\n", len(rest)
             return
         block = rest + block
         cut = block.rfind(b"\n") + 1
@@ -287,7 +320,7 @@ def _chunks(stream: IO[bytes], compressed: bool, size: int) -> Iterable[bytes]:
             rest = block
             continue
         rest = block[cut:]
-        yield block[:cut]
+        yield block[:cut], cut
 
 
 def _read_lines(
@@ -297,6 +330,7 @@ def _read_lines(
     size: int,
     fingerprint: str,
     offset: int,
+    tail: bytes,
     options: _Options,
     result: IngestResult,
 ) -> None:
@@ -309,10 +343,11 @@ def _read_lines(
     # a block is about batch_lines lines, so a batch commits after every block or two
     chunk_size = max(4096, min(options.batch_lines * 230, 4 << 20))
 
-    def take(scanned: Scanned, length: int) -> None:
-        nonlocal batch, position
+    def take(scanned: Scanned, raw: bytes) -> None:
+        nonlocal batch, position, tail
         lines, counts, keys, hits, events, samples = scanned
-        position += length
+        position += len(raw)
+        tail = (tail + raw[-TAIL:])[-TAIL:]
         vhs = []
         for key in keys:
             vh = hashes.get(key)
@@ -334,7 +369,7 @@ def _read_lines(
         batch.samples.extend(samples)
         batch.lines += lines
         if batch.lines >= options.batch_lines:
-            _commit(conn, fingerprint, position, batch, result)
+            _commit(conn, fingerprint, position, tail, batch, result)
             batch = _Batch()
 
     blocks = _chunks(stream, compressed, chunk_size)
@@ -346,23 +381,23 @@ def _read_lines(
     if workers:
         # the worker scans block n+1 while this process writes block n to SQLite
         with ProcessPoolExecutor(workers, initializer=start_worker, initargs=args) as pool:
-            pending: deque[tuple[Future[Scanned], int]] = deque()
-            for block in blocks:
-                pending.append((pool.submit(scan_in_worker, block, line_at), len(block)))
-                line_at += len(block)
+            pending: deque[tuple[Future[Scanned], bytes]] = deque()
+            for block, used in blocks:
+                pending.append((pool.submit(scan_in_worker, block, line_at), block[:used]))
+                line_at += used
                 while len(pending) > 2 * workers:
-                    future, length = pending.popleft()
-                    take(future.result(), length)
+                    future, raw = pending.popleft()
+                    take(future.result(), raw)
             while pending:
-                future, length = pending.popleft()
-                take(future.result(), length)
+                future, raw = pending.popleft()
+                take(future.result(), raw)
     else:
         scanner = Scanner(*args)
-        for block in blocks:
-            take(scanner.scan(block, line_at), len(block))
-            line_at += len(block)
+        for block, used in blocks:
+            take(scanner.scan(block, line_at), block[:used])
+            line_at += used
     if batch.lines or position != offset:
-        _commit(conn, fingerprint, position, batch, result)
+        _commit(conn, fingerprint, position, tail, batch, result)
 
 
 def _salt(conn: sqlite3.Connection, day: str, salts: dict[str, bytes]) -> bytes:
@@ -380,7 +415,12 @@ def _salt(conn: sqlite3.Connection, day: str, salts: dict[str, bytes]) -> bytes:
 
 
 def _commit(
-    conn: sqlite3.Connection, fingerprint: str, position: int, batch: _Batch, result: IngestResult
+    conn: sqlite3.Connection,
+    fingerprint: str,
+    position: int,
+    tail: bytes,
+    batch: _Batch,
+    result: IngestResult,
 ) -> None:
     counts = batch.counts
     if not conn.in_transaction:
@@ -397,11 +437,12 @@ def _commit(
             [(fingerprint, *sample) for sample in batch.samples[:room]],
         )
         conn.execute(
-            "UPDATE files SET offset = ?, lines = lines + ?, kept = kept + ?, "
+            "UPDATE files SET offset = ?, tail = ?, lines = lines + ?, kept = kept + ?, "
             "malformed = malformed + ?, bot = bot + ?, probe = probe + ?, method = method + ?, "
             "expired = expired + ?, updated = ? WHERE fingerprint = ?",
             (
                 position,
+                hashlib.sha256(tail).hexdigest()[:32],
                 batch.lines,
                 counts["kept"],
                 counts["malformed"],
@@ -647,13 +688,19 @@ def _visit_rows(
 # ------------------------------------------------------------------ retention
 
 
-def prune(conn: sqlite3.Connection, *, today: dt.date, retention_days: int) -> int:
+def prune(
+    conn: sqlite3.Connection,
+    *,
+    today: dt.date,
+    retention_days: int,
+    articles: Mapping[str, ArticleMeta] | None = None,
+) -> int:
     """Drop raw events older than the retention and salts of days that are over.
 
     Aggregates stay. Lines that arrive later for a pruned day are counted as
     ``expired`` (its aggregates are final). Returns the number of events dropped.
     """
-    rollup_dirty(conn, {})
+    rollup_dirty(conn, articles or {})  # what a killed ingest left, before anything goes
     cutoff = (today - dt.timedelta(days=retention_days)).isoformat()
     salt_cutoff = (today - dt.timedelta(days=1)).isoformat()
     conn.execute("BEGIN IMMEDIATE")

@@ -187,3 +187,24 @@ def test_an_unfinished_last_line_waits(tmp_path: Path) -> None:
         out.write(line[40:])
     assert ingest(db, [log]).lines == 1
     assert views(db) == {"vpn-connect": 2}
+
+
+def test_two_servers_whose_logs_begin_alike(tmp_path: Path) -> None:
+    probe = (
+        '10.9.9.9 - - [23/Nov/2026:00:00:00 +0000] "GET /healthz HTTP/1.1" 200 2 "-" '
+        '"kube-probe/1.29"\n'
+    )
+    view = (
+        '192.0.2.{n} - - [23/Nov/2026:10:00:00 +0000] "GET /a/vpn-connect/ HTTP/1.1" 200 1 '
+        '"-" "' + BROWSER + '"\n'
+    )
+    one, two = tmp_path / "web1.log", tmp_path / "web2.log"
+    one.write_text(probe + view.format(n=1) + view.format(n=2))
+    two.write_text(probe + view.format(n=3))
+    db = tmp_path / "usage.sqlite"
+    assert ingest(db, [one, two]).lines == 5
+    with two.open("a") as out:  # the second server's log grows by one short line
+        out.write(view.format(n=4))
+    assert ingest(db, [one, two]).lines == 1
+    assert ingest(db, [one, two]).lines == 0
+    assert views(db) == {"vpn-connect": 4}
