@@ -267,7 +267,7 @@ def _ingest_file(
         _read_lines(conn, stream, compressed, size, fingerprint, offset, tail, options, result)
 
 
-TAIL = 64  # bytes before the offset that identify where reading stopped
+TAIL = 1024  # bytes before the offset that identify where reading stopped (several lines)
 
 
 def _tail(path: Path, offset: int) -> str | None:
