@@ -8,6 +8,8 @@ authors) is not here: it comes from :mod:`kcs.history`.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
+import functools
 import re
 import unicodedata
 from collections.abc import Mapping
@@ -255,8 +257,8 @@ def parse_article(path: str, text: str, config: Config) -> tuple[Article | None,
 
     for name in meta:
         if name not in FIELDS:
-            close = [f for f in FIELDS if _close(name, f)]
-            hint = f"; did you mean '{close[0]}'?" if close else ""
+            guess = _suggestion(name)
+            hint = f"; did you mean '{guess}'?" if guess else ""
             problem(
                 line(name),
                 "unknown-field",
@@ -396,11 +398,12 @@ def parse_article(path: str, text: str, config: Config) -> tuple[Article | None,
     return article, findings
 
 
-def _close(a: str, b: str) -> bool:
-    """Cheap typo match: same first letter and at most two characters apart in length."""
-    import difflib
-
-    return difflib.SequenceMatcher(None, a, b).ratio() >= 0.75
+@functools.lru_cache(maxsize=1024)
+def _suggestion(name: str) -> str | None:
+    """The known field an unknown one was probably meant to be (cached: imports repeat
+    the same foreign fields thousands of times)."""
+    close = difflib.get_close_matches(name, FIELDS, n=1, cutoff=0.75)
+    return close[0] if close else None
 
 
 def _date(value: Any, name: str, line: int, problem: Any) -> dt.date | None:
@@ -448,10 +451,12 @@ def _scan_body(body: str, first_line: int) -> tuple[list[Section], list[Link]]:
     in_fence = False
     for offset, raw in enumerate(body.split("\n")):
         number = first_line + offset
-        if _FENCE.match(raw):
+        # cheap string tests first: most lines are plain text and need no regex at all
+        stripped = raw.lstrip(" ")
+        if stripped[:3] in ("```", "~~~") and _FENCE.match(raw):
             in_fence = not in_fence
         elif not in_fence:
-            heading = _HEADING.match(raw)
+            heading = _HEADING.match(raw) if raw.startswith("##") else None
             if heading and len(heading.group(1)) == 2:
                 if current is not None:
                     sections.append(
@@ -461,8 +466,11 @@ def _scan_body(body: str, first_line: int) -> tuple[list[Section], list[Link]]:
                 current = (_HEADING_ALIASES.get(name.strip().rstrip(":").lower()), name, number)
                 buffer = []
                 continue
-            for match in _LINK.finditer(_strip_inline_code(raw)):
-                links.append(Link(number, match.group(3), match.group(2), match.group(1) == "!"))
+            if "](" in raw:
+                for match in _LINK.finditer(_strip_inline_code(raw)):
+                    links.append(
+                        Link(number, match.group(3), match.group(2), match.group(1) == "!")
+                    )
         if current is not None:
             buffer.append(raw)
     if current is not None:

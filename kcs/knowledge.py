@@ -83,9 +83,22 @@ def load(root: Path, paths: Iterable[Path] | None = None) -> KnowledgeBase:
     findings: list[Finding] = []
     for file in iter_article_files(root, paths):
         try:
-            rel = file.resolve().relative_to(root).as_posix()
+            rel = file.relative_to(root).as_posix()
         except ValueError:
-            raise KcsError(f"{file}: lies outside the repository {root}") from None
+            try:  # a path given through a symlink or relative to another folder
+                rel = file.resolve().relative_to(root).as_posix()
+            except ValueError:
+                raise KcsError(f"{file}: lies outside the repository {root}") from None
+        if file.is_symlink() and root not in file.resolve().parents:
+            findings.append(
+                Finding(
+                    rel,
+                    1,
+                    "symlink",
+                    "a link to a file outside the repository; copy the article in instead",
+                )
+            )
+            continue
         try:
             text = file.read_text(encoding="utf-8")
         except UnicodeDecodeError as exc:

@@ -118,3 +118,19 @@ def test_every_field_is_documented() -> None:
 def test_path_is_not_needed_on_disk(tmp_path: Path) -> None:
     article, _ = parse("---\ntitle: x\n---\n", "articles/a/b/c.md")
     assert article.domain == "a"
+
+
+def test_symlink_out_of_the_repository_is_refused(tmp_path: Path) -> None:
+    from kcs.knowledge import load
+
+    secret = tmp_path / "secret.md"
+    secret.write_text("---\ntitle: Secret\n---\nprivate\n", encoding="utf-8")
+    root = tmp_path / "kb"
+    (root / "articles/vpn").mkdir(parents=True)
+    (root / "articles/vpn/link.md").symlink_to(secret)
+    kb = load(root)
+    assert kb.articles == ()
+    assert [str(f) for f in kb.findings] == [
+        "articles/vpn/link.md:1: symlink: a link to a file outside the repository; "
+        "copy the article in instead"
+    ]
