@@ -6,9 +6,9 @@ database only while that day can still receive lines and is deleted afterwards
 (see :func:`kcs.usage.store.discard_salts`), after which nobody — us included —
 can link the hash back to an address or to the same person on another day.
 
-Search queries are redacted before they are stored: e-mail addresses, phone
-numbers, Swedish personnummer, Finnish henkilötunnus, Dutch BSN and payment-card
-numbers become placeholders such as ``[email]``. Checksums (Luhn, mod 11, mod 31)
+Search queries are redacted before they are stored: e-mail addresses, IP
+addresses, phone numbers, Swedish personnummer, Finnish henkilötunnus, Dutch BSN
+and payment-card numbers become placeholders such as ``[email]``. Checksums (Luhn, mod 11, mod 31)
 keep error codes and order numbers that merely look similar.
 """
 
@@ -105,8 +105,11 @@ def redact(text: str) -> str:
     if not text:
         return text
     text = _EMAIL.sub("[email]", text)
+    if ":" in text:
+        text = _IPV6.sub("[ip]", text)
     if not any(ch.isdigit() for ch in text):
         return text
+    text = _IPV4.sub("[ip]", text)
     text = _HETU.sub(lambda m: "[hetu]" if hetu_ok(m.group()) else m.group(), text)
     text = _CARD.sub(
         lambda m: (
@@ -122,6 +125,4 @@ def redact(text: str) -> str:
 
 def scrub_line(line: str) -> str:
     """A malformed log line made safe to keep as a sample: addresses and personal data go."""
-    line = _IPV4.sub("[ip]", line)
-    line = _IPV6.sub("[ip]", line)
     return redact(line)

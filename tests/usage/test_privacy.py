@@ -20,6 +20,8 @@ from kcs.usage.privacy import bsn_ok, hetu_ok, luhn_ok, redact, scrub_line, visi
         ("bsn 111222333", "bsn [bsn]"),
         ("card 4111 1111 1111 1111 declined", "card [card] declined"),
         ("5500-0000-0000-0004", "[card]"),
+        ("vpn 10.20.30.40 unreachable", "vpn [ip] unreachable"),
+        ("ping 2001:db8::17", "ping [ip]"),
     ],
 )
 def test_personal_data_becomes_a_placeholder(text: str, expected: str) -> None:
@@ -37,6 +39,8 @@ def test_personal_data_becomes_a_placeholder(text: str, expected: str) -> None:
         "hetu 131052-308A",  # wrong check character
         "order 12345678",
         "teams ljud",
+        "version 1.2.3",
+        "meeting at 10:30",
     ],
 )
 def test_lookalikes_stay(text: str) -> None:
