@@ -68,9 +68,17 @@ def main() -> int:
     from kcs.knowledge import load
 
     files = sources()
-    figures: dict[str, list[tuple[float, float]]] = {k: [] for k in (
-        "copy", "atomic copy", "import (incl. duplicates)", "re-import (unchanged)",
-        "dry run", "duplicate check alone")}
+    figures: dict[str, list[tuple[float, float]]] = {
+        k: []
+        for k in (
+            "copy",
+            "atomic copy",
+            "import (incl. duplicates)",
+            "re-import (unchanged)",
+            "dry run",
+            "duplicate check alone",
+        )
+    }
     articles = groups = 0
     for run in range(args.runs):
         with tempfile.TemporaryDirectory(prefix="bench-import-") as tmp:
@@ -85,8 +93,15 @@ def main() -> int:
             seconds, again = timed(run_import, kb, CORPUS, into="articles/officedocs")
             assert again.count("unchanged") == len(files)
             figures["re-import (unchanged)"].append(seconds)
-            figures["dry run"].append(timed(run_import, fresh_kb(base, "dry"), CORPUS,
-                                            into="articles/officedocs", dry_run=True)[0])
+            figures["dry run"].append(
+                timed(
+                    run_import,
+                    fresh_kb(base, "dry"),
+                    CORPUS,
+                    into="articles/officedocs",
+                    dry_run=True,
+                )[0]
+            )
             loaded = load(kb)
             figures["duplicate check alone"].append(timed(duplicates_in, loaded.articles)[0])
 
@@ -97,12 +112,16 @@ def main() -> int:
     print("| Step | Wall s | CPU s | × plain copy (wall) | × atomic copy (wall) |")
     print("|---|---:|---:|---:|---:|")
     for name in figures:
-        print(f"| {name} | {wall[name]:.2f} | {cpu[name]:.2f} | "
-              f"{wall[name] / wall['copy']:.1f} | {wall[name] / wall['atomic copy']:.1f} |")
+        print(
+            f"| {name} | {wall[name]:.2f} | {cpu[name]:.2f} | "
+            f"{wall[name] / wall['copy']:.1f} | {wall[name] / wall['atomic copy']:.1f} |"
+        )
     imported = wall["import (incl. duplicates)"]
     print()
-    print(f"import: {imported:.1f} s wall, {articles / imported:.0f} articles/s; "
-          f"limit {LIMIT_SECONDS:.0f} s: {'ok' if imported < LIMIT_SECONDS else 'TOO SLOW'}")
+    print(
+        f"import: {imported:.1f} s wall, {articles / imported:.0f} articles/s; "
+        f"limit {LIMIT_SECONDS:.0f} s: {'ok' if imported < LIMIT_SECONDS else 'TOO SLOW'}"
+    )
     return 0 if imported < LIMIT_SECONDS else 1
 
 

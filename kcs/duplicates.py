@@ -46,8 +46,15 @@ class Doc:
         updated = str(source.get("updated") or source.get("created") or "")
         if article.reviewed:
             updated = max(updated, article.reviewed.isoformat())
-        return cls(article.id, article.path, article.title, f"{article.title}\n{article.body}",
-                   article.state, updated, article.lang)
+        return cls(
+            article.id,
+            article.path,
+            article.title,
+            f"{article.title}\n{article.body}",
+            article.state,
+            updated,
+            article.lang,
+        )
 
 
 @dataclass(frozen=True)
@@ -87,7 +94,7 @@ def shingles(text: str, size: int = SHINGLE) -> set[bytes]:
     words = _WORD.findall(text.lower())
     if len(words) < size:
         return {" ".join(words).encode()} if words else set()
-    return {" ".join(words[i:i + size]).encode() for i in range(len(words) - size + 1)}
+    return {" ".join(words[i : i + size]).encode() for i in range(len(words) - size + 1)}
 
 
 def _keeper_order(doc: Doc) -> tuple[int, int, str, str]:
@@ -99,8 +106,9 @@ def _neg(date: str) -> str:
     return "".join(chr(0x10FFFF - ord(c)) for c in date) if date else "\U0010ffff"
 
 
-def find_duplicates(docs: Sequence[Doc], *, threshold: float = DEFAULT_THRESHOLD,
-                    only: Iterable[str] | None = None) -> list[Group]:
+def find_duplicates(
+    docs: Sequence[Doc], *, threshold: float = DEFAULT_THRESHOLD, only: Iterable[str] | None = None
+) -> list[Group]:
     """Groups of near-duplicates among ``docs`` (similarity ≥ ``threshold``).
 
     ``only`` (ids) keeps just the groups holding at least one of those articles,
@@ -160,8 +168,10 @@ def find_duplicates(docs: Sequence[Doc], *, threshold: float = DEFAULT_THRESHOLD
     return groups
 
 
-def duplicates_in(articles: Iterable[Article], *, threshold: float = DEFAULT_THRESHOLD
-                  ) -> list[Group]:
+def duplicates_in(
+    articles: Iterable[Article], *, threshold: float = DEFAULT_THRESHOLD
+) -> list[Group]:
     """Near-duplicates in a knowledge base (archived articles left out)."""
-    return find_duplicates([Doc.of(a) for a in articles if a.state != "archived"],
-                           threshold=threshold)
+    return find_duplicates(
+        [Doc.of(a) for a in articles if a.state != "archived"], threshold=threshold
+    )

@@ -11,24 +11,54 @@ from .common import echo_json, resolve_root, root_option
 
 @click.command("import")
 @click.argument("source", type=click.Path(exists=True, path_type=Path))
-@click.option("--format", "fmt", type=click.Choice(["md", "html", "csv"]), default=None,
-              help="Source format (default: guessed from the file names).")
-@click.option("--map", "mapping_file", type=click.Path(exists=True, dir_okay=False,
-              path_type=Path), default=None,
-              help="Mapping file (YAML): source fields → article fields.")
-@click.option("--into", default=None, metavar="articles/DOMAIN",
-              help="Put every article into this domain folder.")
-@click.option("--lang", default=None, help="Language of every article (default: from the "
-              "source, locale folders or kcs.yml).")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["md", "html", "csv"]),
+    default=None,
+    help="Source format (default: guessed from the file names).",
+)
+@click.option(
+    "--map",
+    "mapping_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="Mapping file (YAML): source fields → article fields.",
+)
+@click.option(
+    "--into",
+    default=None,
+    metavar="articles/DOMAIN",
+    help="Put every article into this domain folder.",
+)
+@click.option(
+    "--lang",
+    default=None,
+    help="Language of every article (default: from the source, locale folders or kcs.yml).",
+)
 @click.option("--dry-run", is_flag=True, help="Show what would happen; write nothing.")
-@click.option("--report", "report_path", type=click.Path(dir_okay=False, path_type=Path),
-              default=None, help="Write the migration triage report here (.md or .json).")
+@click.option(
+    "--report",
+    "report_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Write the migration triage report here (.md or .json).",
+)
 @click.option("--no-duplicates", is_flag=True, help="Skip the near-duplicate check.")
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 @root_option
-def command(source: Path, fmt: str | None, mapping_file: Path | None, into: str | None,
-            lang: str | None, dry_run: bool, report_path: Path | None, no_duplicates: bool,
-            as_json: bool, root: Path | None) -> None:
+def command(
+    source: Path,
+    fmt: str | None,
+    mapping_file: Path | None,
+    into: str | None,
+    lang: str | None,
+    dry_run: bool,
+    report_path: Path | None,
+    no_duplicates: bool,
+    as_json: bool,
+    root: Path | None,
+) -> None:
     """Import SOURCE (a folder of Markdown or HTML files, or a CSV export).
 
     Every article arrives as state not-validated, audience internal, with its
@@ -40,14 +70,25 @@ def command(source: Path, fmt: str | None, mapping_file: Path | None, into: str 
     from ..importers.report import render_markdown, summary_lines, to_dict
 
     kb_root = resolve_root(root)
-    result = run_import(kb_root, source, fmt=fmt, mapping_file=mapping_file, into=into,
-                        lang=lang, dry_run=dry_run, duplicates=not no_duplicates)
+    result = run_import(
+        kb_root,
+        source,
+        fmt=fmt,
+        mapping_file=mapping_file,
+        into=into,
+        lang=lang,
+        dry_run=dry_run,
+        duplicates=not no_duplicates,
+    )
     if report_path is not None:
         if report_path.suffix.lower() == ".json":
             import json
 
-            atomic_write(report_path, json.dumps(to_dict(result, kb_root), ensure_ascii=False,
-                                                 indent=2, default=str) + "\n")
+            atomic_write(
+                report_path,
+                json.dumps(to_dict(result, kb_root), ensure_ascii=False, indent=2, default=str)
+                + "\n",
+            )
         else:
             atomic_write(report_path, render_markdown(result, kb_root))
     if as_json:

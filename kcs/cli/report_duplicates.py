@@ -10,11 +10,16 @@ from .common import echo_json, resolve_root, root_option
 
 
 @click.command("duplicates")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
-              help="Output format.")
-@click.option("--threshold", type=click.FloatRange(0.05, 1.0), default=None,
-              help="Similarity (estimated Jaccard of word 3-grams) from which two articles "
-              "count as near-duplicates (default 0.8).")
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", help="Output format."
+)
+@click.option(
+    "--threshold",
+    type=click.FloatRange(0.05, 1.0),
+    default=None,
+    help="Similarity (estimated Jaccard of word 3-grams) from which two articles "
+    "count as near-duplicates (default 0.8).",
+)
 @root_option
 def command(fmt: str, threshold: float | None, root: Path | None) -> None:
     """List groups of near-duplicate articles and which one to keep.

@@ -50,25 +50,51 @@ ADMONITIONS: dict[str, tuple[str, dict[str, str]]] = {
     "note": ("note", {}),
     "tip": ("tip", {}),
     "warning": ("warning", {}),
-    "important": ("info", {"en": "Important", "sv": "Viktigt", "fi": "Tärkeää",
-                           "nl": "Belangrijk"}),
-    "caution": ("danger", {"en": "Caution", "sv": "Se upp", "fi": "Huomio",
-                           "nl": "Let op"}),
+    "important": (
+        "info",
+        {"en": "Important", "sv": "Viktigt", "fi": "Tärkeää", "nl": "Belangrijk"},
+    ),
+    "caution": ("danger", {"en": "Caution", "sv": "Se upp", "fi": "Huomio", "nl": "Let op"}),
 }
 
 #: Source headings (lower case) → KCS section; "workaround" becomes the
 #: resolution only when the article has no resolution of its own.
 HEADINGS: dict[str, str] = {
-    **dict.fromkeys(["symptoms", "symptom", "problem", "issue", "symtom", "oireet",
-                     "ongelma", "symptomen", "probleem", "question"], "issue"),
+    **dict.fromkeys(
+        [
+            "symptoms",
+            "symptom",
+            "problem",
+            "issue",
+            "symtom",
+            "oireet",
+            "ongelma",
+            "symptomen",
+            "probleem",
+            "question",
+        ],
+        "issue",
+    ),
     **dict.fromkeys(["cause", "causes", "orsak", "syy", "oorzaak"], "cause"),
-    **dict.fromkeys(["resolution", "solution", "resolutions", "solutions",
-                     "solution/workaround", "resolution/workaround", "lösning", "ratkaisu",
-                     "oplossing"], "resolution"),
-    **dict.fromkeys(["workaround", "workarounds", "tillfällig lösning", "kiertotapa",
-                     "tijdelijke oplossing"], "workaround"),
-    **dict.fromkeys(["environment", "applies to", "miljö", "ympäristö", "omgeving"],
-                    "environment"),
+    **dict.fromkeys(
+        [
+            "resolution",
+            "solution",
+            "resolutions",
+            "solutions",
+            "solution/workaround",
+            "resolution/workaround",
+            "lösning",
+            "ratkaisu",
+            "oplossing",
+        ],
+        "resolution",
+    ),
+    **dict.fromkeys(
+        ["workaround", "workarounds", "tillfällig lösning", "kiertotapa", "tijdelijke oplossing"],
+        "workaround",
+    ),
+    **dict.fromkeys(["environment", "applies to", "miljö", "ympäristö", "omgeving"], "environment"),
 }
 
 
@@ -158,8 +184,9 @@ def resolve(base: str, target: str) -> str | None:
     return joined
 
 
-def expand_includes(body: str, base: str, ctx: Context, *, depth: int,
-                    base_file: Path | None = None) -> str:
+def expand_includes(
+    body: str, base: str, ctx: Context, *, depth: int, base_file: Path | None = None
+) -> str:
     """Replace each ``[!INCLUDE [..](path)]`` by the file's text (recursively).
 
     Included files must lie inside the source folder or one of the mapping's
@@ -177,8 +204,11 @@ def expand_includes(body: str, base: str, ctx: Context, *, depth: int,
             ctx.warn("missing-include", f"include '{target}' nested too deep; left out")
             return f"<!-- include {target} left out: nested too deep -->"
         if not any(file == root or root in file.parents for root in allowed):
-            ctx.warn("missing-include", f"include '{target}' lies outside the source folder "
-                     "(add its folder to include_dirs in the mapping); left as a comment")
+            ctx.warn(
+                "missing-include",
+                f"include '{target}' lies outside the source folder "
+                "(add its folder to include_dirs in the mapping); left as a comment",
+            )
             return f"<!-- include {target} not imported: outside the source -->"
         if not file.is_file():
             ctx.warn("missing-include", f"include '{target}' not found; left as a comment")
@@ -208,7 +238,7 @@ def _code_flags(lines: list[str]) -> list[tuple[str, bool]]:
             out.append((line, True))
         elif fence is not None:
             out.append((line, True))
-            if line.strip().startswith(fence) and not line.strip()[len(fence):].strip():
+            if line.strip().startswith(fence) and not line.strip()[len(fence) :].strip():
                 fence = None
         else:
             out.append((line, False))
@@ -245,7 +275,7 @@ def _blocks(lines: list[str], ctx: Context, *, drop_title: bool = True) -> list[
             content: list[str] = [rest] if rest.strip() else []
             while index < len(flagged) and not flagged[index][1]:
                 nxt = flagged[index][0]
-                stripped = nxt[len(indent):] if nxt.startswith(indent) else nxt.lstrip()
+                stripped = nxt[len(indent) :] if nxt.startswith(indent) else nxt.lstrip()
                 if not stripped.startswith(">"):
                     break
                 content.append(re.sub(r"^>\s?", "", stripped))
@@ -362,11 +392,13 @@ def _rewrite_target(target: str, ctx: Context, *, image: bool, text: str) -> str
             ctx.assets.append((file, dest))
         return posixpath.relpath(dest, posixpath.dirname(ctx.target_path)) + suffix
     if image or rel.lower().endswith(_IMAGE_SUFFIXES):
-        ctx.warn("missing-image", f"image '{target}' is not in the source; replaced by its "
-                 "alt text")
+        ctx.warn(
+            "missing-image", f"image '{target}' is not in the source; replaced by its alt text"
+        )
     else:
-        ctx.warn("broken-link", f"link '{target}' points to no imported article or file; "
-                 "kept as text")
+        ctx.warn(
+            "broken-link", f"link '{target}' points to no imported article or file; kept as text"
+        )
     return None
 
 
@@ -399,8 +431,10 @@ def _sections(lines: list[str], ctx: Context) -> tuple[list[str], bool, bool]:
         out[number] = f"## {names[key]}"
     if anchors:  # in-page links to a renamed heading follow the new name
         pattern = re.compile(r"\]\(#(" + "|".join(map(re.escape, anchors)) + r")\)")
-        out = [pattern.sub(lambda m: f"](#{anchors[m.group(1)]})", line) if "](#" in line
-               else line for line in out]
+        out = [
+            pattern.sub(lambda m: f"](#{anchors[m.group(1)]})", line) if "](#" in line else line
+            for line in out
+        ]
     if "resolution" not in found:
         group = _resolution_group(out)
         if group is not None:  # "## Workaround 1", "## Method 2": one Resolution over them
@@ -414,12 +448,18 @@ def _sections(lines: list[str], ctx: Context) -> tuple[list[str], bool, bool]:
     has_resolution = "resolution" in found and _section_text(out, found["resolution"])
     has_issue = "issue" in found and _section_text(out, found["issue"])
     if has_resolution and not has_issue:
-        first = next((n for n, (line, code) in enumerate(_code_flags(out))
-                      if not code and re.match(r"^##\s", line)), len(out))
+        first = next(
+            (
+                n
+                for n, (line, code) in enumerate(_code_flags(out))
+                if not code and re.match(r"^##\s", line)
+            ),
+            len(out),
+        )
         preamble = "\n".join(out[:first]).strip()
         if "issue" in found:  # an empty Issue section: fill it from the summary
             number = found["issue"]
-            out[number + 1:number + 1] = ["", ctx.summary or "", ""]
+            out[number + 1 : number + 1] = ["", ctx.summary or "", ""]
         elif preamble:
             out[0:0] = [f"## {names['issue']}", ""]
         else:
@@ -431,7 +471,9 @@ def _sections(lines: list[str], ctx: Context) -> tuple[list[str], bool, bool]:
 #: Headings that hold a resolution without being called one (numbered variants, questions).
 _RESOLUTION_LIKE = re.compile(
     r"^(resolution|solution|workaround|method|option|fix)\b|how (do i|to|can i) (fix|resolve)"
-    r"|^(procedure|troubleshooting steps|steps to (fix|resolve)\b.*)$", re.I)
+    r"|^(procedure|troubleshooting steps|steps to (fix|resolve)\b.*)$",
+    re.I,
+)
 
 
 def _resolution_group(lines: list[str]) -> tuple[int, int] | None:
@@ -456,7 +498,7 @@ def _anchor(heading: str) -> str:
 
 
 def _section_text(lines: list[str], start: int) -> bool:
-    for line in lines[start + 1:]:
+    for line in lines[start + 1 :]:
         if re.match(r"^##\s", line):
             return False
         if line.strip():

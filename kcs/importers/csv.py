@@ -69,8 +69,11 @@ class CsvImporter:
                 yield Failure(f"{rel}:1", "the first row must name the columns")
                 return
             if not mapping.first("title", dict.fromkeys(header, "x"))[0]:
-                yield Failure(f"{rel}:1", f"no title column among {', '.join(header)}; "
-                              "map one with fields: {title: COLUMN} in the mapping file")
+                yield Failure(
+                    f"{rel}:1",
+                    f"no title column among {', '.join(header)}; "
+                    "map one with fields: {title: COLUMN} in the mapping file",
+                )
                 return
             line = reader.line_num
             while True:
@@ -84,22 +87,26 @@ class CsvImporter:
                     line = reader.line_num
                     continue
                 except UnicodeDecodeError as exc:
-                    yield Failure(f"{rel}:{start}", f"not {encoding}: {exc.reason}; set "
-                                  "csv.encoding in the mapping file")
+                    yield Failure(
+                        f"{rel}:{start}",
+                        f"not {encoding}: {exc.reason}; set csv.encoding in the mapping file",
+                    )
                     return
                 line = reader.line_num
                 if not any(cell.strip() for cell in row):
                     continue
                 origin = f"{rel}:{start}"
                 if len(row) != len(header):
-                    yield Failure(origin, f"row has {len(row)} columns, the header has "
-                                  f"{len(header)}; skipped")
+                    yield Failure(
+                        origin, f"row has {len(row)} columns, the header has {len(header)}; skipped"
+                    )
                     continue
                 meta = dict(zip(header, row, strict=True))
                 yield from self._record(meta, rel, origin, mapping)
 
-    def _record(self, meta: dict[str, str], rel: str, origin: str, mapping: ImportMapping
-                ) -> Iterator[Record | Failure]:
+    def _record(
+        self, meta: dict[str, str], rel: str, origin: str, mapping: ImportMapping
+    ) -> Iterator[Record | Failure]:
         _title_col, title = mapping.first("title", meta)
         if not title:
             yield Failure(origin, "row has no title; skipped")
@@ -112,9 +119,16 @@ class CsvImporter:
         raw = io.StringIO()
         csv.writer(raw).writerow(meta.values())
         used = {body_col} if body_col else set()
-        yield Record(origin=origin, path=rel, key=str(ident or origin),
-                     meta={k: v for k, v in meta.items() if k not in used},
-                     body=markdown, checksum=checksum(raw.getvalue().encode()),
-                     file=None, kind="row",
-                     warnings=() if ident else ("no id: a re-import cannot recognise this "
-                                                "row and will add it again",))
+        yield Record(
+            origin=origin,
+            path=rel,
+            key=str(ident or origin),
+            meta={k: v for k, v in meta.items() if k not in used},
+            body=markdown,
+            checksum=checksum(raw.getvalue().encode()),
+            file=None,
+            kind="row",
+            warnings=()
+            if ident
+            else ("no id: a re-import cannot recognise this row and will add it again",),
+        )

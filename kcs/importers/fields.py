@@ -65,8 +65,15 @@ def parse_date(value: Any, formats: tuple[str, ...]) -> str | None:
     return None
 
 
-def map_record(record: Record, mapping: ImportMapping, config: Config, *, system: str,
-               into: str | None, lang: str | None) -> Mapped:
+def map_record(
+    record: Record,
+    mapping: ImportMapping,
+    config: Config,
+    *,
+    system: str,
+    into: str | None,
+    lang: str | None,
+) -> Mapped:
     """The article fields of ``record``."""
     meta = record.meta
     warnings: list[tuple[str, str]] = []
@@ -94,8 +101,12 @@ def map_record(record: Record, mapping: ImportMapping, config: Config, *, system
     if chosen not in config.languages:
         fallback = config.default_language
         if raw_lang:
-            warnings.append(("unmapped-value", f"language '{raw_lang}' is not in kcs.yml "
-                             f"languages; imported as {fallback}"))
+            warnings.append(
+                (
+                    "unmapped-value",
+                    f"language '{raw_lang}' is not in kcs.yml languages; imported as {fallback}",
+                )
+            )
         chosen = fallback
     assert chosen is not None
 
@@ -117,17 +128,27 @@ def map_record(record: Record, mapping: ImportMapping, config: Config, *, system
         found = str(found).strip().lower()
         if found not in allowed:
             if target != "type":
-                warnings.append(("unmapped-value", f"{target} '{found}' is not one of "
-                                 f"{', '.join(allowed)}; using {default}"))
+                warnings.append(
+                    (
+                        "unmapped-value",
+                        f"{target} '{found}' is not one of {', '.join(allowed)}; using {default}",
+                    )
+                )
             return default
         return found
 
     tags_value = value("tags")
     if isinstance(tags_value, str):
         tags_value = re.split(r"[;,]", tags_value)
-    tags = tuple(dict.fromkeys(
-        slugify(str(t), max_length=40) for t in (tags_value or []) if str(t).strip()
-    )) if isinstance(tags_value, list | tuple) else ()
+    tags = (
+        tuple(
+            dict.fromkeys(
+                slugify(str(t), max_length=40) for t in (tags_value or []) if str(t).strip()
+            )
+        )
+        if isinstance(tags_value, list | tuple)
+        else ()
+    )
 
     source: dict[str, Any] = {"system": system}
     if record.kind != "row":
@@ -144,8 +165,12 @@ def map_record(record: Record, mapping: ImportMapping, config: Config, *, system
             continue
         date = parse_date(raw, mapping.date_formats)
         if date is None:
-            warnings.append(("bad-date", f"{target} '{raw}' is not a date the mapping knows "
-                             "(date_formats); left out"))
+            warnings.append(
+                (
+                    "bad-date",
+                    f"{target} '{raw}' is not a date the mapping knows (date_formats); left out",
+                )
+            )
         else:
             source[target] = date
     author = value("author")

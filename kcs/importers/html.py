@@ -19,10 +19,47 @@ from .model import Failure, Record
 from .textio import ReadProblem, checksum, read_source
 
 ALLOWED_TAGS = {
-    "a", "abbr", "b", "blockquote", "br", "caption", "code", "dd", "del", "div", "dl", "dt",
-    "em", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "kbd", "li", "ol", "p", "pre",
-    "s", "span", "strong", "sub", "sup", "table", "tbody", "td", "tfoot", "th", "thead", "tr",
-    "u", "ul",
+    "a",
+    "abbr",
+    "b",
+    "blockquote",
+    "br",
+    "caption",
+    "code",
+    "dd",
+    "del",
+    "div",
+    "dl",
+    "dt",
+    "em",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "hr",
+    "i",
+    "img",
+    "kbd",
+    "li",
+    "ol",
+    "p",
+    "pre",
+    "s",
+    "span",
+    "strong",
+    "sub",
+    "sup",
+    "table",
+    "tbody",
+    "td",
+    "tfoot",
+    "th",
+    "thead",
+    "tr",
+    "u",
+    "ul",
 }
 ALLOWED_ATTRIBUTES = {
     "a": {"href", "title"},
@@ -94,8 +131,14 @@ def to_markdown(html: str) -> str:
         link_rel=None,
         strip_comments=True,
     )
-    markdown = markdownify(clean, heading_style="ATX", bullets="-", escape_underscores=False,
-                           escape_asterisks=False, code_language="")
+    markdown = markdownify(
+        clean,
+        heading_style="ATX",
+        bullets="-",
+        escape_underscores=False,
+        escape_asterisks=False,
+        code_language="",
+    )
     markdown = re.sub(r"[ \t]+\n", "\n", markdown)
     return re.sub(r"\n{3,}", "\n\n", markdown).strip() + "\n"
 
@@ -117,5 +160,13 @@ class HtmlImporter:
             return
         if re.search(r"<script\b|\bon[a-z]+\s*=", text, re.I):
             warnings.append("scripts or event handlers removed")
-        yield Record(origin=rel, path=rel, key=rel, meta=meta, body=markdown,
-                     checksum=checksum(data), file=path, warnings=tuple(warnings))
+        yield Record(
+            origin=rel,
+            path=rel,
+            key=rel,
+            meta=meta,
+            body=markdown,
+            checksum=checksum(data),
+            file=path,
+            warnings=tuple(warnings),
+        )

@@ -47,10 +47,8 @@ KEYS: dict[str, str] = {
     "Markdown), html or csv (default: from --format).",
     "fields": "Article field → source field name, or a list of names (the first one "
     "present wins). Targets: " + ", ".join(TARGETS) + ".",
-    "values": "Per target field, source value → article value, e.g. "
-    "domain: {Exchange: email}.",
-    "defaults": "Per target field, the value when the source has none, e.g. "
-    "audience: internal.",
+    "values": "Per target field, source value → article value, e.g. domain: {Exchange: email}.",
+    "defaults": "Per target field, the value when the source has none, e.g. audience: internal.",
     "domains": "Source path prefix → domain, e.g. Exchange/: email (longest prefix wins; "
     "--into wins over all).",
     "date_formats": "strptime formats tried for dates after ISO 8601 (docs: %m/%d/%Y).",
@@ -183,8 +181,9 @@ def defaults(style: str) -> ImportMapping:
             exclude=("includes/**", "**/includes/**", "**/media/**", "media/**"),
             link_base="https://learn.microsoft.com/en-us",
         )
-    return ImportMapping(style=style, fields=fields,
-                         date_formats=("%d.%m.%Y", "%m/%d/%Y", "%Y/%m/%d"))
+    return ImportMapping(
+        style=style, fields=fields, date_formats=("%d.%m.%Y", "%m/%d/%Y", "%Y/%m/%d")
+    )
 
 
 def load(path: Path | None, *, style: str) -> tuple[ImportMapping, list[str]]:
@@ -250,8 +249,9 @@ def load(path: Path | None, *, style: str) -> tuple[ImportMapping, list[str]]:
         fields = dict(base.fields)
         for target, names in value.items():
             if target not in TARGETS:
-                raise fail("fields", f"'{target}' is not an article field; use one of "
-                           f"{', '.join(TARGETS)}")
+                raise fail(
+                    "fields", f"'{target}' is not an article field; use one of {', '.join(TARGETS)}"
+                )
             if isinstance(names, str):
                 names = [names]
             if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
@@ -304,8 +304,10 @@ def load(path: Path | None, *, style: str) -> tuple[ImportMapping, list[str]]:
         headings = str_map("headings", data["headings"])
         for heading, key in headings.items():
             if key not in ("issue", "environment", "resolution", "cause"):
-                raise fail("headings", f"'{heading}' maps to '{key}'; use issue, environment, "
-                           "resolution or cause")
+                raise fail(
+                    "headings",
+                    f"'{heading}' maps to '{key}'; use issue, environment, resolution or cause",
+                )
         changes["headings"] = {k.strip().lower(): v for k, v in headings.items()}
     if (prefix := text_value("id_prefix")) is not None:
         changes["id_prefix"] = prefix
@@ -322,8 +324,7 @@ def load(path: Path | None, *, style: str) -> tuple[ImportMapping, list[str]]:
         options = str_map("csv", data["csv"])
         for name in options:
             if name not in ("delimiter", "encoding", "body_format"):
-                warnings.append(f"{path}:{lines.get('csv', 1)}: unknown key 'csv.{name}' "
-                                "ignored")
+                warnings.append(f"{path}:{lines.get('csv', 1)}: unknown key 'csv.{name}' ignored")
         if "delimiter" in options:
             if len(options["delimiter"]) != 1:
                 raise fail("csv", "delimiter must be one character")

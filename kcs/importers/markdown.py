@@ -34,8 +34,7 @@ class MarkdownImporter:
         front, body, body_line = split_front_matter(text)
         meta: dict[str, object] = {}
         if front is None:
-            warnings.append("no front matter; title taken from the first heading or the "
-                            "file name")
+            warnings.append("no front matter; title taken from the first heading or the file name")
         else:
             if not any(line.strip() in ("---", "...") for line in text.split("\n")[1:]):
                 yield Failure(rel, "front matter is not closed with a '---' line")
@@ -43,9 +42,10 @@ class MarkdownImporter:
             try:
                 meta = dict(load_mapping(front).data)
             except YamlProblem as exc:
-                yield Failure(f"{rel}:{(exc.line or 0) + 1}",
-                              f"broken front matter: {exc.message}; fix the YAML between the "
-                              "'---' lines")
+                yield Failure(
+                    f"{rel}:{(exc.line or 0) + 1}",
+                    f"broken front matter: {exc.message}; fix the YAML between the '---' lines",
+                )
                 return
         if not body.strip() and not meta:
             yield Failure(rel, "no text to import")
@@ -53,5 +53,13 @@ class MarkdownImporter:
         heading = first_heading(body)
         if heading:
             meta.setdefault("_h1", heading)
-        yield Record(origin=rel, path=rel, key=rel, meta=meta, body=body,
-                     checksum=checksum(data), file=path, warnings=tuple(warnings))
+        yield Record(
+            origin=rel,
+            path=rel,
+            key=rel,
+            meta=meta,
+            body=body,
+            checksum=checksum(data),
+            file=path,
+            warnings=tuple(warnings),
+        )

@@ -39,8 +39,19 @@ _WRITERS = 8  # fsync waits on the disk, not the CPU: overlap the writes
 
 #: Front-matter fields an import owns; a re-import rewrites only these (and the body).
 OWNED = ("title", "lang", "summary", "translation_of", "source")
-_ORDER = ("title", "id", "lang", "domain", "state", "audience", "type", "summary", "tags",
-          "translation_of", "source")
+_ORDER = (
+    "title",
+    "id",
+    "lang",
+    "domain",
+    "state",
+    "audience",
+    "type",
+    "summary",
+    "tags",
+    "translation_of",
+    "source",
+)
 
 
 @dataclass(frozen=True)
@@ -123,8 +134,9 @@ def run_import(
         raise UsageError(f"{source}: no such file or folder to import")
     own = root / knowledge.ARTICLES_DIR
     if source in (root, own) or own in source.parents:
-        raise UsageError(f"{source}: lies in this knowledge repository's own articles; import "
-                         "another folder")
+        raise UsageError(
+            f"{source}: lies in this knowledge repository's own articles; import another folder"
+        )
     fmt = fmt or guess_format(source)
     reader = importer(fmt)
     files, base = _files(source, reader.suffixes)
@@ -136,8 +148,9 @@ def run_import(
     config = kb.config
     domain = _domain(into)
     if lang is not None and lang not in config.languages:
-        raise UsageError(f"--lang {lang} is not one of the languages in kcs.yml: "
-                         f"{', '.join(config.languages)}")
+        raise UsageError(
+            f"--lang {lang} is not one of the languages in kcs.yml: {', '.join(config.languages)}"
+        )
     system = mapping.system or slugify(source.stem if source.is_file() else source.name)
 
     failures: list[Failure] = []
@@ -166,8 +179,12 @@ def run_import(
         mapped = map_record(record, mapping, config, system=system, into=domain, lang=lang)
         key = _key(record, mapped)
         if key in seen_keys:
-            failures.append(Failure(record.origin, f"same source {key} as {seen_keys[key]}; "
-                                    "only the first is imported"))
+            failures.append(
+                Failure(
+                    record.origin,
+                    f"same source {key} as {seen_keys[key]}; only the first is imported",
+                )
+            )
             continue
         seen_keys[key] = record.origin
         existing = index.get(key)
@@ -181,8 +198,7 @@ def run_import(
                 path = f"articles/{mapped.domain}/{ident}.md"
             used_ids.add(ident)
             used_paths.add(path)
-        items.append(_Item(record, mapped, ident, path, existing,
-                           notes=list(mapped.warnings)))
+        items.append(_Item(record, mapped, ident, path, existing, notes=list(mapped.warnings)))
 
     _link_translations(items, kb, system, config)
     targets = {it.record.path: it.path for it in items if it.record.kind == "file"}
@@ -196,24 +212,43 @@ def run_import(
     pending: list[Future[None]] = []
     try:
         for it in items:
-            ctx = Context(source_root=base, source_path=it.record.path, target_path=it.path,
-                          article_id=it.id, lang=it.mapped.lang, mapping=mapping, targets=targets,
-                          summary=it.mapped.summary or it.mapped.title)
+            ctx = Context(
+                source_root=base,
+                source_path=it.record.path,
+                target_path=it.path,
+                article_id=it.id,
+                lang=it.mapped.lang,
+                mapping=mapping,
+                targets=targets,
+                summary=it.mapped.summary or it.mapped.title,
+            )
             converted = convert(it.record.body, ctx)
             it.notes.extend(ctx.warnings)
             state, kind = it.mapped.state, it.mapped.type
             if not converted.has_resolution and kind not in ("announcement", "reference"):
                 kind = "reference"
-                it.notes.append(("no-resolution", "no Resolution section found: imported as "
-                                 "type reference; restructure it when it is reviewed"))
+                it.notes.append(
+                    (
+                        "no-resolution",
+                        "no Resolution section found: imported as "
+                        "type reference; restructure it when it is reviewed",
+                    )
+                )
             if (converted.placeholder or has_placeholder(it.mapped.title)) and state != "wip":
                 state = "wip"
-                it.notes.append(("placeholder", "text holds TODO/XXX-style placeholders: "
-                                 "imported as wip"))
+                it.notes.append(
+                    ("placeholder", "text holds TODO/XXX-style placeholders: imported as wip")
+                )
             kinds = sorted({m.kind for m in find(converted.body)})
             if kinds:
-                it.notes.append(("personal-data", "holds " + ", ".join(LABELS[k] for k in kinds)
-                                 + "; check before widening the audience"))
+                it.notes.append(
+                    (
+                        "personal-data",
+                        "holds "
+                        + ", ".join(LABELS[k] for k in kinds)
+                        + "; check before widening the audience",
+                    )
+                )
             meta = _front_matter(it, state, kind)
             text = _render(meta, converted.body)
             action, text = _decide(root, it, meta, text, converted.body)
@@ -230,11 +265,25 @@ def run_import(
                 else:
                     asset_count += len(ctx.assets)
             if action == "kept":
-                it.notes.append(("kept", f"{it.existing.state if it.existing else ''} since the "
-                                 "import; the source changed but the article was left as it is"))
-            actions.append(Action(it.record.origin, it.path, it.id, action, it.mapped.domain,
-                                  it.mapped.lang, it.existing.state if it.existing else state,
-                                  kind or "howto"))
+                it.notes.append(
+                    (
+                        "kept",
+                        f"{it.existing.state if it.existing else ''} since the "
+                        "import; the source changed but the article was left as it is",
+                    )
+                )
+            actions.append(
+                Action(
+                    it.record.origin,
+                    it.path,
+                    it.id,
+                    action,
+                    it.mapped.domain,
+                    it.mapped.lang,
+                    it.existing.state if it.existing else state,
+                    kind or "howto",
+                )
+            )
             notes.extend(Note(it.record.origin, code, message) for code, message in it.notes)
     finally:
         pool.shutdown(wait=True)
@@ -245,10 +294,18 @@ def run_import(
     if duplicates:
         groups = _duplicates(kb, config, new_texts, {it.id for it in items}, threshold)
     return ImportResult(
-        source=str(source), system=system, format=fmt, style=mapping.style, dry_run=dry_run,
-        actions=tuple(actions), failures=tuple(failures), warnings=tuple(notes),
+        source=str(source),
+        system=system,
+        format=fmt,
+        style=mapping.style,
+        dry_run=dry_run,
+        actions=tuple(actions),
+        failures=tuple(failures),
+        warnings=tuple(notes),
         unmapped=dict(sorted(unmapped.items(), key=lambda kv: (-kv[1], kv[0]))),
-        duplicates=tuple(groups), seconds=time.perf_counter() - started, assets=asset_count,
+        duplicates=tuple(groups),
+        seconds=time.perf_counter() - started,
+        assets=asset_count,
     )
 
 
@@ -285,8 +342,10 @@ def _domain(into: str | None) -> str | None:
     if parts and parts[0] == "articles":
         parts = parts[1:]
     if len(parts) != 1 or slugify(parts[0], max_length=40) != parts[0]:
-        raise UsageError(f"--into {into}: give articles/DOMAIN with a lower-case domain name "
-                         "such as articles/email")
+        raise UsageError(
+            f"--into {into}: give articles/DOMAIN with a lower-case domain name "
+            "such as articles/email"
+        )
     return parts[0]
 
 
@@ -323,8 +382,9 @@ def _unique(base: str, record: Record, used: set[str]) -> str:
     return f"{base}-{number}"
 
 
-def _link_translations(items: list[_Item], kb: knowledge.KnowledgeBase, system: str,
-                       config: Config) -> None:
+def _link_translations(
+    items: list[_Item], kb: knowledge.KnowledgeBase, system: str, config: Config
+) -> None:
     """Same path under several locale folders: point each at one original."""
     groups: dict[str, dict[str, str]] = {}  # key → lang → id
     for article in kb.articles:
@@ -348,8 +408,14 @@ def _link_translations(items: list[_Item], kb: knowledge.KnowledgeBase, system: 
 
 def _front_matter(it: _Item, state: str, kind: str | None) -> dict[str, Any]:
     m = it.mapped
-    meta: dict[str, Any] = {"title": m.title, "id": it.id, "lang": m.lang, "domain": m.domain,
-                            "state": state, "audience": m.audience}
+    meta: dict[str, Any] = {
+        "title": m.title,
+        "id": it.id,
+        "lang": m.lang,
+        "domain": m.domain,
+        "state": state,
+        "audience": m.audience,
+    }
     if kind:
         meta["type"] = kind
     if m.summary:
@@ -365,13 +431,18 @@ def _front_matter(it: _Item, state: str, kind: str | None) -> dict[str, Any]:
 def _render(meta: dict[str, Any], body: str) -> str:
     ordered = {k: meta[k] for k in _ORDER if k in meta}
     ordered.update({k: v for k, v in meta.items() if k not in ordered})
-    front = yaml.dump(ordered, Dumper=_DUMPER, sort_keys=False, allow_unicode=True,
-                      width=10_000, default_flow_style=False)
+    front = yaml.dump(
+        ordered,
+        Dumper=_DUMPER,
+        sort_keys=False,
+        allow_unicode=True,
+        width=10_000,
+        default_flow_style=False,
+    )
     return f"---\n{front}---\n\n{body}"
 
 
-def _decide(root: Path, it: _Item, meta: dict[str, Any], text: str, body: str
-            ) -> tuple[str, str]:
+def _decide(root: Path, it: _Item, meta: dict[str, Any], text: str, body: str) -> tuple[str, str]:
     """create / update / unchanged / kept, and the text to write."""
     if it.existing is None:
         return "create", text
@@ -404,9 +475,13 @@ def _decide(root: Path, it: _Item, meta: dict[str, Any], text: str, body: str
     return ("unchanged", old) if new == old else ("update", new)
 
 
-def _duplicates(kb: knowledge.KnowledgeBase, config: Config,
-                new_texts: dict[str, tuple[_Item, str]], ids: set[str],
-                threshold: float | None) -> list[Any]:
+def _duplicates(
+    kb: knowledge.KnowledgeBase,
+    config: Config,
+    new_texts: dict[str, tuple[_Item, str]],
+    ids: set[str],
+    threshold: float | None,
+) -> list[Any]:
     from ..duplicates import DEFAULT_THRESHOLD, Doc, find_duplicates
 
     docs: dict[str, Doc] = {}
@@ -415,9 +490,13 @@ def _duplicates(kb: knowledge.KnowledgeBase, config: Config,
             docs[article.path] = Doc.of(article)
     for path, (it, text) in new_texts.items():
         _front, body, _line = split_front_matter(text)
-        docs[path] = Doc(it.id, path, it.mapped.title, f"{it.mapped.title}\n{body}",
-                         "not-validated", str(it.mapped.source.get("updated") or ""),
-                         it.mapped.lang)
-    return find_duplicates(list(docs.values()), threshold=threshold or DEFAULT_THRESHOLD,
-                           only=ids)
-
+        docs[path] = Doc(
+            it.id,
+            path,
+            it.mapped.title,
+            f"{it.mapped.title}\n{body}",
+            "not-validated",
+            str(it.mapped.source.get("updated") or ""),
+            it.mapped.lang,
+        )
+    return find_duplicates(list(docs.values()), threshold=threshold or DEFAULT_THRESHOLD, only=ids)

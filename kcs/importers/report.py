@@ -59,8 +59,10 @@ def usage_counts(root: Path) -> dict[str, int] | None:
     try:
         conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
         try:
-            rows = conn.execute("SELECT article, SUM(value) FROM daily WHERE metric = 'views' "
-                                "AND article != '' GROUP BY article").fetchall()
+            rows = conn.execute(
+                "SELECT article, SUM(value) FROM daily WHERE metric = 'views' "
+                "AND article != '' GROUP BY article"
+            ).fetchall()
         finally:
             conn.close()
     except sqlite3.Error as exc:
@@ -91,8 +93,9 @@ def to_dict(result: ImportResult, root: Path | None = None) -> dict[str, Any]:
         "by_type": dict(sorted(Counter(a.type for a in result.actions).items())),
         "warnings_by_code": dict(Counter(w.code for w in result.warnings).most_common()),
         "failures": [{"origin": f.origin, "message": f.message} for f in result.failures],
-        "warnings": [{"origin": w.origin, "code": w.code, "message": w.message}
-                     for w in result.warnings],
+        "warnings": [
+            {"origin": w.origin, "code": w.code, "message": w.message} for w in result.warnings
+        ],
         "unmapped_fields": result.unmapped,
         "duplicates": [g.as_dict() for g in result.duplicates],
         "used": used,
@@ -104,8 +107,11 @@ def _used(result: ImportResult, root: Path | None) -> list[dict[str, Any]] | Non
     counts = usage_counts(root) if root is not None else None
     if counts is None:
         return None
-    rows = [{"id": a.id, "path": a.path, "views": counts[a.id]}
-            for a in result.actions if counts.get(a.id)]
+    rows = [
+        {"id": a.id, "path": a.path, "views": counts[a.id]}
+        for a in result.actions
+        if counts.get(a.id)
+    ]
     return sorted(rows, key=lambda r: (-r["views"], r["id"]))
 
 
@@ -125,27 +131,36 @@ def summary_lines(result: ImportResult) -> list[str]:
     for code, number in sorted(codes.items(), key=lambda kv: (-kv[1], _rank(kv[0]))):
         lines.append(f"  {number:6d}  {code}: {CODES.get(code, code)}")
     if result.duplicates:
-        lines.append(f"{len(result.duplicates)} groups of near-duplicates {verb} found "
-                     "(see the report)")
+        lines.append(
+            f"{len(result.duplicates)} groups of near-duplicates {verb} found (see the report)"
+        )
     return lines
 
 
 def render_markdown(result: ImportResult, root: Path | None = None) -> str:
     data = to_dict(result, root)
     out = [f"# Migration report: {result.system}", ""]
-    out.append(f"Source `{result.source}` ({result.format}, {result.style} style), "
-               f"{'dry run' if result.dry_run else 'imported'} in {result.seconds:.1f} s.")
+    out.append(
+        f"Source `{result.source}` ({result.format}, {result.style} style), "
+        f"{'dry run' if result.dry_run else 'imported'} in {result.seconds:.1f} s."
+    )
     out += ["", "## Counts", "", "| | Articles |", "|---|---:|"]
     out += [f"| {k} | {v} |" for k, v in data["counts"].items()]
-    for title, key in (("Per source folder", "by_source"), ("Per domain", "by_domain"),
-                       ("Per language", "by_lang"), ("Per state", "by_state"),
-                       ("Per type", "by_type")):
+    for title, key in (
+        ("Per source folder", "by_source"),
+        ("Per domain", "by_domain"),
+        ("Per language", "by_lang"),
+        ("Per state", "by_state"),
+        ("Per type", "by_type"),
+    ):
         out += ["", f"## {title}", "", "| | Articles |", "|---|---:|"]
         out += [f"| {k} | {v} |" for k, v in data[key].items()]
     out += ["", "## Used imported articles (review these first)", ""]
     if data["used"] is None:
-        out.append("No usage data yet: run `kcs usage ingest`, then import again with "
-                   "`--dry-run --report` to rank the imported articles by use.")
+        out.append(
+            "No usage data yet: run `kcs usage ingest`, then import again with "
+            "`--dry-run --report` to rank the imported articles by use."
+        )
     elif not data["used"]:
         out.append("No imported article has been read yet.")
     else:
@@ -174,6 +189,8 @@ def render_markdown(result: ImportResult, root: Path | None = None) -> str:
         out.append("None found.")
     for group in result.duplicates:
         keeper = group.keeper
-        out.append(f"- keep **{keeper.id}** ({keeper.state}, {keeper.words} words): "
-                   + "; ".join(f"{m.id} ({m.similarity:.0%})" for m in group.others))
+        out.append(
+            f"- keep **{keeper.id}** ({keeper.state}, {keeper.words} words): "
+            + "; ".join(f"{m.id} ({m.similarity:.0%})" for m in group.others)
+        )
     return "\n".join(out) + "\n"

@@ -48,13 +48,16 @@ def decode(data: bytes, *, what: str = "file") -> tuple[str, list[str]]:
     except UnicodeDecodeError:
         encoding = guess_encoding(data)
         if encoding is None:
-            raise ReadProblem(f"{what} is neither UTF-8 nor a text encoding that can be "
-                              "recognised; save it as UTF-8") from None
+            raise ReadProblem(
+                f"{what} is neither UTF-8 nor a text encoding that can be "
+                "recognised; save it as UTF-8"
+            ) from None
         try:
             text = data.decode(encoding)
         except (UnicodeDecodeError, LookupError):
-            raise ReadProblem(f"{what} is not UTF-8 and not {encoding} either; save it as "
-                              "UTF-8") from None
+            raise ReadProblem(
+                f"{what} is not UTF-8 and not {encoding} either; save it as UTF-8"
+            ) from None
         warnings.append(f"not UTF-8; read as {encoding}")
     if "\x00" in text:
         raise ReadProblem(f"{what} holds NUL bytes: it is binary, not text")
@@ -70,8 +73,10 @@ def read_source(path: Path, max_bytes: int) -> tuple[bytes, str, list[str]]:
     except OSError as exc:
         raise ReadProblem(f"cannot read: {exc.strerror}") from None
     if size > max_bytes:
-        raise ReadProblem(f"{size:,} bytes is over the limit of {max_bytes:,} bytes; split the "
-                          "file or raise max_bytes in the mapping file")
+        raise ReadProblem(
+            f"{size:,} bytes is over the limit of {max_bytes:,} bytes; split the "
+            "file or raise max_bytes in the mapping file"
+        )
     data = path.read_bytes()
     if not data.strip(b" \t\r\n\xef\xbb\xbf"):
         raise ReadProblem("the file is empty")

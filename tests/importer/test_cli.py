@@ -13,19 +13,33 @@ from kcs.cli.importer import command
 def source(tmp_path: Path) -> Path:
     src = tmp_path / "oldkb"
     src.mkdir()
-    (src / "vpn.md").write_text("---\ntitle: VPN drops\nms.date: 03/04/2021\n"
-                                "ms.author: someone\n---\n\n## Symptoms\n\nIt drops.\n\n"
-                                "## Resolution\n\nReconnect. Mail anna@example.org.\n\n"
-                                "![diagram](media/gone.png)\n", encoding="utf-8")
-    (src / "about.md").write_text("---\ntitle: About\nms.date: 13/45/2021\n---\n\nJust text.\n",
-                                  encoding="utf-8")
+    (src / "vpn.md").write_text(
+        "---\ntitle: VPN drops\nms.date: 03/04/2021\n"
+        "ms.author: someone\n---\n\n## Symptoms\n\nIt drops.\n\n"
+        "## Resolution\n\nReconnect. Mail anna@example.org.\n\n"
+        "![diagram](media/gone.png)\n",
+        encoding="utf-8",
+    )
+    (src / "about.md").write_text(
+        "---\ntitle: About\nms.date: 13/45/2021\n---\n\nJust text.\n", encoding="utf-8"
+    )
     return src
 
 
 def test_output_and_report(kb: Path, tmp_path: Path) -> None:
     report = tmp_path / "report.md"
-    result = CliRunner().invoke(command, [str(source(tmp_path)), "--root", str(kb), "--into",
-                                          "articles/network", "--report", str(report)])
+    result = CliRunner().invoke(
+        command,
+        [
+            str(source(tmp_path)),
+            "--root",
+            str(kb),
+            "--into",
+            "articles/network",
+            "--report",
+            str(report),
+        ],
+    )
     assert result.exit_code == 0, result.output
     first, *rest = result.output.splitlines()
     assert first.startswith("2 articles from oldkb (md, docs style) in ")
@@ -46,8 +60,10 @@ def test_output_and_report(kb: Path, tmp_path: Path) -> None:
 
 def test_dry_run_json(kb: Path, tmp_path: Path) -> None:
     report = tmp_path / "r.json"
-    result = CliRunner().invoke(command, [str(source(tmp_path)), "--root", str(kb), "--dry-run",
-                                          "--json", "--report", str(report)])
+    result = CliRunner().invoke(
+        command,
+        [str(source(tmp_path)), "--root", str(kb), "--dry-run", "--json", "--report", str(report)],
+    )
     assert result.exit_code == 0
     data = json.loads(result.output)
     assert data["dry_run"] is True
@@ -69,11 +85,15 @@ def test_bad_into_is_a_usage_error(kb: Path, tmp_path: Path) -> None:
 
 
 def test_dry_run_lists_what_would_happen(kb: Path, tmp_path: Path) -> None:
-    result = CliRunner().invoke(command, [str(source(tmp_path)), "--root", str(kb), "--dry-run",
-                                          "--into", "articles/network"])
+    result = CliRunner().invoke(
+        command,
+        [str(source(tmp_path)), "--root", str(kb), "--dry-run", "--into", "articles/network"],
+    )
     assert result.exit_code == 0
     lines = result.output.splitlines()
-    assert lines[:2] == ["would create articles/network/about.md <- about.md",
-                         "would create articles/network/vpn.md <- vpn.md"]
+    assert lines[:2] == [
+        "would create articles/network/about.md <- about.md",
+        "would create articles/network/vpn.md <- vpn.md",
+    ]
     assert lines[2].endswith("(dry run: nothing written)")
     assert list((kb / "articles").iterdir()) == []

@@ -11,11 +11,13 @@ from kcs.cli.report_duplicates import command
 from kcs.duplicates import Doc, find_duplicates, shingles
 from kcs.importers.pipeline import run_import
 
-BASE = ("When you connect to the office VPN from home the client disconnects after about "
-        "five minutes and shows error 809. Open the VPN client settings, choose the "
-        "profile, switch the protocol from IKEv2 to SSTP, save, and connect again. If the "
-        "connection still drops, restart the router and try once more before calling the "
-        "service desk.")
+BASE = (
+    "When you connect to the office VPN from home the client disconnects after about "
+    "five minutes and shows error 809. Open the VPN client settings, choose the "
+    "profile, switch the protocol from IKEv2 to SSTP, save, and connect again. If the "
+    "connection still drops, restart the router and try once more before calling the "
+    "service desk."
+)
 
 
 def test_shingles_ignore_case_and_markup() -> None:
@@ -25,13 +27,21 @@ def test_shingles_ignore_case_and_markup() -> None:
 def test_groups_and_keeper() -> None:
     docs = [
         Doc("vpn-a", "a.md", "VPN drops", BASE, "not-validated", "2023-01-01", "en"),
-        Doc("vpn-b", "b.md", "VPN drops", BASE.replace("five", "5"), "validated",
-            "2020-01-01", "en"),
-        Doc("vpn-c", "c.md", "VPN drops", BASE + " Thanks.", "not-validated", "2024-01-01",
-            "en"),
+        Doc(
+            "vpn-b", "b.md", "VPN drops", BASE.replace("five", "5"), "validated", "2020-01-01", "en"
+        ),
+        Doc("vpn-c", "c.md", "VPN drops", BASE + " Thanks.", "not-validated", "2024-01-01", "en"),
         Doc("vpn-sv", "d.md", "VPN drops", BASE, "not-validated", "2024-01-01", "sv"),
-        Doc("printer", "e.md", "Printer", "Open the tray, remove the paper, close the tray "
-            "and print a test page from the printer menu.", "validated", "", "en"),
+        Doc(
+            "printer",
+            "e.md",
+            "Printer",
+            "Open the tray, remove the paper, close the tray "
+            "and print a test page from the printer menu.",
+            "validated",
+            "",
+            "en",
+        ),
     ]
     groups = find_duplicates(docs, threshold=0.7)
     assert len(groups) == 1
@@ -52,8 +62,9 @@ def test_import_reports_duplicates_against_existing_articles(kb: Path, tmp_path:
     (second / "other.md").write_text(page.format("Something else entirely."))
     run_import(kb, first, into="articles/network")
     result = run_import(kb, second, into="articles/network")
-    assert [(g.keeper.id, [m.id for m in g.others]) for g in result.duplicates] == \
-        [("vpn", ["vpn-drops"])]
+    assert [(g.keeper.id, [m.id for m in g.others]) for g in result.duplicates] == [
+        ("vpn", ["vpn-drops"])
+    ]
     runner = CliRunner()
     text = runner.invoke(command, ["--root", str(kb)])
     assert text.exit_code == 0

@@ -15,18 +15,26 @@ EXCEL = CORPUS / "officedocs-support" / "Office" / "Client" / "excel"
 
 
 def snapshot(root: Path) -> dict[str, bytes]:
-    return {p.relative_to(root).as_posix(): p.read_bytes()
-            for p in sorted(root.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(root).as_posix(): p.read_bytes()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
 
 
 def small_source(tmp_path: Path) -> Path:
     src = tmp_path / "src"
     src.mkdir()
-    (src / "vpn.md").write_text("---\ntitle: VPN drops\ndescription: The VPN disconnects.\n"
-                                "---\n\n## Symptoms\n\nIt drops.\n\n## Resolution\n\nReconnect."
-                                "\n", encoding="utf-8")
-    (src / "mail.md").write_text("---\ntitle: Mail is slow\n---\n\n## Problem\n\nSlow.\n\n"
-                                 "## Solution\n\nWait.\n", encoding="utf-8")
+    (src / "vpn.md").write_text(
+        "---\ntitle: VPN drops\ndescription: The VPN disconnects.\n"
+        "---\n\n## Symptoms\n\nIt drops.\n\n## Resolution\n\nReconnect."
+        "\n",
+        encoding="utf-8",
+    )
+    (src / "mail.md").write_text(
+        "---\ntitle: Mail is slow\n---\n\n## Problem\n\nSlow.\n\n## Solution\n\nWait.\n",
+        encoding="utf-8",
+    )
     return src
 
 
@@ -36,8 +44,11 @@ def test_second_run_changes_nothing(kb: Path) -> None:
     mtimes = {p: p.stat().st_mtime_ns for p in (kb / "articles").rglob("*.md")}
     second = run_import(kb, EXCEL, into="articles/excel")
     assert first.count("create") == 121
-    assert (second.count("create"), second.count("update"), second.count("unchanged")) == \
-        (0, 0, 121)
+    assert (second.count("create"), second.count("update"), second.count("unchanged")) == (
+        0,
+        0,
+        121,
+    )
     assert snapshot(kb) == before
     assert {p: p.stat().st_mtime_ns for p in (kb / "articles").rglob("*.md")} == mtimes
     ids = [a.id for a in load(kb).articles]
@@ -55,13 +66,15 @@ def test_reimport_updates_in_place_and_keeps_human_fields(kb: Path, tmp_path: Pa
     src = small_source(tmp_path)
     run_import(kb, src, into="articles/network")
     file = kb / "articles" / "network" / "vpn.md"
-    edited = file.read_text().replace("audience: internal", "audience: customer") \
+    edited = (
+        file.read_text()
+        .replace("audience: internal", "audience: customer")
         .replace("state: not-validated", "state: not-validated\ntags: [vpn]")
+    )
     file.write_text(edited)
     (src / "vpn.md").write_text((src / "vpn.md").read_text().replace("Reconnect.", "Restart."))
     result = run_import(kb, src, into="articles/other")  # --into does not move old articles
-    assert {(a.id, a.action) for a in result.actions} == {("vpn", "update"),
-                                                          ("mail", "unchanged")}
+    assert {(a.id, a.action) for a in result.actions} == {("vpn", "update"), ("mail", "unchanged")}
     text = file.read_text()
     assert "Restart." in text and "audience: customer" in text and "tags:\n- vpn" in text
     assert not (kb / "articles" / "other").exists()
@@ -109,9 +122,11 @@ def test_locale_folders_become_linked_translations(kb: Path, tmp_path: Path) -> 
     result = run_import(kb, src, into="articles/m365")
     assert not result.failures
     by_id = load(kb).by_id()
-    assert sorted(by_id) == sorted(f"{stem}-{lang}" for stem in ("import-pst-services",
-                                                                   "ie-mode-configuration")
-                                   for lang in ("sv", "fi", "nl"))
+    assert sorted(by_id) == sorted(
+        f"{stem}-{lang}"
+        for stem in ("import-pst-services", "ie-mode-configuration")
+        for lang in ("sv", "fi", "nl")
+    )
     sv, fi, nl = (by_id[f"import-pst-services-{x}"] for x in ("sv", "fi", "nl"))
     assert (sv.lang, fi.lang, nl.lang) == ("sv", "fi", "nl")
     assert sv.translation_of is None

@@ -60,8 +60,10 @@ def test_every_article_is_not_validated_internal_with_provenance(full: Path) -> 
     for article in load(full).articles:
         assert article.audience == "internal"
         assert article.state in ("not-validated", "wip"), article.path
-        assert article.source and article.source["system"] in ("officedocs-support",
-                                                                "alchemy-insights")
+        assert article.source and article.source["system"] in (
+            "officedocs-support",
+            "alchemy-insights",
+        )
         assert "id" in article.explicit
 
 
@@ -76,8 +78,9 @@ def test_alchemy_translations_point_at_swedish(full: Path) -> None:
         else:
             original = by_id[article.translation_of]
             assert original.lang == "sv"
-            assert original.source["path"].split("/", 1)[1] == \
-                article.source["path"].split("/", 1)[1]
+            assert (
+                original.source["path"].split("/", 1)[1] == article.source["path"].split("/", 1)[1]
+            )
 
 
 def build(root: Path) -> None:
@@ -108,7 +111,9 @@ def test_slice_builds(tmp_path: Path) -> None:
     assert 'class="admonition note"' in note
 
 
-@pytest.mark.skipif(not os.environ.get("KCS_FULL_CORPUS_BUILD"),
-                    reason="full-corpus build takes minutes; set KCS_FULL_CORPUS_BUILD=1")
+@pytest.mark.skipif(
+    not os.environ.get("KCS_FULL_CORPUS_BUILD"),
+    reason="full-corpus build takes minutes; set KCS_FULL_CORPUS_BUILD=1",
+)
 def test_full_corpus_builds(full: Path) -> None:
     build(full)
