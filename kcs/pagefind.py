@@ -50,7 +50,10 @@ def languages(site_dir: Path) -> dict[str, int]:
     entry = site_dir / OUTPUT_SUBDIR / "pagefind-entry.json"
     if not entry.is_file():
         return {}
-    data = json.loads(entry.read_text(encoding="utf-8"))
+    try:
+        data = json.loads(entry.read_text(encoding="utf-8"))
+    except ValueError:
+        raise BuildError(f"{entry}: Pagefind wrote an incomplete index; build again") from None
     return {
         lang: int(info.get("page_count", 0))
         for lang, info in sorted(data.get("languages", {}).items())
@@ -117,15 +120,18 @@ class StreamingIndex:
                     raise BuildError("Pagefind stopped before indexing every page")
                 self._done.wait(1.0)
         try:
-            self._wait(
-                self._send(
-                    {"type": "WriteFiles", "index_id": self._index, "output_path": str(output)}
-                )
-            )
+            # GetFiles, not WriteFiles: the service answers WriteFiles while its writes may
+            # still sit in Tokio's buffers, and exits on end of input without flushing them
+            # (an empty pagefind-entry.json under load). We write the files ourselves.
+            reply = self._wait(self._send({"type": "GetFiles", "index_id": self._index}))
             if self._errors:
                 raise BuildError(f"Pagefind refused a page: {self._errors[0]}")
         finally:
             self.close()
+        for item in reply.get("files", []):
+            target = output / item["path"]
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(base64.b64decode(item["content"]))
 
     def close(self) -> None:
         if self._writer.is_alive():
@@ -182,26 +188,31 @@ class StreamingIndex:
 
     def _read(self) -> None:
         assert self._proc.stdout is not None
-        buffer = b""
+        pending: list[bytes] = []  # pieces of a message not complete yet (GetFiles is large)
         while True:
             chunk = self._proc.stdout.read1(1 << 16)  # type: ignore[attr-defined]
             if not chunk:
                 break
-            buffer += chunk
-            *complete, buffer = buffer.split(b",")
-            for item in complete:
-                if not item.strip():
-                    continue
-                response = json.loads(base64.b64decode(item))
-                payload = response.get("payload") or {}
-                message_id = response.get("message_id")
-                with self._done:
-                    if payload.get("type") == "Error":
-                        self._errors.append(str(payload.get("message")))
-                    if payload.get("type") == "IndexedFile":
-                        self._indexed += 1  # one per page: counted, nobody waits for it
-                    elif message_id is not None:
-                        self._responses[int(message_id)] = payload
-                    self._done.notify_all()
+            if b"," not in chunk:
+                pending.append(chunk)
+                continue
+            first, *complete, rest = chunk.split(b",")
+            pending.append(first)
+            for item in (b"".join(pending), *complete):
+                if item.strip():
+                    self._handle(json.loads(base64.b64decode(item)))
+            pending = [rest]
         with self._done:
+            self._done.notify_all()
+
+    def _handle(self, response: dict[str, Any]) -> None:
+        payload = response.get("payload") or {}
+        message_id = response.get("message_id")
+        with self._done:
+            if payload.get("type") == "Error":
+                self._errors.append(str(payload.get("message")))
+            if payload.get("type") == "IndexedFile":
+                self._indexed += 1  # one per page: counted, nobody waits for it
+            elif message_id is not None:
+                self._responses[int(message_id)] = payload
             self._done.notify_all()

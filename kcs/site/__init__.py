@@ -26,6 +26,10 @@ GENERATORS: dict[str, str] = {
     "listings": "kcs.site.listings:pages",
     "home": "kcs.site.home:pages",
     "contact": "kcs.site.contact:pages",
+    # Internal site only (each returns no page for a wider audience):
+    "reports": "kcs.site.reports:pages",
+    "usage": "kcs.site.usage:pages",
+    "proposals": "kcs.site.proposals:pages",
 }
 
 Generator = Callable[[SiteContext], list[Page]]
@@ -67,6 +71,7 @@ def context(
         now=now or dt.datetime.now(dt.UTC),
         most_used=most_used,
         git_dates=git_dates,
+        history=history,
     )
 
 

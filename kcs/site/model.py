@@ -39,6 +39,7 @@ class SiteContext:
     now: dt.datetime  # build time, timezone-aware
     most_used: tuple[str, ...] = ()  # article ids, most used first (usage data or featured)
     git_dates: Mapping[str, Any] = field(default_factory=dict)  # path -> FileHistory
+    history: Any = None  # kcs.history.History of the whole repository, read once (or None)
 
     @property
     def internal(self) -> bool:

@@ -114,6 +114,14 @@ def test_sitemap_lists_allowed_pages_only(built: tuple[Path, BuildResult]) -> No
     assert "/a/old/" not in internal
 
 
+def test_reports_only_on_the_internal_site(built: tuple[Path, BuildResult]) -> None:
+    out = built[0]
+    assert (out / "internal/reports/index.html").is_file()
+    assert (out / "internal/reports/staleness/index.html").is_file()
+    assert not (out / "public/reports").exists()
+    assert not (out / "public/proposals").exists()
+
+
 def test_listings_and_root(built: tuple[Path, BuildResult]) -> None:
     site = built[0] / "public"
     domains = html(site, "sv/d/index.html")

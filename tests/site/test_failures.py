@@ -154,7 +154,7 @@ def test_cli_build_prints_one_line_per_site(tmp_path: Path) -> None:
     lines = result.stdout.splitlines()  # warnings (no Git here) go to stderr
     assert len(lines) == 2
     assert re.fullmatch(
-        r"internal: 20 pages \(6 articles\) in \d+\.\d s -> "
+        r"internal: 28 pages \(6 articles\) in \d+\.\d s -> "
         + re.escape(str(tmp_path / "out/internal"))
         + "/",
         lines[0],
@@ -188,7 +188,7 @@ def test_serve_rebuilds_when_an_article_changes(tmp_path: Path) -> None:
         stderr=subprocess.PIPE,
     )
 
-    def page(url: str, expect: str, timeout: float = 60) -> str:
+    def page(url: str, expect: str, timeout: float = 120) -> str:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             try:
