@@ -100,6 +100,14 @@ def test_slice_builds(tmp_path: Path) -> None:
         (alchemy / locale).mkdir(parents=True)
         for name in names:
             shutil.copy(ALCHEMY / locale / name, alchemy / locale / name)
+    own = tmp_path / "own"
+    (own / "media").mkdir(parents=True)
+    (own / "media" / "shot.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+    (own / "vpn.md").write_text(
+        "---\ntitle: VPN\n---\n\n## Symptoms\n\nDrops.\n\n## Resolution\n\n"
+        ':::image type="content" source="media/shot.png" alt-text="The VPN dialog.":::\n'
+    )
+    assert not run_import(root, own, into="articles/network").failures
     excel = run_import(root, DOCS / "Office" / "Client" / "excel", into="articles/excel")
     run_import(root, alchemy, into="articles/m365")
     assert not excel.failures
@@ -109,6 +117,10 @@ def test_slice_builds(tmp_path: Path) -> None:
     assert 'href="../wrongly-assumes-1900-is-leap-year/"' in page
     note = (site / "a" / "add-ins-command-bars-removed" / "index.html").read_text()
     assert 'class="admonition note"' in note
+    copied = [p for p in site.rglob("shot.png")]
+    assert len(copied) == 1 and copied[0].read_bytes() == b"\x89PNG\r\n\x1a\n"
+    vpn = (site / "a" / "vpn" / "index.html").read_text()
+    assert 'alt="The VPN dialog."' in vpn
 
 
 @pytest.mark.skipif(
