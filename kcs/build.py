@@ -67,8 +67,16 @@ def build_sites(
             raise UsageError(f"audience {audience!r} is not one of {', '.join(AUDIENCES)}")
     from .plugin import load_history
 
+    started = time.monotonic()
     kb = kb or load(root)
+    read = time.monotonic()
     history = load_history(root)
+    log.info(
+        "read %d articles in %.1f s, Git history in %.1f s",
+        len(kb.articles),
+        read - started,
+        time.monotonic() - read,
+    )
     results = []
     for audience in dict.fromkeys(audiences):
         results.append(_build_one(root, kb, history, audience, out / audience, strict))
@@ -105,7 +113,9 @@ def _build_one(
                 warned = [m for level, m in logged if level == logging.WARNING]
                 first = f" ({warned[0]})" if warned else ""
                 raise BuildError(f"{audience} site: {exc}{first}") from None
+        checking = time.monotonic()
         found = leaks.check(temp, kb, audience)
+        log.info("%s site: leak check in %.1f s", audience, time.monotonic() - checking)
         if found:
             raise BuildError(
                 f"{audience} site: leak check failed, the output holds text of articles "

@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import os
 import re
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -96,8 +97,10 @@ class KcsPlugin(BasePlugin[KcsConfig]):
         assert self.ctx is not None
         try:
             with forward_warnings():
+                started = time.monotonic()
                 pages = site.generate(self.ctx)
                 assets = site.assets(self.ctx)
+                log.info("generated %d pages in %.1f s", len(pages), time.monotonic() - started)
         except KcsError as exc:
             raise PluginError(str(exc)) from exc
         self.meta = {}
@@ -155,8 +158,14 @@ class KcsPlugin(BasePlugin[KcsConfig]):
         from .pagefind import OUTPUT_SUBDIR, languages
 
         index, self.index = self.index, None
+        started = time.monotonic()
         try:
             index.write(Path(config.site_dir) / OUTPUT_SUBDIR)
+            log.info(
+                "Pagefind: %d pages, index written %.1f s after the last page",
+                index.pages,
+                time.monotonic() - started,
+            )
         except KcsError as exc:
             raise PluginError(str(exc)) from exc
         self.indexed = languages(Path(config.site_dir))
