@@ -30,7 +30,7 @@ from ..yamlio import YamlProblem, load_mapping
 from . import guess_format, importer
 from . import mapping as mapping_module
 from .convert import Context, convert, has_placeholder
-from .fields import Mapped, excluded, map_record, unmapped_fields
+from .fields import Mapped, excluded, locale_of, map_record, unmapped_fields
 from .model import Failure, Record
 
 log = logging.getLogger(__name__)
@@ -151,7 +151,12 @@ def run_import(
         raise UsageError(
             f"--lang {lang} is not one of the languages in kcs.yml: {', '.join(config.languages)}"
         )
-    system = mapping.system or slugify(source.stem if source.is_file() else source.name)
+    named = source.stem if source.is_file() else source.name
+    if source.is_dir() and mapping.translations and locale_of(source.name) in config.languages:
+        # one locale folder of a translated set (alchemy/fi-FI): read it as the set's
+        # part, so that its paths and system match the other languages' imports
+        base, named = source.parent, source.parent.name
+    system = mapping.system or slugify(named)
 
     failures: list[Failure] = []
     notes: list[Note] = [Note(mapping.file or "mapping", "mapping", w) for w in mapping_warnings]

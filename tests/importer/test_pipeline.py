@@ -141,3 +141,21 @@ def test_english_original_is_the_one_translated(kb: Path, tmp_path: Path) -> Non
         (src / locale / "reset.md").write_text(f"---\ntitle: {title}\n---\n\nText.\n")
     run_import(kb, src, into="articles/t")
     assert load(kb).by_id()["reset-sv"].translation_of == "reset-en"
+
+
+def test_locale_folders_imported_one_at_a_time_are_linked(kb: Path, tmp_path: Path) -> None:
+    src = tmp_path / "alchemy"
+    for locale in ("sv-SE", "fi-FI", "nl-NL"):
+        (src / locale).mkdir(parents=True)
+        shutil.copy(ALCHEMY / locale / "Import-PST-Services.md", src / locale)
+    run_import(kb, src / "fi-FI", into="articles/m365")
+    run_import(kb, src / "sv-SE", into="articles/m365")
+    result = run_import(kb, src / "nl-NL", into="articles/m365")
+    assert result.system == "alchemy"
+    by_id = load(kb).by_id()
+    assert by_id["import-pst-services-nl"].translation_of == "import-pst-services-sv"
+    assert by_id["import-pst-services-sv"].translation_of is None
+    # the Finnish one came first; importing it again links it to the Swedish original
+    again = run_import(kb, src / "fi-FI", into="articles/m365")
+    assert [a.action for a in again.actions] == ["update"]
+    assert load(kb).by_id()["import-pst-services-fi"].translation_of == "import-pst-services-sv"
