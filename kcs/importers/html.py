@@ -116,13 +116,38 @@ def head_fields(html: str) -> dict[str, Any]:
     return parser.meta
 
 
+_MAIN = re.compile(
+    r"<(main|article)\b[^>]*>|<(div)\b[^>]*\bid=[\"'](?:main-content|content|article-body)[\"'][^>]*>",
+    re.I,
+)
+
+
+def main_content(html: str) -> str:
+    """The page's main part (``<main>``, ``<article>``, Confluence's ``div#main-content``).
+
+    Exports wrap the article in navigation, breadcrumbs and footers; an article
+    needs none of them. Without such an element the whole fragment is used.
+    """
+    match = _MAIN.search(html)
+    if not match:
+        return html
+    tag = (match.group(1) or match.group(2)).lower()
+    depth, position = 1, match.end()
+    tags = re.compile(rf"<(/?){tag}\b[^>]*>", re.I)
+    for found in tags.finditer(html, position):
+        depth += -1 if found.group(1) else 1
+        if depth == 0:
+            return html[match.end() : found.start()]
+    return html[match.end() :]
+
+
 def to_markdown(html: str) -> str:
     """Sanitised, readable Markdown from an HTML fragment or page."""
     import nh3
     from markdownify import markdownify
 
     body = re.search(r"<body\b[^>]*>(.*)</body\s*>", html, re.S | re.I)
-    fragment = body.group(1) if body else html
+    fragment = main_content(body.group(1) if body else html)
     clean = nh3.clean(
         fragment,
         tags=ALLOWED_TAGS,
