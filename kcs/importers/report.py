@@ -131,9 +131,12 @@ def summary_lines(result: ImportResult) -> list[str]:
     for code, number in sorted(codes.items(), key=lambda kv: (-kv[1], _rank(kv[0]))):
         lines.append(f"  {number:6d}  {code}: {CODES.get(code, code)}")
     if result.duplicates:
-        lines.append(
-            f"{len(result.duplicates)} groups of near-duplicates {verb} found (see the report)"
-        )
+        lines.append(f"{len(result.duplicates)} groups of near-duplicates {verb} found:")
+        for group in result.duplicates[:10]:
+            others = ", ".join(f"{m.id} ({m.similarity:.0%})" for m in group.others)
+            lines.append(f"  keep {group.keeper.id}: {others}")
+        if len(result.duplicates) > 10:
+            lines.append("  ... (all of them in --report or kcs report duplicates)")
     return lines
 
 

@@ -65,6 +65,13 @@ def test_import_reports_duplicates_against_existing_articles(kb: Path, tmp_path:
     assert [(g.keeper.id, [m.id for m in g.others]) for g in result.duplicates] == [
         ("vpn", ["vpn-drops"])
     ]
+    from kcs.importers.report import summary_lines
+
+    similarity = result.duplicates[0].others[0].similarity
+    assert summary_lines(result)[-2:] == [
+        "1 groups of near-duplicates were found:",
+        f"  keep vpn: vpn-drops ({similarity:.0%})",
+    ]
     runner = CliRunner()
     text = runner.invoke(command, ["--root", str(kb)])
     assert text.exit_code == 0
