@@ -137,6 +137,11 @@ def convert(body: str, ctx: Context) -> Converted:
     return Converted(text, has_issue, has_resolution, placeholder)
 
 
+def title_has_placeholder(title: str) -> bool:
+    """Whether lint would call the title a placeholder (it ignores case there)."""
+    return bool(re.search(r"\b(TODO|FIXME|TBD|XXX)\b|lorem ipsum", title, re.I))
+
+
 def has_placeholder(text: str) -> bool:
     """Whether lint would see placeholder text (same fence rule as kcs.lint)."""
     in_fence = False

@@ -29,7 +29,7 @@ from ..fsutil import atomic_write
 from ..yamlio import YamlProblem, load_mapping
 from . import guess_format, importer
 from . import mapping as mapping_module
-from .convert import Context, convert, has_placeholder
+from .convert import Context, convert, title_has_placeholder
 from .fields import Mapped, excluded, locale_of, map_record, unmapped_fields
 from .model import Failure, Record
 
@@ -239,7 +239,7 @@ def run_import(
                         "type reference; restructure it when it is reviewed",
                     )
                 )
-            if (converted.placeholder or has_placeholder(it.mapped.title)) and state != "wip":
+            if (converted.placeholder or title_has_placeholder(it.mapped.title)) and state != "wip":
                 state = "wip"
                 it.notes.append(
                     ("placeholder", "text holds TODO/XXX-style placeholders: imported as wip")

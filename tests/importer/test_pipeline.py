@@ -159,3 +159,15 @@ def test_locale_folders_imported_one_at_a_time_are_linked(kb: Path, tmp_path: Pa
     again = run_import(kb, src / "fi-FI", into="articles/m365")
     assert [a.action for a in again.actions] == ["update"]
     assert load(kb).by_id()["import-pst-services-fi"].translation_of == "import-pst-services-sv"
+
+
+def test_placeholder_text_is_imported_as_wip(kb: Path, tmp_path: Path) -> None:
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "a.md").write_text("---\ntitle: Todo app crashes\n---\n\nText.\n")
+    (src / "b.md").write_text("---\ntitle: B\n---\n\n## Problem\n\nX.\n\n## Solution\n\nTBD\n")
+    result = run_import(kb, src, into="articles/t")
+    assert {a.id: a.state for a in result.actions} == {"a": "wip", "b": "wip"}
+    from kcs.lint import lint
+
+    assert [f for f in lint(load(kb)) if f.severity == "error"] == []
