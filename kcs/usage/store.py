@@ -157,7 +157,7 @@ def ingest(
     """Read access logs (plain or gzip) into ``db``, each line exactly once.
 
     ``workers``: processes that parse while this one writes; None = one for files of
-    more than a few megabytes on a machine with more than one core, 0 = none.
+    more than a few megabytes when a core is idle (load average), 0 = none.
     """
     compile_format(log_format)  # a bad format fails here, before any file is opened
     today = today or dt.datetime.now(dt.UTC).date()
@@ -176,7 +176,7 @@ def ingest(
             _ingest_file(conn, Path(path), options, result)
         read = time.process_time()
         result.days = sorted(day for (day,) in conn.execute("SELECT day FROM dirty"))
-        rollup_dirty(conn, articles or {})
+        rollup_dirty(conn, articles or {}, workers)
         rolled = time.process_time()
         prune(conn, today=today, retention_days=retention_days, articles=articles)
         result.seconds = {
@@ -265,6 +265,13 @@ def _ingest_file(
         # a compressed file's size says little; assume ten to one
         size = stat.st_size * 10 if compressed else stat.st_size
         _read_lines(conn, stream, compressed, size, fingerprint, offset, tail, options, result)
+
+
+def _idle_core() -> bool:
+    """True when another core is free: a second process only pays off then (on a busy
+    machine it adds the cost of shipping data between processes and gains nothing)."""
+    cores = os.cpu_count() or 1
+    return cores > 1 and os.getloadavg()[0] < cores - 0.5
 
 
 TAIL = 1024  # bytes before the offset that identify where reading stopped (several lines)
@@ -376,7 +383,7 @@ def _read_lines(
     args = (options.log_format, options.languages, options.pruned_before, budget)
     workers = options.workers
     if workers is None:
-        workers = 1 if (os.cpu_count() or 1) > 1 and size - offset > 4 * chunk_size else 0
+        workers = 1 if _idle_core() and size - offset > 4 * chunk_size else 0
     line_at = offset
     if workers:
         # the worker scans block n+1 while this process writes block n to SQLite
@@ -474,7 +481,9 @@ def _now() -> str:
 # ----------------------------------------------------------------- aggregates
 
 
-def rollup_dirty(conn: sqlite3.Connection, articles: Mapping[str, ArticleMeta]) -> None:
+def rollup_dirty(
+    conn: sqlite3.Connection, articles: Mapping[str, ArticleMeta], workers: int | None = None
+) -> None:
     """Recompute the daily aggregates of every day that received lines, one day (and one
     transaction) at a time, so memory stays bounded by one day's traffic.
 
@@ -482,7 +491,7 @@ def rollup_dirty(conn: sqlite3.Connection, articles: Mapping[str, ArticleMeta]) 
     which WAL allows while this one writes the results).
     """
     days = [day for (day,) in conn.execute("SELECT day FROM dirty ORDER BY day")]
-    if len(days) > 3 and (os.cpu_count() or 1) > 1:
+    if len(days) > 3 and (workers if workers is not None else _idle_core()):
         db = conn.execute("PRAGMA database_list").fetchone()[2]
         with ProcessPoolExecutor(
             2, initializer=_start_rollup_worker, initargs=(db, dict(articles))

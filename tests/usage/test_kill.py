@@ -70,6 +70,8 @@ def test_killed_ingest_resumes_exactly(tmp_path: Path) -> None:
         str(db),
         "--batch",
         "500",
+        "--workers",
+        "1",
         str(log),
     ]
     process = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
