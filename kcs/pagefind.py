@@ -1,8 +1,9 @@
 """Pagefind: one search index per language, of article pages only.
 
-Pagefind splits its index by each page's ``<html lang>`` and stems sv, fi, nl and en;
-within a page it reads only the ``data-pagefind-body`` element. The plugin hands it the
-article pages and nothing else (home, listings and contact pages are never indexed).
+Pagefind splits its index by language and stems sv, fi, nl and en. The plugin hands it
+each article's HTML from Markdown (title heading, banner, body) as soon as MkDocs has
+converted it, wrapped by :func:`search_document`, and nothing else: home, listing,
+contact and report pages are never indexed, whatever the templates do.
 
 We drive the binary shipped by the ``pagefind[bin]`` wheel in its service mode
 (:class:`StreamingIndex`), the same protocol as the package's asyncio client, which
@@ -45,6 +46,16 @@ def executable() -> Path:
         ) from None
 
 
+def search_document(content: str, lang: str) -> str:
+    """What Pagefind reads of an article: its HTML from Markdown (title heading, banner,
+    body) in a minimal page of its language; heading anchors ("¶") are not text."""
+    body = content.replace('class="headerlink"', 'class="headerlink" data-pagefind-ignore')
+    return (
+        f'<!doctype html><html lang="{lang}"><head><meta charset="utf-8"></head>'
+        f"<body><main data-pagefind-body>{body}</main></body></html>"
+    )
+
+
 def languages(site_dir: Path) -> dict[str, int]:
     """Pages per language from ``pagefind/pagefind-entry.json`` (empty when not indexed)."""
     entry = site_dir / OUTPUT_SUBDIR / "pagefind-entry.json"
@@ -76,6 +87,7 @@ class StreamingIndex:
         self._responses: dict[int, dict[str, Any]] = {}
         self._errors: list[str] = []
         self._indexed = 0
+        self._final: int | None = None  # the GetFiles request, once sent
         self._done = threading.Condition()
         self.pages = 0
         try:
@@ -97,6 +109,11 @@ class StreamingIndex:
         reply = self._wait(self._send({"type": "NewIndex", "config": {}}))
         self._index = int(reply["index_id"])
 
+    @property
+    def indexed(self) -> int:
+        """Pages Pagefind has finished reading."""
+        return self._indexed
+
     def add(self, html: str, url: str) -> None:
         """Queue one page; ``url`` as the browser requests it (``/a/<id>/``)."""
         self._send(
@@ -110,22 +127,29 @@ class StreamingIndex:
         )
         self.pages += 1
 
+    def finish(self) -> None:
+        """No more pages: Pagefind builds its index now, while the caller goes on.
+
+        The service handles requests in order, so the index holds every page sent before.
+        GetFiles, not WriteFiles: the service answers WriteFiles while its writes may still
+        sit in Tokio's buffers and exits on end of input without flushing them (an empty
+        pagefind-entry.json under load), so :meth:`write` writes the files itself.
+        """
+        if self._final is None:
+            self._final = self._send({"type": "GetFiles", "index_id": self._index})
+
     def write(self, output: Path) -> None:
-        """Wait for every page, write the bundle into ``output`` and stop the service."""
-        deadline = time.monotonic() + self.timeout
-        with self._done:
-            while self._indexed + len(self._errors) < self.pages:
-                if time.monotonic() > deadline or not self._reader.is_alive() or self._broken:
-                    self.close()
-                    raise BuildError("Pagefind stopped before indexing every page")
-                self._done.wait(1.0)
+        """Wait for the index, write the bundle into ``output`` and stop the service."""
+        self.finish()
+        assert self._final is not None
         try:
-            # GetFiles, not WriteFiles: the service answers WriteFiles while its writes may
-            # still sit in Tokio's buffers, and exits on end of input without flushing them
-            # (an empty pagefind-entry.json under load). We write the files ourselves.
-            reply = self._wait(self._send({"type": "GetFiles", "index_id": self._index}))
+            reply = self._wait(self._final)
             if self._errors:
                 raise BuildError(f"Pagefind refused a page: {self._errors[0]}")
+            if self._indexed < self.pages:
+                raise BuildError(
+                    f"Pagefind indexed {self._indexed} of {self.pages} pages; build again"
+                )
         finally:
             self.close()
         for item in reply.get("files", []):

@@ -15,7 +15,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeGuard
 
 from mkdocs.config import base
 from mkdocs.config import config_options as c
@@ -61,6 +61,7 @@ class KcsPlugin(BasePlugin[KcsConfig]):
         self.ctx: site.SiteContext | None = None
         self.meta: dict[str, Any] = {}
         self.page_count = 0
+        self.article_count = 0
         self.indexed: dict[str, int] = {}
         self.index: Any = None  # kcs.pagefind.StreamingIndex while pages are rendered
 
@@ -123,6 +124,7 @@ class KcsPlugin(BasePlugin[KcsConfig]):
             if files.get_file_from_path(asset.src_uri) is None:
                 files.append(File.generated(config, asset.src_uri, abs_src_path=asset.path))
         self.page_count = len(self.meta)
+        self.article_count = sum(1 for meta in self.meta.values() if is_article(meta.get("kcs")))
         return files
 
     def on_page_markdown(
@@ -133,8 +135,9 @@ class KcsPlugin(BasePlugin[KcsConfig]):
             page.meta.update(meta)
         return markdown
 
-    def on_env(self, env: Any, *, config: MkDocsConfig, files: Files) -> Any:
-        # Pagefind starts now, right before MkDocs renders the pages it will index.
+    def on_nav(self, nav: Any, *, config: MkDocsConfig, files: Files) -> Any:
+        # Pagefind starts before MkDocs converts the Markdown: it reads each article as soon
+        # as its HTML exists, on the other core, during the longest phase of the build.
         if self.config.pagefind:
             from .pagefind import StreamingIndex
 
@@ -143,14 +146,23 @@ class KcsPlugin(BasePlugin[KcsConfig]):
                 self.index = StreamingIndex()
             except KcsError as exc:
                 raise PluginError(str(exc)) from exc
-        return env
+        return nav
+
+    def on_page_content(
+        self, html: str, *, page: MkPage, config: MkDocsConfig, files: Files
+    ) -> str:
+        kcs_meta = page.meta.get("kcs")
+        if self.index is not None and is_article(kcs_meta):
+            from .pagefind import search_document
+
+            self.index.add(search_document(html, kcs_meta["lang"]), "/" + page.url)
+            if self.index.pages == self.article_count:
+                # The last article: Pagefind builds its index while MkDocs renders on.
+                self.index.finish()
+        return html
 
     def on_post_page(self, output: str, *, page: MkPage, config: MkDocsConfig) -> str:
-        kcs_meta = page.meta.get("kcs")
-        output = finish_html(output, kcs_meta)
-        if self.index is not None and is_article(kcs_meta):
-            self.index.add(output, "/" + page.url)
-        return output
+        return finish_html(output, page.meta.get("kcs"))
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         if self.index is None:
@@ -159,11 +171,14 @@ class KcsPlugin(BasePlugin[KcsConfig]):
 
         index, self.index = self.index, None
         started = time.monotonic()
+        backlog = index.pages - index.indexed
         try:
             index.write(Path(config.site_dir) / OUTPUT_SUBDIR)
             log.info(
-                "Pagefind: %d pages, index written %.1f s after the last page",
+                "Pagefind: %d pages (%d not yet read when MkDocs finished), build waited "
+                "%.1f s for the index",
                 index.pages,
+                backlog,
                 time.monotonic() - started,
             )
         except KcsError as exc:
@@ -236,7 +251,7 @@ def insert_theme_dir(
     dirs.insert(at, path)
 
 
-def is_article(kcs_meta: Any) -> bool:
+def is_article(kcs_meta: Any) -> TypeGuard[dict[str, Any]]:
     return isinstance(kcs_meta, dict) and kcs_meta.get("kind") == "article"
 
 
