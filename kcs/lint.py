@@ -260,7 +260,7 @@ def check_personal_data(kb: KnowledgeBase, index: dict[str, Article]) -> Iterato
             starts.append(offset)
             offset += len(text) + 1
         joined = "\n".join(text for _number, text in numbered)
-        for match in personal_data.find(joined, allow=allow):
+        for match in personal_data.find(joined, allow=allow, kinds=personal_data.ARTICLE_KINDS):
             number = numbered[bisect.bisect_right(starts, match.start) - 1][0]
             yield Finding(
                 article.path,

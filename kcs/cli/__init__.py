@@ -90,7 +90,8 @@ def cli(verbose: int) -> None:
 def main(argv: list[str] | None = None) -> None:
     """Entry point with the one error boundary."""
     try:
-        cli.main(args=argv, prog_name="kcs", standalone_mode=False)
+        # without standalone mode click returns ctx.exit()'s status instead of raising it
+        status = cli.main(args=argv, prog_name="kcs", standalone_mode=False)
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
     except click.exceptions.Abort:
@@ -105,3 +106,4 @@ def main(argv: list[str] | None = None) -> None:
     except KeyboardInterrupt:
         click.echo("Interrupted.", err=True)
         sys.exit(130)
+    sys.exit(status if isinstance(status, int) else 0)

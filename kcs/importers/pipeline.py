@@ -211,7 +211,7 @@ def run_import(
     actions: list[Action] = []
     new_texts: dict[str, tuple[_Item, str]] = {}
     asset_count = 0
-    from ..personal_data import LABELS, find
+    from ..personal_data import ARTICLE_KINDS, LABELS, find
 
     pool = ThreadPoolExecutor(max_workers=_WRITERS)
     pending: list[Future[None]] = []
@@ -244,7 +244,7 @@ def run_import(
                 it.notes.append(
                     ("placeholder", "text holds TODO/XXX-style placeholders: imported as wip")
                 )
-            kinds = sorted({m.kind for m in find(converted.body)})
+            kinds = sorted({m.kind for m in find(converted.body, kinds=ARTICLE_KINDS)})
             if kinds:
                 it.notes.append(
                     (
