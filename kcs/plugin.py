@@ -88,7 +88,9 @@ class KcsPlugin(BasePlugin[KcsConfig]):
                     history = load_history(root)
                 for finding in kb.findings:
                     log.warning(str(finding))
-                self.ctx = site.context(kb, audience, history=history)
+                self.ctx = site.context(
+                    kb, audience, history=history, most_used=site.most_used(kb.root)
+                )
         except KcsError as exc:
             raise PluginError(str(exc)) from exc
         configure(config, self.ctx)

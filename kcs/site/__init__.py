@@ -11,10 +11,12 @@ from __future__ import annotations
 import datetime as dt
 import importlib
 import logging
+import sqlite3
 from collections.abc import Callable, Mapping
+from pathlib import Path
 from typing import Any
 
-from ..errors import BuildError
+from ..errors import BuildError, KcsError
 from ..knowledge import KnowledgeBase
 from .model import Asset, Page, SiteContext
 
@@ -75,6 +77,22 @@ def context(
     )
 
 
+def most_used(root: Path, limit: int = 50) -> tuple[str, ...]:
+    """Article ids by page views (last 90 days) from the usage database; () without one.
+
+    Ids of any audience: generators keep only those the site shows.
+    """
+    try:
+        from ..usage.api import most_used as ranking
+    except ImportError:  # pragma: no cover - the usage package ships with kcs
+        return ()
+    try:
+        return tuple(ranking(root, limit=limit))
+    except (KcsError, sqlite3.Error) as exc:
+        log.warning("usage data unreadable (%s); the home pages show the featured articles", exc)
+        return ()
+
+
 def generate(ctx: SiteContext, names: tuple[str, ...] | None = None) -> list[Page]:
     """Every page of the site; two generators claiming one ``src_uri`` is a BuildError."""
     from .listings import root_index
@@ -105,4 +123,13 @@ def assets(ctx: SiteContext) -> list[Asset]:
     return article_assets(ctx)
 
 
-__all__ = ["GENERATORS", "Asset", "Page", "SiteContext", "assets", "context", "generate"]
+__all__ = [
+    "GENERATORS",
+    "Asset",
+    "Page",
+    "SiteContext",
+    "assets",
+    "context",
+    "generate",
+    "most_used",
+]

@@ -6,6 +6,7 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+from gitrepo import write
 from sitekb import SECRET_SENTENCE, SECRET_TITLE, make_kb
 
 from kcs import site
@@ -190,3 +191,23 @@ def test_finish_html_sets_language_and_search_body() -> None:
     assert finish_html(themed, article) == themed
     assert finish_html(page, {"kind": "listing", "lang": "en"}) == page.replace('"sv"', '"en"')
     assert finish_html(page, None) == page
+
+
+def test_home_ranks_articles_by_usage(tmp_path: Path) -> None:
+    from kcs.usage.store import database_path, ingest
+
+    root = make_kb(tmp_path / "kb", git=False)
+    day = dt.date.today().strftime("%d/%b/%Y")
+    agent = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 Chrome/120.0 Safari/537.36"
+    lines = [
+        f'198.51.100.{n} - - [{day}:10:00:{n:02d} +0000] "GET /a/{ident}/ HTTP/1.1" 200 512 '
+        f'"-" "{agent}"'
+        for ident, count in (("vpn", 5), ("secret", 9), ("reset", 2))
+        for n in range(count)
+    ]
+    log = write(tmp_path / "access.log", "\n".join(lines) + "\n")
+    ingest(database_path(root), [log], workers=0)
+    assert site.most_used(root)[:3] == ("secret", "vpn", "reset")
+    ctx = site.context(load(root), "public", most_used=site.most_used(root))
+    home = {p.src_uri: p for p in site.generate(ctx)}["sv/index.md"]
+    assert [a["id"] for a in home.meta["kcs"]["most_used"]][:2] == ["vpn", "reset"]
