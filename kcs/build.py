@@ -94,6 +94,7 @@ def _build_one(
     start = time.monotonic()
     target.parent.mkdir(parents=True, exist_ok=True)
     temp = Path(tempfile.mkdtemp(prefix=f".{target.name}.building-", dir=target.parent))
+    temp.chmod(0o755)  # mkdtemp makes it private; a web server must be able to read the site
     try:
         with _collect_logs() as logged, _mkdocs_config(root, temp, strict, logged) as config:
             plugin = config.plugins.get("kcs")

@@ -236,6 +236,8 @@ def configure(config: MkDocsConfig, ctx: site.SiteContext) -> None:
         "announcements": announcements.banner(ctx.articles, ctx.now),
     }
     insert_theme_dir(config.theme.dirs, custom_dir=config.theme.custom_dir)
+    # privacy by default: Material would load web fonts from Google's hosts
+    config.theme["font"] = False
     for extension in ("admonition", "attr_list", "md_in_html"):
         if extension not in config.markdown_extensions:
             config.markdown_extensions.append(extension)

@@ -142,3 +142,15 @@ def test_article_meta_reaches_the_page(built: tuple[Path, BuildResult]) -> None:
         "https://forge.example.test/kb/issues/new?title=Jag%20har%20gl%C3%B6mt%20mitt"
         "%20l%C3%B6senord&article=reset&url=https%3A%2F%2Fhelp.example.test%2Fa%2Freset%2F"
     ) in hrefs
+
+
+def test_sites_are_readable_by_a_web_server_and_load_no_fonts_from_elsewhere(
+    built: tuple[Path, BuildResult],
+) -> None:
+    out, _ = built
+    for audience in ("public", "internal"):
+        site = out / audience
+        assert site.stat().st_mode & 0o777 == 0o755
+        for page in site.rglob("*.html"):
+            text = page.read_text(encoding="utf-8")
+            assert "fonts.googleapis.com" not in text and "fonts.gstatic.com" not in text, page
