@@ -38,8 +38,12 @@ REPO = Path(__file__).resolve().parent.parent
 CORPUS = REPO.parent / "shared" / "corpus"
 KCS = Path(sys.executable).parent / "kcs"
 QUERIES = [
-    ("printer", None), ("0x8004010F", None), ("AADSTS50020", None),
-    ("skrivaren fungerar inte", None), ("tulostimen", "fi"), ("wachtwoorden vergeten", "nl"),
+    ("printer", None),
+    ("0x8004010F", None),
+    ("AADSTS50020", None),
+    ("skrivaren fungerar inte", None),
+    ("tulostimen", "fi"),
+    ("wachtwoorden vergeten", "nl"),
     ("outlook crashes when opening shared calendar", "en"),
 ]
 Pair = tuple[float, float]  # wall-clock seconds, CPU seconds
@@ -65,8 +69,9 @@ def corpus_articles() -> list[tuple[str, str, str, str]]:
             if not title:
                 continue
             summary = _DESCRIPTION.search(front)
-            out.append((lang, _clean(title.group(1)), _clean(summary.group(1) if summary else ""),
-                        body))
+            out.append(
+                (lang, _clean(title.group(1)), _clean(summary.group(1) if summary else ""), body)
+            )
     return out
 
 
@@ -80,7 +85,8 @@ def make_kb(root: Path, count: int) -> dict[str, int]:
     (root / "articles").mkdir(parents=True)
     (root / "kcs.yml").write_text(
         "site: {name: Search benchmark}\nlanguages: [sv, fi, nl, en]\ndefault_language: en\n",
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     langs: dict[str, int] = {}
     total_bytes = 0
     for number in range(count):
@@ -90,9 +96,11 @@ def make_kb(root: Path, count: int) -> dict[str, int]:
         folder = root / "articles" / domain
         folder.mkdir(exist_ok=True)
         title = f"{title} ({copy})" if copy else title
-        text = (f'---\nid: a{number:05d}\ntitle: "{title}"\nlang: {lang}\n'
-                f'summary: "{summary}"\ntickets: [INC{number:07d}]\n---\n\n'
-                f"## Issue\n\n{body}\n")
+        text = (
+            f'---\nid: a{number:05d}\ntitle: "{title}"\nlang: {lang}\n'
+            f'summary: "{summary}"\ntickets: [INC{number:07d}]\n---\n\n'
+            f"## Issue\n\n{body}\n"
+        )
         (folder / f"a{number:05d}.md").write_text(text, encoding="utf-8")
         langs[lang] = langs.get(lang, 0) + 1
         total_bytes += len(text.encode())
@@ -104,8 +112,7 @@ def run(cmd: list[str], cwd: Path) -> tuple[float, float]:
     """Wall-clock and CPU (user + system) seconds of one run of ``cmd``."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
-    subprocess.run(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                   check=False)
+    subprocess.run(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
     wall = time.perf_counter() - start
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
@@ -149,8 +156,10 @@ def main() -> None:
     start = time.perf_counter()
     counts = make_kb(work, args.articles)
     size_mb = counts.pop("_bytes") / 1e6
-    print(f"generated {args.articles} articles ({size_mb:.0f} MB, {counts}) "
-          f"in {time.perf_counter() - start:.1f} s")
+    print(
+        f"generated {args.articles} articles ({size_mb:.0f} MB, {counts}) "
+        f"in {time.perf_counter() - start:.1f} s"
+    )
 
     start = time.perf_counter()
     kb = load(work)
@@ -171,8 +180,9 @@ def main() -> None:
     warm = search.load_or_build(work)
     t_warm = time.perf_counter() - start
     assert warm.source == "cache"
-    print(f"load_or_build cold {t_cold:.1f} s, warm {t_warm * 1000:.0f} ms, "
-          f"cache {cache_mb:.0f} MB")
+    print(
+        f"load_or_build cold {t_cold:.1f} s, warm {t_warm * 1000:.0f} ms, cache {cache_mb:.0f} MB"
+    )
 
     rows = []
     for query, lang in QUERIES:
@@ -184,9 +194,11 @@ def main() -> None:
         t_grep = median_run(["grep", "-rilF", query, "articles"], work, args.repeat)
         t_scan = median_run([sys.executable, "-c", SCAN, query], work, args.repeat)
         rows.append((query, lang or "all", len(hits), t_query, t_cli, t_grep, t_scan))
-        print(f"{query!r:48} {lang or 'all':3} hits {len(hits):2}  in-process "
-              f"{t_query * 1000:6.1f} ms  kcs search {ms(t_cli)}  grep {ms(t_grep)}  "
-              f"python scan {ms(t_scan)}")
+        print(
+            f"{query!r:48} {lang or 'all':3} hits {len(hits):2}  in-process "
+            f"{t_query * 1000:6.1f} ms  kcs search {ms(t_cli)}  grep {ms(t_grep)}  "
+            f"python scan {ms(t_scan)}"
+        )
 
     startup = median_run([sys.executable, "-c", "pass"], work, args.repeat)
     version = median_run([str(KCS), "--version"], work, args.repeat)
@@ -201,12 +213,29 @@ def main() -> None:
     start = time.perf_counter()
     Index.load(json.loads(text))
     t_naive = time.perf_counter() - start
-    print(f"lunr Index.load of the full '{biggest}' index ({len(items)} articles, "
-          f"{len(text) / 1e6:.0f} MB): {t_naive:.1f} s")
+    print(
+        f"lunr Index.load of the full '{biggest}' index ({len(items)} articles, "
+        f"{len(text) / 1e6:.0f} MB): {t_naive:.1f} s"
+    )
 
-    report = render(args.articles, size_mb, counts, t_parse, t_build, terms, t_cold, t_warm,
-                    cache_mb, rows, startup, version, biggest, len(items), len(text) / 1e6,
-                    t_naive)
+    report = render(
+        args.articles,
+        size_mb,
+        counts,
+        t_parse,
+        t_build,
+        terms,
+        t_cold,
+        t_warm,
+        cache_mb,
+        rows,
+        startup,
+        version,
+        biggest,
+        len(items),
+        len(text) / 1e6,
+        t_naive,
+    )
     print(report)
     if not args.no_write:
         target = REPO / "docs" / "benchmarks" / "search.md"
@@ -222,11 +251,24 @@ def ms(pair: tuple[float, float]) -> str:
     return f"{pair[0] * 1000:.0f} / {pair[1] * 1000:.0f} ms"
 
 
-def render(count: int, size_mb: float, counts: dict[str, int], t_parse: float, t_build: float,
-           terms: int, t_cold: float, t_warm: float, cache_mb: float,
-           rows: list[tuple[str, str, int, float, Pair, Pair, Pair]], startup: Pair,
-           version: Pair, biggest: str, naive_docs: int, naive_mb: float,
-           t_naive: float) -> str:
+def render(
+    count: int,
+    size_mb: float,
+    counts: dict[str, int],
+    t_parse: float,
+    t_build: float,
+    terms: int,
+    t_cold: float,
+    t_warm: float,
+    cache_mb: float,
+    rows: list[tuple[str, str, int, float, Pair, Pair, Pair]],
+    startup: Pair,
+    version: Pair,
+    biggest: str,
+    naive_docs: int,
+    naive_mb: float,
+    t_naive: float,
+) -> str:
     cpu = os.cpu_count()
     load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
     worst_wall = max(r[4][0] for r in rows)
@@ -243,7 +285,8 @@ def render(count: int, size_mb: float, counts: dict[str, int], t_parse: float, t
         f"**Corpus**: {count:,} articles ({size_mb:.0f} MB of Markdown) made by copying real "
         "support articles from `../shared/corpus/` (officedocs-support in English, "
         "alchemy-insights in Swedish, Finnish and Dutch) with new ids and numbered titles: "
-        + ", ".join(f"{k} {v:,}" for k, v in sorted(counts.items())) + ".",
+        + ", ".join(f"{k} {v:,}" for k, v in sorted(counts.items()))
+        + ".",
         "",
         "## Building the index",
         "",
@@ -277,7 +320,8 @@ def render(count: int, size_mb: float, counts: dict[str, int], t_parse: float, t
         lines.append(
             f"| `{query}` | {lang} | {hits} | {t_query * 1000:.0f} ms | {ms(t_cli)} | "
             f"{ms(t_grep)} | {ms(t_scan)} | {t_cli[1] / t_grep[1]:.1f} | "
-            f"{t_cli[1] / t_scan[1]:.2f} |")
+            f"{t_cli[1] / t_scan[1]:.2f} |"
+        )
     lines += [
         "",
         f"Process start-up for comparison: `python -c pass` {ms(startup)}, "

@@ -41,8 +41,16 @@ from sitekit import build, launch, make_kb  # noqa: E402
 CORPUS = REPO.parent / "shared" / "corpus" / "officedocs-support"
 ARTICLE_WORDS = 450  # kcs.yml site.length_guideline is 600; corpus articles run longer
 FIRST_QUERIES = ["shared mailbox", "outlook crashes", "teams meeting recording"]
-LATER_QUERIES = ["calendar permissions", "sharepoint sync", "autodiscover", "license",
-                 "mailbox full", "onedrive", "password expired", "meeting invite"]
+LATER_QUERIES = [
+    "calendar permissions",
+    "sharepoint sync",
+    "autodiscover",
+    "license",
+    "mailbox full",
+    "onedrive",
+    "password expired",
+    "meeting invite",
+]
 
 MEASURE = """
 async (query) => {
@@ -149,7 +157,7 @@ def add_articles(site: Path, count: int) -> None:
         text = "".join(f"<p>{html.escape(p)}</p>" for p in body)
         page.write_text(
             f'<!doctype html><html lang="en"><head><meta charset="utf-8"><title>'
-            f"{html.escape(title)}</title></head><body><article><div class=\"kcs-article\" "
+            f'{html.escape(title)}</title></head><body><article><div class="kcs-article" '
             f"data-pagefind-body><h1>{html.escape(title)}</h1>{text}</div></article>"
             f"</body></html>",
             encoding="utf-8",
@@ -275,12 +283,17 @@ def main() -> None:
         t0 = time.monotonic()
         # The whole folder at once, like `pagefind --site`: pages with data-pagefind-body
         # (articles) are indexed, everything else is skipped.
-        subprocess.run([str(executable()), "--site", str(large), "--output-subdir",
-                        "pagefind", "--quiet"], check=True)
+        subprocess.run(
+            [str(executable()), "--site", str(large), "--output-subdir", "pagefind", "--quiet"],
+            check=True,
+        )
         pages = languages(large)
         index_s = time.monotonic() - t0
-        print(f"built and indexed in {time.monotonic() - started:.0f} s "
-              f"(Pagefind {index_s:.1f} s): {pages}", flush=True)
+        print(
+            f"built and indexed in {time.monotonic() - started:.0f} s "
+            f"(Pagefind {index_s:.1f} s): {pages}",
+            flush=True,
+        )
 
         server = Nginx.start(tmp / "nginx", small, large)
         try:
@@ -320,12 +333,12 @@ Re-run with `.venv/bin/python benchmarks/bench_search_browser.py --write`.
 
 ## Search: time from typing to results shown
 
-Baseline: the sample knowledge base ({pages.get('en', 0) - count} English pages in the
+Baseline: the sample knowledge base ({pages.get("en", 0) - count} English pages in the
 English index). Large: the same site plus {count:,} generated English
 article pages (CC-BY text from the officedocs-support corpus), all in the English index
 (the worst case for one language); Pagefind indexed {sum(pages.values()):,} pages
 ({", ".join(f"{k}: {v:,}" for k, v in pages.items())}) in {index_s:.0f} s.
-The English index grew from {sizes['small'] / 1024:.0f} KB to {sizes['large'] / 1024:.0f} KB
+The English index grew from {sizes["small"] / 1024:.0f} KB to {sizes["large"] / 1024:.0f} KB
 on disk, but a query fetches only the chunks it needs.
 
 | | baseline | {count:,} articles | ratio |
@@ -342,8 +355,8 @@ on disk, but a query fetches only the chunks it needs.
 {row("later queries, KB transferred (median)", "later_kb", ".1f")}
 
 Targets with {count:,} articles, on the home page: first query under 300 ms — **{ok_ms}**
-({big['first_ms']:.0f} ms, slowest of 3: {big['first_ms_max']:.0f} ms); under 500 KB —
-**{ok_kb}** ({big['first_kb']:.0f} KB for the query; {big['cold_kb']:.0f} KB including
+({big["first_ms"]:.0f} ms, slowest of 3: {big["first_ms_max"]:.0f} ms); under 500 KB —
+**{ok_kb}** ({big["first_kb"]:.0f} KB for the query; {big["cold_kb"]:.0f} KB including
 Pagefind's start-up, see the cold row).
 
 How it is measured: the clock starts when the query's `input` event fires and stops when
@@ -356,7 +369,7 @@ includes Pagefind's whole start-up (in real use it starts when the box gets focu
 the first key). Later queries fetch only new index chunks and result fragments.
 
 Not every single query is that fast: the median meets the target, but the slowest of the
-three first queries took {big['first_ms_max']:.0f} ms. Its words occur in thousands of the
+three first queries took {big["first_ms_max"]:.0f} ms. Its words occur in thousands of the
 10,000 pages ("shared" in about 3,700), and Pagefind must fetch, unpack and score that
 word's index chunk the first time it is used. While a reader types, those chunks load with
 the first letters, which is why the typed row stays low; `kcs.js` also runs one search at
@@ -370,9 +383,9 @@ Bytes transferred (Resource Timing, compressed by nginx's gzip), empty cache fir
 
 | | requests | KB transferred |
 |---|---:|---:|
-| first article visit (empty cache) | {first['requests']} | {first['bytes'] / 1024:.0f} |
-| second article (cache warm) | {second['requests']} ({second['cached']} from cache) \
-| {second['bytes'] / 1024:.0f} |
+| first article visit (empty cache) | {first["requests"]} | {first["bytes"] / 1024:.0f} |
+| second article (cache warm) | {second["requests"]} ({second["cached"]} from cache) \
+| {second["bytes"] / 1024:.0f} |
 
 Material's CSS and JavaScript carry a content hash and are cached for a year; the portal's
 own `assets/kcs/*` files are small and revalidated after 5 minutes. No web fonts are

@@ -2,8 +2,8 @@
 
 Used by lint (personal data must not reach non-internal articles), the importer
 (report what was found) and usage analytics (redact search queries and sampled log
-lines before storage, IP addresses included). National ids are checked with their checksums, which keeps error codes,
-dates and ticket numbers from being mistaken for them.
+lines before storage, IP addresses included). National ids are checked with their
+checksums, which keeps error codes, dates and ticket numbers from being mistaken for them.
 """
 
 from __future__ import annotations
@@ -32,7 +32,9 @@ _PHONE = re.compile(
     r"(?<![\w+])(?:(?:\+|00)\d{1,3}[\s.-]?(?:\(0\))?[\s.-]?\d{1,4}|\(?0\d{1,4}\)?)"
     r"(?:[\s./-]?\d{2,4}){2,4}(?![\w-])"
 )
-_IPV4 = re.compile(r"(?<![\d.])(?:(?:25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(?:25[0-5]|2[0-4]\d|1?\d?\d)(?![\d.])")
+_IPV4 = re.compile(
+    r"(?<![\d.])(?:(?:25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(?:25[0-5]|2[0-4]\d|1?\d?\d)(?![\d.])"
+)
 _IPV6 = re.compile(
     r"(?<![\w:])(?:(?:[0-9a-fA-F]{1,4}:){7}[0-9a-fA-F]{1,4}|[0-9a-fA-F:]*::[0-9a-fA-F:]*)(?![\w:])"
 )
@@ -52,7 +54,7 @@ def bsn_ok(digits: str) -> bool:
 def hetu_ok(text: str) -> bool:
     """A Finnish henkilötunnus with a valid date and check character."""
     match = _HETU.fullmatch(text.upper())
-    return bool(match) and _hetu(match)
+    return match is not None and _hetu(match)
 
 
 def _luhn(digits: str) -> bool:

@@ -53,8 +53,15 @@ log = logging.getLogger(__name__)
 FORMAT = 1
 CACHE_NAME = "search-index.json"
 #: field → boost (lunr multiplies each field's BM25 weight by it)
-FIELDS: dict[str, int] = {"key": 50, "title": 10, "codes": 8, "tags": 5, "summary": 4, "id": 3,
-                          "body": 1}
+FIELDS: dict[str, int] = {
+    "key": 50,
+    "title": 10,
+    "codes": 8,
+    "tags": 5,
+    "summary": 4,
+    "id": 3,
+    "body": 1,
+}
 TEXT_FIELDS = ["title", "tags", "summary", "id", "body"]
 PREFIX_BOOST = 0.5
 MAX_PREFIX_TERMS = 30
@@ -106,8 +113,9 @@ class _Terms:
 class SearchIndex:
     """Per-language lunr indexes over a set of articles. Build with :func:`build_index`."""
 
-    def __init__(self, docs: Sequence[Sequence[str]], langs: dict[str, _Terms],
-                 *, source: str = "built") -> None:
+    def __init__(
+        self, docs: Sequence[Sequence[str]], langs: dict[str, _Terms], *, source: str = "built"
+    ) -> None:
         self.docs = docs  # ref (position) → (path, id, title, lang)
         self.langs = langs
         #: "built" or "cache": where this index came from (tests and -v logging use it)
@@ -146,16 +154,20 @@ class SearchIndex:
         return hits
 
 
-def _clauses(terms: _Terms, query: str, lang: str, keys: list[str]
-             ) -> list[tuple[str, list[str], float]]:
+def _clauses(
+    terms: _Terms, query: str, lang: str, keys: list[str]
+) -> list[tuple[str, list[str], float]]:
     """(term, fields, boost) clauses for one language's index."""
     clauses: list[tuple[str, list[str], float]] = []
     for stem in analyze_query(query, lang):
         clauses.append((stem, TEXT_FIELDS, 1.0))
         if len(stem) >= 4 and stem.isalpha():
             # codes and ids share the term list; only word stems are prefix candidates
-            clauses.extend((t, TEXT_FIELDS, PREFIX_BOOST) for t in terms.with_prefix(stem)
-                           if t != stem and t.isalpha())
+            clauses.extend(
+                (t, TEXT_FIELDS, PREFIX_BOOST)
+                for t in terms.with_prefix(stem)
+                if t != stem and t.isalpha()
+            )
             for size in range(max(5, len(stem) - 2), len(stem)):
                 if terms.position(stem[:size]) is not None:
                     clauses.append((stem[:size], TEXT_FIELDS, PREFIX_BOOST))
@@ -262,6 +274,7 @@ def _records(index: Any) -> dict[str, Record]:
 
 # --- cache ---------------------------------------------------------------------------------
 
+
 def fingerprint(root: Path) -> str:
     """Changes whenever an article file (path, mtime, size) or kcs.yml changes.
 
@@ -344,11 +357,17 @@ def _write_cache(index: SearchIndex, folder: Path, stamp: str) -> None:
             offsets.append(size)
         header_langs[lang] = {"terms": terms.terms, "offsets": offsets}
     atomic_write(folder / postings_name, b"".join(chunks))
-    header = {"format": FORMAT, "kcs": __version__, "fingerprint": stamp,
-              "fields": FIELDS, "postings": postings_name, "size": size,
-              "docs": index.docs, "langs": header_langs}
-    atomic_write(folder / CACHE_NAME,
-                 json.dumps(header, ensure_ascii=False, separators=(",", ":")))
+    header = {
+        "format": FORMAT,
+        "kcs": __version__,
+        "fingerprint": stamp,
+        "fields": FIELDS,
+        "postings": postings_name,
+        "size": size,
+        "docs": index.docs,
+        "langs": header_langs,
+    }
+    atomic_write(folder / CACHE_NAME, json.dumps(header, ensure_ascii=False, separators=(",", ":")))
     for old in folder.glob("search-index.*.postings"):
         if old.name != postings_name:
             with contextlib.suppress(OSError):
@@ -358,8 +377,12 @@ def _write_cache(index: SearchIndex, folder: Path, stamp: str) -> None:
 def _read_cache(folder: Path, stamp: str) -> SearchIndex | None:
     try:
         header = json.loads((folder / CACHE_NAME).read_text(encoding="utf-8"))
-        if (not isinstance(header, dict) or header.get("format") != FORMAT
-                or header.get("fingerprint") != stamp or header.get("fields") != FIELDS):
+        if (
+            not isinstance(header, dict)
+            or header.get("format") != FORMAT
+            or header.get("fingerprint") != stamp
+            or header.get("fields") != FIELDS
+        ):
             return None
         name = str(header["postings"])
         if "/" in name or "\\" in name or not name.startswith("search-index."):
@@ -370,10 +393,12 @@ def _read_cache(folder: Path, stamp: str) -> SearchIndex | None:
             if size != header["size"]:
                 return None
             data: bytes | mmap.mmap = (
-                mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) if size else b"")
+                mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) if size else b""
+            )
         docs = header["docs"]  # [path, id, title, lang] lists, read as such by search()
         if not isinstance(docs, list) or not all(
-                isinstance(doc, list) and len(doc) == 4 for doc in docs):
+            isinstance(doc, list) and len(doc) == 4 for doc in docs
+        ):
             return None
         langs: dict[str, _Terms] = {}
         for lang, part in header["langs"].items():
@@ -389,7 +414,7 @@ def _read_cache(folder: Path, stamp: str) -> SearchIndex | None:
 
 def _reader(data: bytes | mmap.mmap, offsets: list[int]) -> Callable[[int], Record]:
     def fetch(at: int) -> Record:
-        index, weights = json.loads(data[offsets[at]:offsets[at + 1]])
+        index, weights = json.loads(data[offsets[at] : offsets[at + 1]])
         return int(index), weights
 
     return fetch
@@ -397,8 +422,10 @@ def _reader(data: bytes | mmap.mmap, offsets: list[int]) -> Callable[[int], Reco
 
 # --- public helpers ------------------------------------------------------------------------
 
-def similar(kb_or_index: KnowledgeBase | SearchIndex, title: str, lang: str | None = None,
-            limit: int = 5) -> list[Hit]:
+
+def similar(
+    kb_or_index: KnowledgeBase | SearchIndex, title: str, lang: str | None = None, limit: int = 5
+) -> list[Hit]:
     """Articles that look like duplicates of a new article titled ``title``.
 
     Searches every language unless ``lang`` is given; a title with nothing to search
@@ -431,8 +458,7 @@ class _Lunr:
             weights, field vectors, the token set — is lunr's own code.
             """
 
-            def add(self, doc: dict[str, Any], attributes: dict[str, Any] | None = None
-                    ) -> None:
+            def add(self, doc: dict[str, Any], attributes: dict[str, Any] | None = None) -> None:
                 doc_ref = str(doc[self._ref])
                 self._documents[doc_ref] = attributes or {}
                 self.document_count += 1
@@ -484,5 +510,14 @@ def cache_path(root: Path) -> Path:
     return root / ".kcs" / "cache" / CACHE_NAME
 
 
-__all__ = ["Hit", "SearchIndex", "build_index", "load_or_build", "similar", "fingerprint",
-           "hits_as_json", "cache_path", "FIELDS"]
+__all__ = [
+    "Hit",
+    "SearchIndex",
+    "build_index",
+    "load_or_build",
+    "similar",
+    "fingerprint",
+    "hits_as_json",
+    "cache_path",
+    "FIELDS",
+]

@@ -20,9 +20,19 @@ from pathlib import Path
 #: stemmer, the one NLTK and Pagefind use: snowballstemmer 3's new "dutch" leaves
 #: "wachtwoorden" and "wachtwoord" with different stems.
 ALGORITHMS: dict[str, str] = {
-    "sv": "swedish", "fi": "finnish", "nl": "dutch_porter", "en": "english",
-    "da": "danish", "no": "norwegian", "nb": "norwegian", "de": "german", "fr": "french",
-    "es": "spanish", "it": "italian", "pt": "portuguese", "et": "estonian",
+    "sv": "swedish",
+    "fi": "finnish",
+    "nl": "dutch_porter",
+    "en": "english",
+    "da": "danish",
+    "no": "norwegian",
+    "nb": "norwegian",
+    "de": "german",
+    "fr": "french",
+    "es": "spanish",
+    "it": "italian",
+    "pt": "portuguese",
+    "et": "estonian",
 }
 
 # Letters and digits; "_" and punctuation separate words.
@@ -73,7 +83,8 @@ def stopwords(lang: str) -> frozenset[str]:
     except FileNotFoundError:
         return frozenset()
     return frozenset(
-        line.strip().lower() for line in text.splitlines()
+        line.strip().lower()
+        for line in text.splitlines()
         if line.strip() and not line.lstrip().startswith("#")
     )
 

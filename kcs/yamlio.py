@@ -13,12 +13,12 @@ from typing import Any
 import yaml
 
 try:  # the C loader is about ten times faster on large front-matter sets
-    _Base: type = yaml.CSafeLoader  # type: ignore[attr-defined]
+    _Base: type = yaml.CSafeLoader
 except AttributeError:  # pragma: no cover - PyYAML without libyaml
     _Base = yaml.SafeLoader
 
 
-class _Loader(_Base):  # type: ignore[misc,valid-type]
+class _Loader(_Base):
     """The safe loader, except that an impossible date stays text for the caller to report."""
 
 

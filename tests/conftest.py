@@ -11,12 +11,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-
 from gitrepo import GIT_ENV, REPO_ROOT, commit_all, init_repo
 
 
 @pytest.fixture(autouse=True)
-def _git_identity(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> None:
+def _git_identity(
+    monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory
+) -> None:
     """Pin Git's identity and keep the user's ~/.gitconfig and hook variables out."""
     home = tmp_path_factory.getbasetemp() / "home"
     home.mkdir(exist_ok=True)
@@ -41,5 +42,3 @@ def sample_repo(tmp_path: Path) -> Iterator[Path]:
     init_repo(dest)
     commit_all(dest, "Sample knowledge base", date="2026-01-15T10:00:00+01:00")
     yield dest
-
-

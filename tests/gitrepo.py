@@ -21,7 +21,11 @@ GIT_ENV = {
 def git(cwd: Path, *args: str, env: dict[str, str] | None = None) -> str:
     """Run git in ``cwd`` and return its stdout; fail the test on a non-zero exit."""
     result = subprocess.run(
-        ["git", *args], cwd=cwd, capture_output=True, text=True, check=False,
+        ["git", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        check=False,
         env={**os.environ, **(env or {})},
     )
     if result.returncode != 0:
@@ -36,8 +40,9 @@ def init_repo(path: Path) -> Path:
     return path
 
 
-def commit_all(path: Path, message: str, *, date: str | None = None,
-               author: str | None = None) -> str:
+def commit_all(
+    path: Path, message: str, *, date: str | None = None, author: str | None = None
+) -> str:
     """Stage everything and commit; ``date`` is ISO 8601, ``author`` 'Name <mail>'."""
     env = {}
     if date:
@@ -48,7 +53,6 @@ def commit_all(path: Path, message: str, *, date: str | None = None,
         args += ["--author", author]
     git(path, *args, env=env)
     return git(path, "rev-parse", "HEAD").strip()
-
 
 
 def write(path: Path, text: str) -> Path:

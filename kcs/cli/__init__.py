@@ -42,7 +42,7 @@ class KcsClickError(click.ClickException):
 
     def __init__(self, error: KcsError) -> None:
         super().__init__(str(error))
-        self.exit_code = error.exit_code
+        self.exit_code = error.exit_code  # type: ignore[misc]  # click reads it per instance
 
 
 class LazyGroup(click.Group):

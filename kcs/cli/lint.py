@@ -28,7 +28,7 @@ def command(paths: tuple[Path, ...], strict: bool, fmt: str, root: Path | None) 
 
     base = resolve_root(root)
     kb = load(base)
-    wanted = None
+    wanted: set[str] | None = None
     if paths:
         wanted = set()
         for path in paths:

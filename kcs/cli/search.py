@@ -11,14 +11,24 @@ from .common import echo_json, resolve_root, root_option
 
 @click.command()
 @click.argument("query", nargs=-1, required=True)
-@click.option("--lang", default=None, metavar="LANG",
-              help="Search only articles in this language (default: all languages).")
-@click.option("--limit", default=10, show_default=True, type=click.IntRange(min=1),
-              help="Show at most this many articles.")
+@click.option(
+    "--lang",
+    default=None,
+    metavar="LANG",
+    help="Search only articles in this language (default: all languages).",
+)
+@click.option(
+    "--limit",
+    default=10,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="Show at most this many articles.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the hits as a JSON list.")
 @root_option
-def command(query: tuple[str, ...], lang: str | None, limit: int, as_json: bool,
-            root: Path | None) -> None:
+def command(
+    query: tuple[str, ...], lang: str | None, limit: int, as_json: bool, root: Path | None
+) -> None:
     """Search the articles' titles, summaries, sections, tags, ids and error codes.
 
     Words are matched in every language (sv, fi, nl, en stemmed with Snowball), so
@@ -36,8 +46,9 @@ def command(query: tuple[str, ...], lang: str | None, limit: int, as_json: bool,
     if lang is not None:
         languages = load_config(repo).languages
         if lang not in languages:
-            raise UsageError(f"--lang '{lang}' is not one of the languages in kcs.yml: "
-                             f"{', '.join(languages)}")
+            raise UsageError(
+                f"--lang '{lang}' is not one of the languages in kcs.yml: {', '.join(languages)}"
+            )
     text = " ".join(query)
     hits = load_or_build(repo).search(text, lang=lang, limit=limit)
     if as_json:

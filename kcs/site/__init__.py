@@ -37,17 +37,10 @@ GENERATORS: dict[str, str] = {
 Generator = Callable[[SiteContext], list[Page]]
 
 
-def load_generator(name: str) -> Generator | None:
-    """Import one generator; a module not written yet is skipped with a logged note."""
+def load_generator(name: str) -> Generator:
+    """Import one generator from the registry."""
     module_name, attr = GENERATORS[name].split(":")
-    try:
-        module = importlib.import_module(module_name)
-    except ModuleNotFoundError as exc:
-        if exc.name != module_name:
-            raise
-        log.info("site generator %r (%s) is not installed; skipping it", name, module_name)
-        return None
-    func: Generator = getattr(module, attr)
+    func: Generator = getattr(importlib.import_module(module_name), attr)
     return func
 
 
@@ -101,8 +94,6 @@ def generate(ctx: SiteContext, names: tuple[str, ...] | None = None) -> list[Pag
     seen: dict[str, str] = {}
     for name in names or tuple(GENERATORS):
         func = load_generator(name)
-        if func is None:
-            continue
         for page in func(ctx):
             if page.src_uri in seen:
                 raise BuildError(

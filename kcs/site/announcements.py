@@ -45,9 +45,7 @@ def current(
     """Announcements not yet ended, most severe first, then newest start first."""
     found = [a for a in articles if is_current(a, now) and (lang is None or a.lang == lang)]
     found.sort(key=lambda a: a.id)
-    found.sort(
-        key=lambda a: _aware(a.starts, now).timestamp() if a.starts else 0.0, reverse=True
-    )
+    found.sort(key=lambda a: _aware(a.starts, now).timestamp() if a.starts else 0.0, reverse=True)
     found.sort(key=lambda a: _SEVERITY_ORDER.get(a.severity or "info", 2))
     return found
 

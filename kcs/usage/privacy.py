@@ -20,8 +20,16 @@ import secrets
 
 from ..personal_data import bsn_ok, hetu_ok, luhn_ok, redact
 
-__all__ = ["SALT_BYTES", "bsn_ok", "hetu_ok", "luhn_ok", "new_salt", "redact", "scrub_line",
-           "visitor_hash"]
+__all__ = [
+    "SALT_BYTES",
+    "bsn_ok",
+    "hetu_ok",
+    "luhn_ok",
+    "new_salt",
+    "redact",
+    "scrub_line",
+    "visitor_hash",
+]
 
 SALT_BYTES = 16
 

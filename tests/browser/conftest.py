@@ -35,10 +35,12 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 
 def _require_tools() -> None:
+    # CI must run these tests: a missing browser or server there is a failure, not a skip
+    missing = pytest.fail if os.environ.get("CI") else pytest.skip
     if not os.path.exists(CHROMIUM):
-        pytest.skip("Debian's chromium is not installed (apt-get install -y chromium)")
+        missing("Debian's chromium is not installed (apt-get install -y chromium)")
     if nginx_binary() is None:
-        pytest.skip("nginx is not installed (apt-get install -y nginx)")
+        missing("nginx is not installed (apt-get install -y nginx)")
     pytest.importorskip("playwright.sync_api")
 
 

@@ -49,8 +49,9 @@ def shoot(url: str, out: Path) -> list[Path]:
             page.locator("#kcs-subject").press_sequentially("glömt lösenord", delay=30)
             page.locator(".kcs-suggest__list a").first.wait_for()
             page.screenshot(path=out / f"contact-{name}.png", full_page=True)
-            written += [out / f"{kind}-{name}.png" for kind in ("home", "search", "article",
-                                                                 "contact")]
+            written += [
+                out / f"{kind}-{name}.png" for kind in ("home", "search", "article", "contact")
+            ]
             context.close()
         browser.close()
     return written
@@ -64,8 +65,9 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="kcs-shots-") as tmp:
         root = make_kb(Path(tmp) / "kb", announcements=False)
         build(root, root / "site")
-        server = Nginx.start(Path(tmp) / "nginx", root / "site" / "public",
-                             root / "site" / "internal")
+        server = Nginx.start(
+            Path(tmp) / "nginx", root / "site" / "public", root / "site" / "internal"
+        )
         try:
             for path in shoot(server.url, args.out):
                 print(path)

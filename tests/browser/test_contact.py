@@ -43,7 +43,9 @@ def test_submitting_logs_the_last_search(visit, server):
     page.locator("#kcs-subject").fill("Skrivaren fungerar inte")
     page.locator("#kcs-body").fill("Den skriver inte ut.")
     # A mailto: target opens the mail program; keep the test inside the browser.
-    page.evaluate("document.querySelector('form[data-kcs-contact]').addEventListener("
-                  "'submit', e => e.preventDefault())")
+    page.evaluate(
+        "document.querySelector('form[data-kcs-contact]').addEventListener("
+        "'submit', e => e.preventDefault())"
+    )
     page.get_by_role("button", name="Skicka").click()
     server.wait_for_line("t=contact&q=skrivare%20kontor&l=sv HTTP/1.1")

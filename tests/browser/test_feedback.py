@@ -54,9 +54,9 @@ def test_keyboard_reaches_feedback_and_search(visit, server):
     reached = []
     for _ in range(80):
         page.keyboard.press("Tab")
-        reached.append(page.evaluate(
-            "document.activeElement.id || document.activeElement.textContent.trim()"
-        ))
+        reached.append(
+            page.evaluate("document.activeElement.id || document.activeElement.textContent.trim()")
+        )
         if reached[-1] == "Ja":
             break
     assert "kcs-q-header" in reached, reached

@@ -28,8 +28,7 @@ def write_announcement(root, ident, lang, starts, ends, severity="info"):
 def ctx(sample_repo):
     write_announcement(sample_repo, "ann-old", "sv", "2026-01-01", "2026-02-01")
     write_announcement(sample_repo, "ann-now", "sv", "2026-11-01", "2026-12-01", "warning")
-    write_announcement(sample_repo, "ann-crit", "sv", "2026-11-20T08:00", "2026-11-30",
-                       "critical")
+    write_announcement(sample_repo, "ann-crit", "sv", "2026-11-20T08:00", "2026-11-30", "critical")
     write_announcement(sample_repo, "ann-later", "sv", "2026-12-01", "2026-12-31")
     write_announcement(sample_repo, "ann-fi", "fi", "2026-11-01", "2026-12-01")
     kb = load(sample_repo)
@@ -63,8 +62,7 @@ def test_home_page_per_language(ctx):
 
 
 def test_most_used_from_usage_wins_over_featured(ctx):
-    ctx = SiteContext(ctx.kb, ctx.audience, ctx.articles, NOW,
-                      most_used=("printing-add-printer",))
+    ctx = SiteContext(ctx.kb, ctx.audience, ctx.articles, NOW, most_used=("printing-add-printer",))
     kcs = home.home_meta(ctx, "fi")
     assert kcs["most_used"][0]["id"] == "printing-add-printer-fi"
 

@@ -7,7 +7,6 @@ KCS_FULL_CORPUS_BUILD=1 to build everything).
 
 from __future__ import annotations
 
-import os
 import shutil
 from pathlib import Path
 
@@ -123,9 +122,15 @@ def test_slice_builds(tmp_path: Path) -> None:
     assert 'alt="The VPN dialog."' in vpn
 
 
-@pytest.mark.skipif(
-    not os.environ.get("KCS_FULL_CORPUS_BUILD"),
-    reason="full-corpus build takes minutes; set KCS_FULL_CORPUS_BUILD=1",
-)
+@pytest.mark.slow
 def test_full_corpus_builds(full: Path) -> None:
-    build(full)
+    """Issue 7's bar: the whole imported corpus builds (about a minute on this machine)."""
+    from kcs.build import build_sites
+
+    init_repo(full)
+    commit_all(full, "Imported", date="2026-01-15T10:00:00+01:00")
+    result = build_sites(full, ("public", "internal"), out=full / "site")
+    by_audience = {site.audience: site for site in result.sites}
+    # imported articles are not validated yet, so only the internal site carries them
+    assert by_audience["public"].articles == 0
+    assert by_audience["internal"].articles == 2448 + 1500

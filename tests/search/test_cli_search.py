@@ -28,7 +28,8 @@ def test_words_of_several_arguments_form_one_query(repo: Path) -> None:
     result = invoke("search", "vpn", "hemifrån", "--lang", "sv", "--root", str(repo))
     assert result.exit_code == 0
     assert result.stdout == (
-        "11.30  network-vpn  VPN fungerar inte hemifrån  (articles/network/vpn.md)\n")
+        "11.30  network-vpn  VPN fungerar inte hemifrån  (articles/network/vpn.md)\n"
+    )
 
 
 def test_error_code_as_typed_with_limit(repo: Path) -> None:
@@ -44,15 +45,23 @@ def test_json(repo: Path) -> None:
     result = invoke("search", "AADSTS50076", "--json", "--root", str(repo))
     assert result.exit_code == 0
     assert json.loads(result.stdout) == [
-        {"id": "accounts-mfa", "path": "articles/accounts/mfa.md",
-         "title": "Inloggningen stoppas efter kodfrågan", "lang": "sv", "score": 4.594},
+        {
+            "id": "accounts-mfa",
+            "path": "articles/accounts/mfa.md",
+            "title": "Inloggningen stoppas efter kodfrågan",
+            "lang": "sv",
+            "score": 4.594,
+        },
     ]
 
 
 def test_no_hits_exit_1_with_a_message_on_stderr(repo: Path) -> None:
     result = invoke("search", "kaffemaskin", "--root", str(repo))
     assert (result.exit_code, result.stdout, result.stderr) == (
-        1, "", "No articles match 'kaffemaskin'.\n")
+        1,
+        "",
+        "No articles match 'kaffemaskin'.\n",
+    )
     result = invoke("search", "kaffemaskin", "--json", "--root", str(repo))
     assert (result.exit_code, json.loads(result.stdout)) == (1, [])
 
@@ -60,10 +69,14 @@ def test_no_hits_exit_1_with_a_message_on_stderr(repo: Path) -> None:
 def test_usage_errors_exit_2(repo: Path) -> None:
     result = invoke("search", "  ", "--root", str(repo))
     assert (result.exit_code, result.stderr) == (
-        2, "Error: empty search query; give one or more words, e.g. kcs search vpn\n")
+        2,
+        "Error: empty search query; give one or more words, e.g. kcs search vpn\n",
+    )
     result = invoke("search", "vpn", "--lang", "de", "--root", str(repo))
     assert (result.exit_code, result.stderr) == (
-        2, "Error: --lang 'de' is not one of the languages in kcs.yml: sv, fi, nl, en\n")
+        2,
+        "Error: --lang 'de' is not one of the languages in kcs.yml: sv, fi, nl, en\n",
+    )
     result = invoke("search", "~^*", "--root", str(repo))
     assert result.exit_code == 2
     assert result.stderr == "Error: search query '~^*' has no letters or digits to search for\n"

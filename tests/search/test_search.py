@@ -28,34 +28,49 @@ def index(shared_repo: Path) -> search.SearchIndex:
     return build_index(load(shared_repo).articles)
 
 
-@pytest.mark.parametrize(("query", "lang", "expected"), [
-    ("skrivaren", "sv", "printing-add-printer"),         # definite form finds "skrivare"
-    ("skrivarna", "sv", "printing-add-printer"),
-    ("lösenordet", "sv", "accounts-reset-password"),     # Snowball keeps -et: prefix fallback
-    ("tulostimen", "fi", "printing-tulostin-fi"),        # genitive finds the nominative
-    ("tulostin", "fi", "printing-ajuri-fi"),             # and the other way round
-    ("wachtwoorden", "nl", "accounts-vergeten-nl"),      # plural finds singular
-    ("wachtwoord", "nl", "accounts-regels-nl"),
-    ("printers", "en", "devices-printer-offline-en"),
-])
-def test_inflected_forms_find_each_other(index: search.SearchIndex, query: str, lang: str,
-                                         expected: str) -> None:
+@pytest.mark.parametrize(
+    ("query", "lang", "expected"),
+    [
+        ("skrivaren", "sv", "printing-add-printer"),  # definite form finds "skrivare"
+        ("skrivarna", "sv", "printing-add-printer"),
+        ("lösenordet", "sv", "accounts-reset-password"),  # Snowball keeps -et: prefix fallback
+        ("tulostimen", "fi", "printing-tulostin-fi"),  # genitive finds the nominative
+        ("tulostin", "fi", "printing-ajuri-fi"),  # and the other way round
+        ("wachtwoorden", "nl", "accounts-vergeten-nl"),  # plural finds singular
+        ("wachtwoord", "nl", "accounts-regels-nl"),
+        ("printers", "en", "devices-printer-offline-en"),
+    ],
+)
+def test_inflected_forms_find_each_other(
+    index: search.SearchIndex, query: str, lang: str, expected: str
+) -> None:
     assert expected in ids(index.search(query, lang=lang))
     assert expected in ids(index.search(query))  # without --lang too
 
 
 def test_inflected_forms_rank_the_matching_article_first(index: search.SearchIndex) -> None:
     assert ids(index.search("skrivaren"))[0] == "printing-add-printer"
-    assert ids(index.search("tulostimen", lang="fi")) == ["printing-ajuri-fi",
-                                                         "printing-tulostin-fi"]
+    assert ids(index.search("tulostimen", lang="fi")) == [
+        "printing-ajuri-fi",
+        "printing-tulostin-fi",
+    ]
     # both stem to "wachtwoord": the shorter title wins (BM25 length normalisation)
-    assert ids(index.search("wachtwoorden", lang="nl")) == ["accounts-vergeten-nl",
-                                                           "accounts-regels-nl"]
+    assert ids(index.search("wachtwoorden", lang="nl")) == [
+        "accounts-vergeten-nl",
+        "accounts-regels-nl",
+    ]
 
 
-@pytest.mark.parametrize("query", [
-    "0x80070643", "0X80070643", "error 0x80070643:", "0x80070643.", "Windows 0x80070643",
-])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "0x80070643",
+        "0X80070643",
+        "error 0x80070643:",
+        "0x80070643.",
+        "Windows 0x80070643",
+    ],
+)
 def test_hex_error_code_is_found_as_typed(index: search.SearchIndex, query: str) -> None:
     assert ids(index.search(query))[0] == "devices-windows-update-en"
 
@@ -98,10 +113,25 @@ def test_limit_and_hit_fields(index: search.SearchIndex) -> None:
     assert set(hit.as_dict()) == {"id", "path", "title", "lang", "score"}
 
 
-@pytest.mark.parametrize("query", [
-    "title:vpn", "vpn~2", "vpn^10", "+vpn -printer", "vpn*", "*vpn", "vpn:", "-vpn",
-    "c++", "\"vpn\"", "[vpn]", "vpn && (printer || ~)", "ti\\tle:", "a:b:c ~ ^ +",
-])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "title:vpn",
+        "vpn~2",
+        "vpn^10",
+        "+vpn -printer",
+        "vpn*",
+        "*vpn",
+        "vpn:",
+        "-vpn",
+        "c++",
+        '"vpn"',
+        "[vpn]",
+        "vpn && (printer || ~)",
+        "ti\\tle:",
+        "a:b:c ~ ^ +",
+    ],
+)
 def test_lunr_syntax_characters_are_plain_text(index: search.SearchIndex, query: str) -> None:
     hits = index.search(query)
     assert isinstance(hits, list)
@@ -174,6 +204,7 @@ def test_stop_word_lists_ship_for_every_stemmed_language() -> None:
 
 # --- cache -------------------------------------------------------------------------------
 
+
 def test_cache_is_reused_until_an_article_changes(repo: Path) -> None:
     first = load_or_build(repo)
     cache = repo / ".kcs" / "cache" / "search-index.json"
@@ -198,9 +229,11 @@ def test_cache_is_reused_until_an_article_changes(repo: Path) -> None:
 
 def test_adding_or_removing_an_article_rebuilds(repo: Path) -> None:
     load_or_build(repo)
-    write(repo / "articles/network/wifi.en.md",
-          "---\ntitle: Wi-Fi keeps asking for a password\nid: wifi-en\nlang: en\n---\n")
-    assert ids(load_or_build(repo).search("wifi keeps asking")) [0] == "wifi-en"
+    write(
+        repo / "articles/network/wifi.en.md",
+        "---\ntitle: Wi-Fi keeps asking for a password\nid: wifi-en\nlang: en\n---\n",
+    )
+    assert ids(load_or_build(repo).search("wifi keeps asking"))[0] == "wifi-en"
     (repo / "articles/network/wifi.en.md").unlink()
     rebuilt = load_or_build(repo)
     assert rebuilt.source == "built" and "wifi-en" not in ids(rebuilt.search("wifi"))
@@ -213,9 +246,17 @@ def test_a_loaded_knowledge_base_and_a_cache_dir_are_accepted(repo: Path, tmp_pa
     assert not (repo / ".kcs").exists()
 
 
-@pytest.mark.parametrize("damage", [
-    "not json", "{}", json.dumps({"format": 1}), "[1, 2]", "DOCS", "OFFSETS",
-])
+@pytest.mark.parametrize(
+    "damage",
+    [
+        "not json",
+        "{}",
+        json.dumps({"format": 1}),
+        "[1, 2]",
+        "DOCS",
+        "OFFSETS",
+    ],
+)
 def test_a_damaged_cache_is_rebuilt(repo: Path, damage: str) -> None:
     load_or_build(repo)
     header = repo / ".kcs" / "cache" / "search-index.json"
@@ -244,6 +285,7 @@ def test_a_postings_name_escaping_the_cache_is_refused(repo: Path) -> None:
 
 # --- no NLTK, no network -----------------------------------------------------------------
 
+
 def test_runs_offline_without_nltk_data(repo: Path, tmp_path: Path) -> None:
     empty = tmp_path / "nltk_data"
     empty.mkdir()
@@ -264,8 +306,12 @@ def test_runs_offline_without_nltk_data(repo: Path, tmp_path: Path) -> None:
         print("nltk imported:", "nltk" in sys.modules)
     """)
     result = subprocess.run(
-        [sys.executable, "-c", script], capture_output=True, text=True, check=False,
-        env={**os.environ, "NLTK_DATA": str(empty), "HOME": str(tmp_path)}, cwd=REPO_ROOT,
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, "NLTK_DATA": str(empty), "HOME": str(tmp_path)},
+        cwd=REPO_ROOT,
     )
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
@@ -277,15 +323,19 @@ def test_runs_offline_without_nltk_data(repo: Path, tmp_path: Path) -> None:
 
 
 def test_search_still_works_when_nltk_was_imported_first(repo: Path) -> None:
-    script = (f"import nltk, sys\nfrom pathlib import Path\nfrom kcs.search import load_or_build\n"
-              f"print([h.id for h in load_or_build(Path({str(repo)!r})).search('vpn')])")
-    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
-                            check=False, cwd=REPO_ROOT)
+    script = (
+        f"import nltk, sys\nfrom pathlib import Path\nfrom kcs.search import load_or_build\n"
+        f"print([h.id for h in load_or_build(Path({str(repo)!r})).search('vpn')])"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=False, cwd=REPO_ROOT
+    )
     assert result.returncode == 0, result.stderr
     assert "network-vpn" in result.stdout
 
 
 # --- the sample knowledge base -----------------------------------------------------------
+
 
 def test_every_sample_article_is_found_by_its_id_and_title(sample_repo: Path) -> None:
     base = load(sample_repo)
@@ -294,5 +344,6 @@ def test_every_sample_article_is_found_by_its_id_and_title(sample_repo: Path) ->
     index = load_or_build(base)
     for article in base.articles:
         assert ids(index.search(article.id))[0] == article.id, article.path
-        assert article.id in ids(index.search(article.title, lang=article.lang, limit=5)), \
+        assert article.id in ids(index.search(article.title, lang=article.lang, limit=5)), (
             article.path
+        )
