@@ -64,6 +64,20 @@ def pages(ctx: SiteContext) -> list[Page]:
             )
         )
         index.append(f"- [{escape(report.title)}]({name}.md): {escape(SUMMARIES.get(name, ''))}")
+    # the usage pages (kcs/site/usage.py) and open proposals (kcs/site/proposals.py) are
+    # built by their own generators on every internal site
+    from .usage import PAGES as USAGE_PAGES
+    from .usage import SUMMARIES as USAGE_SUMMARIES
+
+    index += ["", "## Use of the site", ""]
+    for name in USAGE_PAGES:
+        index.append(f"- [{name.capitalize()}]({name}.md): {escape(USAGE_SUMMARIES[name])}")
+    index += [
+        "",
+        "## Review",
+        "",
+        "- [Open proposals](../proposals/index.md): proposed edits waiting for a reviewer.",
+    ]
     out.append(
         Page(
             "reports/index.md",

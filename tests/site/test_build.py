@@ -120,6 +120,18 @@ def test_reports_only_on_the_internal_site(built: tuple[Path, BuildResult]) -> N
     assert (out / "internal/reports/staleness/index.html").is_file()
     assert not (out / "public/reports").exists()
     assert not (out / "public/proposals").exists()
+    index = (out / "internal/reports/index.html").read_text(encoding="utf-8")
+    for target in (
+        "staleness/",
+        "health/",
+        "contributors/",
+        "usage/",
+        "search/",
+        "gaps/",
+        "value/",
+        "../proposals/",
+    ):
+        assert f'href="{target}"' in index, target
 
 
 def test_listings_and_root(built: tuple[Path, BuildResult]) -> None:
