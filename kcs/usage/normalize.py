@@ -1,49 +1,25 @@
 """Search queries → a grouping key: case, whitespace, punctuation and word endings.
 
-Stemming uses the Snowball project's own Python stemmers (``snowballstemmer``, the
-same algorithms NLTK's SnowballStemmer wraps, without NLTK's 1.7 s import): no data
-download; "skrivaren", "skrivare" and "Skrivarna" group together in Swedish.
+Stemming is the search index's own (:func:`kcs.search_text.stemmer`, Snowball without
+NLTK): "skrivaren", "skrivare" and "Skrivarna" group together in Swedish, and
+"wachtwoorden" with "wachtwoord" in Dutch.
 """
 
 from __future__ import annotations
 
 import re
 from functools import lru_cache
-from typing import Any
 
-_LANGUAGES = {
-    "sv": "swedish",
-    "fi": "finnish",
-    "nl": "dutch",
-    "en": "english",
-    "da": "danish",
-    "no": "norwegian",
-    "nb": "norwegian",
-    "de": "german",
-    "fr": "french",
-    "es": "spanish",
-    "it": "italian",
-    "pt": "portuguese",
-}
+from ..search_text import stemmer
+
 _WORD = re.compile(r"[^\W_]+(?:[.:-][^\W_]+)*", re.UNICODE)
 
 
-@lru_cache(maxsize=32)
-def _stemmer(lang: str) -> Any:
-    name = _LANGUAGES.get(lang.split("-")[0])
-    if name is None:
-        return None
-    import snowballstemmer
-
-    return snowballstemmer.stemmer(name)
-
-
-@lru_cache(maxsize=65536)
 def _stem(word: str, lang: str) -> str:
-    stemmer = _stemmer(lang)
-    if stemmer is None or any(ch.isdigit() for ch in word):
+    """The search index's stemmer, so a gap groups exactly like the search that missed."""
+    if any(ch.isdigit() for ch in word):
         return word  # error codes and versions stay as they are
-    return str(stemmer.stemWord(word))
+    return stemmer(lang.split("-")[0])(word)
 
 
 @lru_cache(maxsize=65536)

@@ -106,3 +106,8 @@ def test_queries_group_by_stem_case_and_spacing() -> None:
     )
     assert normalize_query("Error 0x80070643", "en") == "0x80070643 error"
     assert normalize_query("printers", "en") == normalize_query("Printer", "en")
+    # the same stems as the search index: Dutch plurals and Finnish cases group too
+    assert normalize_query("wachtwoorden vergeten", "nl") == normalize_query(
+        "Wachtwoord vergeten", "nl"
+    )
+    assert normalize_query("tulostimen", "fi") == normalize_query("tulostimen", "fi-FI")
