@@ -14,62 +14,10 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
+from .. import safe_html
 from .mapping import ImportMapping
 from .model import Failure, Record
 from .textio import ReadProblem, checksum, read_source
-
-ALLOWED_TAGS = {
-    "a",
-    "abbr",
-    "b",
-    "blockquote",
-    "br",
-    "caption",
-    "code",
-    "dd",
-    "del",
-    "div",
-    "dl",
-    "dt",
-    "em",
-    "h1",
-    "h2",
-    "h3",
-    "h4",
-    "h5",
-    "h6",
-    "hr",
-    "i",
-    "img",
-    "kbd",
-    "li",
-    "ol",
-    "p",
-    "pre",
-    "s",
-    "span",
-    "strong",
-    "sub",
-    "sup",
-    "table",
-    "tbody",
-    "td",
-    "tfoot",
-    "th",
-    "thead",
-    "tr",
-    "u",
-    "ul",
-}
-ALLOWED_ATTRIBUTES = {
-    "a": {"href", "title"},
-    "img": {"src", "alt", "title", "width", "height"},
-    "td": {"colspan", "rowspan"},
-    "th": {"colspan", "rowspan"},
-    "code": {"class"},
-    "pre": {"class"},
-}
-URL_SCHEMES = {"http", "https", "mailto", "tel", "ftp"}
 
 
 class _Head(HTMLParser):
@@ -143,19 +91,11 @@ def main_content(html: str) -> str:
 
 def to_markdown(html: str) -> str:
     """Sanitised, readable Markdown from an HTML fragment or page."""
-    import nh3
     from markdownify import markdownify
 
     body = re.search(r"<body\b[^>]*>(.*)</body\s*>", html, re.S | re.I)
     fragment = main_content(body.group(1) if body else html)
-    clean = nh3.clean(
-        fragment,
-        tags=ALLOWED_TAGS,
-        attributes=ALLOWED_ATTRIBUTES,
-        url_schemes=URL_SCHEMES,
-        link_rel=None,
-        strip_comments=True,
-    )
+    clean = safe_html.clean(fragment)
     markdown = markdownify(
         clean,
         heading_style="ATX",

@@ -22,74 +22,17 @@ from .model import Page, SiteContext
 
 log = logging.getLogger(__name__)
 
-#: What sanitised HTML may keep. Links may only point at the web or mail.
-URL_SCHEMES = {"http", "https", "mailto"}
-TAGS = {
-    "a",
-    "abbr",
-    "b",
-    "blockquote",
-    "br",
-    "code",
-    "dd",
-    "del",
-    "div",
-    "dl",
-    "dt",
-    "em",
-    "h1",
-    "h2",
-    "h3",
-    "h4",
-    "h5",
-    "h6",
-    "hr",
-    "i",
-    "img",
-    "ins",
-    "kbd",
-    "li",
-    "ol",
-    "p",
-    "pre",
-    "s",
-    "span",
-    "strong",
-    "sub",
-    "sup",
-    "table",
-    "tbody",
-    "td",
-    "th",
-    "thead",
-    "tr",
-    "ul",
-}
-ATTRIBUTES = {
-    "a": {"href", "title"},
-    "img": {"src", "alt", "title"},
-    "td": {"align"},
-    "th": {"align"},
-    "code": {"class"},
-}
-
 
 def render_untrusted(markdown_text: str) -> str:
     """Markdown → HTML → sanitised HTML (safe to put into a page as is)."""
     import markdown
-    import nh3
+
+    from ..safe_html import clean
 
     html = markdown.markdown(
         markdown_text, extensions=["tables", "fenced_code"], output_format="html"
     )
-    return nh3.clean(
-        html,
-        tags=TAGS,
-        attributes=ATTRIBUTES,
-        url_schemes=URL_SCHEMES,
-        link_rel="noopener noreferrer nofollow",
-        strip_comments=True,
-    )
+    return clean(html, link_rel="noopener noreferrer nofollow")
 
 
 def _body(text: str | None) -> str:
