@@ -30,3 +30,43 @@ def resolve_root(root: Path | None) -> Path:
 
 def echo_json(data: Any) -> None:
     click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+
+
+def output_options(func: F) -> F:
+    """--format (text, json, csv, html), --out and --table: the output of every report."""
+    for option in reversed(
+        [
+            click.option(
+                "--format",
+                "fmt",
+                type=click.Choice(["text", "json", "csv", "html"]),
+                default="text",
+                show_default=True,
+                help="Output format.",
+            ),
+            click.option(
+                "--out",
+                type=click.Path(dir_okay=False, path_type=Path),
+                default=None,
+                help="Write to this file instead of standard output.",
+            ),
+            click.option(
+                "--table",
+                default=None,
+                help="With --format csv: the table to write (default: the first).",
+            ),
+        ]
+    ):
+        func = option(func)
+    return func
+
+
+def emit(text: str, out: Path | None) -> None:
+    """Print ``text``, or write it atomically to ``out`` and say so on stderr."""
+    from ..fsutil import atomic_write
+
+    if out is None:
+        click.echo(text, nl=False)
+        return
+    atomic_write(out, text)
+    click.echo(f"wrote {out}", err=True)

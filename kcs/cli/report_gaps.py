@@ -7,7 +7,8 @@ from pathlib import Path
 
 import click
 
-from ..usage.command import emit, period_options
+from ..usage.command import period_options
+from .common import emit
 
 #: exit status when --min-count is given and new gaps reach it
 NEW_GAPS = 3

@@ -16,41 +16,17 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 
 def report_options(func: F) -> F:
-    """--format, --out, --as-of, --table (CSV) and --root."""
-    from ..cli.common import root_option
+    """--format, --out, --table (CSV), --as-of and --root."""
+    from ..cli.common import output_options, root_option
 
-    for option in reversed(
-        [
-            click.option(
-                "--format",
-                "fmt",
-                type=click.Choice(["text", "json", "csv", "html"]),
-                default="text",
-                show_default=True,
-                help="Output format.",
-            ),
-            click.option(
-                "--out",
-                type=click.Path(dir_okay=False, path_type=Path),
-                default=None,
-                help="Write to this file instead of standard output.",
-            ),
-            click.option(
-                "--as-of",
-                "as_of",
-                metavar="YYYY-MM-DD",
-                default=None,
-                help="Compute the report as of this past date (later commits are ignored).",
-            ),
-            click.option(
-                "--table",
-                default=None,
-                help="With --format csv: the table to write (default: the first).",
-            ),
-        ]
-    ):
-        func = option(func)
-    return root_option(func)
+    func = click.option(
+        "--as-of",
+        "as_of",
+        metavar="YYYY-MM-DD",
+        default=None,
+        help="Compute the report as of this past date (later commits are ignored).",
+    )(func)
+    return output_options(root_option(func))
 
 
 def run(
@@ -65,8 +41,7 @@ def run(
 ) -> None:
     import datetime as dt
 
-    from ..cli.common import resolve_root
-    from ..fsutil import atomic_write
+    from ..cli.common import emit, resolve_root
     from . import build
     from .inputs import load_usage, parse_as_of
     from .render import render
@@ -75,9 +50,4 @@ def run(
     when = parse_as_of(as_of)
     usage = load_usage(base, when or dt.date.today())
     report = build(name, base, as_of=when, usage=usage, **options)
-    text = render(report, fmt, table=table)
-    if out is None:
-        click.echo(text, nl=False)
-        return
-    atomic_write(out, text)
-    click.echo(f"wrote {out}", err=True)
+    emit(render(report, fmt, table=table), out)

@@ -12,8 +12,8 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 
 def period_options(func: F) -> F:
-    """--since, --until, --format, --out, --table, --db and --root."""
-    from ..cli.common import root_option
+    """--since, --until, --db, --format, --out, --table and --root."""
+    from ..cli.common import output_options, root_option
 
     for option in reversed(
         [
@@ -30,25 +30,6 @@ def period_options(func: F) -> F:
                 help="Last day, included (default: today).",
             ),
             click.option(
-                "--format",
-                "fmt",
-                type=click.Choice(["text", "json", "csv", "html"]),
-                default="text",
-                show_default=True,
-                help="Output format.",
-            ),
-            click.option(
-                "--out",
-                type=click.Path(dir_okay=False, path_type=Path),
-                default=None,
-                help="Write to this file instead of standard output.",
-            ),
-            click.option(
-                "--table",
-                default=None,
-                help="With --format csv: the table to write (default: the first).",
-            ),
-            click.option(
                 "--db",
                 type=click.Path(dir_okay=False, path_type=Path),
                 default=None,
@@ -57,17 +38,7 @@ def period_options(func: F) -> F:
         ]
     ):
         func = option(func)
-    return root_option(func)
-
-
-def emit(text: str, out: Path | None) -> None:
-    from ..fsutil import atomic_write
-
-    if out is None:
-        click.echo(text, nl=False)
-        return
-    atomic_write(out, text)
-    click.echo(f"wrote {out}", err=True)
+    return output_options(root_option(func))
 
 
 def run(
@@ -82,7 +53,7 @@ def run(
     root: Path | None,
     **options: Any,
 ) -> None:
-    from ..cli.common import resolve_root
+    from ..cli.common import emit, resolve_root
     from ..reports.render import render
     from .api import build
 
