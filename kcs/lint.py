@@ -29,6 +29,8 @@ REQUIRED_SECTIONS: dict[str, tuple[str, ...]] = {
 }
 FREE_FORM_TYPES = frozenset({"announcement", "reference"})
 
+_FENCE = re.compile(r"^\s{0,3}(```|~~~)")
+_IMG_NO_ALT = re.compile(r"<img\b(?![^>]*\balt=\"[^\"]+\")[^>]*>", re.I)
 _PLACEHOLDER = re.compile(r"\b(TODO|FIXME|TBD|XXX)\b|lorem ipsum", re.IGNORECASE)
 _PLACEHOLDER_CASED = re.compile(r"\b(TODO|FIXME|TBD|XXX)\b|[Ll]orem ipsum")
 
@@ -215,7 +217,7 @@ def check_images(kb: KnowledgeBase, index: dict[str, Article]) -> Iterator[Findi
                     f"image '{link.target}' has no alt text; describe it inside ![...]",
                 )
         for number, line in _body_lines(article):
-            if re.search(r"<img\b(?![^>]*\balt=\"[^\"]+\")[^>]*>", line, re.I):
+            if "<img" in line.lower() and _IMG_NO_ALT.search(line):
                 yield Finding(
                     article.path, number, "image-alt", '<img> has no alt text; add alt="..."'
                 )
@@ -329,7 +331,7 @@ def _body_lines(article: Article) -> Iterator[tuple[int, str]]:
     """Body lines with file line numbers, leaving out fenced code blocks."""
     in_fence = False
     for offset, line in enumerate(article.body.split("\n")):
-        if re.match(r"^\s{0,3}(```|~~~)", line):
+        if line.lstrip(" ")[:3] in ("```", "~~~") and _FENCE.match(line):
             in_fence = not in_fence
             continue
         if not in_fence:

@@ -22,6 +22,7 @@ from kcs.usage.privacy import bsn_ok, hetu_ok, luhn_ok, redact, scrub_line, visi
         ("5500-0000-0000-0004", "[card]"),
         ("vpn 10.20.30.40 unreachable", "vpn [ip] unreachable"),
         ("ping 2001:db8::17", "ping [ip]"),
+        ("ping 2001:0db8:0000:0000:0000:ff00:0042:8329 now", "ping [ip] now"),
     ],
 )
 def test_personal_data_becomes_a_placeholder(text: str, expected: str) -> None:
