@@ -1,6 +1,6 @@
 """Write a plausible combined access log for a knowledge repository's articles.
 
-    .venv/bin/python tests/usage/sample_log.py [--root .] [--days 30] [--lines 20000] OUT
+    .venv/bin/python scripts/sample_log.py [--root .] [--days 30] [--lines 20000] OUT
 
 For trying the usage pages without production traffic: views of the repository's
 real article ids, language pages, assets, beacons (searches, clicks, feedback,
