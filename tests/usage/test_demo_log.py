@@ -7,8 +7,8 @@ import sys
 from pathlib import Path
 
 from click.testing import CliRunner
-
 from gitrepo import REPO_ROOT
+
 from kcs.cli import cli
 from kcs.knowledge import load
 from kcs.usage.api import most_used
