@@ -260,9 +260,9 @@ def is_article(kcs_meta: Any) -> TypeGuard[dict[str, Any]]:
 
 
 def finish_html(output: str, kcs_meta: Any) -> str:
-    """Fallbacks for themes that do not do it themselves: the page's ``<html lang>``
-    (Pagefind splits its index by it) and ``data-pagefind-body`` on article content
-    (Pagefind then indexes article pages only)."""
+    """The page's own ``<html lang>`` (Material's base.html writes the site language;
+    Pagefind splits its index by this attribute), and, for themes without the portal's
+    article layout, ``data-pagefind-body`` on article content."""
     if not isinstance(kcs_meta, dict):
         return output
     if kcs_meta.get("lang"):

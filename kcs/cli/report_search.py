@@ -2,25 +2,9 @@
 
 from __future__ import annotations
 
-from pathlib import Path
+from ..usage.command import report_command
 
-import click
-
-from ..usage.command import period_options, run
-
-
-@click.command()
-@period_options
-def command(
-    since: str | None,
-    until: str | None,
-    fmt: str,
-    out: Path | None,
-    table: str | None,
-    db: Path | None,
-    root: Path | None,
-) -> None:
-    """Top searches (normalised), click-through, mean click position and
-    searches with no result.
-    """
-    run("search", since=since, until=until, fmt=fmt, out=out, table=table, db=db, root=root)
+command = report_command(
+    "search",
+    "Top searches (normalised), click-through, mean click position and searches with no result.",
+)

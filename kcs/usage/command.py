@@ -59,3 +59,14 @@ def run(
 
     report = build(name, resolve_root(root), since=since, until=until, db=db, **options)
     emit(render(report, fmt, table=table), out)
+
+
+def report_command(name: str, help_text: str) -> click.Command:
+    """``kcs report NAME`` for a usage report that needs nothing but the period options."""
+
+    @click.command(help=help_text)
+    @period_options
+    def command(**options: Any) -> None:
+        run(name, **options)
+
+    return command
