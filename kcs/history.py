@@ -167,7 +167,7 @@ class History(Mapping[str, FileHistory]):
     """The whole history: a mapping current path (relative to root) → FileHistory.
 
     Being a Mapping, a History can be handed to whatever wants ``path → FileHistory``
-    (``SiteContext.git_dates``) while the reports keep the commits and trailers.
+    (the site's article pages) while the reports keep the commits and trailers.
     """
 
     files: dict[str, FileHistory] = field(default_factory=dict)

@@ -12,7 +12,7 @@ import datetime as dt
 import importlib
 import logging
 import sqlite3
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -53,19 +53,12 @@ def context(
     most_used: tuple[str, ...] = (),
 ) -> SiteContext:
     """What every generator reads, computed once: the articles ``audience`` may see."""
-    articles = kb.for_audience(audience)
-    git_dates: Mapping[str, Any] = {}
-    if history is not None:
-        git_dates = {
-            a.path: found for a in articles if (found := history.for_path(a.path)) is not None
-        }
     return SiteContext(
         kb=kb,
         audience=audience,
-        articles=articles,
+        articles=kb.for_audience(audience),
         now=now or dt.datetime.now(dt.UTC),
         most_used=most_used,
-        git_dates=git_dates,
         history=history,
     )
 

@@ -242,7 +242,7 @@ def article_meta(
     if groups is None:
         groups = _groups(ctx.articles)
     due, status = review_status(article, config, ctx.now.date(), cache)
-    history = ctx.git_dates.get(article.path)
+    history = ctx.history.for_path(article.path) if ctx.history is not None else None
     translations = [
         {"lang": other.lang, "id": other.id, "url": other.url, "title": other.title}
         for other in groups.get(article.translation_of or article.id, [])

@@ -38,7 +38,6 @@ class SiteContext:
     articles: tuple[Article, ...]  # what this audience may see (kb.for_audience)
     now: dt.datetime  # build time, timezone-aware
     most_used: tuple[str, ...] = ()  # article ids, most used first (usage data or featured)
-    git_dates: Mapping[str, Any] = field(default_factory=dict)  # path -> FileHistory
     history: Any = None  # kcs.history.History of the whole repository, read once (or None)
 
     @property

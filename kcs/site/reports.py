@@ -29,11 +29,8 @@ SUMMARIES = {
 
 def _history(ctx: SiteContext) -> History:
     """The build's History when the plugin passes one, else one git log pass here."""
-    given = getattr(ctx, "history", None)
-    if isinstance(given, History):
-        return given
-    if isinstance(ctx.git_dates, History):
-        return ctx.git_dates
+    if isinstance(ctx.history, History):
+        return ctx.history
     return read_history(ctx.kb.root)
 
 
