@@ -15,7 +15,7 @@ from pathlib import PurePosixPath
 from urllib.parse import unquote, urlsplit
 
 from . import personal_data
-from .article import Article
+from .article import SECTION_HEADINGS, Article
 from .config import AUDIENCES
 from .findings import ERROR, WARNING, Finding
 from .knowledge import KnowledgeBase
@@ -107,8 +107,6 @@ def check_sections(kb: KnowledgeBase, index: dict[str, Article]) -> Iterator[Fin
 
 
 def _heading(article: Article, key: str) -> str:
-    from .article import SECTION_HEADINGS
-
     return SECTION_HEADINGS.get(article.lang, SECTION_HEADINGS["en"])[key]
 
 
@@ -193,7 +191,7 @@ def _audience_link(article: Article, other: Article, line: int) -> Iterator[Find
         )
     elif (
         article.state == "validated"
-        and other.state not in ("validated",)
+        and other.state != "validated"
         and (article.audience != "internal")
     ):
         yield Finding(
