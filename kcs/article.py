@@ -227,17 +227,50 @@ def split_front_matter(text: str) -> tuple[str | None, str, int]:
     return "\n".join(lines[1:]), "", len(lines) + 1
 
 
-def parse_article(path: str, text: str, config: Config) -> tuple[Article | None, list[Finding]]:
+def front_matter_head(text: str) -> str:
+    """``text`` up to and including the line that closes its front matter.
+
+    :func:`split_front_matter` gives the same front matter and body line for the head
+    as for the whole text, without splitting the whole body into lines. Text without
+    front matter, or with old Mac line ends, is returned whole.
+    """
+    if "\r" in text:
+        return text
+    pos = 1 if text.startswith("\ufeff") else 0
+    first = True
+    while True:
+        end = text.find("\n", pos)
+        line = text[pos:] if end < 0 else text[pos:end]
+        if first:
+            if line.strip() != "---":
+                return text
+            first = False
+        elif line.strip() in ("---", "..."):
+            return text if end < 0 else text[: end + 1]
+        if end < 0:
+            return text
+        pos = end + 1
+
+
+def parse_article(
+    path: str, text: str, config: Config, *, bodies: bool = True
+) -> tuple[Article | None, list[Finding]]:
     """Parse one article. Returns the article (None when it cannot be read) and findings.
 
     ``path`` is relative to the repository root (``articles/vpn/reset.md``).
+
+    ``bodies=False`` is for callers that need front matter only (the staleness
+    report): the body is not scanned and the article's ``body``, ``sections`` and
+    ``links`` are empty. Where the front matter sets no ``state``, its default
+    depends on the body's Resolution section, so that body is read as usual.
+    Every other field and every finding are the same either way.
     """
     findings: list[Finding] = []
 
     def problem(line: int, code: str, message: str, severity: str = ERROR) -> None:
         findings.append(Finding(path, line, code, message, severity))
 
-    front, body, body_line = split_front_matter(text)
+    front, body, body_line = split_front_matter(text if bodies else front_matter_head(text))
     if front is None:
         problem(
             1,
@@ -318,7 +351,12 @@ def parse_article(path: str, text: str, config: Config) -> tuple[Article | None,
         )
         ident = slugify(ident)
 
-    sections, links = _scan_body(body, body_line)
+    if bodies or meta.get("state") is None:
+        if not bodies:
+            body = split_front_matter(text)[1]
+        sections, links = _scan_body(body, body_line)
+    else:
+        body, sections, links = "", [], []
     has_resolution = any(s.key == "resolution" and s.text.strip() for s in sections)
     state = choice("state", STATES, "not-validated" if has_resolution else "wip")
     audience = choice("audience", AUDIENCES, "internal")

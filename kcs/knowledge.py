@@ -75,8 +75,12 @@ def iter_article_files(root: Path, paths: Iterable[Path] | None = None) -> Itera
     yield from sorted(set(found))
 
 
-def load(root: Path, paths: Iterable[Path] | None = None) -> KnowledgeBase:
-    """Parse kcs.yml and the articles. Bad articles become findings, never exceptions."""
+def load(root: Path, paths: Iterable[Path] | None = None, *, bodies: bool = True) -> KnowledgeBase:
+    """Parse kcs.yml and the articles. Bad articles become findings, never exceptions.
+
+    ``bodies=False`` parses front matter only, for callers that need no body (the
+    staleness and contributors reports): see :func:`kcs.article.parse_article`.
+    """
     root = root.resolve()
     config = load_config(root)
     articles: list[Article] = []
@@ -111,7 +115,7 @@ def load(root: Path, paths: Iterable[Path] | None = None) -> KnowledgeBase:
                 )
             )
             continue
-        article, problems = parse_article(rel, text, config)
+        article, problems = parse_article(rel, text, config, bodies=bodies)
         findings.extend(problems)
         if article is not None:
             articles.append(article)

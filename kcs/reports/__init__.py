@@ -13,6 +13,7 @@ from importlib import import_module
 from pathlib import Path
 from typing import Any, Protocol
 
+from ..history import paused_gc
 from .model import Report, Usage, UsageStats
 
 __all__ = ["REPORTS", "Report", "ReportFunction", "Usage", "UsageStats", "build", "compute"]
@@ -25,6 +26,8 @@ class ReportFunction(Protocol):
 
 
 #: report name → module holding ``report(kb, history, today, *, usage=None, ...)``.
+#: A module that sets ``READS_BODIES = False`` gets articles without their text
+#: (front matter only, a faster load; see :func:`kcs.knowledge.load`).
 REPORTS: dict[str, str] = {
     "staleness": "kcs.reports.staleness",
     "health": "kcs.reports.health",
@@ -48,5 +51,10 @@ def build(
     """Read the repository (once) and compute one report."""
     from .inputs import load_inputs
 
-    inputs = load_inputs(root, as_of=as_of, usage=usage)
-    return compute(name)(inputs.kb, inputs.history, inputs.today, usage=inputs.usage, **options)
+    module = import_module(REPORTS[name])
+    bodies = getattr(module, "READS_BODIES", True)
+    # Everything read and computed here is acyclic value objects: the cyclic collector
+    # would only rescan them as they pile up (see kcs.history.paused_gc).
+    with paused_gc():
+        inputs = load_inputs(root, as_of=as_of, usage=usage, bodies=bodies)
+        return compute(name)(inputs.kb, inputs.history, inputs.today, usage=inputs.usage, **options)

@@ -17,6 +17,9 @@ from ..knowledge import KnowledgeBase
 from .model import Bar, Report, Table, Usage
 from .people import acts, approvals
 
+#: Paths and ids are all this report reads of the articles: they load without their text.
+READS_BODIES = False
+
 PERIODS = ("month", "quarter", "year")
 
 
