@@ -34,16 +34,9 @@ def group() -> None:
     "--batch",
     "batch_lines",
     type=click.IntRange(min=1),
-    default=50_000,
+    default=100_000,
     show_default=True,
     help="Lines per transaction.",
-)
-@click.option(
-    "--workers",
-    type=click.IntRange(min=0, max=1),
-    default=None,
-    help="1: parse in a second process while this one writes; 0: never "
-    "(default: when a core is idle).",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 @_DB
@@ -52,7 +45,6 @@ def ingest(
     logs: tuple[Path, ...],
     log_format: str | None,
     batch_lines: int,
-    workers: int | None,
     as_json: bool,
     db: Path | None,
     root: Path | None,
@@ -77,7 +69,6 @@ def ingest(
         articles=article_meta(base),
         retention_days=parse_duration(config.get("usage.retention")),
         batch_lines=batch_lines,
-        workers=workers,
     )
     if as_json:
         echo_json(result.as_dict())
@@ -163,4 +154,4 @@ def prune(days: int | None, db: Path | None, root: Path | None) -> None:
         )
     finally:
         conn.close()
-    click.echo(f"dropped {dropped} raw events")
+    click.echo(f"dropped the raw events of {dropped} days")

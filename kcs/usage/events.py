@@ -11,6 +11,7 @@ kept. Kept requests count towards unique visitors; successful GETs of
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Any, NamedTuple
 from urllib.parse import unquote_plus
 
@@ -113,6 +114,16 @@ def _int(value: str | None, low: int = 0, high: int = 10**6) -> int | None:
     return number if low <= number <= high else None
 
 
+def _value(raw: str) -> str:
+    return unquote_plus(raw, errors="replace") if "%" in raw or "+" in raw else raw
+
+
+@lru_cache(maxsize=65536)
+def _query(raw: str) -> str:
+    """A beacon's ``q`` as stored: decoded, whitespace collapsed, cut, redacted."""
+    return redact(" ".join(_value(raw).split())[:MAX_QUERY])
+
+
 def beacon(query: str) -> Event | None:
     """A beacon query string (``v=1&t=search&q=…``) → Event, None if not a valid v1 beacon.
 
@@ -120,12 +131,11 @@ def beacon(query: str) -> Event | None:
     """
     if query.count("&") > 20:
         return None
-    params: dict[str, str] = {}
-    for part in query.split("&"):
+    raw: dict[str, str] = {}
+    for part in reversed(query.split("&")):  # the first of a repeated name counts
         name, _, value = part.partition("=")
-        if "%" in value or "+" in value:
-            value = unquote_plus(value, errors="replace")
-        params.setdefault(name, value)
+        raw[name] = value
+    params = {name: _value(value) for name, value in raw.items() if name != "q"}
     kind = params.get("t", "")
     if params.get("v") != "1" or kind not in BEACON_TYPES:
         return None
@@ -133,7 +143,7 @@ def beacon(query: str) -> Event | None:
     article = params.get("a", "")
     if article and not _ID.match(article):
         return None
-    q = redact(" ".join(params.get("q", "").split())[:MAX_QUERY])
+    q = _query(raw.get("q", ""))
     if kind == "search" or kind == "suggest":
         return Event(kind, lang=lang, q=q, n=_int(params.get("n")))
     if kind == "click" or kind == "suggest-click":

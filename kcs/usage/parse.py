@@ -28,6 +28,7 @@ _VARIABLE = re.compile(r"\$(?:\{(\w+)\}|(\w+))")
 _IP_VARS = ("remote_addr", "realip_remote_addr", "http_x_forwarded_for", "binary_remote_addr")
 _TIME_VARS = ("time_local", "time_iso8601", "msec")
 CANONICAL = ("remote_addr", "time_local", "request", "status", "http_user_agent")
+MAX_LINE = 16 * 1024  # longer lines are sampled by their length only
 _MONTHS = {m: i for i, m in enumerate(calendar.month_abbr) if m}
 
 

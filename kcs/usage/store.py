@@ -14,36 +14,38 @@ the ``daily`` aggregates that every report reads, and those stay.
 
 from __future__ import annotations
 
-import contextlib
-import ctypes
 import datetime as dt
 import gzip
 import hashlib
+import io
 import logging
 import os
-import signal
 import sqlite3
 import time
-from collections import Counter, defaultdict, deque
+from collections import Counter, deque
 from collections.abc import Iterable, Mapping, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from ..errors import KcsError
-from .normalize import normalize_query
-from .parse import compile_format
+from .parse import MAX_LINE, compile_format
 from .privacy import new_salt, visitor_hash
-from .scan import MAX_LINE, Scanned, Scanner, scan_in_worker, start_worker
+
+if TYPE_CHECKING:
+    from .scan import Scanned
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"
 MAX_SAMPLES = 50
-VISIT_GAP = 30 * 60  # seconds of inactivity that end a visit
-TYPING_GAP = 10  # a search refined within 10 s (prefix of the next) is typing, not a search
 
+# Raw data is kept as segments: per block of log lines and day, one Arrow IPC frame of
+# the day's visitors (their hashes), one of their page views (visitor, article or
+# language page, count) and one of their beacon events (visitor, time, what), written in
+# the same transaction as the file offset. A million log lines make about a hundred
+# segments instead of 600,000 rows, and the rollup reads them back as columns.
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT);
 CREATE TABLE IF NOT EXISTS files(
@@ -53,15 +55,10 @@ CREATE TABLE IF NOT EXISTS files(
   kept INTEGER NOT NULL DEFAULT 0, malformed INTEGER NOT NULL DEFAULT 0,
   bot INTEGER NOT NULL DEFAULT 0, probe INTEGER NOT NULL DEFAULT 0,
   method INTEGER NOT NULL DEFAULT 0, expired INTEGER NOT NULL DEFAULT 0, updated TEXT);
-CREATE TABLE IF NOT EXISTS events(
-  day TEXT NOT NULL, ts INTEGER NOT NULL, vh INTEGER NOT NULL, type TEXT NOT NULL,
-  article TEXT NOT NULL DEFAULT '', lang TEXT NOT NULL DEFAULT '', q TEXT NOT NULL DEFAULT '',
-  n INTEGER, p INTEGER, h INTEGER, r TEXT NOT NULL DEFAULT '');
-CREATE INDEX IF NOT EXISTS events_day ON events(day);
-CREATE TABLE IF NOT EXISTS hits(
-  day TEXT NOT NULL, vh INTEGER NOT NULL, article TEXT NOT NULL, lang TEXT NOT NULL);
-CREATE INDEX IF NOT EXISTS hits_day ON hits(day);
-CREATE TABLE IF NOT EXISTS visitors(day TEXT, vh INTEGER, PRIMARY KEY(day, vh)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS segments(
+  id INTEGER PRIMARY KEY, day TEXT NOT NULL, kind TEXT NOT NULL, rows INTEGER NOT NULL,
+  data BLOB NOT NULL);
+CREATE INDEX IF NOT EXISTS segments_day ON segments(day, id);
 CREATE TABLE IF NOT EXISTS salts(day TEXT PRIMARY KEY, salt BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS dirty(day TEXT PRIMARY KEY);
 CREATE TABLE IF NOT EXISTS daily(
@@ -83,11 +80,88 @@ def connect(path: Path) -> sqlite3.Connection:
         conn = sqlite3.connect(path, isolation_level=None, timeout=30)
         conn.execute("PRAGMA journal_mode=WAL")
         conn.execute("PRAGMA synchronous=NORMAL")
+        old = conn.execute(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'hits'"
+        ).fetchone()
         conn.executescript(_SCHEMA)
+        if old:
+            _upgrade_v1(conn)
         conn.execute("INSERT OR IGNORE INTO meta VALUES ('schema', ?)", (SCHEMA_VERSION,))
     except sqlite3.DatabaseError as exc:
         raise KcsError(f"{path}: not a usable usage database ({exc}); move it away") from None
     return conn
+
+
+def _upgrade_v1(conn: sqlite3.Connection) -> None:
+    """Schema 1 kept one row per hit and per event: fold them into segments."""
+    import polars as pl
+
+    from .scan import EMPTY, EVENT_COLUMNS
+
+    queries = {
+        "visitors": "SELECT day, vh FROM visitors",
+        "views": "SELECT day, vh, article AS a, lang AS l, count(*) AS n FROM hits "
+        "GROUP BY day, vh, article, lang",
+        "events": "SELECT day, vh, ts, type AS t, article AS a, lang AS l, q, n, p, h, r "
+        "FROM events ORDER BY rowid",
+    }
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        for kind, query in queries.items():
+            cursor = conn.execute(query)
+            names = [d[0] for d in cursor.description]
+            types = EMPTY["people" if kind == "visitors" else kind].schema
+            schema = {name: types.get(name, pl.Int64) for name in names}
+            frame = pl.DataFrame(cursor.fetchall(), schema=schema, orient="row")
+            if kind == "events":
+                frame = frame.select("day", "vh", *EVENT_COLUMNS)
+            conn.executemany(
+                "INSERT INTO segments(day, kind, rows, data) VALUES (?, ?, ?, ?)",
+                _segments(kind, frame),
+            )
+        for table in ("hits", "events", "visitors"):
+            conn.execute(f"DROP TABLE {table}")
+        conn.execute("INSERT OR REPLACE INTO meta VALUES ('schema', ?)", (SCHEMA_VERSION,))
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+
+
+def _segments(kind: str, frame: Any) -> list[tuple[str, str, int, bytes]]:
+    """A frame with a ``day`` column → one (day, kind, rows, Arrow IPC bytes) per day."""
+    out = []
+    for (day,), part in frame.partition_by("day", as_dict=True, maintain_order=True).items():
+        data = io.BytesIO()
+        part.drop("day").write_ipc(data, compression="lz4")
+        out.append((day, kind, part.height, data.getvalue()))
+    return out
+
+
+def read_segments(conn: sqlite3.Connection, kind: str, days: Sequence[str] | None = None) -> Any:
+    """The stored ``visitors``, ``views`` or ``events`` of some days (all without
+    ``days``) as one Polars frame with a ``day`` column, in the order they were logged."""
+    import polars as pl
+
+    if days is None:
+        cursor = conn.execute("SELECT day, data FROM segments WHERE kind = ? ORDER BY id", (kind,))
+    else:
+        cursor = conn.execute(
+            "SELECT day, data FROM segments WHERE kind = ? "
+            f"AND day IN ({','.join('?' * len(days))}) ORDER BY id",
+            (kind, *days),
+        )
+    frames = [pl.read_ipc(io.BytesIO(data)).with_columns(day=pl.lit(day)) for day, data in cursor]
+    if not frames:
+        from .scan import EMPTY
+
+        empty = EMPTY["people" if kind == "visitors" else kind]
+        return empty.select(
+            pl.col("day"),
+            pl.col("pid").cast(pl.Int64).alias("vh"),
+            *(c for c in empty.columns if c not in ("day", "pid", "ip", "agent")),
+        )
+    return pl.concat(frames, how="vertical_relaxed")
 
 
 def database_path(root: Path) -> Path:
@@ -150,33 +224,24 @@ def ingest(
     languages: Sequence[str] = ("sv", "fi", "nl", "en"),
     articles: Mapping[str, ArticleMeta] | None = None,
     retention_days: int = 90,
-    batch_lines: int = 50_000,
+    batch_lines: int = 100_000,
     today: dt.date | None = None,
-    workers: int | None = None,
 ) -> IngestResult:
-    """Read access logs (plain or gzip) into ``db``, each line exactly once.
-
-    ``workers``: processes that parse while this one writes; None = one for files of
-    more than a few megabytes when a core is idle (load average), 0 = none.
-    """
+    """Read access logs (plain or gzip) into ``db``, each line exactly once."""
     compile_format(log_format)  # a bad format fails here, before any file is opened
     today = today or dt.datetime.now(dt.UTC).date()
     result = IngestResult()
     conn = connect(db)
     try:
         options = _Options(
-            log_format,
-            tuple(languages),
-            _meta(conn, "pruned_before") or "",
-            batch_lines,
-            workers,
+            log_format, tuple(languages), _meta(conn, "pruned_before") or "", batch_lines
         )
         started = time.process_time()
         for path in paths:
             _ingest_file(conn, Path(path), options, result)
         read = time.process_time()
         result.days = sorted(day for (day,) in conn.execute("SELECT day FROM dirty"))
-        rollup_dirty(conn, articles or {}, workers)
+        rollup_dirty(conn, articles or {})
         rolled = time.process_time()
         prune(conn, today=today, retention_days=retention_days, articles=articles)
         result.seconds = {
@@ -214,7 +279,6 @@ class _Options:
     languages: tuple[str, ...]
     pruned_before: str  # lines of earlier days are counted as expired
     batch_lines: int
-    workers: int | None
 
 
 def _ingest_file(
@@ -267,13 +331,7 @@ def _ingest_file(
         _read_lines(conn, stream, compressed, size, fingerprint, offset, tail, options, result)
 
 
-def _idle_core() -> bool:
-    """True when another core is free: a second process only pays off then (on a busy
-    machine it adds the cost of shipping data between processes and gains nothing)."""
-    cores = os.cpu_count() or 1
-    return cores > 1 and os.getloadavg()[0] < cores - 0.5
-
-
+SCAN_THREADS = 2  # blocks scanned at once
 TAIL = 1024  # bytes before the offset that identify where reading stopped (several lines)
 
 
@@ -298,16 +356,15 @@ def _tail(path: Path, offset: int) -> str | None:
 
 
 class _Batch:
-    __slots__ = ("hits", "events", "visitors", "days", "samples", "counts", "lines")
+    __slots__ = ("segments", "days", "samples", "counts", "lines", "events")
 
     def __init__(self) -> None:
-        self.hits: list[tuple[str, int, str, str]] = []
-        self.events: list[tuple[Any, ...]] = []
-        self.visitors: list[tuple[str, int]] = []
+        self.segments: list[tuple[str, str, int, bytes]] = []  # (day, kind, rows, data)
         self.days: set[str] = set()
         self.samples: list[tuple[int, str, str]] = []
         self.counts: Counter[str] = Counter()
         self.lines = 0
+        self.events = 0
 
 
 def _chunks(stream: IO[bytes], compressed: bool, size: int) -> Iterable[tuple[bytes, int]]:
@@ -341,70 +398,74 @@ def _read_lines(
     options: _Options,
     result: IngestResult,
 ) -> None:
+    from .scan import Scanner
+
     salts: dict[str, bytes] = {}
     hashes: dict[tuple[str, str, str], int] = {}
-    seen: set[tuple[str, int]] = set()
     batch = _Batch()
     position = offset
     budget = MAX_SAMPLES - conn.execute("SELECT count(*) FROM samples").fetchone()[0]
+    scanner = Scanner(options.log_format, options.languages, options.pruned_before, budget)
     # a block is about batch_lines lines, so a batch commits after every block or two
-    chunk_size = max(4096, min(options.batch_lines * 230, 4 << 20))
+    chunk_size = max(4096, min(options.batch_lines * 230, 16 << 20))
 
     def take(scanned: Scanned, raw: bytes) -> None:
         nonlocal batch, position, tail
-        lines, counts, keys, hits, events, samples = scanned
         position += len(raw)
         tail = (tail + raw[-TAIL:])[-TAIL:]
-        vhs = []
-        for key in keys:
-            vh = hashes.get(key)
-            if vh is None:
-                day, ip, agent = key
-                salt = salts.get(day) or _salt(conn, day, salts)
-                vh = hashes[key] = visitor_hash(salt, ip, agent)
-                if (day, vh) not in seen:
-                    seen.add((day, vh))
-                    batch.visitors.append((day, vh))
-                    batch.days.add(day)
-            vhs.append(vh)
+        if scanned.people.height:
+            vhs = []
+            for day, _pid, ip, agent in scanned.people.iter_rows():
+                vh = hashes.get((day, ip, agent))
+                if vh is None:
+                    salt = salts.get(day) or _salt(conn, day, salts)
+                    vh = hashes[day, ip, agent] = visitor_hash(salt, ip, agent)
+                vhs.append(vh)
+            batch.segments += _visitor_segments(scanned, vhs)
+            batch.days.update(scanned.people["day"].unique().to_list())
+            batch.events += int(scanned.views["n"].sum()) + scanned.events.height
         if len(hashes) > 200_000:
             hashes.clear()
-            seen.clear()
-        batch.hits.extend([(day, vhs[at], article, lang) for day, at, article, lang in hits])
-        batch.events.extend([(e[0], e[1], vhs[e[2]], *e[3:]) for e in events])
-        batch.counts.update(counts)
-        batch.samples.extend(samples)
-        batch.lines += lines
+        batch.counts.update(scanned.counts)
+        batch.samples.extend(scanned.samples)
+        batch.lines += scanned.lines
         if batch.lines >= options.batch_lines:
             _commit(conn, fingerprint, position, tail, batch, result)
             batch = _Batch()
 
-    blocks = _chunks(stream, compressed, chunk_size)
-    args = (options.log_format, options.languages, options.pruned_before, budget)
-    workers = options.workers
-    if workers is None:
-        workers = 1 if _idle_core() and size - offset > 4 * chunk_size else 0
-    line_at = offset
-    if workers:
-        # the worker scans block n+1 while this process writes block n to SQLite
-        with ProcessPoolExecutor(workers, initializer=start_worker, initargs=args) as pool:
-            pending: deque[tuple[Future[Scanned], bytes]] = deque()
-            for block, used in blocks:
-                pending.append((pool.submit(scan_in_worker, block, line_at), block[:used]))
-                line_at += used
-                while len(pending) > 2 * workers:
-                    future, raw = pending.popleft()
-                    take(future.result(), raw)
-            while pending:
+    # two blocks are scanned at once (Polars runs without the GIL, so both cores work)
+    # while this thread hashes visitors and commits the blocks in their order
+    with ThreadPoolExecutor(SCAN_THREADS) as pool:
+        pending: deque[tuple[Future[Scanned], bytes]] = deque()
+        line_at = offset
+        for block, used in _chunks(stream, compressed, chunk_size):
+            pending.append((pool.submit(scanner.scan, block, line_at), block[:used]))
+            line_at += used
+            while len(pending) > 2:
                 future, raw = pending.popleft()
                 take(future.result(), raw)
-    else:
-        scanner = Scanner(*args)
-        for block, used in blocks:
-            take(scanner.scan(block, line_at), block[:used])
-            line_at += used
+        while pending:
+            future, raw = pending.popleft()
+            take(future.result(), raw)
     if batch.lines or position != offset:
         _commit(conn, fingerprint, position, tail, batch, result)
+
+
+def _visitor_segments(scanned: Any, vhs: list[int]) -> list[tuple[str, str, int, bytes]]:
+    """The block's people, views and events with each person's visitor hash (``vh``)
+    in place of the address and user agent, as segments per day."""
+    import polars as pl
+
+    from .scan import EVENT_COLUMNS
+
+    people = scanned.people.select("day", "pid", pl.Series("vh", vhs, dtype=pl.Int64))
+    views = scanned.views.join(people, on=["day", "pid"], maintain_order="left")
+    events = scanned.events.join(people, on=["day", "pid"], maintain_order="left")
+    return [
+        *_segments("visitors", people.select("day", "vh")),
+        *_segments("views", views.select("day", "vh", "a", "l", "n")),
+        *_segments("events", events.select("day", "vh", *EVENT_COLUMNS)),
+    ]
 
 
 def _salt(conn: sqlite3.Connection, day: str, salts: dict[str, bytes]) -> bytes:
@@ -433,9 +494,9 @@ def _commit(
     if not conn.in_transaction:
         conn.execute("BEGIN IMMEDIATE")
     try:
-        conn.executemany("INSERT INTO hits VALUES (?,?,?,?)", batch.hits)
-        conn.executemany("INSERT INTO events VALUES (?,?,?,?,?,?,?,?,?,?,?)", batch.events)
-        conn.executemany("INSERT OR IGNORE INTO visitors VALUES (?, ?)", batch.visitors)
+        conn.executemany(
+            "INSERT INTO segments(day, kind, rows, data) VALUES (?, ?, ?, ?)", batch.segments
+        )
         conn.executemany("INSERT OR IGNORE INTO dirty VALUES (?)", [(d,) for d in batch.days])
         have = conn.execute("SELECT count(*) FROM samples").fetchone()[0]
         room = max(0, MAX_SAMPLES - have)
@@ -466,7 +527,7 @@ def _commit(
         conn.execute("ROLLBACK")
         raise
     result.lines += batch.lines
-    result.events += len(batch.events) + len(batch.hits)
+    result.events += batch.events
     for name in ("kept", "malformed", "bot", "probe", "method", "expired"):
         setattr(result, name, getattr(result, name) + counts[name])
     result.samples.extend(
@@ -481,217 +542,55 @@ def _now() -> str:
 # ----------------------------------------------------------------- aggregates
 
 
-def rollup_dirty(
-    conn: sqlite3.Connection, articles: Mapping[str, ArticleMeta], workers: int | None = None
-) -> None:
-    """Recompute the daily aggregates of every day that received lines, one day (and one
-    transaction) at a time, so memory stays bounded by one day's traffic.
+ROLLUP_BYTES = 16 << 20  # stored (compressed) bytes per rollup pass: keeps memory flat
 
-    A backlog of days is computed by two processes (each reading its own connection,
-    which WAL allows while this one writes the results).
+
+def rollup_dirty(conn: sqlite3.Connection, articles: Mapping[str, ArticleMeta]) -> None:
+    """Recompute the daily aggregates of every day that received lines.
+
+    Days are computed together, several per pass (up to ROLLUP_BYTES of stored
+    segments), each pass in one transaction, so memory stays bounded whatever the backlog.
     """
-    days = [day for (day,) in conn.execute("SELECT day FROM dirty ORDER BY day")]
-    if len(days) > 3 and (workers if workers is not None else _idle_core()):
-        db = conn.execute("PRAGMA database_list").fetchone()[2]
-        with ProcessPoolExecutor(
-            2, initializer=_start_rollup_worker, initargs=(db, dict(articles))
-        ) as pool:
-            for day, rows in zip(days, pool.map(_rollup_in_worker, days), strict=True):
-                _write_day(conn, day, rows)
+    sizes = conn.execute(
+        "SELECT d.day, coalesce(sum(length(s.data)), 0) FROM dirty d "
+        "LEFT JOIN segments s ON s.day = d.day GROUP BY d.day ORDER BY d.day"
+    ).fetchall()
+    if not sizes:
         return
-    for day in days:
-        _write_day(conn, day, day_rows(conn, articles, day))
+    from .rollup import Rollup
+
+    rollup = Rollup(articles)
+    passes: list[list[str]] = [[]]
+    size = 0
+    for day, length in sizes:
+        if passes[-1] and size + length > ROLLUP_BYTES:
+            passes.append([])
+            size = 0
+        passes[-1].append(day)
+        size += length
+    for days in passes:
+        rows = rollup.days(*(read_segments(conn, kind, days) for kind in KINDS))
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            conn.executemany("DELETE FROM daily WHERE day = ?", [(day,) for day in days])
+            conn.executemany("INSERT INTO daily VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
+            conn.executemany("DELETE FROM dirty WHERE day = ?", [(day,) for day in days])
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+
+
+KINDS = ("visitors", "views", "events")
 
 
 def day_rows(
     conn: sqlite3.Connection, articles: Mapping[str, ArticleMeta], day: str
 ) -> list[tuple[Any, ...]]:
-    """The ``daily`` rows of one day, computed from its raw hits, events and visitors."""
-    rows = _rollup_hits(conn, articles, day) + _rollup_events(conn, day)
-    visitors = conn.execute("SELECT count(*) FROM visitors WHERE day = ?", (day,)).fetchone()[0]
-    if visitors:
-        rows.append((day, "visitors", "", "", "", "", visitors))
-    return rows
+    """The ``daily`` rows of one day, computed from its stored segments."""
+    from .rollup import Rollup
 
-
-def _write_day(conn: sqlite3.Connection, day: str, rows: list[tuple[Any, ...]]) -> None:
-    conn.execute("BEGIN IMMEDIATE")
-    try:
-        conn.execute("DELETE FROM daily WHERE day = ?", (day,))
-        conn.executemany("INSERT INTO daily VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
-        conn.execute("DELETE FROM dirty WHERE day = ?", (day,))
-        conn.execute("COMMIT")
-    except BaseException:
-        conn.execute("ROLLBACK")
-        raise
-
-
-_ROLLUP: tuple[sqlite3.Connection, Mapping[str, ArticleMeta]] | None = None
-
-
-def _start_rollup_worker(db: str, articles: Mapping[str, ArticleMeta]) -> None:
-    global _ROLLUP
-    _ROLLUP = (sqlite3.connect(db, timeout=30), articles)
-    with contextlib.suppress(OSError, AttributeError):
-        ctypes.CDLL("libc.so.6").prctl(1, signal.SIGKILL)  # die with the parent
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-
-
-def _rollup_in_worker(day: str) -> list[tuple[Any, ...]]:
-    assert _ROLLUP is not None
-    return day_rows(_ROLLUP[0], _ROLLUP[1], day)
-
-
-def _rollup_hits(
-    conn: sqlite3.Connection, articles: Mapping[str, ArticleMeta], day: str
-) -> list[tuple[Any, ...]]:
-    """Views and unique visitors per article, language page, domain, audience and language."""
-    langs = {key: m.lang for key, m in articles.items()}
-    groups: dict[str, tuple[str, ...]] = {
-        key: (f"lang:{m.lang}", f"domain:{m.domain}", f"audience:{m.audience}")
-        for key, m in articles.items()
-    }
-    # one plain scan: SQLite's GROUP BY and DISTINCT would each sort the day again
-    views: Counter[tuple[str, str]] = Counter()
-    seen: defaultdict[int, set[str]] = defaultdict(set)
-    for vh, article, lang in conn.execute(
-        "SELECT vh, article, lang FROM hits WHERE day = ?", (day,)
-    ):
-        views[article, lang] += 1
-        seen[vh].add(article or "/" + lang)
-    rows: list[tuple[Any, ...]] = [
-        (day, "views" if article else "page_views", article, langs.get(article, lang), "", "", n)
-        for (article, lang), n in views.items()
-    ]
-    article_visitors: Counter[str] = Counter()
-    group_visitors: Counter[str] = Counter()
-    for items in seen.values():
-        touched: set[str] = set()
-        for item in items:
-            if item[0] == "/":
-                touched.add("lang:" + item[1:])
-            else:
-                article_visitors[item] += 1
-                touched.update(groups.get(item, ()))
-        group_visitors.update(touched)
-    rows += [
-        (day, "article_visitors", article, langs.get(article, ""), "", "", n)
-        for article, n in article_visitors.items()
-    ]
-    rows += [
-        (day, "group_visitors", "", "", group, "", n)
-        for group, n in group_visitors.items()
-        if not group.endswith(":")
-    ]
-    return rows
-
-
-def _rollup_events(conn: sqlite3.Connection, day: str) -> list[tuple[Any, ...]]:
-    """Feedback, searches, clicks, suggestions, contacts and value, visit by visit."""
-    rows: Counter[tuple[str, str, str, str, str, str]] = Counter()
-    by_visitor: defaultdict[int, list[Any]] = defaultdict(list)
-    # rows come in insertion order; grouping here is cheaper than ORDER BY vh, ts
-    cursor = conn.execute(
-        "SELECT vh, ts, type, article, lang, q, n, p, h, r FROM events WHERE day = ?", (day,)
-    )
-    for vh, ts, kind, article, lang, q, n, p, h, r in cursor:
-        if kind == "feedback":
-            rows[day, "helped" if h else "not_helped", article, lang, "", ""] += 1
-            if not h:
-                rows[day, "reason", article, lang, r or "none", ""] += 1
-        elif kind == "announcement":
-            rows[day, "announcement", article, lang, "", ""] += 1
-            continue
-        by_visitor[vh].append((ts, kind, article, lang, q, n, h if kind == "feedback" else p))
-    for events in by_visitor.values():
-        if len(events) == 1 and events[0][1] == "feedback" and not events[0][6]:
-            continue  # a lone "no": nothing more to learn from the visit
-        events.sort(key=_first)  # stable: equal times keep the log's order
-        for visit in _split_visits(events):
-            _visit_rows(day, visit, rows)
-    return [(*key, value) for key, value in rows.items()]
-
-
-def _first(item: tuple[Any, ...]) -> Any:
-    return item[0]
-
-
-def _split_visits(events: list[Any]) -> Iterable[list[Any]]:
-    visit: list[Any] = []
-    last = None
-    for event in events:
-        if last is not None and event[0] - last > VISIT_GAP:
-            yield visit
-            visit = []
-        visit.append(event)
-        last = event[0]
-    if visit:
-        yield visit
-
-
-def _visit_rows(
-    day: str, visit: list[Any], rows: Counter[tuple[str, str, str, str, str, str]]
-) -> None:
-    """Searches, clicks, suggestions, contacts and the value of one visit."""
-    searches: list[tuple[int, str, str, str, int | None]] = []
-    clicked: set[str] = set()
-    contacts: list[int] = []
-    qualifying: list[tuple[int, str, str]] = []
-    searched = False
-    for ts, kind, article, lang, q, n, extra in visit:
-        if kind == "search":
-            key = normalize_query(q, lang)
-            if (
-                searches
-                and searches[-1][2] == lang
-                and ts - searches[-1][0] <= TYPING_GAP
-                and (q.lower().startswith(searches[-1][3].lower()))
-            ):
-                searches.pop()  # the user was still typing
-            searches.append((ts, key, lang, q, n))
-            searched = True
-        elif kind == "click":
-            key = normalize_query(q, lang)
-            clicked.add(key)
-            rows[day, "click", article, lang, key, ""] += 1
-            if extra:
-                rows[day, "click_pos", "", lang, key, ""] += extra
-        elif kind == "suggest":
-            key = normalize_query(q, lang)
-            rows[day, "suggest", "", lang, key, ""] += 1
-            if n == 0:
-                rows[day, "suggest_zero", "", lang, key, ""] += 1
-        elif kind == "suggest-click":
-            rows[day, "suggest_click", article, lang, normalize_query(q, lang), ""] += 1
-            qualifying.append((ts, article, lang))
-        elif kind == "feedback" and extra:
-            qualifying.append((ts, article, lang))
-        elif kind == "contact":
-            key = normalize_query(q, lang)
-            contacts.append(ts)
-            rows[day, "contact", "", lang, key, ""] += 1
-            if searched or key:
-                rows[day, "contact_after_search", "", lang, key, ""] += 1
-    seen: set[tuple[str, str]] = set()
-    for _ts, key, lang, q, n in searches:
-        if (key, lang) in seen or not key:
-            continue  # a query counts once per visit
-        seen.add((key, lang))
-        rows[day, "search", "", lang, key, ""] += 1
-        rows[day, "q_form", "", lang, key, q] += 1
-        if n == 0:
-            rows[day, "search_zero", "", lang, key, ""] += 1
-        elif key not in clicked:
-            rows[day, "search_noclick", "", lang, key, ""] += 1
-    if searches:
-        rows[day, "search_sessions", "", "", "", ""] += 1
-        if clicked and not contacts:
-            rows[day, "search_success", "", "", "", ""] += 1
-    last_contact = max(contacts) if contacts else None
-    avoided = [q for q in qualifying if last_contact is None or q[0] > last_contact]
-    if avoided:
-        _ts, article, lang = avoided[-1]
-        rows[day, "avoided", article, lang, "", ""] += 1
+    return Rollup(articles).days(*(read_segments(conn, kind, [day]) for kind in KINDS))
 
 
 # ------------------------------------------------------------------ retention
@@ -707,16 +606,17 @@ def prune(
     """Drop raw events older than the retention and salts of days that are over.
 
     Aggregates stay. Lines that arrive later for a pruned day are counted as
-    ``expired`` (its aggregates are final). Returns the number of events dropped.
+    ``expired`` (its aggregates are final). Returns the number of days whose raw data was dropped.
     """
     rollup_dirty(conn, articles or {})  # what a killed ingest left, before anything goes
     cutoff = (today - dt.timedelta(days=retention_days)).isoformat()
     salt_cutoff = (today - dt.timedelta(days=1)).isoformat()
     conn.execute("BEGIN IMMEDIATE")
     try:
-        dropped = conn.execute("DELETE FROM events WHERE day < ?", (cutoff,)).rowcount
-        dropped += conn.execute("DELETE FROM hits WHERE day < ?", (cutoff,)).rowcount
-        conn.execute("DELETE FROM visitors WHERE day < ?", (cutoff,))
+        dropped = conn.execute(
+            "SELECT count(DISTINCT day) FROM segments WHERE day < ?", (cutoff,)
+        ).fetchone()[0]
+        conn.execute("DELETE FROM segments WHERE day < ?", (cutoff,))
         conn.execute("DELETE FROM salts WHERE day < ?", (salt_cutoff,))
         old = _meta(conn, "pruned_before") or ""
         if cutoff > old:

@@ -8,10 +8,11 @@ import sqlite3
 from collections import Counter
 from pathlib import Path
 
+import polars as pl
 import pytest
 from usagekit import BROWSER, Server
 
-from kcs.usage.store import ArticleMeta, ingest
+from kcs.usage.store import KINDS, ArticleMeta, connect, ingest, read_segments
 
 pytestmark = pytest.mark.nginx
 
@@ -138,9 +139,21 @@ def test_no_raw_address_in_the_database(nginx: Server, tmp_path: Path) -> None:
     ]:
         assert address.encode() not in blob
     assert b"anna@example.org" not in blob and b"070-123" not in blob
-    with sqlite3.connect(db) as conn:
-        queries = {q for (q,) in conn.execute("SELECT q FROM events WHERE type = 'search'")}
+    conn = connect(db)
+    try:
+        events = read_segments(conn, "events")
+        stored = [read_segments(conn, kind) for kind in KINDS]
+    finally:
+        conn.close()
+    queries = set(events.filter(pl.col("t") == "search")["q"].to_list())
     assert "mail [email] [phone]" in queries
+    # the segments are compressed: look inside them too
+    for frame in stored:
+        assert not {"ip", "agent", "remote_addr"} & set(frame.columns)
+        text = " ".join(
+            str(value) for column in frame.columns for value in frame[column].unique().to_list()
+        )
+        assert "203.0.113.7" not in text and "198.51.100." not in text and "anna@" not in text
 
 
 def test_hostile_lines_are_counted_not_fatal(tmp_path: Path) -> None:

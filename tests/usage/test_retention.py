@@ -29,7 +29,7 @@ def test_old_events_are_pruned_and_aggregates_kept(tmp_path: Path) -> None:
     result = ingest(db, [log], retention_days=90, today=today)
     assert result.kept == 3
     with sqlite3.connect(db) as conn:
-        assert [d for (d,) in conn.execute("SELECT DISTINCT day FROM hits ORDER BY day")] == [
+        assert [d for (d,) in conn.execute("SELECT DISTINCT day FROM segments ORDER BY day")] == [
             recent.isoformat(),
             today.isoformat(),
         ]
