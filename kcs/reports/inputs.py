@@ -18,7 +18,7 @@ import sys
 import tarfile
 import tempfile
 import threading
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -92,34 +92,42 @@ class _Loading:
     Parsing articles and parsing git's output are both Python work, so two threads
     take turns on one interpreter lock. On Linux, when no other thread runs (forking
     a threaded process can copy a lock some thread holds), the articles load in a
-    forked child that sends back the parsed knowledge base (a fraction of a second
-    of pickling for thousands of articles). Elsewhere, or when the child fails,
-    they load in this process, and any error the load raises is raised from here.
+    forked child that sends back the parsed knowledge base; a thread here receives
+    and unpickles it while the caller waits for git. Elsewhere, or when the child
+    fails, they load in this process, and any error the load raises is raised here.
     """
 
     def __init__(self, root: Path, bodies: bool) -> None:
         self.root, self.bodies = root, bodies
         self.pid = 0
-        self.reader = -1
-        self.future: Future[KnowledgeBase] | None = None
-        if sys.platform == "linux" and threading.active_count() == 1:
-            self._fork()
-        if not self.pid:
-            pool = ThreadPoolExecutor(1, thread_name_prefix="kcs-articles")
-            self.future = pool.submit(load, root, bodies=bodies)
-            pool.shutdown(wait=False)
+        self.reaping, self.reaped = threading.Lock(), False
+        forked = sys.platform == "linux" and threading.active_count() == 1 and self._fork()
+        self.future: Future[KnowledgeBase | None] = Future()
+        self.thread = threading.Thread(
+            target=self._run, args=(forked,), name="kcs-articles", daemon=True
+        )
+        self.thread.start()
 
-    def _fork(self) -> None:
+    def _run(self, reader: int) -> None:
+        try:
+            kb = self._receive(reader) if reader else load(self.root, bodies=self.bodies)
+        except BaseException as exc:  # handed to the caller by result()
+            self.future.set_exception(exc)
+        else:
+            self.future.set_result(kb)
+
+    def _fork(self) -> int:
+        """Start the child; the pipe's reading end, or 0 when there is no child."""
         try:
             reader, writer = os.pipe()
         except OSError:
-            return
+            return 0
         try:
             pid = os.fork()
         except OSError:
             os.close(reader)
             os.close(writer)
-            return
+            return 0
         if pid == 0:  # the child: load, send, leave without running the parent's exit code
             status = 1
             try:
@@ -132,28 +140,34 @@ class _Loading:
             finally:
                 os._exit(status)
         os.close(writer)
-        self.pid, self.reader = pid, reader
+        self.pid = pid
+        return reader
+
+    def _receive(self, reader: int) -> KnowledgeBase | None:
+        with os.fdopen(reader, "rb") as source:
+            data = source.read()
+        with self.reaping:
+            _, status = os.waitpid(self.pid, 0)
+            self.reaped = True
+        if status != 0 or not data:
+            log.debug("article loader process ended with status %s", status)
+            return None
+        kb: KnowledgeBase = pickle.loads(data)
+        return kb
 
     def result(self) -> KnowledgeBase:
-        if self.future is not None:
-            return self.future.result()
-        with os.fdopen(self.reader, "rb") as source:
-            data = source.read()
-        _, status = os.waitpid(self.pid, 0)
-        if status == 0 and data:
-            kb: KnowledgeBase = pickle.loads(data)
-            return kb
-        # The child failed (say, on a ConfigError): load here, so the error is raised here.
-        log.debug("article loader process ended with status %s; loading in process", status)
-        return load(self.root, bodies=self.bodies)
+        self.thread.join()  # gone before the next load looks for other threads
+        kb = self.future.result()
+        # No result from the child (say, it met a ConfigError): load here, to raise it here.
+        return kb if kb is not None else load(self.root, bodies=self.bodies)
 
     def cancel(self) -> None:
-        if self.future is not None:
-            self.future.cancel()
-            return
-        os.close(self.reader)
-        os.kill(self.pid, signal.SIGTERM)  # not reaped yet, so the pid is still ours
-        os.waitpid(self.pid, 0)
+        if self.pid:
+            with self.reaping:  # a pid once reaped may belong to someone else
+                if not self.reaped:
+                    os.kill(self.pid, signal.SIGTERM)  # the receiving thread reaps it
+            self.thread.join()
+        # a load in a thread runs to its end in the background; its result is dropped
 
 
 def _main_line_commit(root: Path, as_of: dt.date) -> str | None:

@@ -1,11 +1,12 @@
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from pathlib import Path
 
 from gitrepo import REPO_ROOT
 
-from kcs.article import FIELDS, parse_article, split_front_matter
+from kcs.article import FIELDS, front_matter_head, parse_article, split_front_matter
 from kcs.config import load_config
 
 CONFIG = load_config(REPO_ROOT)
@@ -134,3 +135,42 @@ def test_symlink_out_of_the_repository_is_refused(tmp_path: Path) -> None:
         "articles/vpn/link.md:1: symlink: a link to a file outside the repository; "
         "copy the article in instead"
     ]
+
+
+def test_front_matter_only_parse_leaves_the_body_out() -> None:
+    text = (
+        "---\ntitle: VPN drops\nstate: validated\nreviewed: 2025-01-01\n---\n\n"
+        "## Problem\n\nSee [the guide](../guide.md).\n\n## Lösning\n\nRestart.\n"
+    )
+    full, full_findings = parse_article("articles/vpn/drops.md", text, CONFIG)
+    light, light_findings = parse_article("articles/vpn/drops.md", text, CONFIG, bodies=False)
+    assert full is not None and light is not None
+    assert full.links and full.sections and full.body
+    assert (light.body, light.sections, light.links) == ("", (), ())
+    assert light == dataclasses.replace(full, body="", sections=(), links=())
+    assert light_findings == full_findings
+
+
+def test_front_matter_only_parse_reads_the_body_when_the_state_depends_on_it() -> None:
+    text = "---\ntitle: T\r\n---\r\n## Problem\r\nA\r\n## Lösning\r\n1. Gör så här\r\n"
+    light, _ = parse_article("articles/vpn/t.md", text, CONFIG, bodies=False)
+    full, _ = parse_article("articles/vpn/t.md", text, CONFIG)
+    assert light is not None and light.state == "not-validated"
+    assert light == full
+
+
+def test_front_matter_head_splits_like_the_whole_text() -> None:
+    cases = [
+        "---\ntitle: A\n---\nbody\n---\nmore\n",
+        "\ufeff---\ntitle: A\n...\n## Issue\n",
+        "---  \ntitle: A\n  ---  \nbody",
+        "---\ntitle: never closed\n",
+        "no front matter\n---\n",
+        "---\rtitle: old mac\r---\rbody\r",
+        "",
+    ]
+    for text in cases:
+        head = front_matter_head(text)
+        assert text.startswith(head)
+        whole, part = split_front_matter(text), split_front_matter(head)
+        assert (part[0], part[2]) == (whole[0], whole[2]), text

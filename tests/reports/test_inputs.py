@@ -1,0 +1,119 @@
+"""Reading a report's inputs: front-matter-only articles, loaded beside the git log pass."""
+
+from __future__ import annotations
+
+import dataclasses
+import gc
+import os
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+from gitrepo import git, init_repo, write
+from reportrepo import KCS_YML, article, commit
+
+from kcs.errors import ConfigError, GitError
+from kcs.history import paused_gc
+from kcs.knowledge import load
+from kcs.reports import build, compute
+from kcs.reports.inputs import _Loading, load_inputs
+from kcs.reports.render import render
+
+LINUX = sys.platform == "linux"
+
+
+def without_bodies(kb_articles: tuple) -> list:
+    return [dataclasses.replace(a, body="", sections=(), links=()) for a in kb_articles]
+
+
+def test_front_matter_load_is_the_full_load_without_bodies(kb_repo: Path) -> None:
+    full = load(kb_repo)
+    light = load(kb_repo, bodies=False)
+    assert light.findings == full.findings
+    assert list(light.articles) == without_bodies(full.articles)
+    assert all(a.body and a.sections for a in full.articles)
+
+
+def test_articles_without_a_state_are_read_whole(tmp_path: Path) -> None:
+    root = init_repo(tmp_path / "kb")
+    write(root / "kcs.yml", KCS_YML)
+    write(root / "articles/vpn/a.md", "---\ntitle: A\n---\n## Issue\nx\n## Resolution\ny\n")
+    write(root / "articles/vpn/b.md", "---\ntitle: B\nstate:\n---\n## Issue\nx\n")
+    light = load(root, bodies=False)
+    assert [(a.state, bool(a.sections)) for a in light.articles] == [
+        ("not-validated", True),
+        ("wip", True),
+    ]
+    assert light == load(root)
+
+
+@pytest.mark.skipif(not LINUX, reason="the forked loader is Linux only")
+def test_articles_load_in_a_child_process_beside_the_history(kb_repo: Path) -> None:
+    assert threading.active_count() == 1
+    loading = _Loading(kb_repo, False)
+    assert loading.pid > 0  # a child, not a thread of this process
+    kb = loading.result()
+    assert kb == load(kb_repo, bodies=False)
+    with pytest.raises(ChildProcessError):
+        os.waitpid(loading.pid, os.WNOHANG)  # already reaped
+
+
+def test_with_another_thread_running_the_articles_load_in_a_thread(kb_repo: Path) -> None:
+    hold = threading.Event()
+    other = threading.Thread(target=hold.wait)
+    other.start()
+    try:
+        loading = _Loading(kb_repo, False)
+        assert loading.pid == 0
+        assert loading.result() == load(kb_repo, bodies=False)
+    finally:
+        hold.set()
+        other.join()
+
+
+def test_a_broken_kcs_yml_is_raised_in_the_caller(tmp_path: Path) -> None:
+    root = init_repo(tmp_path / "kb")
+    write(root / "kcs.yml", "languages: [en\n")
+    write(root / "articles/vpn/a.md", article("a", "A", "validated"))
+    commit(root, "A", "2025-01-01T10:00:00+00:00", "Anna <anna@example.org>")
+    with pytest.raises(ConfigError) as direct:
+        load(root)
+    with pytest.raises(ConfigError) as through_inputs:
+        load_inputs(root, bodies=False)
+    assert str(through_inputs.value) == str(direct.value)
+
+
+@pytest.mark.skipif(not LINUX, reason="the forked loader is Linux only")
+def test_a_failing_history_leaves_no_child_behind(kb_repo: Path, tmp_path: Path) -> None:
+    clone = tmp_path / "shallow"
+    git(tmp_path, "clone", "-q", "--depth", "1", f"file://{kb_repo}", str(clone))
+    with pytest.raises(GitError, match="shallow clone"):
+        load_inputs(clone, bodies=False)
+    with pytest.raises(ChildProcessError):
+        os.waitpid(-1, os.WNOHANG)  # no child of this process is left unreaped
+
+
+def test_staleness_and_contributors_read_no_bodies_but_report_the_same(kb_repo: Path) -> None:
+    for name in ("staleness", "contributors"):
+        inputs = load_inputs(kb_repo)  # whole articles
+        whole = compute(name)(inputs.kb, inputs.history, inputs.today)
+        assert render(build(name, kb_repo), "json") == render(whole, "json")
+
+
+def test_paused_gc_restores_the_collector() -> None:
+    assert gc.isenabled()
+    with paused_gc():
+        assert not gc.isenabled()
+        with paused_gc():
+            assert not gc.isenabled()
+        assert not gc.isenabled()  # the inner one leaves it to the outer one
+    assert gc.isenabled()
+    assert gc.get_freeze_count() == 0  # survivors moved to the oldest generation, not frozen
+    gc.disable()
+    try:
+        with paused_gc():
+            pass
+        assert not gc.isenabled()  # off before, off after
+    finally:
+        gc.enable()
