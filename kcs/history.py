@@ -61,6 +61,7 @@ _FORMAT = (
             "%cn",
             "%(trailers:key=Approved-by,valueonly,separator=%x1d)",
             "%s",
+            "%(trailers:key=Proposal,valueonly,separator=%x1d)",
         ]
     )
     + _FS
@@ -89,6 +90,7 @@ class Commit(NamedTuple):
     committer: str
     approved_by: tuple[str, ...]
     subject: str
+    proposal: str = ""  # the ``Proposal:`` trailer kcs merge writes: the proposal branch
 
     @property
     def merge(self) -> bool:
@@ -217,8 +219,12 @@ class History(Mapping[str, FileHistory]):
 # ------------------------------------------------------------------ reading
 
 
-def read_history(root: Path | str, *, as_of: dt.datetime | dt.date | None = None) -> History:
+def read_history(
+    root: Path | str, *, as_of: dt.datetime | dt.date | None = None, rev: str = "HEAD"
+) -> History:
     """Read the history of everything under ``root`` in one ``git log`` pass.
+
+    ``rev`` is the commit whose history is read (HEAD by default; a branch or commit id).
 
     Raises :class:`GitError` on a shallow clone (its dates would be wrong) or when
     git fails. A folder that is not in a Git repository, or a repository without
@@ -226,10 +232,10 @@ def read_history(root: Path | str, *, as_of: dt.datetime | dt.date | None = None
     """
     root = Path(root)
     cutoff = _cutoff(as_of)
-    probe = _git(
-        root, "rev-parse", "--is-shallow-repository", "--verify", "-q", "HEAD", check=False
-    )
+    probe = _git(root, "rev-parse", "--is-shallow-repository", "--verify", "-q", rev, check=False)
     lines = probe.stdout.split()
+    if rev != "HEAD" and (rev.startswith("-") or (probe.returncode != 0 and lines)):
+        raise GitError(f"{root}: {rev!r} names no commit; give a branch, tag or commit id")
     if probe.returncode != 0 or not lines:
         inside = _git(root, "rev-parse", "--is-inside-work-tree", check=False)
         if inside.returncode != 0:
@@ -265,7 +271,7 @@ def read_history(root: Path | str, *, as_of: dt.datetime | dt.date | None = None
         "--no-textconv",
         "--diff-merges=first-parent",
         f"--format={_FORMAT}",
-        "HEAD",
+        rev,
         "--",
     ]
     # Parse while git is still writing: the wall time is git's, plus the last chunk.
@@ -477,11 +483,12 @@ def _records(chunks: Iterator[str]) -> Iterator[Record]:
             continue
         head, _, body = chunk.partition("\0")
         fields = head.split(_FS)
-        if len(fields) < 9:
+        if len(fields) < 10:
             raise GitError(
                 f"unexpected git log output near {chunk[:60]!r}; report this with your git version"
             )
         sha, parents, adate, cdate, author, email, committer, trailers, subject = fields[:9]
+        proposal = fields[9].split(_LS, 1)[0].strip()
         parent_shas = tuple(parents.split())
         # In UTC (one shared tzinfo): comparing a million dates stays cheap.
         date = dt.datetime.fromisoformat(adate).astimezone(dt.UTC)
@@ -489,7 +496,18 @@ def _records(chunks: Iterator[str]) -> Iterator[Record]:
         approved = tuple(t.strip() for t in trailers.split(_LS) if t.strip()) if trailers else ()
         commit = _new_tuple(
             Commit,
-            (sha, parent_shas, date, committed, author, email, committer, approved, subject),
+            (
+                sha,
+                parent_shas,
+                date,
+                committed,
+                author,
+                email,
+                committer,
+                approved,
+                subject,
+                proposal,
+            ),
         )
         yield commit, _changes(body, sha, date, author, len(parent_shas) > 1, email)
 

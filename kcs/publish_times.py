@@ -11,7 +11,10 @@ intervals are measured:
   (``{"published": "<ISO 8601>", "commit": "<sha>"}``), by default in
   ``.kcs/publish-log.jsonl``; CI keeps that file between runs (cache).
 
-The reports engineer calls :func:`publish_times`, :func:`by_domain` and :func:`backlog`.
+Both come from the one-pass history (:mod:`kcs.history`): :func:`from_history`
+walks the main line and the proposals' commits in memory, with no further git
+call; the health report calls it with the history it already has, and
+:func:`publish_times` reads a history of ``ref`` for callers without one.
 """
 
 from __future__ import annotations
@@ -26,7 +29,8 @@ from typing import Any
 
 from .errors import KcsError
 from .fsutil import atomic_write
-from .gitdiff import git_text, resolve_commit
+from .gitdiff import resolve_commit
+from .history import History, read_history
 
 DEFAULT_LOG = ".kcs/publish-log.jsonl"
 
@@ -122,49 +126,107 @@ def _branch(message: str) -> str:
 def publish_times(
     root: Path, log: Path | None = None, *, ref: str = "main", since: dt.datetime | None = None
 ) -> list[PublishTime]:
-    """Every change on ``ref``'s first-parent line (oldest first) with its intervals."""
-    tip = resolve_commit(root, ref)
-    out = git_text(
-        root,
-        "log",
-        "--first-parent",
-        "--diff-merges=first-parent",
-        "--name-only",
-        "--format=%x1e%H%x00%P%x00%aI%x00%cI%x00%B%x00",
-        tip,
-    )
+    """Every change on ``ref``'s first-parent line (oldest first) with its intervals.
+
+    One ``git log`` pass (:func:`kcs.history.read_history`) and the publish log.
+    """
+    history = read_history(root, rev=resolve_commit(root, ref))
+    return from_history(history, read_log(log or root / DEFAULT_LOG), since=since)
+
+
+def from_history(
+    history: History,
+    runs: Sequence[tuple[dt.datetime, str]] = (),
+    *,
+    since: dt.datetime | None = None,
+) -> list[PublishTime]:
+    """Every change on the first-parent line of ``history.head``, oldest first.
+
+    A merge's proposal is what its second parent brings that the main line did not
+    have yet (``git log first^..second``): its first commit is the oldest author
+    date among those. ``runs`` are publish runs (:func:`read_log`); a run publishes
+    its commit and every commit before it on the main line. Runs after
+    ``history.as_of`` are ignored, and so are runs of commits the history does not
+    hold (say, a main line that was since rewritten).
+    """
+    by_sha = history.by_sha
+    line = []
+    sha = history.head
+    while sha is not None and (commit := by_sha.get(sha)) is not None:
+        line.append(commit)
+        sha = commit.parents[0] if commit.parents else None
+    line.reverse()
+    domains = _domains_by_commit(history)
+    published = _published(history, runs)
+    # Everything reachable from the main line so far: the first-parent line plus what
+    # its merges brought in. Walking a merge's other parents stops there.
+    merged: set[str] = set()
     records: list[PublishTime] = []
-    for block in out.split("\x1e")[1:]:
-        commit, parents, authored, committed, message, names = block.split("\x00", 5)
-        merged = dt.datetime.fromisoformat(committed)
-        if since and merged < since:
+    for commit in line:
+        proposed, kind = commit.date, "direct"
+        if commit.merge:
+            kind, first = "merge", None
+            stack = list(commit.parents[1:])
+            while stack:
+                sha = stack.pop()
+                if sha in merged:
+                    continue
+                merged.add(sha)
+                brought = by_sha.get(sha)
+                if brought is None:  # beyond an --as-of cut
+                    continue
+                first = brought.date if first is None else min(first, brought.date)
+                stack.extend(brought.parents)
+            proposed = first or commit.committed
+        merged.add(commit.sha)
+        if since and commit.committed < since:
             continue
-        parent_list = parents.split()
-        paths = [n for n in names.split("\n") if n.strip()]
-        if len(parent_list) > 1:
-            first = git_text(
-                root, "log", "--reverse", "--format=%aI", f"{parent_list[0]}..{parent_list[1]}"
-            ).split("\n", 1)[0]
-            proposed = dt.datetime.fromisoformat(first) if first else merged
-            kind, branch = "merge", _branch(message)
-        else:
-            proposed, kind, branch = dt.datetime.fromisoformat(authored), "direct", ""
-        records.append(PublishTime(commit, kind, branch, _domains(paths), proposed, merged, None))
-    records.reverse()
-    runs = read_log(log or root / DEFAULT_LOG)
-    if runs:
-        published: dict[str, dt.datetime] = {}
-        for when, commit in runs:
-            reach = git_text(root, "rev-list", "--first-parent", commit).split()
-            for sha in reach:
-                published.setdefault(sha, when)
-        records = [
+        branch = commit.proposal or (_branch(commit.subject) if commit.merge else "")
+        records.append(
             PublishTime(
-                r.commit, r.kind, r.branch, r.domains, r.proposed, r.merged, published.get(r.commit)
+                commit.sha,
+                kind,
+                branch,
+                domains.get(commit.sha, ()),
+                proposed,
+                commit.committed,
+                published.get(commit.sha),
             )
-            for r in records
-        ]
+        )
     return records
+
+
+def _domains_by_commit(history: History) -> dict[str, tuple[str, ...]]:
+    """Commit → the domains of the articles it changed (a merge: what it brought to main)."""
+    found: dict[str, set[str]] = {}
+    for file in (*history.files.values(), *history.deleted):
+        for change in file.changes:
+            parts = change.path.split("/", 2)
+            if len(parts) == 3 and parts[0] == "articles":
+                found.setdefault(change.commit, set()).add(parts[1])
+    return {sha: tuple(sorted(names)) for sha, names in found.items()}
+
+
+def _published(history: History, runs: Sequence[tuple[dt.datetime, str]]) -> dict[str, dt.datetime]:
+    """Commit → the first publish run that contained it (runs walk the main line)."""
+    by_sha = history.by_sha
+    out: dict[str, dt.datetime] = {}
+    for when, sha in sorted((_aware(w), s) for w, s in runs):
+        if history.as_of is not None and when > history.as_of:
+            break
+        # An earlier run that reached this commit also reached everything before it.
+        current: str | None = sha
+        while current is not None and current not in out:
+            commit = by_sha.get(current)
+            if commit is None:
+                break
+            out[current] = when
+            current = commit.parents[0] if commit.parents else None
+    return out
+
+
+def _aware(when: dt.datetime) -> dt.datetime:
+    return when if when.tzinfo else when.replace(tzinfo=dt.UTC)
 
 
 def by_domain(records: Sequence[PublishTime]) -> dict[str, dict[str, Any]]:

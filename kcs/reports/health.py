@@ -5,7 +5,9 @@ Everything comes from the articles, lint and the one-pass Git history:
 * share of articles per state, lint findings per domain, broken links, articles past
   ``site.length_guideline``;
 * time to publish per domain over 90 days (from the first commit of a proposal to
-  its approved merge) and, when ``kcs.proposals`` exists, the open proposals;
+  its approved merge, :func:`kcs.publish_times.from_history` over the same history;
+  and from the merge to its publish run when ``.kcs/publish-log.jsonl`` exists) and,
+  when ``kcs.proposals`` exists, the open proposals;
 * translations whose source changed after the translation last did, with the
   size of the source's change in lines (old texts read in one ``git cat-file``);
 * knowledge concentration: distinct people who changed or validated a domain's
@@ -24,9 +26,11 @@ from collections.abc import Iterable
 from typing import Any
 
 from ..article import Article
+from ..errors import KcsError
 from ..findings import Finding
 from ..history import History
 from ..knowledge import KnowledgeBase
+from ..publish_times import DEFAULT_LOG, PublishTime, from_history, read_log
 from .model import Bar, Report, Table, Usage
 from .people import acts, domain_of
 
@@ -113,65 +117,77 @@ def _percentile(values: list[float], q: float) -> float:
     return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
 
 
-def publish_times(history: History, today: dt.date) -> dict[str, list[float]]:
-    """Hours from a proposal's first commit to its merge, per domain, last 90 days.
+def publish_records(
+    kb: KnowledgeBase, history: History, today: dt.date
+) -> tuple[list[PublishTime], str]:
+    """Proposals that reached main in the last 90 days, and a note when the publish log
+    (merge → publish run) is missing or unreadable ("" when it was read).
 
-    A merge's proposal is what its second parent brings that the first-parent line
-    (the main branch) does not have; a commit with an ``Approved-by:`` trailer that
-    is not a merge (a squash merge) counts from its author date to its commit date.
+    Computed by :func:`kcs.publish_times.from_history` from the history this report
+    already has: merges on the main line, and direct commits carrying an
+    ``Approved-by:`` trailer (squash merges); other direct commits are no proposals.
     """
-    start = today - dt.timedelta(days=PUBLISH_WINDOW)
-    by_sha = history.by_sha
-    mainline: set[str] = set()
-    sha = history.head
-    while sha is not None and sha not in mainline:
-        mainline.add(sha)
-        commit = by_sha.get(sha)
-        sha = commit.parents[0] if commit is not None and commit.parents else None
-    touched: dict[str, set[str]] = defaultdict(set)
-    for file in history.files.values():
-        for change in file.changes:
-            domain = domain_of(change.path)
-            if domain:
-                touched[change.commit].add(domain)
-    out: dict[str, list[float]] = defaultdict(list)
-    for commit in history.commits:
-        if not (commit.merge or commit.approved_by):
-            continue
-        if not start <= commit.committed.date() <= today:
-            continue
-        first = commit.date
-        if commit.merge:
-            stack, seen = list(commit.parents[1:]), set()
-            while stack:
-                sha = stack.pop()
-                if sha in seen or sha in mainline:
-                    continue
-                seen.add(sha)
-                parent = by_sha.get(sha)
-                if parent is None:
-                    continue
-                first = min(first, parent.date)
-                stack.extend(parent.parents)
-        hours = max(0.0, (commit.committed - first).total_seconds() / 3600)
-        for domain in touched.get(commit.sha, ()):
-            out[domain].append(hours)
-    return out
+    start = dt.datetime.combine(today - dt.timedelta(days=PUBLISH_WINDOW), dt.time.min, dt.UTC)
+    log_path = kb.root / DEFAULT_LOG
+    runs: list[tuple[dt.datetime, str]] = []
+    note = ""
+    if not log_path.is_file():
+        note = (
+            f"No publish log ({DEFAULT_LOG}): minutes from merge to publish are left out; "
+            "the publish workflow records each run with python -m kcs.publish_times record."
+        )
+    else:
+        try:
+            runs = read_log(log_path)
+        except KcsError as exc:
+            note = f"Minutes from merge to publish left out: {exc}"
+    approved = history.approved
+    records = [
+        r
+        for r in from_history(history, runs, since=start)
+        if r.merged.date() <= today and (r.kind == "merge" or r.commit in approved)
+    ]
+    return records, note
 
 
-def publish_table(history: History, today: dt.date) -> Table:
-    times = publish_times(history, today)
-    rows = tuple(
-        (d, len(v), round(statistics.median(v), 1), round(_percentile(v, 0.9), 1))
-        for d, v in sorted(times.items())
-    )
-    return Table(
-        "publish",
-        "Time to publish per domain (last 90 days)",
-        ("domain", "proposals", "median_hours", "p90_hours"),
-        rows,
+def publish_table(records: list[PublishTime], *, with_log: bool) -> Table:
+    hours: dict[str, list[float]] = defaultdict(list)
+    minutes: dict[str, list[float]] = defaultdict(list)
+    for record in records:
+        for domain in record.domains:
+            hours[domain].append(record.to_merge.total_seconds() / 3600)
+            if record.to_publish is not None:
+                minutes[domain].append(record.to_publish.total_seconds() / 60)
+    columns: tuple[str, ...] = ("domain", "proposals", "median_hours", "p90_hours")
+    if with_log:
+        columns += ("published", "median_publish_minutes", "p90_publish_minutes")
+    rows = []
+    for domain, values in sorted(hours.items()):
+        row: tuple[Any, ...] = (
+            domain,
+            len(values),
+            round(statistics.median(values), 1),
+            round(_percentile(values, 0.9), 1),
+        )
+        if with_log:
+            done = minutes.get(domain, [])
+            row += (
+                len(done),
+                round(statistics.median(done), 1) if done else None,
+                round(_percentile(done, 0.9), 1) if done else None,
+            )
+        rows.append(row)
+    caption = (
         "From a proposal's first commit to its approved merge; KCS aims at minutes "
-        "internally, 90 minutes externally.",
+        "internally, 90 minutes externally."
+    )
+    if with_log:
+        caption += (
+            " Publish minutes run from the merge to the first publish run that "
+            "contained it; published counts the proposals already out."
+        )
+    return Table(
+        "publish", "Time to publish per domain (last 90 days)", columns, tuple(rows), caption
     )
 
 
@@ -340,6 +356,12 @@ EXPLAIN = {
     "merge over the last 90 days, all domains.",
 }
 
+MERGE_TO_PUBLISH = "median minutes merge to publish"
+EXPLAIN_PUBLISH_LOG = (
+    "Median time from an approved merge to the first publish run that contained it "
+    f"(recorded in {DEFAULT_LOG}), over the last 90 days, all domains."
+)
+
 
 def report(
     kb: KnowledgeBase, history: History, today: dt.date, *, usage: Usage | None = None
@@ -352,11 +374,21 @@ def report(
     figures["outdated translations"] = len(translations)
     conc = concentration(kb, history, today, usage)
     figures["domains at risk"] = sum(1 for r in conc if r[3])
-    publish = publish_table(history, today)
-    all_times = [h for v in publish_times(history, today).values() for h in v]
-    figures["median hours to publish"] = (
-        round(statistics.median(all_times), 1) if all_times else None
-    )
+    proposals, publish_note = publish_records(kb, history, today)
+    with_log = not publish_note
+    publish = publish_table(proposals, with_log=with_log)
+    # each proposal once, however many domains it touched
+    to_merge = [r.to_merge.total_seconds() / 3600 for r in proposals if r.domains]
+    figures["median hours to publish"] = round(statistics.median(to_merge), 1) if to_merge else None
+    if with_log:
+        to_publish = [
+            r.to_publish.total_seconds() / 60
+            for r in proposals
+            if r.domains and r.to_publish is not None
+        ]
+        figures[MERGE_TO_PUBLISH] = round(statistics.median(to_publish), 1) if to_publish else None
+    else:
+        notes.append(publish_note)
     tables = [states, lint_table, publish]
     if today < dt.date.today():
         backlog, note = (
@@ -428,6 +460,7 @@ def report(
             horizontal=True,
         ),
     )
+    explain = {**EXPLAIN, MERGE_TO_PUBLISH: EXPLAIN_PUBLISH_LOG} if with_log else EXPLAIN
     return Report(
-        "health", "Knowledge health", today, figures, tuple(tables), charts, tuple(notes), EXPLAIN
+        "health", "Knowledge health", today, figures, tuple(tables), charts, tuple(notes), explain
     )
