@@ -32,9 +32,12 @@ TYPING_GAP = 10  # a search refined within 10 s (prefix of the next) is typing, 
 
 
 class _Meta(Protocol):
-    lang: str
-    domain: str
-    audience: str
+    @property
+    def lang(self) -> str: ...
+    @property
+    def domain(self) -> str: ...
+    @property
+    def audience(self) -> str: ...
 
 
 class Rollup:
@@ -45,19 +48,29 @@ class Rollup:
             {"a": list(articles), "meta_lang": [m.lang for m in articles.values()]},
             schema={"a": pl.String, "meta_lang": pl.String},
         )
-        groups = [
-            (key, f"{kind}:{value}")
-            for key, m in articles.items()
-            for kind, value in (("lang", m.lang), ("domain", m.domain), ("audience", m.audience))
-            if value
-        ]
-        self.groups = pl.DataFrame(
-            groups, schema={"a": pl.String, "group": pl.String}, orient="row"
-        )
+        # the groups (language, domain, audience) an article's reader counts towards,
+        # numbered: distinct readers per group are counted on integers, not strings
+        self.group_names: list[str] = []
+        numbers: dict[str, int] = {}
+        pairs = []
+        for key, m in articles.items():
+            for kind, value in (("lang", m.lang), ("domain", m.domain), ("audience", m.audience)):
+                if value:
+                    name = f"{kind}:{value}"
+                    if name not in numbers:
+                        numbers[name] = len(self.group_names)
+                        self.group_names.append(name)
+                    pairs.append((key, numbers[name]))
+        self.groups = pl.DataFrame(pairs, schema={"a": pl.String, "g": pl.UInt32}, orient="row")
 
     def days(
         self, visitors: pl.DataFrame, views: pl.DataFrame, events: pl.DataFrame
     ) -> list[tuple[Any, ...]]:
+        # days as small integers while grouping; their names again at the end
+        names = sorted(set(visitors["day"].unique()) | set(views["day"].unique()))
+        names += sorted(set(events["day"].unique()) - set(names))
+        number = pl.col("day").replace_strict(names, range(len(names)), return_dtype=pl.UInt16)
+        visitors, views, events = (f.with_columns(number) for f in (visitors, views, events))
         people = visitors.lazy().select("day", "vh").unique().with_columns(l=pl.lit(""))
         parts = [_count(people, "visitors", key=None)]
         if views.height:
@@ -65,7 +78,10 @@ class Rollup:
         if events.height:
             parts += _events(events.with_row_index("seq"))
         # one plan: what the parts share (visits, kept searches) is computed once
-        return pl.concat(parts, how="vertical_relaxed").collect().rows()
+        out = pl.concat(parts, how="vertical_relaxed").with_columns(
+            pl.col("day").replace_strict(range(len(names)), names, return_dtype=pl.String)
+        )
+        return out.collect().rows()
 
     def _views(self, views: pl.LazyFrame) -> list[pl.LazyFrame]:
         a, lang = pl.col("a"), pl.col("meta_lang").fill_null(pl.col("l"))
@@ -102,17 +118,30 @@ class Rollup:
                 "value",
             )
         )
+        # language pages count towards their language group too
+        pages = views.filter(a == "").select("day", "vh", "l").unique().collect()
+        page_langs = sorted(set(pages["l"].to_list()))
+        names = self.group_names + [f"lang:{lang}" for lang in page_langs]
+        numbers = {name: n for n, name in reversed(list(enumerate(names)))}
+        page_groups = pl.DataFrame(
+            {"l": page_langs, "g": [numbers[f"lang:{lang}"] for lang in page_langs]},
+            schema={"l": pl.String, "g": pl.UInt32},
+        )
         touched = pl.concat(
             [
-                articles.join(groups, on="a").select("day", "vh", "group"),
-                views.filter(a == "").select("day", "vh", ("lang:" + pl.col("l")).alias("group")),
+                articles.select("day", "vh", "a").unique().join(groups, on="a").drop("a"),
+                pages.lazy().join(page_groups.lazy(), on="l").drop("l"),
             ]
         )
         per_group = (
-            touched.filter(~pl.col("group").str.ends_with(":"))
-            .unique()
-            .group_by("day", "group")
+            touched.unique()
+            .group_by("day", "g")
             .agg(pl.len().alias("value"))
+            .with_columns(
+                pl.col("g").replace_strict(range(len(names)), names, return_dtype=pl.String)
+            )
+            .filter(~pl.col("g").str.ends_with(":"))
+            .rename({"g": "group"})
             .select(
                 "day",
                 pl.lit("group_visitors").alias("metric"),

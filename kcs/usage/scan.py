@@ -2,16 +2,17 @@
 
 :class:`Scanner` turns one block of whole lines into a :class:`Scanned`: counts per
 drop reason, a few scrubbed samples of malformed lines, the distinct (day, address,
-user agent) keys of the block's people, and per key the page views (article or
+user agent) of the block's people, and per person the page views (article or
 language page, and how many) and the beacon events, which refer to their person by
 a 64-bit key (``pid``). The raw address never leaves the ingest's memory: the store
-replaces each key by its salted visitor hash before anything is written.
+replaces each person by a salted visitor hash before anything is written.
 
 Why Polars: a Python loop over every line cost about 3 µs a line (regex, dictionary
 look-ups, tuples), and storing every hit as its own SQLite row as much again. Here the
-line regex, the joins with the classification caches and the grouping per person run
-in Polars' compiled, multi-threaded engine; Python only looks at what is new — a
-request line, a user agent or a day it has not classified before.
+lines are split by Polars' CSV reader (or a regex for other formats), and request
+lines, user agents and days are looked up by their 64-bit hash in small tables;
+Python only classifies what it has not seen before — a new request line, user agent
+or day.
 """
 
 from __future__ import annotations
@@ -28,10 +29,10 @@ from .privacy import scrub_line
 
 CACHE_ROWS = 200_000  # classified request lines kept between blocks (memory stays bounded)
 
-_FIELDS = ("ip", "stamp", "request", "status", "agent")
-_REQUESTS = {
-    "request": pl.String,
-    "code": pl.Int8,
+#: what every way of splitting lines gives: the day (dd/Mon/yyyy), its zone (+hhmm), the
+#: clock (hh:mm:ss), and the request, status and user agent as logged
+_FIELDS = ("ip", "dd", "zz", "clock", "request", "status", "agent")
+_PAYLOAD = {
     "t": pl.String,  # the beacon's type; views and pages have none
     "a": pl.String,
     "l": pl.String,
@@ -41,8 +42,12 @@ _REQUESTS = {
     "h": pl.Int64,
     "r": pl.String,
 }
-_AGENTS = {"agent": pl.String, "kind": pl.String}
-_DAYS = {"dkey": pl.String, "base": pl.Int64, "day": pl.String}
+_REQUESTS = {"rh": pl.UInt64, "code": pl.Int8} | _PAYLOAD
+_AGENTS = {"ah": pl.UInt64, "kind": pl.Int8}
+_DAYS = {"dh": pl.UInt64, "state": pl.Int8, "day": pl.String, "base": pl.Int64}
+#: why a line is not kept (0: kept), in the order the rules apply
+FATES = {0: "kept", 1: "method", 2: "probe", 3: "bot", 4: "probe", 5: "malformed", 6: "expired"}
+_KINDS = {"human": 0, "bot": 3, "probe": 4}
 #: the columns of the stored frames (besides the visitor)
 VIEW_COLUMNS = ("a", "l", "n")
 EVENT_COLUMNS = ("ts", "t", "a", "l", "q", "n", "p", "h", "r")
@@ -85,15 +90,14 @@ class Scanner:
     # ------------------------------------------------------------------ fields
 
     def _fields(self, block: bytes) -> pl.DataFrame:
-        """The well-formed lines of ``block`` as columns ip, dkey (day and zone of the
-        time), secs (seconds into that day), request, status and agent."""
+        """The well-formed lines of ``block`` as the columns of _FIELDS."""
         if not self.vectorised:
             text = block.decode("utf-8", "replace")
-            frame = pl.DataFrame(self.fmt.records(text), schema=list(_FIELDS), orient="row")
-            return _split_time(frame.lazy()).collect()
-        lines = block.count(b"\n")
+            names = ["ip", "stamp", "request", "status", "agent"]
+            frame = pl.DataFrame(self.fmt.records(text), schema=names, orient="row")
+            return _split_time_local(frame.lazy()).collect()
         if self.csv_columns is not None:
-            fields = self._csv_fields(block, lines)
+            fields = self._csv_fields(block, block.count(b"\n"))
             if fields is not None:
                 return fields
         return self._regex_fields(block)
@@ -122,8 +126,6 @@ class Scanner:
             return None
         if frame.height != lines or frame.width != len(wanted):
             return None
-        if "agent" not in frame.columns:
-            frame = frame.with_columns(agent=pl.lit(""))
         stamp, zone, status = pl.col("stamp"), pl.col("zone"), pl.col("status")
         well_formed = (
             (pl.col("dash") == "-")
@@ -131,19 +133,24 @@ class Scanner:
             & stamp.str.starts_with("[")
             & (zone.str.len_bytes() == 6)
             & zone.str.ends_with("]")
-            & status.str.contains(r"^\d{3}$")
+            & (status.str.len_bytes() == 3)
+            & status.cast(pl.Int16, strict=False).is_not_null()
             & pl.col("request").is_not_null()
         )
+        agent = pl.col("agent") if "agent" in frame.columns else pl.lit("")
+        checked = frame.with_columns(well_formed.fill_null(False).alias("ok"))
+        if not checked["ok"].all():  # filtering copies every column: only when needed
+            checked = checked.filter(pl.col("ok"))
         return (
-            frame.lazy()
-            .filter(well_formed.fill_null(False))
+            checked.lazy()
             .select(
                 "ip",
-                (stamp.str.slice(1, 11) + " " + zone.str.slice(0, 5)).alias("dkey"),
-                _seconds(stamp, 13).alias("secs"),
+                stamp.str.slice(1, 11).alias("dd"),
+                zone.str.slice(0, 5).alias("zz"),
+                stamp.str.slice(13, 8).alias("clock"),
                 "request",
                 "status",
-                "agent",
+                agent.fill_null("").alias("agent"),
             )
             .collect()
         )
@@ -163,7 +170,7 @@ class Scanner:
                 raise_if_empty=False,
             )
             if lines.width != 1:  # an empty block
-                return _split_time(pl.LazyFrame(schema=dict.fromkeys(_FIELDS, pl.String))).collect()
+                return pl.DataFrame(schema=dict.fromkeys(_FIELDS, pl.String))
         names = self.fmt.names
         groups = pl.col("line").str.extract_groups(self.line_pattern)
         found = lines.lazy().select(groups.alias("g")).unnest("g")
@@ -179,33 +186,42 @@ class Scanner:
             pl.col("status"),
             agent.alias("agent"),
         )
-        return _split_time(found).collect()
+        return _split_time_local(found).collect()
 
     # ------------------------------------------------------------ classifying
 
-    def _learn(self, fields: pl.DataFrame) -> None:
+    def _learn(self, fields: pl.LazyFrame) -> None:
         """Classify, in Python, the request lines, user agents and days not seen before."""
         if self.requests.height > CACHE_ROWS:
             self.requests = self.requests.clear()
-        new = _unseen(fields, "request", self.requests)
-        if new:
-            rows = [(request, *self._request(request)) for request in new]
-            self.requests = pl.concat(
-                [self.requests, pl.DataFrame(rows, schema=_REQUESTS, orient="row")]
-            )
-        new = _unseen(fields, "agent", self.agents)
-        if new:
-            kinds = [(agent, self.classifier.agent_kind(agent)) for agent in new]
+        new_requests, new_agents, new_days = pl.collect_all(
+            [
+                _unseen(fields, "rh", ["request"], self.requests),
+                _unseen(fields, "ah", ["agent"], self.agents),
+                _unseen(fields, "dh", ["dd", "zz"], self.days),
+            ]
+        )
+        if new_requests.height:
+            rows = [(rh, *self._request(request)) for rh, request in new_requests.iter_rows()]
+            frame = pl.DataFrame(rows, schema=_REQUESTS, orient="row")
+            self.requests = pl.concat([self.requests, frame])
+        if new_agents.height:
+            kinds = [
+                (ah, _KINDS[self.classifier.agent_kind(agent)])
+                for ah, agent in new_agents.iter_rows()
+            ]
             self.agents = pl.concat(
                 [self.agents, pl.DataFrame(kinds, schema=_AGENTS, orient="row")]
             )
-        new = _unseen(fields, "dkey", self.days)
-        if new:
-            days = [
-                (key, *(_day_base(key[:11] + ":00:00:00" + key[11:]) or (None, None)))
-                for key in new
-            ]
-            self.days = pl.concat([self.days, pl.DataFrame(days, schema=_DAYS, orient="row")])
+        if new_days.height:
+            rows = []
+            for dh, dd, zz in new_days.iter_rows():
+                base = _day_base(f"{dd}:00:00:00 {zz}") if len(dd) == 11 and len(zz) == 5 else None
+                if base is None:
+                    rows.append((dh, 5, None, None))  # not a date: malformed
+                else:
+                    rows.append((dh, 6 if base[1] < self.pruned_before else 0, base[1], base[0]))
+            self.days = pl.concat([self.days, pl.DataFrame(rows, schema=_DAYS, orient="row")])
 
     def _request(self, request: str) -> tuple[Any, ...]:
         code, payload = self.classifier.request(request)
@@ -220,66 +236,86 @@ class Scanner:
     # ---------------------------------------------------------------- scanning
 
     def scan(self, block: bytes, line_at: int) -> Scanned:
-        """Safe to call from several threads at once: Polars works without the GIL, and
-        only the classification of new values (:meth:`_learn`) is serialised."""
+        """Safe to call from several threads at once; the caches change under a lock."""
         lines = block.count(b"\n")
         fields = self._fields(block)
         counts: dict[str, int] = {}
         samples: list[tuple[int, str, str]] = []
-        with self.lock:
-            if fields.height != lines:
-                counts["malformed"] = lines - fields.height
-                if self.samples_left > 0:
+        if fields.height != lines:
+            counts["malformed"] = lines - fields.height
+        if fields.height == 0:
+            with self.lock:
+                if lines and self.samples_left > 0:
                     samples = self._samples(block.decode("utf-8", "replace"), line_at)
-            if fields.height == 0:
-                return Scanned(
-                    lines, counts, EMPTY["people"], EMPTY["views"], EMPTY["events"], samples
-                )
-            self._learn(fields)
-            requests, agents, days = self.requests, self.agents, self.days
-        code, kind, day = pl.col("code"), pl.col("kind"), pl.col("day")
-        joined = (
-            fields.lazy()
-            .with_columns(
-                # a person within this block; 64-bit, so two people share one by chance
-                # about once in 10^10 blocks
-                pl.struct("ip", "agent").hash().alias("pid"),
-            )
-            .join(requests.lazy(), on="request", how="left")
-            .join(agents.lazy(), on="agent", how="left")
-            .join(days.lazy(), on="dkey", how="left")
-            .with_columns(
-                pl.when(code == METHOD)
-                .then(pl.lit("method"))
-                .when(code == PROBE)
-                .then(pl.lit("probe"))
-                .when(kind != "human")
-                .then(kind)
-                .when(day.is_null() | pl.col("secs").is_null())
-                .then(pl.lit("malformed"))
-                .when(day < self.pruned_before)
-                .then(pl.lit("expired"))
-                .otherwise(pl.lit("kept"))
-                .alias("fate")
-            )
+            return Scanned(lines, counts, EMPTY["people"], EMPTY["views"], EMPTY["events"], samples)
+        hashed = fields.lazy().with_columns(
+            pl.col("request").hash().alias("rh"),
+            pl.col("agent").hash().alias("ah"),
+            pl.col("dd").hash().xor(pl.col("zz").hash()).alias("dh"),
         )
-        kept = joined.filter(pl.col("fate") == "kept")
+        hashed = hashed.collect().lazy()
+        with self.lock:
+            if fields.height != lines and self.samples_left > 0:
+                samples = self._samples(block.decode("utf-8", "replace"), line_at)
+            self._learn(hashed)
+            requests, agents, days = self.requests, self.agents, self.days
+        indexed = hashed.with_columns(
+            _lookup("rh", requests, "code"),
+            _lookup("ah", agents, "kind"),
+            _lookup("dh", days, "state"),
+            _index("rh", requests, "ri"),
+            _index("dh", days, "di"),
+            # a person within this block; 64-bit, so two people share one by chance
+            # about once in 10^10 blocks
+            pl.col("ip").hash().xor(pl.col("ah")).alias("pid"),
+        )
+        code = pl.col("code")
+        fate = (
+            pl.when(code == METHOD)
+            .then(1)
+            .when(code == PROBE)
+            .then(2)
+            .when(pl.col("kind") != 0)
+            .then(pl.col("kind"))
+            .otherwise(pl.col("state"))
+            .cast(pl.Int8)
+            .alias("fate")
+        )
+        indexed = indexed.with_columns(fate).collect().lazy()
+        kept = indexed.filter(pl.col("fate") == 0)
         status = pl.col("status")
         success = status.str.starts_with("2")
+        day_of = days.lazy().with_row_index("di").select("di", "day", "base")
+        payload = requests.lazy().with_row_index("ri").drop("rh", "code")
         fates, people, views, events = pl.collect_all(
             [
-                joined.group_by("fate").len(),
-                kept.group_by("day", "pid").agg(pl.col("ip", "agent").first()),
+                indexed.group_by("fate").len(),
+                kept.group_by("di", "pid").agg(pl.col("ip", "agent").first()),
                 kept.filter(code.is_in([VIEW, PAGE]) & (success | (status == "304")))
-                .group_by("day", "pid", "a", "l")
-                .agg(pl.len().cast(pl.Int64).alias("n")),
-                kept.filter((code == BEACON) & success).select(
-                    "day", "pid", (pl.col("base") + pl.col("secs")).alias("ts"), *EVENT_COLUMNS[1:]
-                ),
+                .group_by("di", "pid", "ri")
+                .agg(pl.len().cast(pl.Int64).alias("n"))
+                .join(payload.select("ri", "a", "l"), on="ri")
+                .group_by("di", "pid", "a", "l")
+                .agg(pl.col("n").sum()),
+                kept.filter((code == BEACON) & success)
+                .select("di", "pid", "ri", _seconds(pl.col("clock")).alias("secs"))
+                .join(payload, on="ri", maintain_order="left"),
             ]
         )
-        for fate, n in fates.iter_rows():
-            counts[fate] = counts.get(fate, 0) + n
+        for fate_code, n in fates.iter_rows():
+            name = FATES[fate_code]
+            counts[name] = counts.get(name, 0) + n
+        bad_clock = events.filter(pl.col("secs").is_null()).height
+        if bad_clock:  # an event needs its time of day
+            counts["kept"] -= bad_clock
+            counts["malformed"] = counts.get("malformed", 0) + bad_clock
+            events = events.filter(pl.col("secs").is_not_null())
+        day = day_of.collect()
+        people = people.join(day, on="di").select("day", "pid", "ip", "agent")
+        views = views.join(day, on="di").select("day", "pid", "a", "l", "n")
+        events = events.join(day, on="di", maintain_order="left").select(
+            "day", "pid", (pl.col("base") + pl.col("secs")).alias("ts"), *EVENT_COLUMNS[1:]
+        )
         return Scanned(lines, counts, people, views, events, samples)
 
     def _samples(self, text: str, line_at: int) -> list[tuple[int, str, str]]:
@@ -299,33 +335,42 @@ class Scanner:
         return found
 
 
-def _unseen(frame: pl.DataFrame, column: str, known: pl.DataFrame) -> list[str]:
-    """Distinct values of ``column`` that the cache ``known`` has no row for."""
+def _unseen(fields: pl.LazyFrame, key: str, values: list[str], known: pl.DataFrame) -> pl.LazyFrame:
+    """One row (hash and the values it was made from) per hash ``known`` lacks."""
     return (
-        frame.lazy()
-        .select(column)
-        .unique()
-        .join(known.lazy().select(column), on=column, how="anti")
-        .collect()[column]
-        .to_list()
+        fields.select(key, *values)
+        .filter(~pl.col(key).is_in(known[key].implode()))
+        .unique(subset=key)
     )
 
 
-def _split_time(frame: pl.LazyFrame) -> pl.LazyFrame:
-    """A ``$time_local`` column ``stamp`` → ``dkey`` (``dd/Mon/yyyy +zzzz``, null unless
-    the stamp has its 26 characters) and ``secs`` (seconds since that day's midnight)."""
+def _lookup(key: str, table: pl.DataFrame, column: str) -> pl.Expr:
+    return pl.col(key).replace_strict(table[key], table[column], default=None).alias(column)
+
+
+def _index(key: str, table: pl.DataFrame, name: str) -> pl.Expr:
+    rows = pl.Series(range(table.height), dtype=pl.UInt32)
+    return pl.col(key).replace_strict(table[key], rows, default=None).alias(name)
+
+
+def _split_time_local(frame: pl.LazyFrame) -> pl.LazyFrame:
+    """A ``$time_local`` column ``stamp`` (``dd/Mon/yyyy:hh:mm:ss +zzzz``) → dd, zz, clock;
+    a stamp that is not 26 characters long gives an empty day (malformed)."""
     stamp = pl.col("stamp")
-    dkey = pl.when(stamp.str.len_chars() == 26).then(
-        stamp.str.slice(0, 11) + stamp.str.slice(20, 6)
-    )
+    whole = stamp.str.len_chars() == 26
     return frame.select(
-        "ip", dkey.alias("dkey"), _seconds(stamp, 12).alias("secs"), "request", "status", "agent"
+        "ip",
+        pl.when(whole).then(stamp.str.slice(0, 11)).otherwise(pl.lit("")).alias("dd"),
+        pl.when(whole).then(stamp.str.slice(21, 5)).otherwise(pl.lit("")).alias("zz"),
+        stamp.str.slice(12, 8).alias("clock"),
+        "request",
+        "status",
+        "agent",
     )
 
 
-def _seconds(stamp: pl.Expr, at: int) -> pl.Expr:
-    """``hh:mm:ss`` starting at ``at`` → seconds; null unless it is two digits each."""
-    clock = stamp.str.slice(at, 8)
+def _seconds(clock: pl.Expr) -> pl.Expr:
+    """``hh:mm:ss`` → seconds; null unless it is two digits each."""
     valid = clock.str.contains(r"^\d\d:\d\d:\d\d$")
     number = [clock.str.slice(i, 2).cast(pl.Int64, strict=False) for i in (0, 3, 6)]
     return pl.when(valid).then(number[0] * 3600 + number[1] * 60 + number[2])
@@ -340,6 +385,6 @@ EMPTY = {
     ),
     "events": pl.DataFrame(
         schema={"day": pl.String, "pid": pl.UInt64, "ts": pl.Int64}
-        | {name: _REQUESTS[name] for name in EVENT_COLUMNS[1:]}
+        | {name: _PAYLOAD[name] for name in EVENT_COLUMNS[1:]}
     ),
 }

@@ -23,7 +23,7 @@ import os
 import sqlite3
 import time
 from collections import Counter, deque
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -234,7 +234,10 @@ def ingest(
     conn = connect(db)
     try:
         options = _Options(
-            log_format, tuple(languages), _meta(conn, "pruned_before") or "", batch_lines
+            log_format,
+            tuple(languages),
+            _meta(conn, "pruned_before") or "",
+            batch_lines,
         )
         started = time.process_time()
         for path in paths:
@@ -326,12 +329,9 @@ def _ingest_file(
                 "VALUES (?, ?, ?, ?, ?, 0, ?)",
                 (fingerprint, first_hash, stat.st_dev, stat.st_ino, str(path), _now()),
             )
-        # a compressed file's size says little; assume ten to one
-        size = stat.st_size * 10 if compressed else stat.st_size
-        _read_lines(conn, stream, compressed, size, fingerprint, offset, tail, options, result)
+        _read_lines(conn, stream, compressed, fingerprint, offset, tail, options, result)
 
 
-SCAN_THREADS = 2  # blocks scanned at once
 TAIL = 1024  # bytes before the offset that identify where reading stopped (several lines)
 
 
@@ -378,41 +378,37 @@ def _chunks(stream: IO[bytes], compressed: bool, size: int) -> Iterable[tuple[by
                 # a closed (rotated) file: its last line is complete without a newline
                 yield rest + b"\n", len(rest)
             return
-        block = rest + block
         cut = block.rfind(b"\n") + 1
         if cut == 0:
-            rest = block
+            rest += block
             continue
+        # one copy: the rest of the last read, and this read up to its last newline
+        whole = b"".join((rest, memoryview(block)[:cut]))
         rest = block[cut:]
-        yield block[:cut], cut
+        yield whole, len(whole)
 
 
 def _read_lines(
     conn: sqlite3.Connection,
     stream: IO[bytes],
     compressed: bool,
-    size: int,
     fingerprint: str,
     offset: int,
     tail: bytes,
     options: _Options,
     result: IngestResult,
 ) -> None:
-    from .scan import Scanner
-
     salts: dict[str, bytes] = {}
     hashes: dict[tuple[str, str, str], int] = {}
     batch = _Batch()
     position = offset
     budget = MAX_SAMPLES - conn.execute("SELECT count(*) FROM samples").fetchone()[0]
-    scanner = Scanner(options.log_format, options.languages, options.pruned_before, budget)
+    args = (options.log_format, options.languages, options.pruned_before, budget)
     # a block is about batch_lines lines, so a batch commits after every block or two
     chunk_size = max(4096, min(options.batch_lines * 230, 16 << 20))
-
-    def take(scanned: Scanned, raw: bytes) -> None:
-        nonlocal batch, position, tail
-        position += len(raw)
-        tail = (tail + raw[-TAIL:])[-TAIL:]
+    for scanned, used, last in _scanned(stream, compressed, offset, chunk_size, args):
+        position += used
+        tail = (tail + last)[-TAIL:]
         if scanned.people.height:
             vhs = []
             for day, _pid, ip, agent in scanned.people.iter_rows():
@@ -432,23 +428,33 @@ def _read_lines(
         if batch.lines >= options.batch_lines:
             _commit(conn, fingerprint, position, tail, batch, result)
             batch = _Batch()
-
-    # two blocks are scanned at once (Polars runs without the GIL, so both cores work)
-    # while this thread hashes visitors and commits the blocks in their order
-    with ThreadPoolExecutor(SCAN_THREADS) as pool:
-        pending: deque[tuple[Future[Scanned], bytes]] = deque()
-        line_at = offset
-        for block, used in _chunks(stream, compressed, chunk_size):
-            pending.append((pool.submit(scanner.scan, block, line_at), block[:used]))
-            line_at += used
-            while len(pending) > 2:
-                future, raw = pending.popleft()
-                take(future.result(), raw)
-        while pending:
-            future, raw = pending.popleft()
-            take(future.result(), raw)
     if batch.lines or position != offset:
         _commit(conn, fingerprint, position, tail, batch, result)
+
+
+def _scanned(
+    stream: IO[bytes], compressed: bool, offset: int, chunk_size: int, args: tuple[Any, ...]
+) -> Iterator[tuple[Scanned, int, bytes]]:
+    """(scanned block, bytes used, their last TAIL bytes), each block scanned by a thread
+    while the caller writes the one before: one block at a time, because Polars holds
+    the GIL for much of a scan (a second scanning thread, or a scanning process, gained
+    nothing on two cores and cost memory)."""
+    from .scan import Scanner
+
+    scanner = Scanner(*args)
+    with ThreadPoolExecutor(1) as pool:
+        pending: deque[tuple[Future[Scanned], int, bytes]] = deque()
+        line_at = offset
+        for block, used in _chunks(stream, compressed, chunk_size):
+            last = block[max(0, used - TAIL) : used]
+            pending.append((pool.submit(scanner.scan, block, line_at), used, last))
+            line_at += used
+            while len(pending) > 1:
+                future, used_, last = pending.popleft()
+                yield future.result(), used_, last
+        while pending:
+            future, used_, last = pending.popleft()
+            yield future.result(), used_, last
 
 
 def _visitor_segments(scanned: Any, vhs: list[int]) -> list[tuple[str, str, int, bytes]]:

@@ -206,7 +206,7 @@ def test_home_ranks_articles_by_usage(tmp_path: Path) -> None:
         for n in range(count)
     ]
     log = write(tmp_path / "access.log", "\n".join(lines) + "\n")
-    ingest(database_path(root), [log], workers=0)
+    ingest(database_path(root), [log])
     assert site.most_used(root)[:3] == ("secret", "vpn", "reset")
     ctx = site.context(load(root), "public", most_used=site.most_used(root))
     home = {p.src_uri: p for p in site.generate(ctx)}["sv/index.md"]
