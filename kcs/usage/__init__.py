@@ -1,14 +1,24 @@
 """Usage analytics from web-server logs and ticket exports.
 
 Modules: :mod:`parse` (log formats), :mod:`events` (requests → events),
-:mod:`privacy` (visitor hashes, redaction), :mod:`store` (SQLite, ingest,
-aggregates, retention), :mod:`reports` (usage, search, gaps, value),
+:mod:`privacy` (visitor hashes, redaction), :mod:`scan` (log lines → visitors,
+views and events), :mod:`store` (SQLite, ingest, retention), :mod:`rollup` (daily
+aggregates), :mod:`reports` (usage, search, gaps, value),
 :mod:`tickets` (ticket exports). :func:`most_used` and :func:`usage_by_article`
 are what other areas read.
 """
 
 from __future__ import annotations
 
-from .api import UsageStats, article_usage, most_used, usage_by_article
+from typing import Any
 
 __all__ = ["UsageStats", "article_usage", "most_used", "usage_by_article"]
+
+
+def __getattr__(name: str) -> Any:
+    # imported on first use: an ingest needs none of the report code this pulls in
+    if name in __all__:
+        from . import api
+
+        return getattr(api, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

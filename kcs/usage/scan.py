@@ -17,7 +17,6 @@ or day.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Sequence
 from typing import Any, NamedTuple
 
@@ -85,7 +84,6 @@ class Scanner:
         self.requests = pl.DataFrame(schema=_REQUESTS)
         self.agents = pl.DataFrame(schema=_AGENTS)
         self.days = pl.DataFrame(schema=_DAYS)
-        self.lock = threading.Lock()
 
     # ------------------------------------------------------------------ fields
 
@@ -95,7 +93,7 @@ class Scanner:
             text = block.decode("utf-8", "replace")
             names = ["ip", "stamp", "request", "status", "agent"]
             frame = pl.DataFrame(self.fmt.records(text), schema=names, orient="row")
-            return _split_time_local(frame.lazy()).collect()
+            return _hashed(_split_time_local(frame.lazy())).collect()
         if self.csv_columns is not None:
             fields = self._csv_fields(block, block.count(b"\n"))
             if fields is not None:
@@ -138,11 +136,9 @@ class Scanner:
             & pl.col("request").is_not_null()
         )
         agent = pl.col("agent") if "agent" in frame.columns else pl.lit("")
-        checked = frame.with_columns(well_formed.fill_null(False).alias("ok"))
-        if not checked["ok"].all():  # filtering copies every column: only when needed
-            checked = checked.filter(pl.col("ok"))
-        return (
-            checked.lazy()
+        return _hashed(
+            frame.lazy()
+            .filter(well_formed.fill_null(False))
             .select(
                 "ip",
                 stamp.str.slice(1, 11).alias("dd"),
@@ -152,8 +148,7 @@ class Scanner:
                 "status",
                 agent.fill_null("").alias("agent"),
             )
-            .collect()
-        )
+        ).collect()
 
     def _regex_fields(self, block: bytes) -> pl.DataFrame:
         if b"\x1f" in block:  # the unit separator splits lines below: take the slow road
@@ -170,7 +165,8 @@ class Scanner:
                 raise_if_empty=False,
             )
             if lines.width != 1:  # an empty block
-                return pl.DataFrame(schema=dict.fromkeys(_FIELDS, pl.String))
+                empty = pl.LazyFrame(schema=dict.fromkeys(_FIELDS, pl.String))
+                return _hashed(empty).collect()
         names = self.fmt.names
         groups = pl.col("line").str.extract_groups(self.line_pattern)
         found = lines.lazy().select(groups.alias("g")).unnest("g")
@@ -186,7 +182,7 @@ class Scanner:
             pl.col("status"),
             agent.alias("agent"),
         )
-        return _split_time_local(found).collect()
+        return _hashed(_split_time_local(found)).collect()
 
     # ------------------------------------------------------------ classifying
 
@@ -236,30 +232,19 @@ class Scanner:
     # ---------------------------------------------------------------- scanning
 
     def scan(self, block: bytes, line_at: int) -> Scanned:
-        """Safe to call from several threads at once; the caches change under a lock."""
         lines = block.count(b"\n")
         fields = self._fields(block)
         counts: dict[str, int] = {}
         samples: list[tuple[int, str, str]] = []
         if fields.height != lines:
             counts["malformed"] = lines - fields.height
+        if fields.height != lines and self.samples_left > 0:
+            samples = self._samples(block.decode("utf-8", "replace"), line_at)
         if fields.height == 0:
-            with self.lock:
-                if lines and self.samples_left > 0:
-                    samples = self._samples(block.decode("utf-8", "replace"), line_at)
             return Scanned(lines, counts, EMPTY["people"], EMPTY["views"], EMPTY["events"], samples)
-        hashed = fields.lazy().with_columns(
-            pl.col("request").hash().alias("rh"),
-            pl.col("agent").hash().alias("ah"),
-            pl.col("dd").hash().xor(pl.col("zz").hash()).alias("dh"),
-        )
-        hashed = hashed.collect().lazy()
-        with self.lock:
-            if fields.height != lines and self.samples_left > 0:
-                samples = self._samples(block.decode("utf-8", "replace"), line_at)
-            self._learn(hashed)
-            requests, agents, days = self.requests, self.agents, self.days
-        indexed = hashed.with_columns(
+        self._learn(fields.lazy())
+        requests, agents, days = self.requests, self.agents, self.days
+        indexed = fields.lazy().with_columns(
             _lookup("rh", requests, "code"),
             _lookup("ah", agents, "kind"),
             _lookup("dh", days, "state"),
@@ -281,7 +266,7 @@ class Scanner:
             .cast(pl.Int8)
             .alias("fate")
         )
-        indexed = indexed.with_columns(fate).collect().lazy()
+        indexed = indexed.with_columns(fate).collect().lazy()  # shared by the four results
         kept = indexed.filter(pl.col("fate") == 0)
         status = pl.col("status")
         success = status.str.starts_with("2")
@@ -290,32 +275,38 @@ class Scanner:
         fates, people, views, events = pl.collect_all(
             [
                 indexed.group_by("fate").len(),
-                kept.group_by("di", "pid").agg(pl.col("ip", "agent").first()),
+                kept.group_by("di", "pid")
+                .agg(pl.col("ip", "agent").first())
+                .join(day_of, on="di")
+                .select("day", "pid", "ip", "agent"),
                 kept.filter(code.is_in([VIEW, PAGE]) & (success | (status == "304")))
                 .group_by("di", "pid", "ri")
                 .agg(pl.len().cast(pl.Int64).alias("n"))
                 .join(payload.select("ri", "a", "l"), on="ri")
                 .group_by("di", "pid", "a", "l")
-                .agg(pl.col("n").sum()),
+                .agg(pl.col("n").sum())
+                .join(day_of, on="di")
+                .select("day", "pid", "a", "l", "n"),
                 kept.filter((code == BEACON) & success)
                 .select("di", "pid", "ri", _seconds(pl.col("clock")).alias("secs"))
-                .join(payload, on="ri", maintain_order="left"),
+                .join(payload, on="ri", maintain_order="left")
+                .join(day_of, on="di", maintain_order="left")
+                .select(
+                    "day",
+                    "pid",
+                    (pl.col("base") + pl.col("secs")).alias("ts"),
+                    *EVENT_COLUMNS[1:],
+                ),
             ]
         )
         for fate_code, n in fates.iter_rows():
             name = FATES[fate_code]
             counts[name] = counts.get(name, 0) + n
-        bad_clock = events.filter(pl.col("secs").is_null()).height
-        if bad_clock:  # an event needs its time of day
+        bad_clock = events["ts"].null_count()
+        if bad_clock:  # an event needs its time of day: the line is malformed
             counts["kept"] -= bad_clock
             counts["malformed"] = counts.get("malformed", 0) + bad_clock
-            events = events.filter(pl.col("secs").is_not_null())
-        day = day_of.collect()
-        people = people.join(day, on="di").select("day", "pid", "ip", "agent")
-        views = views.join(day, on="di").select("day", "pid", "a", "l", "n")
-        events = events.join(day, on="di", maintain_order="left").select(
-            "day", "pid", (pl.col("base") + pl.col("secs")).alias("ts"), *EVENT_COLUMNS[1:]
-        )
+            events = events.filter(pl.col("ts").is_not_null())
         return Scanned(lines, counts, people, views, events, samples)
 
     def _samples(self, text: str, line_at: int) -> list[tuple[int, str, str]]:
@@ -333,6 +324,15 @@ class Scanner:
                     break
             at += len(line.encode("utf-8", "replace")) + 1
         return found
+
+
+def _hashed(fields: pl.LazyFrame) -> pl.LazyFrame:
+    """The fields and the 64-bit hashes the classification tables are keyed by."""
+    return fields.with_columns(
+        pl.col("request").hash().alias("rh"),
+        pl.col("agent").hash().alias("ah"),
+        pl.col("dd").hash().xor(pl.col("zz").hash()).alias("dh"),
+    )
 
 
 def _unseen(fields: pl.LazyFrame, key: str, values: list[str], known: pl.DataFrame) -> pl.LazyFrame:

@@ -405,7 +405,7 @@ def _read_lines(
     budget = MAX_SAMPLES - conn.execute("SELECT count(*) FROM samples").fetchone()[0]
     args = (options.log_format, options.languages, options.pruned_before, budget)
     # a block is about batch_lines lines, so a batch commits after every block or two
-    chunk_size = max(4096, min(options.batch_lines * 230, 16 << 20))
+    chunk_size = max(4096, min(options.batch_lines * 230, 8 << 20))
     for scanned, used, last in _scanned(stream, compressed, offset, chunk_size, args):
         position += used
         tail = (tail + last)[-TAIL:]
