@@ -101,39 +101,42 @@ class _Loading:
         self.root, self.bodies = root, bodies
         self.pid = 0
         self.reaping, self.reaped = threading.Lock(), False
-        forked = sys.platform == "linux" and threading.active_count() == 1 and self._fork()
+        forked = self._fork() if sys.platform == "linux" and threading.active_count() == 1 else None
         self.future: Future[KnowledgeBase | None] = Future()
         self.thread = threading.Thread(
             target=self._run, args=(forked,), name="kcs-articles", daemon=True
         )
         self.thread.start()
 
-    def _run(self, reader: int) -> None:
+    def _run(self, reader: int | None) -> None:
         try:
-            kb = self._receive(reader) if reader else load(self.root, bodies=self.bodies)
+            kb = load(self.root, bodies=self.bodies) if reader is None else self._receive(reader)
         except BaseException as exc:  # handed to the caller by result()
             self.future.set_exception(exc)
         else:
             self.future.set_result(kb)
 
-    def _fork(self) -> int:
-        """Start the child; the pipe's reading end, or 0 when there is no child."""
+    def _fork(self) -> int | None:
+        """Start the child; the pipe's reading end, or None when there is no child."""
         try:
             reader, writer = os.pipe()
         except OSError:
-            return 0
+            return None
         try:
             pid = os.fork()
         except OSError:
             os.close(reader)
             os.close(writer)
-            return 0
+            return None
         if pid == 0:  # the child: load, send, leave without running the parent's exit code
             status = 1
             try:
                 os.close(reader)
                 gc.disable()  # the child lives for one load; collections only cost time
-                data = pickle.dumps(load(self.root, bodies=self.bodies), pickle.HIGHEST_PROTOCOL)
+                kept = _KeepRecords()
+                logging.getLogger().handlers = [kept]  # logged by the parent, not here
+                kb = load(self.root, bodies=self.bodies)
+                data = pickle.dumps((kb, kept.records), pickle.HIGHEST_PROTOCOL)
                 with os.fdopen(writer, "wb") as out:
                     out.write(data)
                 status = 0
@@ -152,7 +155,10 @@ class _Loading:
         if status != 0 or not data:
             log.debug("article loader process ended with status %s", status)
             return None
-        kb: KnowledgeBase = pickle.loads(data)
+        kb: KnowledgeBase
+        kb, records = pickle.loads(data)
+        for record in records:  # what the load logged, as if it had run here
+            logging.getLogger(record.name).handle(record)
         return kb
 
     def result(self) -> KnowledgeBase:
@@ -168,6 +174,21 @@ class _Loading:
                     os.kill(self.pid, signal.SIGTERM)  # the receiving thread reaps it
             self.thread.join()
         # a load in a thread runs to its end in the background; its result is dropped
+
+
+class _KeepRecords(logging.Handler):
+    """Keeps a child process's log records, made picklable, to hand them to the parent."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        record.msg, record.args = record.getMessage(), None
+        if record.exc_info:
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+            record.exc_info = None
+        self.records.append(record)
 
 
 def _main_line_commit(root: Path, as_of: dt.date) -> str | None:

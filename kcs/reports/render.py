@@ -22,6 +22,8 @@ FORMATS = ("text", "json", "csv", "html")
 
 def cell(value: Any) -> str:
     """One value as text: dates as ISO dates, None as empty, floats rounded."""
+    if type(value) is str:  # most cells: paths, titles, names
+        return value
     if value is None:
         return ""
     if isinstance(value, dt.datetime):

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import dataclasses
 import gc
+import logging
 import os
+import pickle
 import sys
 import threading
 from pathlib import Path
@@ -17,7 +19,7 @@ from kcs.errors import ConfigError, GitError
 from kcs.history import paused_gc
 from kcs.knowledge import load
 from kcs.reports import build, compute
-from kcs.reports.inputs import _Loading, load_inputs
+from kcs.reports.inputs import _KeepRecords, _Loading, load_inputs
 from kcs.reports.render import render
 
 LINUX = sys.platform == "linux"
@@ -117,3 +119,24 @@ def test_paused_gc_restores_the_collector() -> None:
         assert not gc.isenabled()  # off before, off after
     finally:
         gc.enable()
+
+
+def test_log_records_of_the_child_can_be_handed_to_the_parent(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    kept = _KeepRecords()
+    logger = logging.getLogger("kcs.test.child")
+    logger.addHandler(kept)
+    try:
+        try:
+            raise ValueError("bad front matter")
+        except ValueError:
+            logger.warning("%s: %d problems", "articles/a.md", 2, exc_info=True)
+    finally:
+        logger.removeHandler(kept)
+    (record,) = pickle.loads(pickle.dumps(kept.records))
+    caplog.clear()
+    with caplog.at_level(logging.WARNING, logger="kcs.test.child"):
+        logging.getLogger(record.name).handle(record)
+    assert caplog.messages == ["articles/a.md: 2 problems"]
+    assert "ValueError: bad front matter" in caplog.text
