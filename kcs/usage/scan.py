@@ -87,7 +87,7 @@ class Scanner:
 
     # ------------------------------------------------------------------ fields
 
-    def _fields(self, block: bytes) -> pl.DataFrame:
+    def _fields(self, block: bytes, lines: int) -> pl.DataFrame:
         """The well-formed lines of ``block`` as the columns of _FIELDS."""
         if not self.vectorised:
             text = block.decode("utf-8", "replace")
@@ -95,7 +95,7 @@ class Scanner:
             frame = pl.DataFrame(self.fmt.records(text), schema=names, orient="row")
             return _hashed(_split_time_local(frame.lazy())).collect()
         if self.csv_columns is not None:
-            fields = self._csv_fields(block, block.count(b"\n"))
+            fields = self._csv_fields(block, lines)
             if fields is not None:
                 return fields
         return self._regex_fields(block)
@@ -233,7 +233,7 @@ class Scanner:
 
     def scan(self, block: bytes, line_at: int) -> Scanned:
         lines = block.count(b"\n")
-        fields = self._fields(block)
+        fields = self._fields(block, lines)
         counts: dict[str, int] = {}
         samples: list[tuple[int, str, str]] = []
         if fields.height != lines:

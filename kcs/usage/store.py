@@ -405,7 +405,7 @@ def _read_lines(
     budget = MAX_SAMPLES - conn.execute("SELECT count(*) FROM samples").fetchone()[0]
     args = (options.log_format, options.languages, options.pruned_before, budget)
     # a block is about batch_lines lines, so a batch commits after every block or two
-    chunk_size = max(4096, min(options.batch_lines * 230, 8 << 20))
+    chunk_size = max(4096, min(options.batch_lines * 230, BLOCK_BYTES))
     for scanned, used, last in _scanned(stream, compressed, offset, chunk_size, args):
         position += used
         tail = (tail + last)[-TAIL:]
@@ -548,7 +548,8 @@ def _now() -> str:
 # ----------------------------------------------------------------- aggregates
 
 
-ROLLUP_BYTES = 16 << 20  # stored (compressed) bytes per rollup pass: keeps memory flat
+BLOCK_BYTES = 8 << 20  # log bytes scanned at once (the scan's memory grows with it)
+ROLLUP_BYTES = 4 << 20  # stored (compressed) bytes per rollup pass: keeps memory flat
 
 
 def rollup_dirty(conn: sqlite3.Connection, articles: Mapping[str, ArticleMeta]) -> None:
