@@ -16,24 +16,21 @@ import pytest
 from reference_rollup import day_rows as reference_day_rows
 
 from kcs.usage.rollup import Rollup
+from kcs.usage.scan import EMPTY
 from kcs.usage.store import ArticleMeta
 
 ARTICLES = {f"a-{n}": ArticleMeta(("sv", "fi", "")[n % 3], f"d{n % 2}", "public") for n in range(6)}
 QUERIES = ["v", "vp", "vpn", "VPN ", "skrivare", "skrivaren", "", "0x80070643", "wachtwoord"]
 KINDS = ["search"] * 5 + ["click"] * 2 + ["suggest", "suggest-click", "feedback", "contact"]
 KINDS += ["announcement"]
+# the stored events' columns, with the visitor hash (vh) in place of the scan's person key
 EVENT_SCHEMA = {
-    "day": pl.String,
-    "vh": pl.Int64,
-    "ts": pl.Int64,
-    "t": pl.String,
-    "a": pl.String,
-    "l": pl.String,
-    "q": pl.String,
-    "n": pl.Int64,
-    "p": pl.Int64,
-    "h": pl.Int64,
-    "r": pl.String,
+    ("vh" if k == "pid" else k): (pl.Int64 if k == "pid" else v)
+    for k, v in EMPTY["events"].schema.items()
+}
+VIEW_SCHEMA = {
+    ("vh" if k == "pid" else k): (pl.Int64 if k == "pid" else v)
+    for k, v in EMPTY["views"].schema.items()
 }
 
 
