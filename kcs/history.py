@@ -354,9 +354,10 @@ def _parse(records: Iterator[str], as_of: dt.datetime | None) -> History:
 def paused_gc() -> Iterator[None]:
     """Pause the cyclic garbage collector while a history (or a report) is built.
 
-    A big history is a million small tuples, none of them in a reference cycle; with
-    the collector on, each time the heap grows by a quarter it rescans all of them
-    (a third of the parse time on the replayed real history). Reference counting
+    A big history is hundreds of thousands of small tuples, none of them in a
+    reference cycle; with the collector on, each time the heap grows by a quarter it
+    rescans all of them (a fifth to a third of the parse time on the replayed real
+    history). Reference counting
     still frees everything. On the way out, what survived is moved straight to the
     oldest generation (``freeze`` + ``unfreeze``: two list splices), where the
     collector would have put it after scanning it twice; it is scanned again at the
