@@ -244,15 +244,20 @@ class Scanner:
             return Scanned(lines, counts, EMPTY["people"], EMPTY["views"], EMPTY["events"], samples)
         self._learn(fields.lazy())
         requests, agents, days = self.requests, self.agents, self.days
-        indexed = fields.lazy().with_columns(
-            _lookup("rh", requests, "code"),
-            _lookup("ah", agents, "kind"),
-            _lookup("dh", days, "state"),
-            _index("rh", requests, "ri"),
-            _index("dh", days, "di"),
-            # a person within this block; 64-bit, so two people share one by chance
-            # about once in 10^10 blocks
-            pl.col("ip").hash().xor(pl.col("ah")).alias("pid"),
+        indexed = (
+            fields.lazy()
+            .with_columns(
+                _index("rh", requests, "ri"),
+                _index("dh", days, "di"),
+                _lookup("ah", agents, "kind"),
+                # a person within this block; 64-bit, so two people share one by chance
+                # about once in 10^10 blocks
+                pl.col("ip").hash().xor(pl.col("ah")).alias("pid"),
+            )
+            .with_columns(
+                pl.lit(requests["code"]).gather(pl.col("ri")).alias("code"),
+                pl.lit(days["state"]).gather(pl.col("di")).alias("state"),
+            )
         )
         code = pl.col("code")
         fate = (
