@@ -3,19 +3,26 @@
 KCS rewards learning and collaboration, so this is a thank-you list, not a
 ranking: people are listed by name, within each period, and nothing is summed
 into a score. Reviews given count ``Approved-by:`` trailers (``kcs merge``).
+
+Flags resolved (with usage data): a flag is a reader's "this is outdated" answer
+for an article on a day D; the first edit of that article's file after the end of
+day D (UTC, renames followed) resolves it, and its author is credited with the
+flags, in the period of that edit.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from bisect import bisect_right
 from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from ..errors import UsageError
-from ..history import History
+from ..history import Change, History
 from ..knowledge import KnowledgeBase
-from .model import Bar, Report, Table, Usage
-from .people import acts, approvals
+from .model import Bar, Flag, Report, Table, Usage, UsageData
+from .people import acts, approvals, is_edit, person_name
 
 #: Paths and ids are all this report reads of the articles: they load without their text.
 READS_BODIES = False
@@ -31,6 +38,25 @@ def period_of(day: dt.date, period: str) -> str:
     if period == "year":
         return str(day.year)
     raise UsageError(f"unknown period '{period}' (choose one of {', '.join(PERIODS)})")
+
+
+def resolutions(
+    kb: KnowledgeBase, history: History, flags: Iterable[Flag]
+) -> Iterator[tuple[Flag, Change | None]]:
+    """Each flag of an existing article with the edit that resolved it, or None: the
+    first edit of the article's file on a later (UTC) day than the flag's."""
+    paths = {a.id: a.path for a in kb.articles}
+    edits: dict[str, tuple[list[dt.date], list[Change]]] = {}
+    for flag in flags:
+        if flag.article not in paths:
+            continue  # an article gone since: nothing left to resolve
+        if flag.article not in edits:
+            file = history.for_path(paths[flag.article])
+            changes = sorted(filter(is_edit, file.changes if file else ()), key=lambda c: c.date)
+            edits[flag.article] = ([c.date.date() for c in changes], changes)
+        days, changes = edits[flag.article]
+        index = bisect_right(days, flag.day)
+        yield flag, changes[index] if index < len(changes) else None
 
 
 def report(
@@ -58,7 +84,18 @@ def report(
         day = commit.committed.date()
         if start <= day <= today:
             reviews[(period_of(day, period), person)] += 1
-    keys = sorted(set(counts) | set(reviews), key=lambda k: (k[0], k[1].casefold()))
+    flags = usage.flags if isinstance(usage, UsageData) else None
+    resolved: Counter[tuple[str, str]] = Counter()
+    unresolved = 0
+    for flag, change in resolutions(kb, history, flags or ()):
+        if change is None:
+            unresolved += flag.readers
+            continue
+        day = change.date.date()
+        if start <= day <= today:
+            person = person_name(kb.config, change.author, change.email)
+            resolved[(period_of(day, period), person)] += flag.readers
+    keys = sorted(set(counts) | set(reviews) | set(resolved), key=lambda k: (k[0], k[1].casefold()))
     keys.sort(key=lambda k: k[0], reverse=True)  # newest period first, names A–Z inside
     rows = tuple(
         (
@@ -68,6 +105,7 @@ def report(
             len(counts[(p, person)]["improved"]),
             len(counts[(p, person)]["validated"]),
             reviews[(p, person)],
+            *((resolved[(p, person)],) if flags is not None else ()),
         )
         for p, person in keys
     )
@@ -78,17 +116,36 @@ def report(
         "articles improved": len({a for k in counts for a in counts[k]["improved"]}),
         "reviews given": sum(reviews.values()),
     }
+    if flags is not None:
+        figures["flags resolved"] = sum(resolved.values())
+        figures["flags unresolved"] = unresolved
     tables = [
         Table(
             "contributions",
             f"Thank you: contributions per {period} (last {months} months)",
-            ("period", "person", "created", "improved", "validated", "reviews_given"),
+            (
+                "period",
+                "person",
+                "created",
+                "improved",
+                "validated",
+                "reviews_given",
+                *(("flags_resolved",) if flags is not None else ()),
+            ),
             rows,
-            "Distinct articles each person created, improved or validated (approved), and the "
-            "reviews they gave; listed by name, not ranked.",
+            "Distinct articles each person created, improved or validated (approved), the "
+            "reviews they gave"
+            + (" and the readers' flags their changes resolved" if flags is not None else "")
+            + "; listed by name, not ranked.",
         )
     ]
-    notes = ["Flags resolved are left out: flags live in the forge's issue tracker, not in Git."]
+    notes = []
+    if flags is None:
+        notes.append(
+            ("No usage data" if usage is None else "No day-by-day flags in the usage data")
+            + ': flags resolved (readers\' "outdated" answers followed by a change) are '
+            "left out."
+        )
     if usage is not None:
         reach: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
         path_ids = {a.path: a.id for a in kb.articles}
@@ -133,6 +190,10 @@ def report(
         "articles created": "Distinct articles first committed in the window.",
         "articles improved": "Distinct articles changed after their creation in the window.",
         "reviews given": "Approved-by trailers on merges and commits in the window.",
+        "flags resolved": 'Readers\' "outdated" answers followed, on a later day, by a '
+        "change to the article in the window; its author is credited.",
+        "flags unresolved": 'Readers\' "outdated" answers to existing articles not '
+        "followed by any change yet.",
     }
     return Report(
         "contributors",

@@ -232,6 +232,8 @@ def load_usage(root: Path, today: dt.date) -> Usage | None:
     The hook: ``kcs.usage.article_usage(root, *, today) -> Mapping[article id,
     UsageStats-like] | None`` (objects with views_90d, views_12m, helped,
     not_helped, flags). Until kcs.usage provides it, reports run without usage.
+    The result is a :class:`~kcs.reports.model.UsageData`: it also carries the
+    flags day by day (:func:`load_flags`), for the contributors' flags resolved.
     """
     try:
         from ..usage import article_usage
@@ -244,9 +246,23 @@ def load_usage(root: Path, today: dt.date) -> Usage | None:
         return None
     if found is None:
         return None
-    from .model import UsageStats
+    from .model import Flag, UsageData, UsageStats
 
-    return {
+    stats = {
         str(key): UsageStats(*(int(getattr(value, f, 0) or 0) for f in UsageStats._fields))
         for key, value in found.items()
     }
+    return UsageData(stats, (Flag(*row) for row in load_flags(root, today)))
+
+
+def load_flags(root: Path, today: dt.date) -> list[tuple[dt.date, str, int]]:
+    """Readers' "outdated" answers per (day, article id) up to ``today``; [] without them."""
+    try:
+        from ..usage.api import flags_by_day
+    except ImportError:
+        return []
+    try:
+        return flags_by_day(root, until=today)
+    except Exception as exc:  # as for load_usage: never stop a report
+        log.warning("flags unavailable: %s", exc)
+        return []

@@ -8,7 +8,7 @@ KnowledgeBase and the History; render.py and charts.py never compute.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
@@ -29,6 +29,25 @@ class UsageStats(NamedTuple):
 
 #: article id → usage, or None when there is no usage data.
 Usage = Mapping[str, UsageStats]
+
+
+class Flag(NamedTuple):
+    """Readers who said an article is outdated on one day (the usage database's day)."""
+
+    day: dt.date
+    article: str  # article id
+    readers: int  # how many said so
+
+
+class UsageData(dict[str, UsageStats]):
+    """A :data:`Usage` mapping that also carries the flags day by day
+    (what :func:`kcs.reports.inputs.load_usage` returns)."""
+
+    def __init__(
+        self, stats: Mapping[str, UsageStats] | None = None, flags: Iterable[Flag] = ()
+    ) -> None:
+        super().__init__(stats or {})
+        self.flags: tuple[Flag, ...] = tuple(flags)
 
 
 @dataclass(frozen=True)

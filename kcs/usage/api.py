@@ -4,6 +4,8 @@
 * :func:`usage_by_article` — views and feedback per article (staleness triage);
   :func:`article_usage` is the same keyed by repository root, the hook that
   ``kcs.reports.inputs.load_usage`` calls.
+* :func:`flags_by_day` — readers' "this is outdated" answers per day and article
+  (the contributors report's flags resolved).
 """
 
 from __future__ import annotations
@@ -99,6 +101,29 @@ def usage_by_article(db: Path, as_of: dt.date) -> dict[str, UsageStats]:
         )
         for article, e in found.items()
     }
+
+
+def flags_by_day(
+    root_or_db: Path, *, since: dt.date | None = None, until: dt.date | None = None
+) -> list[tuple[dt.date, str, int]]:
+    """(day, article id, count) of "outdated" answers, oldest first; [] without usage data."""
+    db = _db(root_or_db)
+    if not db.is_file():
+        return []
+    conn = connect(db)
+    try:
+        rows = conn.execute(
+            "SELECT day, article, sum(value) FROM daily WHERE metric = 'reason' "
+            "AND key = 'outdated' AND article != '' AND day BETWEEN ? AND ? "
+            "GROUP BY day, article ORDER BY day, article",
+            (
+                since.isoformat() if since else "0000-01-01",
+                until.isoformat() if until else "9999-12-31",
+            ),
+        ).fetchall()
+    finally:
+        conn.close()
+    return [(dt.date.fromisoformat(day), article, int(n)) for day, article, n in rows if n]
 
 
 def article_usage(root: Path, *, today: dt.date) -> dict[str, UsageStats] | None:
