@@ -85,13 +85,25 @@ def load_inputs(
     return Inputs(kb, history, as_of, usage)
 
 
+def _single_threaded() -> bool:
+    """True on Linux when this process runs one thread, native ones included (a library
+    such as Polars starts threads that :mod:`threading` does not see)."""
+    if sys.platform != "linux" or threading.active_count() != 1:
+        return False
+    try:
+        return len(os.listdir("/proc/self/task")) == 1
+    except OSError:
+        return False
+
+
 class _Loading:
     """Articles loading beside the caller's ``git log`` pass: :meth:`result` waits for
     them, :meth:`cancel` stops the load when the caller fails.
 
     Parsing articles and parsing git's output are both Python work, so two threads
-    take turns on one interpreter lock. On Linux, when no other thread runs (forking
-    a threaded process can copy a lock some thread holds), the articles load in a
+    take turns on one interpreter lock. On Linux, when no other thread runs, native
+    threads included (forking a threaded process can copy a lock some thread holds),
+    the articles load in a
     forked child that sends back the parsed knowledge base; a thread here receives
     and unpickles it while the caller waits for git. Elsewhere, or when the child
     fails, they load in this process, and any error the load raises is raised here.
@@ -101,7 +113,7 @@ class _Loading:
         self.root, self.bodies = root, bodies
         self.pid = 0
         self.reaping, self.reaped = threading.Lock(), False
-        forked = self._fork() if sys.platform == "linux" and threading.active_count() == 1 else None
+        forked = self._fork() if _single_threaded() else None
         self.future: Future[KnowledgeBase | None] = Future()
         self.thread = threading.Thread(
             target=self._run, args=(forked,), name="kcs-articles", daemon=True

@@ -7,6 +7,7 @@ import gc
 import logging
 import os
 import pickle
+import subprocess
 import sys
 import threading
 from pathlib import Path
@@ -15,7 +16,7 @@ import pytest
 from gitrepo import git, init_repo, write
 from reportrepo import KCS_YML, article, commit
 
-from kcs.errors import ConfigError, GitError
+from kcs.errors import ConfigError
 from kcs.history import paused_gc
 from kcs.knowledge import load
 from kcs.reports import build, compute
@@ -50,15 +51,57 @@ def test_articles_without_a_state_are_read_whole(tmp_path: Path) -> None:
     assert light == load(root)
 
 
+def in_a_fresh_process(script: str, *args: str) -> None:
+    """Run ``script`` in a new interpreter: a test process has threads and children of
+    earlier tests, and the forked loader is only used in a single-threaded process."""
+    paths = os.pathsep.join([str(Path(__file__).parents[1]), *sys.path])
+    result = subprocess.run(
+        [sys.executable, "-c", script, *args],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": paths},
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+
+
 @pytest.mark.skipif(not LINUX, reason="the forked loader is Linux only")
 def test_articles_load_in_a_child_process_beside_the_history(kb_repo: Path) -> None:
-    assert threading.active_count() == 1
-    loading = _Loading(kb_repo, False)
-    assert loading.pid > 0  # a child, not a thread of this process
-    kb = loading.result()
-    assert kb == load(kb_repo, bodies=False)
-    with pytest.raises(ChildProcessError):
-        os.waitpid(loading.pid, os.WNOHANG)  # already reaped
+    in_a_fresh_process(
+        """
+import os, sys
+from pathlib import Path
+from kcs.knowledge import load
+from kcs.reports.inputs import _Loading
+root = Path(sys.argv[1])
+loading = _Loading(root, False)
+assert loading.pid > 0, "a child, not a thread of this process"
+assert loading.result() == load(root, bodies=False)
+try:
+    os.waitpid(loading.pid, os.WNOHANG)
+except ChildProcessError:
+    pass  # already reaped
+else:
+    raise AssertionError("the child was not reaped")
+""",
+        str(kb_repo),
+    )
+
+
+def test_a_process_with_native_threads_loads_in_a_thread(kb_repo: Path) -> None:
+    in_a_fresh_process(
+        """
+import sys
+from pathlib import Path
+import polars as pl
+pl.DataFrame({"a": list(range(100000))}).group_by("a").len()  # starts Polars' threads
+from kcs.reports.inputs import _Loading
+loading = _Loading(Path(sys.argv[1]), False)
+assert loading.pid == 0, "forked beside native threads"
+assert loading.result().articles
+""",
+        str(kb_repo),
+    )
 
 
 def test_with_another_thread_running_the_articles_load_in_a_thread(kb_repo: Path) -> None:
@@ -90,10 +133,27 @@ def test_a_broken_kcs_yml_is_raised_in_the_caller(tmp_path: Path) -> None:
 def test_a_failing_history_leaves_no_child_behind(kb_repo: Path, tmp_path: Path) -> None:
     clone = tmp_path / "shallow"
     git(tmp_path, "clone", "-q", "--depth", "1", f"file://{kb_repo}", str(clone))
-    with pytest.raises(GitError, match="shallow clone"):
-        load_inputs(clone, bodies=False)
-    with pytest.raises(ChildProcessError):
-        os.waitpid(-1, os.WNOHANG)  # no child of this process is left unreaped
+    in_a_fresh_process(
+        """
+import os, sys
+from pathlib import Path
+from kcs.errors import GitError
+from kcs.reports.inputs import load_inputs
+try:
+    load_inputs(Path(sys.argv[1]), bodies=False)
+except GitError as exc:
+    assert "shallow clone" in str(exc), exc
+else:
+    raise AssertionError("a shallow clone must fail")
+try:
+    os.waitpid(-1, os.WNOHANG)
+except ChildProcessError:
+    pass  # no child of this process is left unreaped
+else:
+    raise AssertionError("a child is left behind")
+""",
+        str(clone),
+    )
 
 
 def test_staleness_and_contributors_read_no_bodies_but_report_the_same(kb_repo: Path) -> None:
