@@ -59,3 +59,19 @@ def write(path: Path, text: str) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
     return path
+
+
+def record_git_calls(folder: Path) -> tuple[Path, str]:
+    """A ``git`` in ``folder/bin`` that appends its arguments to ``folder/calls.txt`` and
+    runs the real git: put the returned PATH in the environment, then read the file."""
+    import stat
+
+    real = next(
+        Path(p) / "git" for p in os.environ["PATH"].split(os.pathsep) if (Path(p) / "git").is_file()
+    )
+    shim = folder / "bin"
+    shim.mkdir()
+    calls = folder / "calls.txt"
+    (shim / "git").write_text(f'#!/bin/sh\necho "$@" >> {calls}\nexec {real} "$@"\n')
+    (shim / "git").chmod(stat.S_IRWXU)
+    return calls, f"{shim}{os.pathsep}{os.environ['PATH']}"

@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import os
-import stat
 from pathlib import Path
 
 import pytest
-from gitrepo import git, init_repo, write
+from gitrepo import git, init_repo, record_git_calls, write
 
 from kcs.errors import GitError
 from kcs.history import SHALLOW_FIX, read_history
@@ -160,15 +158,8 @@ def test_whole_history_is_one_git_log_call(
     repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A git on PATH that records its arguments, then runs the real git."""
-    real = next(
-        Path(p) / "git" for p in os.environ["PATH"].split(os.pathsep) if (Path(p) / "git").is_file()
-    )
-    shim = tmp_path / "bin"
-    shim.mkdir()
-    calls = tmp_path / "calls.txt"
-    (shim / "git").write_text(f'#!/bin/sh\necho "$@" >> {calls}\nexec {real} "$@"\n')
-    (shim / "git").chmod(stat.S_IRWXU)
-    monkeypatch.setenv("PATH", f"{shim}{os.pathsep}{os.environ['PATH']}")
+    calls, path = record_git_calls(tmp_path)
+    monkeypatch.setenv("PATH", path)
     history = read_history(repo)
     assert len(history) == 3
     lines = calls.read_text().rstrip("\n").split("\n")  # the format holds \x1e: no splitlines

@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
-import stat
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from gitrepo import git, write
+from gitrepo import git, record_git_calls, write
 from reportrepo import ANNA, SANNE, TODAY, article, build_repo, commit
 
 from kcs.cli import cli as kcs_cli
@@ -120,18 +118,11 @@ def test_a_proposal_starts_at_what_it_brought_not_at_what_main_had(repo: Path) -
 def test_publish_times_reads_one_git_log_and_no_more(
     repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    real = next(
-        Path(p) / "git" for p in os.environ["PATH"].split(os.pathsep) if (Path(p) / "git").is_file()
-    )
-    shim = tmp_path / "bin"
-    shim.mkdir()
-    calls = tmp_path / "calls.txt"
-    (shim / "git").write_text(f'#!/bin/sh\necho "$@" >> {calls}\nexec {real} "$@"\n')
-    (shim / "git").chmod(stat.S_IRWXU)
+    calls, path = record_git_calls(tmp_path)
     log = tmp_path / "publish-log.jsonl"
     tip = head(repo)
     log.write_text(json.dumps({"published": "2025-07-01T00:00:00+00:00", "commit": tip}) + "\n")
-    monkeypatch.setenv("PATH", f"{shim}{os.pathsep}{os.environ['PATH']}")
+    monkeypatch.setenv("PATH", path)
     records = publish_times(repo, log)
     lines = calls.read_text().rstrip("\n").split("\n")
     assert sum(" log " in f" {line} " for line in lines) == 1
