@@ -209,7 +209,7 @@ def article_meta(root: Path) -> dict[str, ArticleMeta]:
     try:
         from ..knowledge import load
 
-        kb = load(root)
+        kb = load(root, bodies=False)  # id, language, domain, audience, title only
     except KcsError as exc:
         log.warning("articles not read (%s); domains and audiences stay unknown", exc)
         return {}
