@@ -135,6 +135,8 @@ class Scanner:
             & status.cast(pl.Int16, strict=False).is_not_null()
             & pl.col("request").is_not_null()
         )
+        if "agent" in frame.columns:  # a line without it is as malformed as for the regex
+            well_formed &= pl.col("agent").is_not_null()
         agent = pl.col("agent") if "agent" in frame.columns else pl.lit("")
         return _hashed(
             frame.lazy()

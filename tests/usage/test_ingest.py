@@ -187,6 +187,33 @@ def test_hostile_lines_are_counted_not_fatal(tmp_path: Path) -> None:
     assert metric(db, "search_zero") == 1
 
 
+def test_lines_the_csv_reader_splits_are_judged_like_the_regex_does(tmp_path: Path) -> None:
+    """Balanced quotes keep a block on the fast path: lines with fields missing or a
+    malformed time must still count as malformed, not as something else."""
+    good = (
+        '192.0.2.{n} - - [23/Nov/2026:10:{n:02d}:00 +0000] "GET /a/vpn-connect/ HTTP/1.1" '
+        '200 10 "-" "' + BROWSER + '"\n'
+    )
+    lines = [
+        good.format(n=1),
+        # the common format: no referer, no user agent
+        '192.0.2.2 - - [23/Nov/2026:10:02:00 +0000] "GET /a/vpn-connect/ HTTP/1.1" 200 10\n',
+        # a referer but no user agent
+        '192.0.2.3 - - [23/Nov/2026:10:03:00 +0000] "GET /a/vpn-connect/ HTTP/1.1" 200 10 "-"\n',
+        # no zone in the time
+        '192.0.2.4 - - [23/Nov/2026:10:04:00] "GET /a/vpn-connect/ HTTP/1.1" 200 10 "-" "x"\n',
+        # a status that is not a number
+        '192.0.2.5 - - [23/Nov/2026:10:05:00 +0000] "GET /a/vpn-connect/ HTTP/1.1" 2x0 10 '
+        '"-" "x"\n',
+        good.format(n=6),
+    ]
+    log = tmp_path / "access.log"
+    log.write_text("".join(lines))
+    result = ingest(tmp_path / "usage.sqlite", [log], languages=("sv",))
+    assert (result.lines, result.malformed, result.kept, result.bot) == (6, 4, 2, 0)
+    assert views(tmp_path / "usage.sqlite") == {"vpn-connect": 2}
+
+
 def test_an_unfinished_last_line_waits(tmp_path: Path) -> None:
     line = (
         '192.0.2.1 - - [23/Nov/2026:10:00:00 +0000] "GET /a/vpn-connect/ HTTP/1.1" 200 1 '
