@@ -8,8 +8,9 @@ offset. Each batch of lines is written in ONE transaction together with the new
 offset: a killed ingest loses the open batch and nothing else, and a re-run starts
 where the last committed batch ended.
 
-Raw events are kept ``usage.retention`` days; :func:`rollup` turns each day into
-the ``daily`` aggregates that every report reads, and those stay.
+Raw events (segments: see the schema) are kept ``usage.retention`` days;
+:func:`rollup_dirty` turns each day into the ``daily`` aggregates that every report
+reads (computed by :mod:`kcs.usage.rollup`), and those stay.
 """
 
 from __future__ import annotations
