@@ -42,7 +42,7 @@ log = logging.getLogger(__name__)
 SCHEMA_VERSION = "2"
 MAX_SAMPLES = 50
 
-# Raw data is kept as segments: per block of log lines and day, one Arrow IPC frame of
+# Raw data is kept as segments: per batch of log lines and day, one Arrow IPC frame of
 # the day's visitors (their hashes), one of their page views (visitor, article or
 # language page, count) and one of their beacon events (visitor, time, what), written in
 # the same transaction as the file offset. A million log lines make about a hundred
