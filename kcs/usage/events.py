@@ -1,6 +1,6 @@
 """Requests → what they mean: who sent them, and what a beacon says.
 
-Filtering (applied in kcs.usage.store's read loop) follows one order, and every
+Filtering (applied by :mod:`kcs.usage.scan`) follows one order, and every
 dropped line is counted by its reason: ``method`` (not GET/HEAD), ``probe``
 (monitoring agents and health-check paths), ``bot`` (crawlers, by the maintained
 `crawlerdetect` patterns, cached per user-agent string), then the request is
@@ -38,9 +38,8 @@ PROBE_PATHS = frozenset(
 )
 
 
-#: What a request line is, for the read loop: codes below KEEP are dropped.
+#: What a request line is: codes below KEEP are dropped.
 METHOD, PROBE, KEEP, VIEW, PAGE, BEACON = range(6)
-DROPS = {METHOD: "method", PROBE: "probe"}
 
 
 class Event(NamedTuple):

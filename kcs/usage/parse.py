@@ -27,7 +27,6 @@ FORMATS: dict[str, str] = {
 _VARIABLE = re.compile(r"\$(?:\{(\w+)\}|(\w+))")
 _IP_VARS = ("remote_addr", "realip_remote_addr", "http_x_forwarded_for", "binary_remote_addr")
 _TIME_VARS = ("time_local", "time_iso8601", "msec")
-CANONICAL = ("remote_addr", "time_local", "request", "status", "http_user_agent")
 MAX_LINE = 16 * 1024  # longer lines are sampled by their length only
 _MONTHS = {m: i for i, m in enumerate(calendar.month_abbr) if m}
 
@@ -54,19 +53,11 @@ class LogFormat:
     chunk_pattern: re.Pattern[str]  # the same, anchored per line, for findall over many lines
     names: tuple[str, ...]  # captured variables, in group order
 
-    @property
-    def canonical(self) -> bool:
-        """True when findall gives (addr, time_local, request, status, user agent) as is."""
-        return self.names == CANONICAL
-
     def records(self, text: str) -> list[tuple[str, str, str, str, str]]:
-        """All well-formed lines of ``text`` as (addr, time_local, request, status, agent).
-
-        The fast path of the ingest; formats other than the canonical order pay for a
-        conversion through :attr:`parse`.
+        """All well-formed lines of ``text`` as (addr, time_local, request, status, agent),
+        through :attr:`parse`: the path of formats :mod:`kcs.usage.scan` cannot split
+        itself (times as ISO 8601 or epoch, ``$request_method`` and ``$request_uri``).
         """
-        if self.canonical:
-            return self.chunk_pattern.findall(text)
         out = []
         for found in self.chunk_pattern.finditer(text):
             fields = self.parse(found.group(0).rstrip("\r"))

@@ -137,16 +137,14 @@ class Rollup:
             touched.unique()
             .group_by("day", "g")
             .agg(pl.len().alias("value"))
-            .with_columns(
-                pl.col("g").replace_strict(range(len(names)), names, return_dtype=pl.String)
-            )
-            .filter(~pl.col("g").str.ends_with(":"))
-            .rename({"g": "group"})
             .select(
                 "day",
                 pl.lit("group_visitors").alias("metric"),
                 *_blank("article", "lang"),
-                pl.col("group").alias("key"),
+                # names are only made of non-empty values (see __init__ and page_langs)
+                pl.col("g")
+                .replace_strict(range(len(names)), names, return_dtype=pl.String)
+                .alias("key"),
                 pl.lit("").alias("label"),
                 "value",
             )

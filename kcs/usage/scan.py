@@ -47,8 +47,7 @@ _DAYS = {"dh": pl.UInt64, "state": pl.Int8, "day": pl.String, "base": pl.Int64}
 #: why a line is not kept (0: kept), in the order the rules apply
 FATES = {0: "kept", 1: "method", 2: "probe", 3: "bot", 4: "probe", 5: "malformed", 6: "expired"}
 _KINDS = {"human": 0, "bot": 3, "probe": 4}
-#: the columns of the stored frames (besides the visitor)
-VIEW_COLUMNS = ("a", "l", "n")
+#: the columns of an event (besides the visitor)
 EVENT_COLUMNS = ("ts", "t", "a", "l", "q", "n", "p", "h", "r")
 
 
@@ -240,8 +239,8 @@ class Scanner:
         samples: list[tuple[int, str, str]] = []
         if fields.height != lines:
             counts["malformed"] = lines - fields.height
-        if fields.height != lines and self.samples_left > 0:
-            samples = self._samples(block.decode("utf-8", "replace"), line_at)
+            if self.samples_left > 0:
+                samples = self._samples(block.decode("utf-8", "replace"), line_at)
         if fields.height == 0:
             return Scanned(lines, counts, EMPTY["people"], EMPTY["views"], EMPTY["events"], samples)
         self._learn(fields.lazy())
@@ -394,4 +393,14 @@ EMPTY = {
         schema={"day": pl.String, "pid": pl.UInt64, "ts": pl.Int64}
         | {name: _PAYLOAD[name] for name in EVENT_COLUMNS[1:]}
     ),
+}
+#: the frames as stored (kcs.usage.store's segments): the visitor hash ``vh`` in place of
+#: the block's person key, and no address or user agent
+STORED = {
+    kind: {
+        ("vh" if name == "pid" else name): (pl.Int64 if name == "pid" else dtype)
+        for name, dtype in EMPTY[source].schema.items()
+        if name not in ("ip", "agent")
+    }
+    for kind, source in (("visitors", "people"), ("views", "views"), ("events", "events"))
 }

@@ -97,7 +97,7 @@ def _upgrade_v1(conn: sqlite3.Connection) -> None:
     """Schema 1 kept one row per hit and per event: fold them into segments."""
     import polars as pl
 
-    from .scan import EMPTY, EVENT_COLUMNS
+    from .scan import STORED
 
     queries = {
         "visitors": "SELECT day, vh FROM visitors",
@@ -111,11 +111,9 @@ def _upgrade_v1(conn: sqlite3.Connection) -> None:
         for kind, query in queries.items():
             cursor = conn.execute(query)
             names = [d[0] for d in cursor.description]
-            types = EMPTY["people" if kind == "visitors" else kind].schema
-            schema = {name: types.get(name, pl.Int64) for name in names}
+            schema = {name: STORED[kind][name] for name in names}
             frame = pl.DataFrame(cursor.fetchall(), schema=schema, orient="row")
-            if kind == "events":
-                frame = frame.select("day", "vh", *EVENT_COLUMNS)
+            frame = frame.select(*STORED[kind])
             conn.executemany(
                 "INSERT INTO segments(day, kind, rows, data) VALUES (?, ?, ?, ?)",
                 _segments(kind, frame),
@@ -154,14 +152,9 @@ def read_segments(conn: sqlite3.Connection, kind: str, days: Sequence[str] | Non
         )
     frames = [pl.read_ipc(data).with_columns(day=pl.lit(day)) for day, data in cursor]
     if not frames:
-        from .scan import EMPTY
+        from .scan import STORED
 
-        empty = EMPTY["people" if kind == "visitors" else kind]
-        return empty.select(
-            pl.col("day"),
-            pl.col("pid").cast(pl.Int64).alias("vh"),
-            *(c for c in empty.columns if c not in ("day", "pid", "ip", "agent")),
-        )
+        return pl.DataFrame(schema=STORED[kind])
     return pl.concat(frames, how="vertical_relaxed")
 
 
@@ -405,7 +398,7 @@ def _read_lines(
     position = offset
     budget = MAX_SAMPLES - conn.execute("SELECT count(*) FROM samples").fetchone()[0]
     args = (options.log_format, options.languages, options.pruned_before, budget)
-    # a block is about batch_lines lines, so a batch commits after every block or two
+    # blocks of at most BLOCK_BYTES; a batch commits once it holds batch_lines lines
     chunk_size = max(4096, min(options.batch_lines * 230, BLOCK_BYTES))
     for scanned, used, last in _scanned(stream, compressed, offset, chunk_size, args):
         position += used
@@ -463,15 +456,15 @@ def _with_visitors(scanned: Any, vhs: list[int]) -> tuple[Any, Any, Any]:
     in place of the address and user agent."""
     import polars as pl
 
-    from .scan import EVENT_COLUMNS
+    from .scan import STORED
 
     people = scanned.people.select("day", "pid", pl.Series("vh", vhs, dtype=pl.Int64))
     views = scanned.views.join(people, on=["day", "pid"], maintain_order="left")
     events = scanned.events.join(people, on=["day", "pid"], maintain_order="left")
     return (
-        people.select("day", "vh"),
-        views.select("day", "vh", "a", "l", "n"),
-        events.select("day", "vh", *EVENT_COLUMNS),
+        people.select(*STORED["visitors"]),
+        views.select(*STORED["views"]),
+        events.select(*STORED["events"]),
     )
 
 

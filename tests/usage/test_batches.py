@@ -1,4 +1,4 @@
-"""Small batches (many blocks scanned two at a time, many segments per day) give the
+"""Small batches (many blocks, many segments per day) give the
 same aggregates as one big batch; a stored day recomputes to what was stored; a
 schema-1 database (one row per hit and event) is upgraded without losing a figure."""
 

@@ -16,22 +16,13 @@ import pytest
 from reference_rollup import day_rows as reference_day_rows
 
 from kcs.usage.rollup import Rollup
-from kcs.usage.scan import EMPTY
+from kcs.usage.scan import STORED
 from kcs.usage.store import ArticleMeta
 
 ARTICLES = {f"a-{n}": ArticleMeta(("sv", "fi", "")[n % 3], f"d{n % 2}", "public") for n in range(6)}
 QUERIES = ["v", "vp", "vpn", "VPN ", "skrivare", "skrivaren", "", "0x80070643", "wachtwoord"]
 KINDS = ["search"] * 5 + ["click"] * 2 + ["suggest", "suggest-click", "feedback", "contact"]
 KINDS += ["announcement"]
-# the stored events' columns, with the visitor hash (vh) in place of the scan's person key
-EVENT_SCHEMA = {
-    ("vh" if k == "pid" else k): (pl.Int64 if k == "pid" else v)
-    for k, v in EMPTY["events"].schema.items()
-}
-VIEW_SCHEMA = {
-    ("vh" if k == "pid" else k): (pl.Int64 if k == "pid" else v)
-    for k, v in EMPTY["views"].schema.items()
-}
 
 
 def traffic(seed: int) -> tuple[list[Any], list[Any], list[Any]]:
@@ -87,19 +78,9 @@ def traffic(seed: int) -> tuple[list[Any], list[Any], list[Any]]:
 def test_polars_rollup_matches_the_model(seed: int) -> None:
     visitors, views, events = traffic(seed)
     got = Rollup(ARTICLES).days(
-        pl.DataFrame(visitors, schema={"day": pl.String, "vh": pl.Int64}, orient="row"),
-        pl.DataFrame(
-            views,
-            schema={
-                "day": pl.String,
-                "vh": pl.Int64,
-                "a": pl.String,
-                "l": pl.String,
-                "n": pl.Int64,
-            },
-            orient="row",
-        ),
-        pl.DataFrame(events, schema=EVENT_SCHEMA, orient="row"),
+        pl.DataFrame(visitors, schema=STORED["visitors"], orient="row"),
+        pl.DataFrame(views, schema=STORED["views"], orient="row"),
+        pl.DataFrame(events, schema=STORED["events"], orient="row"),
     )
     expected: list[tuple[Any, ...]] = []
     for day in ("2026-11-20", "2026-11-21"):
