@@ -10,7 +10,7 @@ from pathlib import Path
 
 import polars as pl
 import pytest
-from usagekit import BROWSER, Server
+from usagekit import BROWSER, Server, views
 
 from kcs.usage.store import KINDS, ArticleMeta, connect, ingest, read_segments
 
@@ -21,16 +21,6 @@ META = {
     "printing-add-printer": ArticleMeta("en", "printing", "public", "Printer"),
     "accounts-reset-password": ArticleMeta("sv", "accounts", "internal", "Password"),
 }
-
-
-def views(db: Path) -> dict[str, int]:
-    with sqlite3.connect(db) as conn:
-        return {
-            a: int(n)
-            for a, n in conn.execute(
-                "SELECT article, sum(value) FROM daily WHERE metric = 'views' GROUP BY article"
-            )
-        }
 
 
 def metric(db: Path, name: str) -> int:

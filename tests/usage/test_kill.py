@@ -10,7 +10,7 @@ import sys
 import time
 from pathlib import Path
 
-from usagekit import BROWSER, make_kb
+from usagekit import BROWSER, make_kb, views
 
 from kcs.usage.store import connect, read_segments
 
@@ -34,16 +34,6 @@ def write_log(path: Path, lines: int) -> dict[str, int]:
                 f'&n=0&l=sv HTTP/1.1" 204 0 "-" "{BROWSER}"\n'
             )
     return expected
-
-
-def views(db: Path) -> dict[str, int]:
-    with sqlite3.connect(db) as conn:
-        return {
-            a: int(n)
-            for a, n in conn.execute(
-                "SELECT article, sum(value) FROM daily WHERE metric = 'views' GROUP BY article"
-            )
-        }
 
 
 def offset(db: Path) -> int:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import signal
 import socket
+import sqlite3
 import subprocess
 import time
 import urllib.request
@@ -132,3 +133,14 @@ def make_kb(root: Path) -> Path:
             encoding="utf-8",
         )
     return root
+
+
+def views(db: Path) -> dict[str, int]:
+    """Article id → page views, summed over every day of the usage database."""
+    with sqlite3.connect(db) as conn:
+        return {
+            a: int(n)
+            for a, n in conn.execute(
+                "SELECT article, sum(value) FROM daily WHERE metric = 'views' GROUP BY article"
+            )
+        }
