@@ -241,16 +241,13 @@ def _load_at(root: Path, commit: str, *, bodies: bool = True) -> KnowledgeBase:
 def load_usage(root: Path, today: dt.date) -> Usage | None:
     """Per-article usage from the usage analytics, or None when there is none.
 
-    The hook: ``kcs.usage.article_usage(root, *, today) -> Mapping[article id,
-    UsageStats-like] | None`` (objects with views_90d, views_12m, helped,
-    not_helped, flags). Until kcs.usage provides it, reports run without usage.
-    The result is a :class:`~kcs.reports.model.UsageData`: it also carries the
-    flags day by day (:func:`load_flags`), for the contributors' flags resolved.
+    Read through ``kcs.usage.article_usage(root, *, today)`` (objects with views_90d,
+    views_12m, helped, not_helped, flags). The result is a
+    :class:`~kcs.reports.model.UsageData`: it also carries the flags day by day
+    (:func:`load_flags`), for the contributors' flags resolved.
     """
-    try:
-        from ..usage import article_usage
-    except ImportError:
-        return None
+    from ..usage.api import article_usage
+
     try:
         found = article_usage(root, today=today)
     except Exception as exc:  # a missing or locked database must not stop a report
@@ -269,10 +266,8 @@ def load_usage(root: Path, today: dt.date) -> Usage | None:
 
 def load_flags(root: Path, today: dt.date) -> list[tuple[dt.date, str, int]]:
     """Readers' "outdated" answers per (day, article id) up to ``today``; [] without them."""
-    try:
-        from ..usage.api import flags_by_day
-    except ImportError:
-        return []
+    from ..usage.api import flags_by_day
+
     try:
         return flags_by_day(root, until=today)
     except Exception as exc:  # as for load_usage: never stop a report
