@@ -37,7 +37,7 @@ def pages(ctx: SiteContext) -> list[Page]:
     if not ctx.internal:
         return []
     from ..usage.reports import REPORTS, Cost, open_inputs
-    from ..usage.store import ArticleMeta
+    from ..usage.store import metas
 
     config = ctx.kb.config
     db = ctx.kb.root / str(config.get("usage.database"))
@@ -47,7 +47,7 @@ def pages(ctx: SiteContext) -> list[Page]:
         float(config.get("cost.hourly_cost")),
         str(config.get("cost.currency")),
     )
-    articles = {a.id: ArticleMeta(a.lang, a.domain, a.audience, a.title) for a in ctx.kb.articles}
+    articles = metas(ctx.kb.articles)
     today = ctx.now.date()
     out = []
     for name, (report_name, days) in PAGES.items():

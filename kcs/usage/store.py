@@ -198,8 +198,13 @@ class ArticleMeta:
     title: str = ""
 
 
+def metas(articles: Iterable[Any]) -> dict[str, ArticleMeta]:
+    """Article id → language, domain, audience and title, for loaded articles."""
+    return {a.id: ArticleMeta(a.lang, a.domain, a.audience, a.title) for a in articles}
+
+
 def article_meta(root: Path) -> dict[str, ArticleMeta]:
-    """Article id → language, domain, audience and title; empty if the KB cannot be read."""
+    """:func:`metas` of the repository's articles; empty if the KB cannot be read."""
     try:
         from ..knowledge import load
 
@@ -207,7 +212,7 @@ def article_meta(root: Path) -> dict[str, ArticleMeta]:
     except KcsError as exc:
         log.warning("articles not read (%s); domains and audiences stay unknown", exc)
         return {}
-    return {a.id: ArticleMeta(a.lang, a.domain, a.audience, a.title) for a in kb.articles}
+    return metas(kb.articles)
 
 
 def ingest(
