@@ -22,6 +22,7 @@ from typing import Any, NamedTuple
 
 import polars as pl
 
+from .agents import BOT, HUMAN, PROBE_AGENT, agent_kinds
 from .events import BEACON, METHOD, PAGE, PROBE, VIEW, Classifier
 from .parse import _IP_VARS, FORMATS, MAX_LINE, _day_base, compile_format
 from .privacy import scrub_line
@@ -46,7 +47,7 @@ _AGENTS = {"ah": pl.UInt64, "kind": pl.Int8}
 _DAYS = {"dh": pl.UInt64, "state": pl.Int8, "day": pl.String, "base": pl.Int64}
 #: why a line is not kept (0: kept), in the order the rules apply
 FATES = {0: "kept", 1: "method", 2: "probe", 3: "bot", 4: "probe", 5: "malformed", 6: "expired"}
-_KINDS = {"human": 0, "bot": 3, "probe": 4}
+_KINDS = {"human": HUMAN, "bot": BOT, "probe": PROBE_AGENT}
 #: the columns of an event (besides the visitor)
 EVENT_COLUMNS = ("ts", "t", "a", "l", "q", "n", "p", "h", "r")
 
@@ -203,12 +204,20 @@ class Scanner:
             frame = pl.DataFrame(rows, schema=_REQUESTS, orient="row")
             self.requests = pl.concat([self.requests, frame])
         if new_agents.height:
-            kinds = [
-                (ah, _KINDS[self.classifier.agent_kind(agent)])
-                for ah, agent in new_agents.iter_rows()
+            kinds = agent_kinds(new_agents["agent"])
+            if kinds is None:
+                kinds = pl.Series([None] * new_agents.height, dtype=pl.Int8)
+            done = new_agents.select("ah", kinds.alias("kind"))
+            left = new_agents.filter(kinds.is_null())
+            python = [
+                (ah, _KINDS[self.classifier.agent_kind(agent)]) for ah, agent in left.iter_rows()
             ]
             self.agents = pl.concat(
-                [self.agents, pl.DataFrame(kinds, schema=_AGENTS, orient="row")]
+                [
+                    self.agents,
+                    done.filter(pl.col("kind").is_not_null()),
+                    pl.DataFrame(python, schema=_AGENTS, orient="row"),
+                ]
             )
         if new_days.height:
             rows = []
@@ -232,8 +241,10 @@ class Scanner:
 
     # ---------------------------------------------------------------- scanning
 
-    def scan(self, block: bytes, line_at: int) -> Scanned:
-        lines = block.count(b"\n")
+    def scan(self, block: bytes, line_at: int, lines: int | None = None) -> Scanned:
+        """``lines``: the block's newlines, when the caller has counted them already."""
+        if lines is None:
+            lines = block.count(b"\n")
         fields = self._fields(block, lines)
         counts: dict[str, int] = {}
         samples: list[tuple[int, str, str]] = []

@@ -446,7 +446,9 @@ def _scanned(
         line_at = offset
         for block, used in _chunks(stream, compressed, chunk_size):
             last = block[max(0, used - TAIL) : used]
-            pending.append((pool.submit(scanner.scan, block, line_at), used, last))
+            # counted here, not in the scanning thread, which is the one the ingest waits on
+            lines = block.count(b"\n")
+            pending.append((pool.submit(scanner.scan, block, line_at, lines), used, last))
             line_at += used
             while len(pending) > 1:
                 future, used_, last = pending.popleft()
