@@ -42,10 +42,10 @@ log = logging.getLogger(__name__)
 SCHEMA_VERSION = "2"
 MAX_SAMPLES = 50
 
-# Raw data is kept as segments: per batch of log lines and day, one Arrow IPC frame of
-# the day's visitors (their hashes), one of their page views (visitor, article or
-# language page, count) and one of their beacon events (visitor, time, what), written in
-# the same transaction as the file offset. A million log lines make about a hundred
+# Raw data is kept as segments: per batch of log lines and day, one Arrow IPC stream
+# (zstd) of the day's visitors (their hashes), one of their page views (visitor, article
+# or language page, count) and one of their beacon events (visitor, time, what), written
+# in the same transaction as the file offset. A million log lines make about a hundred
 # segments instead of 600,000 rows, and the rollup reads them back as columns.
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT);
@@ -132,9 +132,19 @@ def _segments(kind: str, frame: Any) -> list[tuple[str, str, int, bytes]]:
     out = []
     for (day,), part in frame.partition_by("day", as_dict=True, maintain_order=True).items():
         data = io.BytesIO()
-        part.drop("day").write_ipc(data, compression="lz4")
+        part.drop("day").write_ipc_stream(data, compression="zstd")
         out.append((day, kind, part.height, data.getvalue()))
     return out
+
+
+def _frame(data: bytes) -> Any:
+    """One segment's frame. Segments are Arrow IPC streams compressed with zstd; those
+    written before were IPC files (``ARROW1``) with lz4, and still read."""
+    import polars as pl
+
+    if data[:6] == b"ARROW1":
+        return pl.read_ipc(data)
+    return pl.read_ipc_stream(data)
 
 
 def read_segments(conn: sqlite3.Connection, kind: str, days: Sequence[str] | None = None) -> Any:
@@ -150,7 +160,7 @@ def read_segments(conn: sqlite3.Connection, kind: str, days: Sequence[str] | Non
             f"AND day IN ({','.join('?' * len(days))}) ORDER BY id",
             (kind, *days),
         )
-    frames = [pl.read_ipc(data).with_columns(day=pl.lit(day)) for day, data in cursor]
+    frames = [_frame(data).with_columns(day=pl.lit(day)) for day, data in cursor]
     if not frames:
         from .scan import STORED
 
@@ -565,17 +575,17 @@ def _now() -> str:
 
 
 BLOCK_BYTES = 8 << 20  # log bytes scanned at once (the scan's memory grows with it)
-ROLLUP_BYTES = 4 << 20  # stored (compressed) bytes per rollup pass: keeps memory flat
+ROLLUP_ROWS = 320_000  # stored rows (visitors, views, events) per rollup pass: flat memory
 
 
 def rollup_dirty(conn: sqlite3.Connection, articles: Mapping[str, ArticleMeta]) -> None:
     """Recompute the daily aggregates of every day that received lines.
 
-    Days are computed together, several per pass (up to ROLLUP_BYTES of stored
+    Days are computed together, several per pass (up to ROLLUP_ROWS of stored
     segments), each pass in one transaction, so memory stays bounded whatever the backlog.
     """
     sizes = conn.execute(
-        "SELECT d.day, coalesce(sum(length(s.data)), 0) FROM dirty d "
+        "SELECT d.day, coalesce(sum(s.rows), 0) FROM dirty d "
         "LEFT JOIN segments s ON s.day = d.day GROUP BY d.day ORDER BY d.day"
     ).fetchall()
     if not sizes:
@@ -586,7 +596,7 @@ def rollup_dirty(conn: sqlite3.Connection, articles: Mapping[str, ArticleMeta]) 
     passes: list[list[str]] = [[]]
     size = 0
     for day, length in sizes:
-        if passes[-1] and size + length > ROLLUP_BYTES:
+        if passes[-1] and size + length > ROLLUP_ROWS:
             passes.append([])
             size = 0
         passes[-1].append(day)

@@ -97,3 +97,30 @@ def test_schema_1_is_upgraded(tmp_path: Path) -> None:
     assert rows["views", "a-1", ""] == 3 and rows["article_visitors", "a-1", ""] == 2
     assert rows["page_views", "", ""] == 1
     assert rows["search_zero", "", "vpn"] == 1 and rows["helped", "a-1", ""] == 1
+
+
+def test_segments_of_the_earlier_encoding_are_still_read(tmp_path: Path) -> None:
+    """Segments were Arrow IPC files with lz4 before they became zstd IPC streams: a
+    database holding both kinds recomputes a day from all of them."""
+    import io
+
+    import polars as pl
+
+    log = tmp_path / "access.log"
+    write_log(log)
+    db = tmp_path / "usage.sqlite"
+    ingest(db, [log], articles=META)
+    conn = connect(db)
+    try:
+        day = conn.execute("SELECT min(day) FROM segments").fetchone()[0]
+        before = sorted(day_rows(conn, META, day))
+        stored = conn.execute("SELECT id, data FROM segments WHERE day = ?", (day,)).fetchall()
+        assert all(data[:6] != b"ARROW1" for _id, data in stored)
+        for id_, data in stored[::2]:  # every other segment back to the earlier form
+            old = io.BytesIO()
+            pl.read_ipc_stream(data).write_ipc(old, compression="lz4")
+            conn.execute("UPDATE segments SET data = ? WHERE id = ?", (old.getvalue(), id_))
+        after = sorted(day_rows(conn, META, day))
+    finally:
+        conn.close()
+    assert len(stored) >= 3 and before and after == before
