@@ -574,7 +574,7 @@ def _now() -> str:
 # ----------------------------------------------------------------- aggregates
 
 
-BLOCK_BYTES = 8 << 20  # log bytes scanned at once (the scan's memory grows with it)
+BLOCK_BYTES = 16 << 20  # log bytes scanned at once (the scan's memory grows with it)
 ROLLUP_ROWS = 320_000  # stored rows (visitors, views, events) per rollup pass: flat memory
 
 
