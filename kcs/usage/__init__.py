@@ -1,10 +1,10 @@
 """Usage analytics from web-server logs and ticket exports.
 
 Modules: :mod:`parse` (log formats), :mod:`events` (requests → events),
-:mod:`privacy` (visitor hashes, redaction), :mod:`scan` (log lines → visitors,
-views and events), :mod:`store` (SQLite, ingest, retention), :mod:`rollup` (daily
-aggregates), :mod:`reports` (usage, search, gaps, value),
-:mod:`tickets` (ticket exports). :func:`most_used` and :func:`usage_by_article`
+:mod:`agents` (user agents in bulk), :mod:`privacy` (visitor hashes, redaction),
+:mod:`scan` (log lines → visitors, views and events), :mod:`store` (SQLite, ingest,
+retention), :mod:`rollup` (daily aggregates), :mod:`reports` (usage, search, gaps,
+value), :mod:`tickets` (ticket exports). :func:`most_used` and :func:`usage_by_article`
 are what other areas read.
 """
 

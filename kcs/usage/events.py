@@ -3,7 +3,8 @@
 Filtering (applied by :mod:`kcs.usage.scan`) follows one order, and every
 dropped line is counted by its reason: ``method`` (not GET/HEAD), ``probe``
 (monitoring agents and health-check paths), ``bot`` (crawlers, by the maintained
-`crawlerdetect` patterns, cached per user-agent string), then the request is
+`crawlerdetect` patterns, run over a block's new agents at once by :mod:`kcs.usage.agents`
+and cached per user-agent string), then the request is
 kept. Kept requests count towards unique visitors; successful GETs of
 ``/a/<id>/`` and ``/<lang>/…`` become hits and the beacon ``/_kcs/e`` events.
 """

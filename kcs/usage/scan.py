@@ -10,9 +10,9 @@ replaces each person by a salted visitor hash before anything is written.
 Why Polars: a Python loop over every line cost about 3 µs a line (regex, dictionary
 look-ups, tuples), and storing every hit as its own SQLite row as much again. Here the
 lines are split by Polars' CSV reader (or a regex for other formats), and request
-lines, user agents and days are looked up by their 64-bit hash in small tables;
-Python only classifies what it has not seen before — a new request line, user agent
-or day.
+lines, user agents and days are looked up by their 64-bit hash in small tables, and
+only what has not been seen before is classified: new request lines and days in Python,
+new user agents in Polars (:mod:`kcs.usage.agents`).
 """
 
 from __future__ import annotations

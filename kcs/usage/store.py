@@ -445,8 +445,8 @@ def _scanned(
     stream: IO[bytes], compressed: bool, offset: int, chunk_size: int, args: tuple[Any, ...]
 ) -> Iterator[tuple[Scanned, int, bytes]]:
     """(scanned block, bytes used, their last TAIL bytes), each block scanned by a thread
-    while the caller writes the one before: one block at a time, because Polars holds
-    the GIL for much of a scan (a second scanning thread, or a scanning process, gained
+    while the caller writes the one before: one block at a time, because a scan already
+    keeps Polars' threads busy (a second scanning thread, or a scanning process, gained
     nothing on two cores and cost memory)."""
     from .scan import Scanner
 
