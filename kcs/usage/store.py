@@ -575,7 +575,7 @@ def _now() -> str:
 
 
 BLOCK_BYTES = 16 << 20  # log bytes scanned at once (the scan's memory grows with it)
-ROLLUP_ROWS = 320_000  # stored rows (visitors, views, events) per rollup pass: flat memory
+ROLLUP_ROWS = 240_000  # stored rows (visitors, views, events) per rollup pass: flat memory
 
 
 def rollup_dirty(conn: sqlite3.Connection, articles: Mapping[str, ArticleMeta]) -> None:
@@ -601,17 +601,44 @@ def rollup_dirty(conn: sqlite3.Connection, articles: Mapping[str, ArticleMeta]) 
             size = 0
         passes[-1].append(day)
         size += length
-    for days in passes:
-        rows = rollup.days(*(read_segments(conn, kind, days) for kind in KINDS))
-        conn.execute("BEGIN IMMEDIATE")
-        try:
-            conn.executemany("DELETE FROM daily WHERE day = ?", [(day,) for day in days])
-            conn.executemany("INSERT INTO daily VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
-            conn.executemany("DELETE FROM dirty WHERE day = ?", [(day,) for day in days])
-            conn.execute("COMMIT")
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
+    if len(passes) == 1:
+        days = passes[0]
+        _write_daily(conn, days, rollup.days(*(read_segments(conn, kind, days) for kind in KINDS)))
+        return
+    # Several passes: each pass's rows are written by a thread, on a connection of its
+    # own, while the next pass is computed (Polars lets go of the GIL while it computes).
+    writer = sqlite3.connect(
+        conn.execute("PRAGMA database_list").fetchone()[2],
+        isolation_level=None,
+        timeout=30,
+        check_same_thread=False,
+    )
+    try:
+        writer.execute("PRAGMA synchronous=NORMAL")
+        with ThreadPoolExecutor(1) as pool:
+            written: Future[None] | None = None
+            for days in passes:
+                rows = rollup.days(*(read_segments(conn, kind, days) for kind in KINDS))
+                if written is not None:
+                    written.result()  # one pass's rows in memory at a time, besides these
+                written = pool.submit(_write_daily, writer, days, rows)
+            assert written is not None
+            written.result()
+    finally:
+        writer.close()
+
+
+def _write_daily(conn: sqlite3.Connection, days: list[str], rows: list[tuple[Any, ...]]) -> None:
+    """One pass: the days' daily rows replaced and the days no longer dirty, atomically."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        conn.executemany("DELETE FROM daily WHERE day = ?", [(day,) for day in days])
+        conn.executemany("INSERT INTO daily VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
+        conn.executemany("DELETE FROM dirty WHERE day = ?", [(day,) for day in days])
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
 
 
 KINDS = ("visitors", "views", "events")

@@ -1,6 +1,7 @@
 """Small batches (many blocks, many segments per day) give the
 same aggregates as one big batch; a stored day recomputes to what was stored; a
-schema-1 database (one row per hit and event) is upgraded without losing a figure."""
+schema-1 database (one row per hit and event) is upgraded without losing a figure; the
+rollup in many passes agrees with one pass."""
 
 from __future__ import annotations
 
@@ -8,9 +9,12 @@ import datetime as dt
 import random
 import sqlite3
 from pathlib import Path
+from typing import Any
 
+import pytest
 from usagekit import BROWSER
 
+from kcs.usage import store
 from kcs.usage.store import ArticleMeta, connect, day_rows, ingest
 
 META = {f"a-{n}": ArticleMeta("sv" if n % 2 else "en", f"d{n % 3}", "public") for n in range(9)}
@@ -124,3 +128,38 @@ def test_segments_of_the_earlier_encoding_are_still_read(tmp_path: Path) -> None
     finally:
         conn.close()
     assert len(stored) >= 3 and before and after == before
+
+
+def test_rollup_in_passes_agrees_and_survives_a_failed_write(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Many small rollup passes (each written by a thread while the next is computed)
+    give the daily rows of one pass; a pass whose write fails leaves its days dirty,
+    and the next ingest rolls them up."""
+    log = tmp_path / "access.log"
+    write_log(log)
+    one, many = tmp_path / "one.sqlite", tmp_path / "many.sqlite"
+    ingest(one, [log], articles=META)
+    monkeypatch.setattr(store, "ROLLUP_ROWS", 1_000)  # about one day per pass
+    real_write = store._write_daily
+    calls: list[list[str]] = []
+
+    def failing(conn: sqlite3.Connection, days: list[str], rows: list[tuple[Any, ...]]) -> None:
+        calls.append(days)
+        if len(calls) == 3:
+            raise sqlite3.OperationalError("disk I/O error")
+        real_write(conn, days, rows)
+
+    monkeypatch.setattr(store, "_write_daily", failing)
+    with pytest.raises(sqlite3.OperationalError):
+        ingest(many, [log], articles=META)
+    with sqlite3.connect(many) as conn:
+        dirty = sorted(day for (day,) in conn.execute("SELECT day FROM dirty"))
+        rolled = {day for (day,) in conn.execute("SELECT DISTINCT day FROM daily")}
+    assert dirty and rolled and not set(dirty) & rolled
+    assert dirty[0] == calls[2][0]  # the failed pass and everything after it
+    calls.clear()
+    monkeypatch.setattr(store, "_write_daily", lambda *a: (calls.append(a[1]), real_write(*a)))
+    ingest(many, [log], articles=META)  # nothing new to read: only the dirty days
+    assert calls == [[day] for day in dirty]  # one pass per day, each written
+    assert daily(many) == daily(one)
