@@ -10,16 +10,7 @@ are what other areas read.
 
 from __future__ import annotations
 
-import os
 from typing import Any
-
-# Polars allocates with jemalloc, which by default keeps an arena per thread group
-# (several per core), and memory freed in one arena is not reused by another: the
-# ingest's peak grew by about 50 MB that way (1,000,000 lines, 8 MB blocks: 288 MB
-# against 238 MB with one arena, and no slower). jemalloc reads this when Polars is
-# first imported, so it only applies where the usage modules are imported first (the
-# ingest's own path); an administrator's own setting wins.
-os.environ.setdefault("_RJEM_MALLOC_CONF", "narenas:1")
 
 __all__ = ["UsageStats", "article_usage", "most_used", "usage_by_article"]
 

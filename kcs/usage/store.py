@@ -22,6 +22,7 @@ import io
 import logging
 import os
 import sqlite3
+import sys
 import time
 from collections import Counter, deque
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -238,6 +239,7 @@ def ingest(
 ) -> IngestResult:
     """Read access logs (plain or gzip) into ``db``, each line exactly once."""
     compile_format(log_format)  # a bad format fails here, before any file is opened
+    _import_polars_with_one_arena()
     today = today or dt.datetime.now(dt.UTC).date()
     result = IngestResult()
     conn = connect(db)
@@ -265,6 +267,34 @@ def ingest(
     finally:
         conn.close()
     return result
+
+
+_JEMALLOC = "_RJEM_MALLOC_CONF"
+_ONE_ARENA = "narenas:1"
+
+
+def _import_polars_with_one_arena() -> None:
+    """Import Polars with one jemalloc arena, unless it is loaded already or the
+    administrator configured its allocator (``_RJEM_MALLOC_CONF``).
+
+    jemalloc keeps several arenas per core by default, and memory freed in one is not
+    reused by another: the ingest's peak grew by about 50 MB that way (1,000,000 lines
+    with 8 MB blocks: 288 MB, against 238 MB with one arena at the same speed). jemalloc
+    reads the variable once, when Polars loads its Rust library, and Polars adds its own
+    settings in front of ours; ours is taken out again afterwards, so that programs
+    started later that also use jemalloc (Pagefind) keep their own arenas.
+    """
+    if "polars" in sys.modules or _JEMALLOC in os.environ:
+        return
+    os.environ[_JEMALLOC] = _ONE_ARENA
+    try:
+        import polars  # noqa: F401
+    finally:
+        rest = os.environ.get(_JEMALLOC, "").removesuffix(_ONE_ARENA).rstrip(",")
+        if rest:
+            os.environ[_JEMALLOC] = rest
+        else:
+            os.environ.pop(_JEMALLOC, None)
 
 
 def _meta(conn: sqlite3.Connection, key: str) -> str | None:
