@@ -278,8 +278,9 @@ def _import_polars_with_one_arena() -> None:
     administrator configured its allocator (``_RJEM_MALLOC_CONF``).
 
     jemalloc keeps several arenas per core by default, and memory freed in one is not
-    reused by another: the ingest's peak grew by about 50 MB that way (1,000,000 lines
-    with 8 MB blocks: 288 MB, against 238 MB with one arena at the same speed). jemalloc
+    reused by another: the ingest's peak grew by 40-70 MB that way (1,000,000 lines with
+    8 MB blocks: 276-308 MB, against 238-241 MB with one arena at the same speed; with
+    16 MB blocks 324-343 MB, against 256-280 MB). jemalloc
     reads the variable once, when Polars loads its Rust library, and Polars adds its own
     settings in front of ours; ours is taken out again afterwards, so that programs
     started later that also use jemalloc (Pagefind) keep their own arenas.
