@@ -32,18 +32,23 @@ def echo_json(data: Any) -> None:
     click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
 
 
+def format_option(help_text: str = "Output format.") -> Callable[[F], F]:
+    """``--format`` text, json, csv or html (kcs.reports.render's formats), as ``fmt``."""
+    return click.option(
+        "--format",
+        "fmt",
+        type=click.Choice(["text", "json", "csv", "html"]),
+        default="text",
+        show_default=True,
+        help=help_text,
+    )
+
+
 def output_options(func: F) -> F:
     """--format (text, json, csv, html), --out and --table: the output of every report."""
     for option in reversed(
         [
-            click.option(
-                "--format",
-                "fmt",
-                type=click.Choice(["text", "json", "csv", "html"]),
-                default="text",
-                show_default=True,
-                help="Output format.",
-            ),
+            format_option(),
             click.option(
                 "--out",
                 type=click.Path(dir_okay=False, path_type=Path),

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from .common import echo_json, resolve_root, root_option
+from .common import echo_json, format_option, resolve_root, root_option
 
 _DB = click.option(
     "--db",
@@ -84,14 +84,7 @@ def ingest(
 
 @group.command()
 @click.argument("export", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "json", "csv", "html"]),
-    default="text",
-    show_default=True,
-    help="Output format of the ticket report.",
-)
+@format_option("Output format of the ticket report.")
 @_DB
 @root_option
 def tickets(export: Path, fmt: str, db: Path | None, root: Path | None) -> None:
