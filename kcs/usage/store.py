@@ -36,6 +36,7 @@ from .parse import MAX_LINE, compile_format
 from .privacy import new_salt, visitor_hash
 
 if TYPE_CHECKING:
+    from .rollup import Rollup
     from .scan import Scanned
 
 log = logging.getLogger(__name__)
@@ -280,10 +281,10 @@ def _import_polars_with_one_arena() -> None:
     jemalloc keeps several arenas per core by default, and memory freed in one is not
     reused by another: the ingest's peak grew by 40-70 MB that way (1,000,000 lines with
     8 MB blocks: 276-308 MB, against 238-241 MB with one arena at the same speed; with
-    16 MB blocks 324-343 MB, against 256-280 MB). jemalloc
-    reads the variable once, when Polars loads its Rust library, and Polars adds its own
-    settings in front of ours; ours is taken out again afterwards, so that programs
-    started later that also use jemalloc (Pagefind) keep their own arenas.
+    16 MB blocks 324-343 MB, against 256-280 MB). jemalloc reads the variable once, when
+    Polars loads its Rust library, and Polars adds its own settings in front of ours;
+    ours is taken out again afterwards, so that programs started later that also use
+    jemalloc (Pagefind) keep their own arenas.
     """
     if "polars" in sys.modules or _JEMALLOC in os.environ:
         return
@@ -632,12 +633,8 @@ def rollup_dirty(conn: sqlite3.Connection, articles: Mapping[str, ArticleMeta]) 
             size = 0
         passes[-1].append(day)
         size += length
-    if len(passes) == 1:
-        days = passes[0]
-        _write_daily(conn, days, rollup.days(*(read_segments(conn, kind, days) for kind in KINDS)))
-        return
-    # Several passes: each pass's rows are written by a thread, on a connection of its
-    # own, while the next pass is computed (Polars lets go of the GIL while it computes).
+    # Each pass's rows are written by a thread, on a connection of its own, while the
+    # next pass is computed (Polars lets go of the GIL while it computes).
     writer = sqlite3.connect(
         conn.execute("PRAGMA database_list").fetchone()[2],
         isolation_level=None,
@@ -649,7 +646,7 @@ def rollup_dirty(conn: sqlite3.Connection, articles: Mapping[str, ArticleMeta]) 
         with ThreadPoolExecutor(1) as pool:
             written: Future[None] | None = None
             for days in passes:
-                rows = rollup.days(*(read_segments(conn, kind, days) for kind in KINDS))
+                rows = _rows(conn, rollup, days)
                 if written is not None:
                     written.result()  # one pass's rows in memory at a time, besides these
                 written = pool.submit(_write_daily, writer, days, rows)
@@ -681,7 +678,12 @@ def day_rows(
     """The ``daily`` rows of one day, computed from its stored segments."""
     from .rollup import Rollup
 
-    return Rollup(articles).days(*(read_segments(conn, kind, [day]) for kind in KINDS))
+    return _rows(conn, Rollup(articles), [day])
+
+
+def _rows(conn: sqlite3.Connection, rollup: Rollup, days: list[str]) -> list[tuple[Any, ...]]:
+    """The ``daily`` rows of some days, from their stored segments."""
+    return rollup.days(*(read_segments(conn, kind, days) for kind in KINDS))
 
 
 # ------------------------------------------------------------------ retention
