@@ -42,7 +42,6 @@ def main() -> None:
     start = time.perf_counter()
     python = [classifier.agent_kind(agent) for agent in agents]
     one_by_one = time.perf_counter() - start
-    assert kinds is not None
     bots = int((kinds == BOT).sum())
     if bots != python.count("bot"):
         sys.exit(f"the two disagree: {bots} bots in Polars, {python.count('bot')} in Python")

@@ -60,12 +60,12 @@ def _patterns() -> _Patterns | None:
 _PYTHON_ONLY = re.compile(r"\(\?<?[=!]|\\[1-9]")  # look-around, back-reference
 
 
-def agent_kinds(agents: pl.Series) -> pl.Series | None:
-    """HUMAN, BOT or PROBE_AGENT (Int8) per agent; null where Python must decide,
-    None when no agent can be decided here."""
+def agent_kinds(agents: pl.Series) -> pl.Series:
+    """HUMAN, BOT or PROBE_AGENT (Int8) per agent; null where Python must decide (every
+    agent, when the patterns do not compile in Rust)."""
     patterns = _patterns()
     if patterns is None:
-        return None
+        return pl.Series([None] * agents.len(), dtype=pl.Int8)
     agent = pl.col("agent")
     stripped = agent.str.strip_chars()
     # crawlerdetect strips the agent, removes the exclusions, then looks for a crawler

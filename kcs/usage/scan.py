@@ -205,8 +205,6 @@ class Scanner:
             self.requests = pl.concat([self.requests, frame])
         if new_agents.height:
             kinds = agent_kinds(new_agents["agent"])
-            if kinds is None:
-                kinds = pl.Series([None] * new_agents.height, dtype=pl.Int8)
             done = new_agents.select("ah", kinds.alias("kind"))
             left = new_agents.filter(kinds.is_null())
             python = [
