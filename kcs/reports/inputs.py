@@ -103,10 +103,10 @@ class _Loading:
     Parsing articles and parsing git's output are both Python work, so two threads
     take turns on one interpreter lock. On Linux, when no other thread runs, native
     threads included (forking a threaded process can copy a lock some thread holds),
-    the articles load in a
-    forked child that sends back the parsed knowledge base; a thread here receives
-    and unpickles it while the caller waits for git. Elsewhere, or when the child
-    fails, they load in this process, and any error the load raises is raised here.
+    the articles load in a forked child that sends back the parsed knowledge base; a
+    thread here receives and unpickles it while the caller waits for git. Elsewhere, or
+    when the child fails, they load in this process, and any error the load raises is
+    raised here.
     """
 
     def __init__(self, root: Path, bodies: bool) -> None:
