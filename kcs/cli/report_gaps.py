@@ -7,8 +7,8 @@ from pathlib import Path
 
 import click
 
-from ..usage.command import period_options
 from .common import emit
+from .report_common import period_options
 
 #: exit status when --min-count is given and new gaps reach it
 NEW_GAPS = 3
@@ -40,10 +40,11 @@ def command(
     period but not in the period before, and prints a Markdown body ready to be
     filed as an "article request" issue instead of the report.
     """
-    from ..cli.common import resolve_root
+    from ..reports.gaps import article_request, new_gaps
+    from ..reports.gaps import report as gaps_report
+    from ..reports.period import inputs_for
     from ..reports.render import render
-    from ..usage.api import inputs_for
-    from ..usage.reports import article_request, gaps_report, new_gaps
+    from .common import resolve_root
 
     inputs = inputs_for(resolve_root(root), since=since, until=until, db=db)
     try:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from ..reports.command import report_options, run
+from .report_common import report_options, run
 
 
 @click.command()

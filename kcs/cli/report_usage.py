@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..usage.command import report_command
+from .report_common import report_command
 
 command = report_command(
     "usage",

@@ -97,9 +97,11 @@ def tickets(export: Path, fmt: str, db: Path | None, root: Path | None) -> None:
     import datetime as dt
 
     from ..config import load_config
+    from ..reports.period import open_inputs
     from ..reports.render import render
-    from ..usage.store import article_meta, connect
-    from ..usage.tickets import import_tickets, tickets_report
+    from ..reports.tickets import report as tickets_report
+    from ..usage.store import article_meta
+    from ..usage.tickets import import_tickets
 
     base = resolve_root(root)
     config = load_config(base)
@@ -111,11 +113,12 @@ def tickets(export: Path, fmt: str, db: Path | None, root: Path | None) -> None:
         f"{done.skipped} rows without an id skipped)",
         err=True,
     )
-    conn = connect(path)
+    today = dt.date.today()
+    inputs = open_inputs(path, today, today, articles)
     try:
-        report = tickets_report(conn, articles, dt.date.today())
+        report = tickets_report(inputs)
     finally:
-        conn.close()
+        inputs.conn.close()
     click.echo(render(report, fmt), nl=False)
 
 

@@ -25,6 +25,8 @@ from .model import Bar, Flag, Report, Table, Usage, UsageData
 from .people import acts, approvals, is_edit, person_name
 
 #: Paths and ids are all this report reads of the articles: they load without their text.
+#: reads the articles and the history (see :mod:`kcs.reports`)
+SOURCE = "repository"
 READS_BODIES = False
 
 PERIODS = ("month", "quarter", "year")

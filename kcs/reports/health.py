@@ -34,6 +34,9 @@ from ..publish_times import DEFAULT_LOG, PublishTime, from_history, read_log
 from .model import Bar, Report, Table, Usage
 from .people import acts, domain_of
 
+#: reads the articles and the history (see :mod:`kcs.reports`)
+SOURCE = "repository"
+
 log = logging.getLogger(__name__)
 
 PUBLISH_WINDOW = 90  # days

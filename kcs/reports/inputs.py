@@ -241,10 +241,8 @@ def _load_at(root: Path, commit: str, *, bodies: bool = True) -> KnowledgeBase:
 def load_usage(root: Path, today: dt.date) -> Usage | None:
     """Per-article usage from the usage analytics, or None when there is none.
 
-    Read through ``kcs.usage.article_usage(root, *, today)`` (objects with views_90d,
-    views_12m, helped, not_helped, flags). The result is a
-    :class:`~kcs.reports.model.UsageData`: it also carries the flags day by day
-    (:func:`load_flags`), for the contributors' flags resolved.
+    The result is a :class:`~kcs.reports.model.UsageData`: it also carries the flags
+    day by day (:func:`load_flags`), for the contributors' flags resolved.
     """
     from ..usage.api import article_usage
 
@@ -255,13 +253,9 @@ def load_usage(root: Path, today: dt.date) -> Usage | None:
         return None
     if found is None:
         return None
-    from .model import Flag, UsageData, UsageStats
+    from .model import Flag, UsageData
 
-    stats = {
-        str(key): UsageStats(*(int(getattr(value, f, 0) or 0) for f in UsageStats._fields))
-        for key, value in found.items()
-    }
-    return UsageData(stats, (Flag(*row) for row in load_flags(root, today)))
+    return UsageData(found, (Flag(*row) for row in load_flags(root, today)))
 
 
 def load_flags(root: Path, today: dt.date) -> list[tuple[dt.date, str, int]]:

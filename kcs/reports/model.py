@@ -1,8 +1,9 @@
 """What a report is: plain values every renderer (text, JSON, CSV, HTML, site) reads.
 
 A report is a title, a few headline figures, tables and charts. The computing
-modules (staleness.py, health.py, contributors.py) build these from the
-KnowledgeBase and the History; render.py and charts.py never compute.
+modules build these (staleness.py, health.py, contributors.py from the
+KnowledgeBase and the History; usage.py, search.py, gaps.py, value.py and
+tickets.py from the usage database); render.py and charts.py never compute.
 """
 
 from __future__ import annotations
@@ -12,19 +13,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
+from ..usage.model import UsageStats
 
-class UsageStats(NamedTuple):
-    """Per-article usage, as the usage analytics (kcs/usage) provide it.
-
-    The reports only read this; when no usage database exists they get ``None``
-    instead of a mapping and leave out what needs it.
-    """
-
-    views_90d: int = 0
-    views_12m: int = 0
-    helped: int = 0
-    not_helped: int = 0
-    flags: int = 0
+__all__ = ["Bar", "Flag", "Report", "Table", "Usage", "UsageData", "UsageStats"]
 
 
 #: article id → usage, or None when there is no usage data.

@@ -23,6 +23,8 @@ from ..knowledge import KnowledgeBase
 from .model import Bar, Report, Table, Usage, UsageStats
 
 #: Front matter and history are all this report reads: articles load without their text.
+#: reads the articles and the history (see :mod:`kcs.reports`)
+SOURCE = "repository"
 READS_BODIES = False
 
 STATUSES = ("overdue", "due-soon", "never-validated", "wip-too-long", "fresh", "archived")

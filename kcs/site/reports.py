@@ -11,7 +11,7 @@ import logging
 from html import escape
 
 from ..history import History, read_history
-from ..reports import REPORTS, compute
+from ..reports import compute, names
 from ..reports.charts import render_all
 from ..reports.inputs import load_usage
 from ..reports.render import html_body
@@ -42,7 +42,7 @@ def pages(ctx: SiteContext) -> list[Page]:
     usage = load_usage(ctx.kb.root, today)
     out: list[Page] = []
     index = ["# Reports", ""]
-    for name in REPORTS:
+    for name in names("repository"):
         report = compute(name)(ctx.kb, history, today, usage=usage)
         body = html_body(report, render_all(report), sep="\n\n")
         out.append(

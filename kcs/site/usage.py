@@ -36,17 +36,13 @@ def pages(ctx: SiteContext) -> list[Page]:
     """One page per usage report on the internal site; none on the public one."""
     if not ctx.internal:
         return []
-    from ..usage.reports import REPORTS, Cost, open_inputs
+    from ..reports import module
+    from ..reports.period import cost_model, open_inputs
     from ..usage.store import metas
 
     config = ctx.kb.config
     db = ctx.kb.root / str(config.get("usage.database"))
-    cost = Cost(
-        float(config.get("cost.per_contact")),
-        float(config.get("cost.user_minutes_lost")),
-        float(config.get("cost.hourly_cost")),
-        str(config.get("cost.currency")),
-    )
+    cost = cost_model(config)
     articles = metas(ctx.kb.articles)
     today = ctx.now.date()
     out = []
@@ -70,7 +66,7 @@ def pages(ctx: SiteContext) -> list[Page]:
             )
             continue
         try:
-            report = REPORTS[report_name](inputs)
+            report = module(report_name).report(inputs)
         finally:
             inputs.conn.close()
         body = html_body(report, render_all(report), sep="\n\n")

@@ -1,4 +1,4 @@
-"""What other areas read from the usage database, and one entry point per report.
+"""What other areas read from the usage database (the reports among them).
 
 * :func:`most_used` — article ids, most viewed first (the site's home page).
 * :func:`usage_by_article` — views and feedback per article (staleness triage);
@@ -12,29 +12,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 
-from ..reports.model import Report
-from .period import parse_period
-from .reports import REPORTS, Cost, Inputs, open_inputs
-from .store import article_meta, connect, database_path
-
-
-class UsageStats(NamedTuple):
-    """One article's use: views in the last 90 days and 12 months, feedback in 12 months.
-
-    ``reasons`` counts the answers to "what was wrong?" (outdated, unclear, mismatch,
-    other); ``flags`` is how many readers said it is outdated.
-    """
-
-    views_90d: int = 0
-    views_12m: int = 0
-    helped: int = 0
-    not_helped: int = 0
-    reasons: Mapping[str, int] = {}
-    flags: int = 0
+from .model import UsageStats
+from .store import connect, database_path
 
 
 def _db(root_or_db: Path) -> Path:
@@ -92,12 +74,12 @@ def usage_by_article(db: Path, as_of: dt.date) -> dict[str, UsageStats]:
             entry[metric] = int(year)
     return {
         article: UsageStats(
-            e.get("views_90d", 0),
-            e.get("views_12m", 0),
-            e.get("helped", 0),
-            e.get("not_helped", 0),
-            dict(e["reasons"]),
-            e["reasons"].get("outdated", 0),
+            views_90d=e.get("views_90d", 0),
+            views_12m=e.get("views_12m", 0),
+            helped=e.get("helped", 0),
+            not_helped=e.get("not_helped", 0),
+            flags=e["reasons"].get("outdated", 0),
+            reasons=dict(e["reasons"]),
         )
         for article, e in found.items()
     }
@@ -132,43 +114,3 @@ def article_usage(root: Path, *, today: dt.date) -> dict[str, UsageStats] | None
     if not db.is_file():
         return None
     return usage_by_article(db, today)
-
-
-def inputs_for(
-    root: Path,
-    *,
-    since: str | None,
-    until: str | None,
-    db: Path | None = None,
-    today: dt.date | None = None,
-) -> Inputs:
-    """Open the database of ``root`` (or ``db``) for the period, with articles and costs."""
-    from ..config import load_config
-
-    config = load_config(root)
-    first, last = parse_period(since, until, today=today)
-    cost = Cost(
-        float(config.get("cost.per_contact")),
-        float(config.get("cost.user_minutes_lost")),
-        float(config.get("cost.hourly_cost")),
-        str(config.get("cost.currency")),
-    )
-    path = db or root / str(config.get("usage.database"))
-    return open_inputs(path, first, last, article_meta(root), cost)
-
-
-def build(
-    name: str,
-    root: Path,
-    *,
-    since: str | None = None,
-    until: str | None = None,
-    db: Path | None = None,
-    **options: Any,
-) -> Report:
-    """Compute the usage report ``name`` (usage, search, gaps, value) for a repository."""
-    inputs = inputs_for(root, since=since, until=until, db=db)
-    try:
-        return REPORTS[name](inputs, **options)
-    finally:
-        inputs.conn.close()

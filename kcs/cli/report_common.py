@@ -1,4 +1,10 @@
-"""The shared shape of ``kcs report usage|search|gaps|value``."""
+"""The shared shape of the ``kcs report`` commands.
+
+Each command parses its options and calls :func:`run`, which builds the report
+(one library call, :func:`kcs.reports.build`), renders it, and prints it or writes
+it atomically to --out. Repository reports take :func:`report_options`, usage
+reports :func:`period_options`.
+"""
 
 from __future__ import annotations
 
@@ -8,13 +14,25 @@ from typing import Any, TypeVar
 
 import click
 
+from .common import emit, output_options, resolve_root, root_option
+
 F = TypeVar("F", bound=Callable[..., Any])
+
+
+def report_options(func: F) -> F:
+    """--format, --out, --table (CSV), --as-of and --root."""
+    func = click.option(
+        "--as-of",
+        "as_of",
+        metavar="YYYY-MM-DD",
+        default=None,
+        help="Compute the report as of this past date (later commits are ignored).",
+    )(func)
+    return output_options(root_option(func))
 
 
 def period_options(func: F) -> F:
     """--since, --until, --db, --format, --out, --table and --root."""
-    from ..cli.common import output_options, root_option
-
     for option in reversed(
         [
             click.option(
@@ -44,20 +62,28 @@ def period_options(func: F) -> F:
 def run(
     name: str,
     *,
-    since: str | None,
-    until: str | None,
     fmt: str,
     out: Path | None,
     table: str | None,
-    db: Path | None,
     root: Path | None,
+    as_of: str | None = None,
     **options: Any,
 ) -> None:
-    from ..cli.common import emit, resolve_root
-    from ..reports.render import render
-    from .api import build
+    """Build report ``name`` for the repository at ``root`` and emit it in ``fmt``."""
+    import datetime as dt
 
-    report = build(name, resolve_root(root), since=since, until=until, db=db, **options)
+    from ..reports import build, module
+    from ..reports.render import render
+
+    base = resolve_root(root)
+    if module(name).SOURCE == "usage":
+        report = build(name, base, **options)
+    else:
+        from ..reports.inputs import load_usage, parse_as_of
+
+        when = parse_as_of(as_of)
+        usage = load_usage(base, when or dt.date.today())
+        report = build(name, base, as_of=when, usage=usage, **options)
     emit(render(report, fmt, table=table), out)
 
 
