@@ -25,7 +25,7 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page as MkPage
 
-from . import site
+from . import channels, site
 from .config import AUDIENCES
 from .errors import KcsError
 from .site import announcements
@@ -103,6 +103,7 @@ class KcsPlugin(BasePlugin[KcsConfig]):
                 started = time.monotonic()
                 pages = site.generate(self.ctx)
                 assets = site.assets(self.ctx)
+                statics = channels.files(self.ctx)
                 log.info("generated %d pages in %.1f s", len(pages), time.monotonic() - started)
         except KcsError as exc:
             raise PluginError(str(exc)) from exc
@@ -125,6 +126,13 @@ class KcsPlugin(BasePlugin[KcsConfig]):
         for asset in assets:
             if files.get_file_from_path(asset.src_uri) is None:
                 files.append(File.generated(config, asset.src_uri, abs_src_path=asset.path))
+        for static in statics:
+            if files.get_file_from_path(static.src_uri) is not None:
+                raise PluginError(
+                    f"{static.src_uri} in {config.docs_dir} has the path of a generated "
+                    "file; rename or remove it"
+                )
+            files.append(File.generated(config, static.src_uri, content=static.content))
         self.page_count = len(self.meta)
         self.article_count = sum(1 for meta in self.meta.values() if is_article(meta.get("kcs")))
         return files

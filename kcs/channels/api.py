@@ -1,0 +1,147 @@
+"""The read-only content API: static JSON files of each site, for chatbots, intranets,
+Teams apps and ticket systems that would otherwise scrape the pages.
+
+``api/v1/articles.json`` lists every article the site shows; ``api/v1/a/<id>.json`` holds
+one article with its sections as HTML and Markdown and its translations. The files are
+written from the site's own article list (``ctx.articles``), so an article the site may not
+show is never in its API, and the build's leak check reads them like any page. The schema
+is documented in docs/reference/content-api.md; a change that breaks a reader gets ``v2``.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from ..article import Article
+from ..site.articles import _Linker, site_url_for
+from ..site.model import SiteContext
+from . import StaticFile
+
+VERSION = 1
+PREFIX = f"api/v{VERSION}/"
+#: Names the schema a file follows (docs/reference/content-api.md).
+SCHEMA = f"kcs-content-api/{VERSION}"
+#: Python-Markdown extensions the sections are rendered with (a subset of the site's).
+EXTENSIONS = ("admonition", "attr_list", "md_in_html", "tables", "fenced_code", "sane_lists")
+
+_ARTICLE_LINK = re.compile(r"\]\((?P<id>[a-z0-9][a-z0-9._-]*)\.md(?=[#)\s])")
+_FILE_LINK = re.compile(r"\]\(\.\./(?=_kcs/files/)")
+
+
+def base_url(ctx: SiteContext) -> str:
+    """The site's address with a trailing slash, or ``/`` when kcs.yml names none."""
+    url = site_url_for(ctx.kb.config, ctx.audience)
+    return url.rstrip("/") + "/" if url else "/"
+
+
+def summary(article: Article, ctx: SiteContext, base: str) -> dict[str, Any]:
+    """The fields every listing entry and every article file share."""
+    history = ctx.history.for_path(article.path) if ctx.history is not None else None
+    return {
+        "id": article.id,
+        "title": article.title,
+        "summary": article.summary,
+        "url": base + article.url,
+        "language": article.lang,
+        "domain": article.domain,
+        "tags": list(article.tags),
+        "type": article.type,
+        "updated": history.updated.isoformat() if history else None,
+    }
+
+
+def absolute_links(markdown: str, base: str) -> str:
+    """The site-relative links the page renderer writes, made absolute for other hosts."""
+    markdown = _ARTICLE_LINK.sub(lambda m: f"]({base}a/{m.group('id')}/", markdown)
+    return _FILE_LINK.sub(f"]({base}", markdown)
+
+
+def sections(article: Article, linked_body: str) -> list[tuple[str | None, str, str]]:
+    """(key, heading, Markdown) of each level-2 section of the link-rewritten body; text
+    before the first section comes first with an empty heading."""
+    lines = linked_body.split("\n")
+    starts = [(s.line - article.body_line, s) for s in article.sections]
+    out: list[tuple[str | None, str, str]] = []
+    first = starts[0][0] if starts else len(lines)
+    intro = "\n".join(line for line in lines[:first] if not line.startswith("# ")).strip()
+    if intro:
+        out.append((None, "", intro))
+    for index, (start, section) in enumerate(starts):
+        end = starts[index + 1][0] if index + 1 < len(starts) else len(lines)
+        out.append((section.key, section.heading, "\n".join(lines[start + 1 : end]).strip()))
+    return out
+
+
+def files(ctx: SiteContext) -> list[StaticFile]:
+    """``api/v1/articles.json`` and one ``api/v1/a/<id>.json`` per article of the site."""
+    import markdown as md
+
+    from ..safe_html import clean
+
+    base = base_url(ctx)
+    linker = _Linker(ctx)
+    renderer = md.Markdown(extensions=list(EXTENSIONS))
+    groups: dict[str, list[Article]] = {}
+    for article in ctx.articles:
+        groups.setdefault(article.translation_of or article.id, []).append(article)
+    head = {
+        "version": VERSION,
+        "schema": SCHEMA,
+        "audience": ctx.audience,
+        "generated": ctx.now.isoformat(timespec="seconds"),
+    }
+    listing: list[dict[str, Any]] = []
+    out: list[StaticFile] = []
+    for article in sorted(ctx.articles, key=lambda a: a.id):
+        entry = summary(article, ctx, base)
+        listing.append(entry)
+        with _quiet(_Linker.__module__):
+            body = absolute_links(linker.body(article), base)
+        parts = []
+        for key, heading, text in sections(article, body):
+            renderer.reset()
+            parts.append(
+                {
+                    "key": key,
+                    "heading": heading,
+                    "markdown": text,
+                    "html": clean(renderer.convert(text)),
+                }
+            )
+        translations = [
+            {"language": other.lang, "id": other.id, "url": base + other.url, "title": other.title}
+            for other in groups.get(article.translation_of or article.id, [])
+            if other.id != article.id
+        ]
+        document = {
+            **head,
+            "article": {
+                **entry,
+                "sections": parts,
+                "translations": sorted(translations, key=lambda t: (t["language"], t["id"])),
+            },
+        }
+        out.append(StaticFile(f"{PREFIX}a/{article.id}.json", _dump(document)))
+    out.append(StaticFile(f"{PREFIX}articles.json", _dump({**head, "articles": listing})))
+    return out
+
+
+@contextmanager
+def _quiet(logger_name: str) -> Iterator[None]:
+    """Silence a logger: the article pages already reported each broken link once."""
+    logger = logging.getLogger(logger_name)
+    saved = logger.disabled
+    logger.disabled = True
+    try:
+        yield
+    finally:
+        logger.disabled = saved
+
+
+def _dump(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, indent=1, sort_keys=False) + "\n"
