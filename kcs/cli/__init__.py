@@ -23,6 +23,7 @@ COMMANDS: dict[str, str] = {
     "lint": "kcs.cli.lint:command",
     "search": "kcs.cli.search:command",
     "build": "kcs.cli.build:command",
+    "publish": "kcs.cli.publish:command",
     "serve": "kcs.cli.serve:command",
     "gate": "kcs.cli.gate:command",
     "codeowners": "kcs.cli.codeowners:command",

@@ -1,0 +1,217 @@
+"""Build the sites of one commit beside the live release and swap them in.
+
+Two publishers started together (two quick merges) are serialised by the lock, and
+the commit is resolved only once the lock is held, so the last one to run builds the
+newest commit of the branch and the ones after it find it live already and stop.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import errno
+import json
+import logging
+import os
+import shutil
+import sqlite3
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..errors import BuildError, GitError, KcsError
+from ..gitdiff import git_text, resolve_commit, run_git
+from . import lock
+from . import log as publog
+from .releases import SCRATCH_PREFIX, Layout, previous, prune, release_name, switch
+
+log = logging.getLogger(__name__)
+
+RELEASE_FILE = "release.json"
+_NO_SPACE = (errno.ENOSPC, errno.EDQUOT)
+
+
+@dataclass(frozen=True)
+class PublishResult:
+    """What a publish or rollback did; ``status`` is published, unchanged or rolled-back."""
+
+    status: str
+    commit: str
+    release: str
+    seconds: float = 0.0
+    pages: dict[str, int] = field(default_factory=dict)
+    removed: tuple[str, ...] = ()
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "status": self.status,
+            "commit": self.commit,
+            "release": self.release,
+            "seconds": round(self.seconds, 2),
+            "pages": self.pages,
+            "removed": list(self.removed),
+        }
+
+
+def publish(
+    repo: Path,
+    dest: Path,
+    ref: str = "main",
+    *,
+    keep: int = 5,
+    wait: float = 3600,
+    strict: bool = False,
+    force: bool = False,
+) -> PublishResult:
+    """Build ``ref`` of ``repo`` into a new release under ``dest`` and make it live.
+
+    Raises :class:`KcsError` (one line, the live site untouched) when the commit does
+    not build or leaks, the folder is unusable, the disk is full or the lock stays busy.
+    """
+    if keep < 1:
+        raise KcsError(f"--keep {keep}: keep at least 1 release (the live one)")
+    layout = Layout(Path(dest).absolute())
+    layout.check()
+    repo = Path(repo).absolute()
+    _check_repo(repo)
+    with lock.hold(layout.lock, ref, wait=wait):
+        layout.releases.mkdir(exist_ok=True)
+        for name in layout.remove_scratch():
+            log.warning("removed %s left by an interrupted publish", name)
+        commit = resolve_commit(repo, ref)
+        live = layout.current()
+        if live and not force and _covers(repo, _release_commit(layout, live), commit):
+            log.info("%s is live already (release %s)", commit[:12], live)
+            return PublishResult("unchanged", commit, live)
+        started = time.monotonic()
+        name = release_name(commit)
+        scratch = layout.releases / f"{SCRATCH_PREFIX}{name}"
+        try:
+            pages = _build(repo, commit, layout, scratch, strict)
+            merged = git_text(repo, "log", "-1", "--format=%cI", commit).strip()
+            release = layout.releases / name
+            info = {"commit": commit, "merged": merged, "pages": pages}
+            (scratch / "site" / RELEASE_FILE).write_text(json.dumps(info), encoding="utf-8")
+            os.replace(scratch / "site", release)
+            switch(layout, name)
+        except OSError as exc:
+            raise _os_error(exc, layout, commit) from None
+        except sqlite3.Error as exc:
+            raise KcsError(
+                f"{layout.usage_db}: cannot copy the usage database ({exc}); move it away "
+                "or repair it; the live site is unchanged"
+            ) from None
+        except KcsError as exc:
+            raise BuildError(f"commit {commit[:12]}: {exc}; the live site is unchanged") from None
+        finally:
+            shutil.rmtree(scratch, ignore_errors=True)
+        seconds = time.monotonic() - started
+        now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+        entry = {**info, "published": now, "seconds": round(seconds, 2), "release": name}
+        publog.append(layout.log, {**entry, "action": "publish"})
+        removed = tuple(prune(layout, keep))
+        log.info("%s live as %s in %.1f s", commit[:12], name, seconds)
+        return PublishResult("published", commit, name, seconds, pages, removed)
+
+
+def rollback(dest: Path, *, wait: float = 3600) -> PublishResult:
+    """Make the release before the live one live again, and log it."""
+    layout = Layout(Path(dest).absolute())
+    layout.check()
+    with lock.hold(layout.lock, "rollback", wait=wait):
+        name = previous(layout)
+        info = _release_info(layout, name)
+        switch(layout, name)
+        now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+        publog.append(
+            layout.log,
+            {**info, "published": now, "seconds": 0, "release": name, "action": "rollback"},
+        )
+        return PublishResult(
+            "rolled-back", str(info.get("commit", "")), name, 0.0, info.get("pages", {})
+        )
+
+
+def _check_repo(repo: Path) -> None:
+    if not repo.is_dir():
+        raise KcsError(f"{repo}: no such repository folder; give --repo the Git repository")
+    try:
+        run_git(repo, "rev-parse", "--git-dir")
+    except GitError:
+        raise KcsError(f"{repo}: not a Git repository; give --repo the Git repository") from None
+
+
+def _covers(repo: Path, live: str, wanted: str) -> bool:
+    """True when the live commit is ``wanted`` or a newer commit that contains it."""
+    if not live:
+        return False
+    if live == wanted:
+        return True
+    result = run_git(repo, "merge-base", "--is-ancestor", wanted, live, check=False)
+    return result.returncode == 0
+
+
+def _release_info(layout: Layout, name: str) -> dict[str, Any]:
+    try:
+        data = json.loads((layout.releases / name / RELEASE_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {"commit": layout.commit_of(name), "pages": {}}
+    return data if isinstance(data, dict) else {"commit": layout.commit_of(name), "pages": {}}
+
+
+def _release_commit(layout: Layout, name: str) -> str:
+    return str(_release_info(layout, name).get("commit", ""))
+
+
+def _build(repo: Path, commit: str, layout: Layout, scratch: Path, strict: bool) -> dict[str, int]:
+    """Clone ``commit`` cleanly into ``scratch/src`` and build ``scratch/site``."""
+    from ..build import build_sites
+
+    scratch.mkdir()
+    src = scratch / "src"
+    # --shared borrows the objects instead of copying them; the clone keeps the history
+    # (created and updated dates, time to publish) and the proposal branches.
+    run_git(scratch, "clone", "--quiet", "--shared", "--no-checkout", str(repo), str(src))
+    run_git(src, "-c", "advice.detachedHead=false", "checkout", "--quiet", "--detach", commit)
+    _bring_state(layout, src)
+    result = build_sites(src, out=scratch / "site", strict=strict)
+    for site in result.sites:
+        site.path.chmod(0o755)
+    (scratch / "site").chmod(0o755)
+    return {site.audience: site.pages for site in result.sites}
+
+
+def _bring_state(layout: Layout, src: Path) -> None:
+    """Give the build the server's publish log and a consistent copy of its usage data."""
+    from ..publish_times import DEFAULT_LOG
+
+    if layout.log.is_file():
+        target = src / DEFAULT_LOG
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(layout.log, target)
+    if layout.usage_db.is_file():
+        from ..usage.store import database_path
+
+        target = database_path(src)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        # The online backup API copies a database that the hourly ingest may be writing.
+        source = sqlite3.connect(f"file:{layout.usage_db}?mode=ro", uri=True)
+        try:
+            copy = sqlite3.connect(target)
+            try:
+                source.backup(copy)
+            finally:
+                copy.close()
+        finally:
+            source.close()
+
+
+def _os_error(exc: OSError, layout: Layout, commit: str) -> KcsError:
+    if exc.errno in _NO_SPACE:
+        return KcsError(
+            f"{layout.dest}: no space left on the device while building {commit[:12]}; "
+            "free some space (fewer releases: --keep) and publish again; the live site "
+            "is unchanged"
+        )
+    where = exc.filename or layout.dest
+    return KcsError(f"{where}: {exc.strerror or exc}; the live site is unchanged")
