@@ -8,10 +8,12 @@ unknown key is a warning (fatal with ``--strict``).
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 from .errors import ConfigError
@@ -65,27 +67,154 @@ def parse_duration(value: object) -> int:
 class Key:
     """One configuration key: its kind, default and documentation."""
 
-    kind: str  # str, url, bool, int, number, lang, langs, duration, ids, choice, map, people
+    kind: str  # str, path, url, bool, int, number, lang, langs, duration, ids, map, people
     default: Any
     doc: str
     choices: tuple[str, ...] = ()
     children: Mapping[str, Key] | None = None  # for kind == "section"
 
 
-def _section(doc: str, **children: Key) -> Key:
-    return Key("section", None, doc, children=children)
+def key(kind: str, default: Any, doc: str, *, choices: tuple[str, ...] = ()) -> Any:
+    """A field of a section class below: one kcs.yml key, declared once.
+
+    The field's Python type is what the key's kind turns into (see :data:`_TYPED`).
+    """
+    return field(metadata={"key": Key(kind, default, doc, choices)})
 
 
-SCHEMA: dict[str, Key] = {
-    "site": _section(
-        "The self-service site.",
-        name=Key("str", "Service desk", "Site name shown in the header and the browser tab."),
-        url=Key("url", "", "Public address of the site, e.g. https://help.example.org/."),
-        internal_url=Key("url", "", "Address of the internal site (agents), if it has its own."),
-        logo=Key("str", "", "Path of a logo image inside docs/ (optional)."),
-        featured=Key("ids", [], "Article ids shown as most used until usage data exists."),
-        length_guideline=Key("int", 600, "Words an article should stay under (KCS: about a page)."),
-    ),
+# One frozen class per section of kcs.yml: its docstring documents the section, each
+# field one key. SCHEMA is built from them, and load_config() fills them once, so that
+# code reads ``config.review.due_soon`` (a timedelta) instead of looking a key up.
+
+
+@dataclass(frozen=True)
+class SiteSection:
+    """The self-service site."""
+
+    name: str = key("str", "Service desk", "Site name shown in the header and the browser tab.")
+    url: str = key("url", "", "Public address of the site, e.g. https://help.example.org/.")
+    internal_url: str = key("url", "", "Address of the internal site (agents), if it has its own.")
+    logo: str = key("str", "", "Path of a logo image inside docs/ (optional).")
+    featured: tuple[str, ...] = key(
+        "ids", [], "Article ids shown as most used until usage data exists."
+    )
+    length_guideline: int = key(
+        "int", 600, "Words an article should stay under (KCS: about a page)."
+    )
+
+
+@dataclass(frozen=True)
+class ReviewSection:
+    """When articles are due for review."""
+
+    every: dt.timedelta = key(
+        "duration", "12 months", "Default review interval for validated articles."
+    )
+    by_type: Mapping[str, Any] = key(
+        "map", {}, "Interval per article type, e.g. known-error: 3 months."
+    )
+    by_domain: Mapping[str, Any] = key("map", {}, "Interval per domain; wins over by_type.")
+    by_audience: Mapping[str, Any] = key("map", {}, "Interval per audience; wins over by_domain.")
+    due_soon: dt.timedelta = key(
+        "duration", "30 days", "How long before the due date 'due soon' starts."
+    )
+    wip_max: dt.timedelta = key(
+        "duration", "30 days", "How long an article may stay wip before flagged."
+    )
+
+
+@dataclass(frozen=True)
+class RulesSection:
+    """Review rules (see docs/guides/administrator.md)."""
+
+    publisher_self_publish: bool = key(
+        "bool", False, "A publisher may publish their own change without a second person."
+    )
+    admin_paths: tuple[str, ...] = key(
+        "ids",
+        ["kcs.yml", "mkdocs.yml", ".github/", "hooks/", "kcs/"],
+        "Paths (prefixes) whose changes need an admin.",
+    )
+    capabilities: Mapping[str, Any] = key(
+        "map",
+        {},
+        "What each role may do, overriding the defaults, e.g. kde: [internal, archive, "
+        "publish] (actions: internal, publish, archive, admin; see kcs/roles.py).",
+    )
+
+
+@dataclass(frozen=True)
+class ForgeSection:
+    """The Git hosting service, for the 'Improve this article' and 'Report a problem' links."""
+
+    edit_url: str = key(
+        "str",
+        "",
+        "Edit link pattern; {path} is the file, {id} the article id, e.g. "
+        "https://github.com/org/kb/edit/main/{path}.",
+    )
+    flag_url: str = key(
+        "str",
+        "",
+        "Problem report link pattern; {id}, {title} and {url} are filled in (URL-encoded).",
+    )
+    proposals_prefix: str = key("str", "proposal/", "Branch prefix of proposals on plain Git.")
+
+
+@dataclass(frozen=True)
+class ContactSection:
+    """The channel ladder shown on the contact page."""
+
+    form_target: str = key(
+        "str", "", "Where the contact form submits: a mailto: address or a ticket-system URL."
+    )
+    email: str = key("str", "", "Service-desk e-mail address.")
+    phone: str = key("str", "", "Service-desk phone number.")
+    hours: Mapping[str, Any] = key(
+        "map", {}, "Opening hours per language, e.g. sv: 'vardagar 8–17'."
+    )
+
+
+@dataclass(frozen=True)
+class CostSection:
+    """The cost model behind deflection value."""
+
+    per_contact: float = key("number", 50.0, "What the desk pays for one contact.")
+    user_minutes_lost: float = key("number", 30.0, "Working minutes a user loses per contact.")
+    hourly_cost: float = key("number", 45.0, "Cost of one hour of a user's working time.")
+    currency: str = key("str", "EUR", "Currency of the figures above.")
+
+
+@dataclass(frozen=True)
+class UsageSection:
+    """Usage analytics."""
+
+    # relative to the repository (``config.root / config.usage.database``) unless absolute
+    database: Path = key("path", ".kcs/usage.sqlite", "Where ingested usage data is kept.")
+    retention: dt.timedelta = key(
+        "duration", "90 days", "How long raw events are kept; aggregates stay."
+    )
+    log_format: str = key(
+        "str", "combined", "Access-log format: 'combined' or an nginx log_format string."
+    )
+    tickets: Mapping[str, Any] = key(
+        "map", {}, "Column mapping of ticket exports (id, opened, closed, ...)."
+    )
+
+
+#: section name in kcs.yml → its class (the Config attribute of the same name)
+SECTIONS: dict[str, type] = {
+    "site": SiteSection,
+    "review": ReviewSection,
+    "rules": RulesSection,
+    "forge": ForgeSection,
+    "contact": ContactSection,
+    "cost": CostSection,
+    "usage": UsageSection,
+}
+
+#: the keys outside any section (typed properties of Config)
+TOP_LEVEL: dict[str, Key] = {
     "languages": Key(
         "langs", ["sv", "fi", "nl", "en"], "Languages the portal serves (ISO 639-1 codes)."
     ),
@@ -95,77 +224,28 @@ SCHEMA: dict[str, Key] = {
         {},
         "Knowledge domains: folder name under articles/ → display name per language.",
     ),
-    "review": _section(
-        "When articles are due for review.",
-        every=Key("duration", "12 months", "Default review interval for validated articles."),
-        by_type=Key("map", {}, "Interval per article type, e.g. known-error: 3 months."),
-        by_domain=Key("map", {}, "Interval per domain; wins over by_type."),
-        by_audience=Key("map", {}, "Interval per audience; wins over by_domain."),
-        due_soon=Key("duration", "30 days", "How long before the due date 'due soon' starts."),
-        wip_max=Key("duration", "30 days", "How long an article may stay wip before flagged."),
-    ),
     "people": Key(
         "people",
         [],
         "People and their KCS role per domain (see docs/reference/kcs-yml.md#people).",
     ),
-    "rules": _section(
-        "Review rules (see docs/guides/administrator.md).",
-        publisher_self_publish=Key(
-            "bool", False, "A publisher may publish their own change without a second person."
-        ),
-        admin_paths=Key(
-            "ids",
-            ["kcs.yml", "mkdocs.yml", ".github/", "hooks/", "kcs/"],
-            "Paths (prefixes) whose changes need an admin.",
-        ),
-        capabilities=Key(
-            "map",
-            {},
-            "What each role may do, overriding the defaults, e.g. kde: [internal, archive, "
-            "publish] (actions: internal, publish, archive, admin; see kcs/roles.py).",
-        ),
-    ),
-    "forge": _section(
-        "The Git hosting service, for the 'Improve this article' and 'Report a problem' links.",
-        edit_url=Key(
-            "str",
-            "",
-            "Edit link pattern; {path} is the file, {id} the article id, e.g. "
-            "https://github.com/org/kb/edit/main/{path}.",
-        ),
-        flag_url=Key(
-            "str",
-            "",
-            "Problem report link pattern; {id}, {title} and {url} are filled in (URL-encoded).",
-        ),
-        proposals_prefix=Key("str", "proposal/", "Branch prefix of proposals on plain Git."),
-    ),
-    "contact": _section(
-        "The channel ladder shown on the contact page.",
-        form_target=Key(
-            "str", "", "Where the contact form submits: a mailto: address or a ticket-system URL."
-        ),
-        email=Key("str", "", "Service-desk e-mail address."),
-        phone=Key("str", "", "Service-desk phone number."),
-        hours=Key("map", {}, "Opening hours per language, e.g. sv: 'vardagar 8–17'."),
-    ),
-    "cost": _section(
-        "The cost model behind deflection value.",
-        per_contact=Key("number", 50.0, "What the desk pays for one contact."),
-        user_minutes_lost=Key("number", 30.0, "Working minutes a user loses per contact."),
-        hourly_cost=Key("number", 45.0, "Cost of one hour of a user's working time."),
-        currency=Key("str", "EUR", "Currency of the figures above."),
-    ),
-    "usage": _section(
-        "Usage analytics.",
-        database=Key("str", ".kcs/usage.sqlite", "Where ingested usage data is kept."),
-        retention=Key("duration", "90 days", "How long raw events are kept; aggregates stay."),
-        log_format=Key(
-            "str", "combined", "Access-log format: 'combined' or an nginx log_format string."
-        ),
-        tickets=Key("map", {}, "Column mapping of ticket exports (id, opened, closed, ...)."),
-    ),
+}
+
+
+def _section_key(cls: type) -> Key:
+    children = {f.name: f.metadata["key"] for f in fields(cls)}
+    return Key("section", None, (cls.__doc__ or "").strip(), children=children)
+
+
+#: Every key of kcs.yml, in the file's usual order, built from the classes above.
+SCHEMA: dict[str, Key] = {
+    "site": _section_key(SiteSection),
+    "languages": TOP_LEVEL["languages"],
+    "default_language": TOP_LEVEL["default_language"],
+    "domains": TOP_LEVEL["domains"],
+    "review": _section_key(ReviewSection),
+    "people": TOP_LEVEL["people"],
+    **{name: _section_key(cls) for name, cls in SECTIONS.items() if name not in ("site", "review")},
 }
 
 _ROLE_KEYS = {"id", "name", "email", "github", "ssh_key", "roles"}
@@ -192,20 +272,35 @@ class Person:
 
 @dataclass(frozen=True)
 class Config:
-    """The validated configuration. ``raw`` keeps every value by dotted key."""
+    """The validated configuration, read once: one typed attribute per section
+    (``config.usage.database``, ``config.review.due_soon``) and per top-level key.
+
+    ``raw`` keeps every validated value by dotted key, for this module alone.
+    """
 
     root: Path
     raw: Mapping[str, Any]
     people: tuple[Person, ...]
     warnings: tuple[str, ...] = ()
+    site: SiteSection = field(init=False)
+    review: ReviewSection = field(init=False)
+    rules: RulesSection = field(init=False)
+    forge: ForgeSection = field(init=False)
+    contact: ContactSection = field(init=False)
+    cost: CostSection = field(init=False)
+    usage: UsageSection = field(init=False)
 
-    def get(self, dotted: str) -> Any:
-        """A value by dotted key, e.g. ``config.get("cost.per_contact")``."""
-        return self.raw[dotted]
+    def __post_init__(self) -> None:
+        for name, cls in SECTIONS.items():
+            values = {
+                f.name: _TYPED.get(f.metadata["key"].kind, _same)(self.raw[f"{name}.{f.name}"])
+                for f in fields(cls)
+            }
+            object.__setattr__(self, name, cls(**values))
 
     @property
     def site_name(self) -> str:
-        return str(self.raw["site.name"])
+        return self.site.name
 
     @property
     def languages(self) -> tuple[str, ...]:
@@ -214,6 +309,11 @@ class Config:
     @property
     def default_language(self) -> str:
         return str(self.raw["default_language"])
+
+    @property
+    def domains(self) -> Mapping[str, Any]:
+        """Configured domains: folder name → a label, or labels per language."""
+        return MappingProxyType(self.raw["domains"])
 
     @property
     def articles_dir(self) -> Path:
@@ -237,14 +337,14 @@ class Config:
 
     def review_interval(self, *, type: str, domain: str, audience: str) -> int:
         """Days between reviews for an article of this kind (front matter may override)."""
-        for table, key in (
-            ("review.by_audience", audience),
-            ("review.by_domain", domain),
-            ("review.by_type", type),
+        for table, name in (
+            (self.review.by_audience, audience),
+            (self.review.by_domain, domain),
+            (self.review.by_type, type),
         ):
-            if key in self.raw[table]:
-                return parse_duration(self.raw[table][key])
-        return parse_duration(self.raw["review.every"])
+            if name in table:
+                return parse_duration(table[name])
+        return self.review.every.days
 
 
 # ------------------------------------------------------------------ loading
@@ -325,6 +425,13 @@ def _check_str(value: Any, key: Key) -> str:
     return value
 
 
+def _check_path(value: Any, key: Key) -> str:
+    text = _check_str(value, key)
+    if not text.strip() or "\0" in text:
+        raise ValueError("expected a file path")
+    return text
+
+
 def _check_url(value: Any, key: Key) -> str:
     text = _check_str(value, key)
     if text and not re.match(r"^https?://[^\s/]+", text):
@@ -385,8 +492,30 @@ def _check_people(value: Any, key: Key) -> list[Any]:
     return value
 
 
+def _same(value: Any) -> Any:
+    return value
+
+
+def _days(value: Any) -> dt.timedelta:
+    return dt.timedelta(days=parse_duration(value))
+
+
+def _frozen_map(value: Any) -> Mapping[str, Any]:
+    return MappingProxyType(dict(value))
+
+
+#: key kind → what a section's field holds, from the checked value (the rest as checked)
+_TYPED: dict[str, Callable[[Any], Any]] = {
+    "duration": _days,
+    "ids": tuple,
+    "langs": tuple,
+    "map": _frozen_map,
+    "path": Path,
+}
+
 _CHECKS: dict[str, Callable[[Any, Key], Any]] = {
     "str": _check_str,
+    "path": _check_path,
     "url": _check_url,
     "bool": _check_bool,
     "int": _check_int,

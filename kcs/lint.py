@@ -244,7 +244,7 @@ def check_placeholders(kb: KnowledgeBase, index: dict[str, Article]) -> Iterator
 
 
 def check_personal_data(kb: KnowledgeBase, index: dict[str, Article]) -> Iterator[Finding]:
-    contact = kb.config.get("contact.email")
+    contact = kb.config.contact.email
     allow = frozenset({contact}) if contact else frozenset()
     for article in kb.articles:
         if article.audience == "internal":
@@ -272,7 +272,7 @@ def check_personal_data(kb: KnowledgeBase, index: dict[str, Article]) -> Iterato
 
 
 def check_length(kb: KnowledgeBase, index: dict[str, Article]) -> Iterator[Finding]:
-    limit = int(kb.config.get("site.length_guideline") or 0)
+    limit = kb.config.site.length_guideline
     if not limit:
         return
     for article in kb.articles:

@@ -67,7 +67,7 @@ def has_remote(root: Path, name: str = "origin") -> bool:
 
 
 def _prefix(config: Config) -> str:
-    prefix = str(config.raw.get("forge.proposals_prefix") or "proposal/")
+    prefix = config.forge.proposals_prefix or "proposal/"
     return prefix if prefix.endswith("/") else prefix + "/"
 
 

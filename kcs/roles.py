@@ -93,7 +93,7 @@ class Rules:
 def rules_from_config(config: Config) -> Rules:
     """Build :class:`Rules` from kcs.yml's ``rules`` section, checking the overrides."""
     caps = dict(DEFAULT_CAPABILITIES)
-    overrides = config.raw.get("rules.capabilities") or {}
+    overrides = config.rules.capabilities
     for role, actions in overrides.items():
         if role not in ROLES:
             raise ConfigError(
@@ -105,9 +105,9 @@ def rules_from_config(config: Config) -> Rules:
                 f"({', '.join(ACTIONS)})"
             )
         caps[role] = frozenset(actions)
-    paths = config.raw.get("rules.admin_paths")
+    paths = config.rules.admin_paths
     return Rules(
-        publisher_self_publish=bool(config.raw.get("rules.publisher_self_publish", False)),
+        publisher_self_publish=config.rules.publisher_self_publish,
         admin_paths=tuple(paths) if paths is not None else DEFAULT_ADMIN_PATHS,
         capabilities=caps,
     )
@@ -115,7 +115,7 @@ def rules_from_config(config: Config) -> Rules:
 
 def domains_of(config: Config) -> list[str]:
     """Every domain named in kcs.yml (``domains`` and people's roles), sorted."""
-    found = set(config.raw.get("domains") or {})
+    found = set(config.domains)
     for person in config.people:
         found.update(d for d in person.roles if d != "*")
     return sorted(found)

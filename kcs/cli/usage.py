@@ -55,19 +55,19 @@ def ingest(
     recognised by their first line, so access.log, access.log.1 and
     access.log.2.gz may all be given every time.
     """
-    from ..config import load_config, parse_duration
+    from ..config import load_config
     from ..usage.store import article_meta
     from ..usage.store import ingest as run
 
     base = resolve_root(root)
     config = load_config(base)
     result = run(
-        db or base / str(config.get("usage.database")),
+        db or base / config.usage.database,
         list(logs),
-        log_format=log_format or str(config.get("usage.log_format")),
+        log_format=log_format or config.usage.log_format,
         languages=config.languages,
         articles=article_meta(base),
-        retention_days=parse_duration(config.get("usage.retention")),
+        retention_days=config.usage.retention.days,
         batch_lines=batch_lines,
     )
     if as_json:
@@ -105,9 +105,9 @@ def tickets(export: Path, fmt: str, db: Path | None, root: Path | None) -> None:
 
     base = resolve_root(root)
     config = load_config(base)
-    path = db or base / str(config.get("usage.database"))
+    path = db or base / config.usage.database
     articles = article_meta(base)
-    done = import_tickets(path, export, config.get("usage.tickets"), articles)
+    done = import_tickets(path, export, config.usage.tickets, articles)
     click.echo(
         f"imported {done.rows} tickets ({done.linked} with an article, "
         f"{done.skipped} rows without an id skipped)",
@@ -135,18 +135,18 @@ def prune(days: int | None, db: Path | None, root: Path | None) -> None:
     """Drop raw events older than the retention (daily aggregates stay)."""
     import datetime as dt
 
-    from ..config import load_config, parse_duration
+    from ..config import load_config
     from ..usage.store import connect
     from ..usage.store import prune as run
 
     base = resolve_root(root)
     config = load_config(base)
-    conn = connect(db or base / str(config.get("usage.database")))
+    conn = connect(db or base / config.usage.database)
     try:
         dropped = run(
             conn,
             today=dt.date.today(),
-            retention_days=days or parse_duration(config.get("usage.retention")),
+            retention_days=days or config.usage.retention.days,
         )
     finally:
         conn.close()

@@ -66,7 +66,7 @@ def content_tables(kb: KnowledgeBase, findings: list[Finding]) -> tuple[Table, T
         (state, states.get(state, 0), round(100 * states.get(state, 0) / total, 1))
         for state in ("wip", "not-validated", "validated", "archived")
     )
-    limit = int(kb.config.get("site.length_guideline") or 0)
+    limit = kb.config.site.length_guideline
     domains = _domain_for_path(kb)
     per: dict[str, Counter[str]] = defaultdict(Counter)
     for article in kb.articles:

@@ -93,12 +93,8 @@ def open_inputs(
 
 def cost_model(config: Config) -> Cost:
     """kcs.yml ``cost.*`` as a :class:`Cost`."""
-    return Cost(
-        float(config.get("cost.per_contact")),
-        float(config.get("cost.user_minutes_lost")),
-        float(config.get("cost.hourly_cost")),
-        str(config.get("cost.currency")),
-    )
+    cost = config.cost
+    return Cost(cost.per_contact, cost.user_minutes_lost, cost.hourly_cost, cost.currency)
 
 
 def inputs_for(
@@ -116,7 +112,7 @@ def inputs_for(
 
     config = load_config(root)
     first, last = parse_period(since, until, today=today)
-    path = db or root / str(config.get("usage.database"))
+    path = db or root / config.usage.database
     return open_inputs(path, first, last, article_meta(root), cost_model(config))
 
 

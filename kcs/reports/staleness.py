@@ -17,7 +17,6 @@ from collections import Counter
 from dataclasses import dataclass
 
 from ..article import Article
-from ..config import parse_duration
 from ..history import FileHistory, History
 from ..knowledge import KnowledgeBase
 from .model import Bar, Report, Table, Usage, UsageStats
@@ -57,13 +56,6 @@ class ArticleStatus:
     days_left: int | None  # negative when overdue
     triage: str
     note: str
-
-
-def _days(config_value: object, default: int) -> int:
-    try:
-        return parse_duration(config_value) if config_value is not None else default
-    except ValueError:
-        return default
 
 
 def validation(
@@ -207,8 +199,8 @@ def _findings_by_path(kb: KnowledgeBase) -> dict[str, list[str]]:
 def compute(
     kb: KnowledgeBase, history: History, today: dt.date, *, usage: Usage | None = None
 ) -> list[ArticleStatus]:
-    due_soon = _days(kb.config.get("review.due_soon"), 30)
-    wip_max = _days(kb.config.get("review.wip_max"), 30)
+    due_soon = kb.config.review.due_soon.days
+    wip_max = kb.config.review.wip_max.days
     findings = _findings_by_path(kb)
     intervals: dict[tuple[str, str, str], int] = {}
     rows = [

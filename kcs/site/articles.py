@@ -18,7 +18,7 @@ from typing import Any
 from urllib.parse import quote, unquote
 
 from ..article import Article
-from ..config import Config, parse_duration
+from ..config import Config
 from ..errors import KcsError
 from ..fsutil import inside
 from .model import Asset, Page, SiteContext
@@ -94,7 +94,7 @@ def review_status(
     if kind not in cache:
         cache[kind] = config.review_interval(type=kind[0], domain=kind[1], audience=kind[2])
     if "due_soon" not in cache:
-        cache["due_soon"] = parse_duration(config.get("review.due_soon"))
+        cache["due_soon"] = config.review.due_soon.days
     due = article.reviewed + dt.timedelta(days=article.review_every or cache[kind])
     if due < today:
         return due, "overdue"
@@ -254,8 +254,8 @@ def article_meta(
         if ident in by_id and ident != article.id
     ]
     absolute = (site_url.rstrip("/") + "/" if site_url else "/") + article.url
-    edit = config.get("forge.edit_url") or ""
-    flag = config.get("forge.flag_url") or ""
+    edit = config.forge.edit_url
+    flag = config.forge.flag_url
     meta: dict[str, Any] = {
         "kind": "article",
         "id": article.id,
@@ -381,5 +381,5 @@ def assets(ctx: SiteContext) -> list[Asset]:
 def site_url_for(config: Config, audience: str) -> str:
     """The public address of the site for ``audience`` (kcs.yml site.url / internal_url)."""
     if audience == "internal":
-        return str(config.get("site.internal_url") or "")
-    return str(config.get("site.url") or "")
+        return config.site.internal_url
+    return config.site.url

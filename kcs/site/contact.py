@@ -24,8 +24,8 @@ SUGGESTIONS_MAX = 5
 def contact_meta(ctx: SiteContext, lang: str) -> dict[str, Any]:
     """``meta["kcs"]`` of the contact page of ``lang``."""
     config = ctx.kb.config
-    hours = config.get("contact.hours") or {}
-    target = str(config.get("contact.form_target") or "")
+    hours = config.contact.hours
+    target = config.contact.form_target
     return {
         "kind": "contact",
         "lang": lang,
@@ -34,8 +34,8 @@ def contact_meta(ctx: SiteContext, lang: str) -> dict[str, Any]:
         # A mailto: target cannot take a POST body; the browser opens the mail program
         # with subject and body filled in from the form fields (GET, enctype text/plain).
         "form_method": "get" if target.startswith("mailto:") else "post",
-        "email": str(config.get("contact.email") or ""),
-        "phone": str(config.get("contact.phone") or ""),
+        "email": config.contact.email,
+        "phone": config.contact.phone,
         "hours": str(hours.get(lang) or hours.get(config.default_language) or ""),
         "suggestions_max": SUGGESTIONS_MAX,
         "home_url": f"{lang}/",

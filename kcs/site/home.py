@@ -61,7 +61,7 @@ def home_meta(ctx: SiteContext, lang: str) -> dict[str, Any]:
     config = ctx.kb.config
     mine = [a for a in ctx.articles if a.lang == lang]
     readable = [a for a in mine if not a.is_announcement]
-    most_used = in_language(ctx.most_used or config.get("site.featured"), ctx.articles, lang)
+    most_used = in_language(ctx.most_used or list(config.site.featured), ctx.articles, lang)
     if len(most_used) < MOST_USED_MAX:
         # Fill up with the newest reviewed articles so a new site's home is not empty.
         chosen = {a.id for a in most_used}
@@ -72,7 +72,7 @@ def home_meta(ctx: SiteContext, lang: str) -> dict[str, Any]:
         )
         most_used += rest[: MOST_USED_MAX - len(most_used)]
     domain_counts = Counter(a.domain for a in readable)
-    configured = list(config.get("domains"))
+    configured = list(config.domains)
     domains = sorted(
         domain_counts,
         key=lambda d: (configured.index(d) if d in configured else len(configured), d),

@@ -100,7 +100,7 @@ def _sorted(articles: Iterable[Article]) -> list[Article]:
 def pages(ctx: SiteContext) -> list[Page]:
     config = ctx.kb.config
     out: list[Page] = []
-    configured = list(config.get("domains"))
+    configured = list(config.domains)
     for lang in config.languages:
         mine = [a for a in ctx.articles if a.lang == lang]
         by_domain: dict[str, list[Article]] = defaultdict(list)

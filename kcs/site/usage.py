@@ -41,7 +41,7 @@ def pages(ctx: SiteContext) -> list[Page]:
     from ..usage.store import metas
 
     config = ctx.kb.config
-    db = ctx.kb.root / str(config.get("usage.database"))
+    db = ctx.kb.root / config.usage.database
     cost = cost_model(config)
     articles = metas(ctx.kb.articles)
     today = ctx.now.date()

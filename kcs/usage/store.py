@@ -175,7 +175,7 @@ def database_path(root: Path) -> Path:
     from ..config import load_config
 
     config = load_config(root)
-    return root / str(config.get("usage.database"))
+    return root / config.usage.database
 
 
 @dataclass

@@ -28,7 +28,7 @@ def test_the_sample_configuration_is_valid_and_complete() -> None:
 def test_missing_file_gives_defaults(tmp_path: Path) -> None:
     config = load_config(tmp_path)
     assert config.default_language == "en"
-    assert config.get("cost.per_contact") == 50.0
+    assert config.cost.per_contact == 50.0
 
 
 def test_unknown_keys_are_warnings_with_line_numbers(tmp_path: Path) -> None:
@@ -93,3 +93,48 @@ def test_every_key_is_documented() -> None:
     reference = (REPO_ROOT / "docs/reference/kcs-yml.md").read_text(encoding="utf-8")
     missing = [name for name, _ in iter_keys() if f"`{name}`" not in reference]
     assert missing == []
+
+
+def test_sections_are_typed_values_read_once(tmp_path: Path) -> None:
+    import datetime as dt
+
+    config = config_from(
+        tmp_path,
+        "review:\n  due_soon: 2 weeks\n  every: 6 months\nusage:\n  database: data/u.sqlite\n"
+        "  retention: 1 year\nsite:\n  featured: [vpn-connect]\n",
+    )
+    assert config.review.due_soon == dt.timedelta(days=14)
+    assert config.review.every == dt.timedelta(days=180)
+    assert config.review.wip_max == dt.timedelta(days=30)  # the default, typed too
+    assert config.usage.database == Path("data/u.sqlite")
+    assert config.usage.retention == dt.timedelta(days=365)
+    assert config.site.featured == ("vpn-connect",)
+    assert config.site.length_guideline == 600
+    with pytest.raises(AttributeError):
+        config.review.due_soon = dt.timedelta(days=1)  # type: ignore[misc]
+    with pytest.raises(TypeError):
+        config.contact.hours["sv"] = "never"  # type: ignore[index]
+
+
+def test_every_schema_key_has_a_typed_attribute() -> None:
+    config = load_config(REPO_ROOT)
+    for dotted, _key in iter_keys():
+        owner: object = config
+        for part in dotted.split("."):
+            owner = getattr(owner, part)
+
+
+def test_the_package_reads_the_configuration_through_typed_attributes() -> None:
+    """A dotted-key lookup (``config.get("usage.database")``) returns Any and hides a
+    typo until run time; only kcs/config.py may touch the raw values."""
+    import re
+
+    lookup = re.compile(r"\.get\(\s*[\"'][a-z_]+\.[a-z_.]+[\"']|\.raw\b")
+    found = [
+        f"{path.relative_to(REPO_ROOT)}:{number}: {line.strip()}"
+        for path in sorted((REPO_ROOT / "kcs").rglob("*.py"))
+        if path.name != "config.py" or path.parent.name != "kcs"
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if lookup.search(line)
+    ]
+    assert found == []

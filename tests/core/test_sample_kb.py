@@ -67,7 +67,7 @@ def test_size_and_languages() -> None:
 
 
 def test_every_domain_state_audience_and_type_present() -> None:
-    assert {a.domain for a in articles()} == set(kb().config.get("domains"))
+    assert {a.domain for a in articles()} == set(kb().config.domains)
     assert {a.state for a in articles()} == set(STATES)
     assert {a.audience for a in articles()} == set(AUDIENCES)
     assert {a.type for a in articles()} == set(TYPES)
@@ -112,7 +112,7 @@ def test_related_ids_exist_and_are_not_narrower() -> None:
 
 def test_featured_articles_exist_as_swedish_public_originals() -> None:
     by_id = kb().by_id()
-    featured = kb().config.get("site.featured")
+    featured = list(kb().config.site.featured)
     assert len(featured) == 4
     for ident in featured:
         article = by_id[ident]
@@ -256,7 +256,7 @@ def test_review_dates_mix_overdue_current_and_missing() -> None:
 
 
 def test_articles_are_short_and_some_link_tickets() -> None:
-    limit = int(kb().config.get("site.length_guideline"))
+    limit = kb().config.site.length_guideline
     assert [a.id for a in articles() if a.words > limit] == []
     with_tickets = [a for a in articles() if a.tickets]
     assert len(with_tickets) >= 30
