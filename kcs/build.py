@@ -65,7 +65,7 @@ def build_sites(
     for audience in audiences:
         if audience not in AUDIENCES:
             raise UsageError(f"audience {audience!r} is not one of {', '.join(AUDIENCES)}")
-    from .plugin import load_history
+    from .plugin import load_history  # the history as the plugin would read it itself
 
     started = time.monotonic()
     kb = kb or load(root)
@@ -89,6 +89,7 @@ def _build_one(
     from mkdocs.commands.build import build
     from mkdocs.exceptions import Abort, ConfigurationError, PluginError
 
+    from .plugin import KcsPlugin, Prepared
     from .site import leaks
 
     start = time.monotonic()
@@ -98,13 +99,12 @@ def _build_one(
     try:
         with _collect_logs() as logged, _mkdocs_config(root, temp, strict, logged) as config:
             plugin = config.plugins.get("kcs")
-            if plugin is None:
+            if not isinstance(plugin, KcsPlugin):
                 raise BuildError(
                     f"{root / MKDOCS_FILE}: add 'kcs' to plugins (and remove "
                     "'search'); kcs build needs its plugin"
                 )
-            plugin.forced_audience = audience
-            plugin.preloaded = (kb, history)
+            plugin.prepare(Prepared(audience, kb, history))
             try:
                 build(config)
             except (Abort, ConfigurationError, PluginError) as exc:
@@ -127,14 +127,15 @@ def _build_one(
     finally:
         if temp.exists():
             shutil.rmtree(temp, ignore_errors=True)
+    built = plugin.built()
     return SiteResult(
         audience=audience,
         path=target,
-        pages=plugin.page_count,
-        articles=len(plugin.ctx.articles) if plugin.ctx else 0,
+        pages=built.pages,
+        articles=built.articles,
         seconds=time.monotonic() - start,
         warnings=tuple(m for level, m in logged if level == logging.WARNING),
-        search=dict(plugin.indexed),
+        search=dict(built.search),
     )
 
 

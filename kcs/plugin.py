@@ -12,10 +12,11 @@ import logging
 import os
 import re
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeGuard
+from typing import TYPE_CHECKING, Any, TypeGuard
 
 from mkdocs.config import base
 from mkdocs.config import config_options as c
@@ -30,6 +31,10 @@ from .config import AUDIENCES
 from .errors import KcsError
 from .site import announcements
 from .site.articles import site_url_for
+
+if TYPE_CHECKING:
+    from .history import History
+    from .knowledge import KnowledgeBase
 
 log = logging.getLogger("mkdocs.plugins.kcs")
 
@@ -48,22 +53,55 @@ class KcsConfig(base.Config):
     """Index the built site with Pagefind after the build."""
 
 
+@dataclass(frozen=True)
+class Prepared:
+    """What ``kcs build`` hands the plugin (:meth:`KcsPlugin.prepare`) before a build:
+    the audience to build and the repository, read once for every site."""
+
+    audience: str
+    kb: KnowledgeBase
+    history: History | None
+
+
+@dataclass(frozen=True)
+class Built:
+    """What one build made (:meth:`KcsPlugin.built`), for ``kcs build``'s summary."""
+
+    pages: int  # generated pages (articles, listings, home, contact, ...)
+    articles: int  # articles this audience may see
+    search: Mapping[str, int]  # Pagefind pages per language
+
+
 class KcsPlugin(BasePlugin[KcsConfig]):
-    """Adds the article, listing, home and contact pages of one audience's site."""
+    """Adds the article, listing, home and contact pages of one audience's site.
+
+    Run by plain ``mkdocs build``/``serve`` it reads the repository itself; ``kcs build``
+    calls :meth:`prepare` first and reads :meth:`built` after: that pair is the whole
+    interface between the two.
+    """
 
     supports_multiple_instances = False
 
     def __init__(self) -> None:
         super().__init__()
-        #: Set by kcs/build.py: the audience to build and a knowledge base read once.
-        self.forced_audience: str | None = None
-        self.preloaded: tuple[Any, Any] | None = None  # (KnowledgeBase, History | None)
+        self.prepared: Prepared | None = None
         self.ctx: site.SiteContext | None = None
         self.meta: dict[str, Any] = {}
         self.page_count = 0
         self.article_count = 0
         self.indexed: dict[str, int] = {}
         self.index: Any = None  # kcs.pagefind.StreamingIndex while pages are rendered
+
+    # ------------------------------------------------------------ kcs build's interface
+
+    def prepare(self, prepared: Prepared) -> None:
+        """Build ``prepared.audience``'s site from the repository read already."""
+        self.prepared = prepared
+
+    def built(self) -> Built:
+        """Pages, articles and search index of the last build."""
+        articles = len(self.ctx.articles) if self.ctx else 0
+        return Built(self.page_count, articles, dict(self.indexed))
 
     # ------------------------------------------------------------ events
 
@@ -79,8 +117,8 @@ class KcsPlugin(BasePlugin[KcsConfig]):
         root = self.root(config)
         try:
             with forward_warnings():
-                if self.preloaded is not None:
-                    kb, history = self.preloaded
+                if self.prepared is not None:
+                    kb, history = self.prepared.kb, self.prepared.history
                 else:
                     from .knowledge import load
 
@@ -213,7 +251,8 @@ class KcsPlugin(BasePlugin[KcsConfig]):
     # ------------------------------------------------------------ helpers
 
     def audience(self) -> str:
-        audience = self.forced_audience or os.environ.get(AUDIENCE_ENV) or self.config.audience
+        forced = self.prepared.audience if self.prepared else None
+        audience = forced or os.environ.get(AUDIENCE_ENV) or self.config.audience
         if audience not in AUDIENCES:
             raise PluginError(f"audience {audience!r} is not one of {', '.join(AUDIENCES)}")
         return audience

@@ -171,3 +171,17 @@ def test_the_library_never_imports_the_command_line_or_click() -> None:
         if not (name in ("kcs.cli", "kcs.__main__") or name.startswith("kcs.cli."))
     }
     assert {k: v for k, v in wrong.items() if v} == {}
+
+
+def test_kcs_build_uses_the_plugin_through_its_interface_alone() -> None:
+    """kcs/build.py calls KcsPlugin.prepare() and .built(), and reads or writes no other
+    attribute of the plugin object (its internals may change with MkDocs)."""
+    tree = ast.parse((PACKAGE / "build.py").read_text(encoding="utf-8"))
+    used = {
+        node.attr
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Attribute)
+        and isinstance(node.value, ast.Name)
+        and node.value.id == "plugin"
+    }
+    assert used == {"prepare", "built"}
