@@ -202,6 +202,30 @@ class UsageSection:
     )
 
 
+@dataclass(frozen=True)
+class AnnounceSection:
+    """Where announcements are pushed when they start or grow more severe (kcs announce push;
+    see docs/guides/administrator.md, "Announcements outside the portal")."""
+
+    webhooks: Mapping[str, Any] = key(
+        "map",
+        {},
+        "Incoming webhooks: name → {url or url_env, format: teams, slack or mattermost, "
+        "audience (default public)}.",
+    )
+    email: Mapping[str, Any] = key(
+        "map",
+        {},
+        "E-mail over SMTP: host, port, starttls, sender, to, audience (default public), "
+        "username, password_env.",
+    )
+    state: str = key(
+        "str",
+        ".kcs/announce-sent.json",
+        "Where the push records what it sent, so nothing is sent twice.",
+    )
+
+
 #: section name in kcs.yml → its class (the Config attribute of the same name)
 SECTIONS: dict[str, type] = {
     "site": SiteSection,
@@ -209,6 +233,7 @@ SECTIONS: dict[str, type] = {
     "rules": RulesSection,
     "forge": ForgeSection,
     "contact": ContactSection,
+    "announce": AnnounceSection,
     "cost": CostSection,
     "usage": UsageSection,
 }
@@ -287,6 +312,7 @@ class Config:
     rules: RulesSection = field(init=False)
     forge: ForgeSection = field(init=False)
     contact: ContactSection = field(init=False)
+    announce: AnnounceSection = field(init=False)
     cost: CostSection = field(init=False)
     usage: UsageSection = field(init=False)
 

@@ -35,6 +35,7 @@ COMMANDS: dict[str, str] = {
     "report": "kcs.cli.report:group",
     "usage": "kcs.cli.usage:group",
     "import": "kcs.cli.importer:command",
+    "announce": "kcs.cli.announce:group",
 }
 
 
