@@ -1,8 +1,10 @@
 """Run Debian's nginx with deploy/nginx.conf on 127.0.0.1, as the current user.
 
-The deploy example has @@PLACEHOLDERS@@ for paths and addresses; :func:`render` fills
-them so nginx keeps its pid file, temp files and logs under one prefix folder, and
-:class:`Nginx` starts it in the foreground on free ports and stops it again.
+The deploy configuration has @@PLACEHOLDERS@@ for paths and addresses; :func:`render`
+fills them so nginx keeps its pid file, temp files and logs under one prefix folder, and
+:class:`Nginx` starts it in the foreground on free ports and stops it again. The internal
+host asks a sign-in service first: a stand-in for oauth2-proxy (tests/authstub.py) that
+grants every request unless the caller passes its own.
 Usable from a shell too: ``python tests/browser/nginx.py site/`` serves a built site.
 """
 
@@ -20,6 +22,9 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
 TEMPLATE = REPO / "deploy" / "nginx.conf"
+sys.path.insert(0, str(REPO / "tests"))
+
+from authstub import AuthStub  # noqa: E402
 
 
 def nginx_binary() -> str | None:
@@ -35,17 +40,27 @@ def free_port() -> int:
 
 
 def render(
-    prefix: Path, public_root: Path, internal_root: Path, port: int, internal_port: int
+    prefix: Path,
+    public_root: Path,
+    internal_root: Path,
+    port: int,
+    internal_port: int,
+    *,
+    auth: str = "127.0.0.1:9",
+    names: tuple[str, str] = ("localhost", "localhost"),
 ) -> Path:
-    """Write ``prefix/nginx.conf`` from the deploy example; return its path."""
+    """Write ``prefix/nginx.conf`` from the deploy configuration; return its path."""
     values = {
         "@@PREFIX@@": str(prefix),
+        "@@LOG_DIR@@": str(prefix),
         "@@PUBLIC_ROOT@@": str(public_root),
         "@@INTERNAL_ROOT@@": str(internal_root),
         "@@LISTEN@@": f"127.0.0.1:{port}",
         "@@LISTEN_INTERNAL@@": f"127.0.0.1:{internal_port}",
-        "@@SERVER_NAME@@": "localhost",
-        "@@SERVER_NAME_INTERNAL@@": "localhost",
+        "@@SERVER_NAME@@": names[0],
+        "@@SERVER_NAME_INTERNAL@@": names[1],
+        "@@AUTH_UPSTREAM@@": auth,
+        "@@TLS@@": "",
         # As root nginx would hand its workers to 'nobody', who cannot read pytest's
         # private temp folders; as anyone else the directive is ignored with a warning.
         "@@USER_LINE@@": "user root;" if os.geteuid() == 0 else "",
@@ -70,6 +85,8 @@ class Nginx:
     process: subprocess.Popen[bytes]
     port: int
     internal_port: int
+    auth: AuthStub
+    own_auth: bool = False
 
     @property
     def url(self) -> str:
@@ -81,7 +98,12 @@ class Nginx:
 
     @property
     def access_log(self) -> Path:
-        return self.prefix / "access.log"
+        """The public host's access log."""
+        return self.prefix / "public.access.log"
+
+    @property
+    def internal_access_log(self) -> Path:
+        return self.prefix / "internal.access.log"
 
     def log_lines(self) -> list[str]:
         if not self.access_log.exists():
@@ -105,29 +127,53 @@ class Nginx:
         raise AssertionError(f"no access-log line with {fragment!r}; last lines:\n{tail}")
 
     @classmethod
-    def start(cls, prefix: Path, public_root: Path, internal_root: Path) -> Nginx:
+    def start(
+        cls,
+        prefix: Path,
+        public_root: Path,
+        internal_root: Path,
+        *,
+        auth: AuthStub | None = None,
+        names: tuple[str, str] | None = None,
+    ) -> Nginx:
+        """Start nginx; with ``names`` both hosts share one port and the Host header decides."""
         binary = nginx_binary()
         if binary is None:
             raise RuntimeError("nginx is not installed: apt-get install -y nginx")
+        own_auth = auth is None
+        stub = auth or AuthStub(grant_all=True).start()
         last = ""
         for _attempt in range(5):  # a free port may be taken between probe and bind
-            port, internal_port = free_port(), free_port()
-            if port == internal_port:
+            port = free_port()
+            internal_port = port if names else free_port()
+            if port == internal_port and not names:
                 continue
-            conf = render(prefix, public_root, internal_root, port, internal_port)
+            conf = render(
+                prefix,
+                public_root,
+                internal_root,
+                port,
+                internal_port,
+                auth=stub.address,
+                names=names or ("localhost", "localhost"),
+            )
             process = subprocess.Popen(
                 [binary, "-p", str(prefix), "-c", str(conf), "-e", str(prefix / "error.log")],
                 stdout=subprocess.DEVNULL,
                 stderr=subprocess.PIPE,
             )
             if _wait_for(port, process) and _wait_for(internal_port, process):
-                return cls(prefix, process, port, internal_port)
+                return cls(prefix, process, port, internal_port, stub, own_auth)
             process.kill()
             _, err = process.communicate(timeout=5)
             last = err.decode(errors="replace")
+        if own_auth:
+            stub.stop()
         raise RuntimeError(f"nginx did not start: {last.strip()}")
 
     def stop(self) -> None:
+        if self.own_auth:
+            self.auth.stop()
         if self.process.poll() is None:
             self.process.terminate()
             try:
