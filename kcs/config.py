@@ -67,7 +67,8 @@ def parse_duration(value: object) -> int:
 class Key:
     """One configuration key: its kind, default and documentation."""
 
-    kind: str  # str, path, url, bool, int, number, lang, langs, duration, ids, map, people
+    # str, path, url, bool, int, number, lang, langs, duration, ids, map, people, synonyms
+    kind: str
     default: Any
     doc: str
     choices: tuple[str, ...] = ()
@@ -226,6 +227,19 @@ class AnnounceSection:
     )
 
 
+@dataclass(frozen=True)
+class SearchSection:
+    """Both searches: `kcs search` and the sites' search boxes."""
+
+    synonyms: Mapping[str, list[list[str]]] = key(
+        "synonyms",
+        {},
+        "Words that mean the same, per language: a list of groups, each a list or a "
+        "comma-separated string, e.g. sv: ['wifi, wlan, trådlöst nätverk']. A query "
+        "containing one member also finds the others.",
+    )
+
+
 #: section name in kcs.yml → its class (the Config attribute of the same name)
 SECTIONS: dict[str, type] = {
     "site": SiteSection,
@@ -236,6 +250,7 @@ SECTIONS: dict[str, type] = {
     "announce": AnnounceSection,
     "cost": CostSection,
     "usage": UsageSection,
+    "search": SearchSection,
 }
 
 #: the keys outside any section (typed properties of Config)
@@ -315,6 +330,7 @@ class Config:
     announce: AnnounceSection = field(init=False)
     cost: CostSection = field(init=False)
     usage: UsageSection = field(init=False)
+    search: SearchSection = field(init=False)
 
     def __post_init__(self) -> None:
         for name, cls in SECTIONS.items():
@@ -539,7 +555,29 @@ _TYPED: dict[str, Callable[[Any], Any]] = {
     "path": Path,
 }
 
+def _check_synonyms(value: Any, key: Key) -> dict[str, list[list[str]]]:
+    if not isinstance(value, Mapping):
+        raise TypeError("expected a mapping of language → list of synonym groups")
+    out: dict[str, list[list[str]]] = {}
+    for lang, groups in value.items():
+        if not isinstance(lang, str) or not re.fullmatch(r"[a-z]{2,3}", lang):
+            raise ValueError(f"{lang!r} is not a language code such as sv or en")
+        if not isinstance(groups, list):
+            raise TypeError(f"{lang}: expected a list of groups, e.g. ['wifi, wlan']")
+        out[lang] = []
+        for group in groups:
+            members = group.split(",") if isinstance(group, str) else group
+            if not isinstance(members, list) or not all(isinstance(m, str) for m in members):
+                raise TypeError(f"{lang}: a group must be a list of words or 'a, b, c'")
+            cleaned = [" ".join(m.lower().split()) for m in members if m.strip()]
+            if len(cleaned) < 2:
+                raise ValueError(f"{lang}: the group {group!r} needs two words or more")
+            out[lang].append(cleaned)
+    return out
+
+
 _CHECKS: dict[str, Callable[[Any, Key], Any]] = {
+    "synonyms": _check_synonyms,
     "str": _check_str,
     "path": _check_path,
     "url": _check_url,

@@ -1,25 +1,34 @@
-"""Terminal search over the articles: lunr.py with per-language Snowball stemming.
+"""Terminal search over the articles: BM25F with per-language Snowball stemming.
 
-One lunr index per language, each built from analysed terms (see
-:mod:`kcs.search_text`): a query runs against every language's index with that
-language's stemmer (or against one with ``lang=``) and the hits are merged by score.
+One index per language, built from analysed terms (see :mod:`kcs.search_text`): a query
+runs against every language's index with that language's stemmer (or against one with
+``lang=``) and the hits are merged by score.
 
-Fields and boosts: ``key`` 50 (the article id, whole), ``title`` 10, ``codes`` 8,
-``tags`` 5, ``summary`` 4, ``id`` 3 (the words of the id), ``body`` 1 (the sections).
-``codes`` holds error codes and ticket ids unstemmed and whole, so ``0x80070643``,
-``AADSTS50076`` or ``INC0012345`` are found as typed; typing an article's id puts it
-first. Where Snowball gives two forms of one word different stems (Finnish
-"tulostin"/"tulostimen": ``tulost``/``tulostim``), a query stem also matches index
-terms it is a prefix of, and index terms that are its prefix when at most two letters
-shorter (and at least five long), at half weight.
+Ranking is BM25F (Robertson, Zaragoza & Taylor 2004): a term's frequency in each field
+is length-normalised in that field, weighted by the field's weight (:data:`FIELDS`) and
+summed, and the sum is saturated once (``k1``) and multiplied by the term's inverse
+document frequency. One saturation over all fields keeps a word in the title from
+counting as much as many body words (per-field BM25 with boosts lets a common title word
+outrank a rare word in the body). Since the weighted frequency of a term in a document
+does not depend on the query, the index stores it per term and document.
 
-lunr.py builds each index (BM25 weights with field boosts). The cache
-(``<root>/.kcs/cache/search-index.json``) stores lunr's weights in a form a query can
-read term by term: a JSON header (documents, sorted terms and byte offsets) and a
-memory-mapped postings file. A query reads only the postings of its terms and scores
-them with lunr's formula (see :func:`_query`) — the scores lunr's ``Index.query`` gives
-over the full index, without loading it (at 10,000 articles ``Index.load`` alone takes
-seconds).
+Besides the words themselves a query also matches, at lower weight:
+
+* index terms its stem is a prefix of, and index terms that are a prefix of its stem and
+  at most two letters shorter (Snowball gives two forms of one Finnish word the stems
+  ``tulost``/``tulostim``), for stems of four letters and more;
+* for a word the index does not know, index terms one letter edit away (two for words
+  of eight letters and more): a typo still finds the article;
+* the synonyms configured for the language (``search.synonyms`` in kcs.yml).
+
+Error codes and ticket ids are indexed whole and unstemmed (``codes`` field), so
+``0x80070643``, ``AADSTS50076`` or ``INC0012345`` are found as typed; typing an article's
+id puts it first. A query of five words or more that occurs word for word in an article
+(a pasted error message) puts that article first.
+
+The cache (``<root>/.kcs/cache/search-index.json``) is a JSON header (documents, sorted
+terms and byte offsets) and a memory-mapped postings file: a query reads only the
+postings of its terms. A cache that cannot be read is rebuilt, never trusted.
 """
 
 from __future__ import annotations
@@ -33,16 +42,15 @@ import logging
 import math
 import mmap
 import os
-import sys
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import __version__
 from .errors import UsageError
-from .search_text import analyze, analyze_all, analyze_query, codes, query_keys
+from .search_text import analyze, analyze_query, codes, query_keys, words
 
 if TYPE_CHECKING:
     from .article import Article
@@ -50,25 +58,32 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-FORMAT = 1
+FORMAT = 2
 CACHE_NAME = "search-index.json"
-#: field → boost (lunr multiplies each field's BM25 weight by it)
-FIELDS: dict[str, int] = {
-    "key": 50,
-    "title": 10,
-    "codes": 8,
-    "tags": 5,
-    "summary": 4,
-    "id": 3,
-    "body": 1,
+#: field → (weight, length normalisation b)
+FIELDS: dict[str, tuple[float, float]] = {
+    "title": (3.0, 0.5),
+    "summary": (2.0, 0.5),
+    "tags": (2.0, 0.3),
+    "codes": (2.0, 0.3),
+    "id": (1.0, 0.3),
+    "body": (1.0, 0.75),
 }
-TEXT_FIELDS = ["title", "tags", "summary", "id", "body"]
-PREFIX_BOOST = 0.5
+K1 = 1.2
+#: weight of a query term reached by a prefix, a typo or a synonym, against 1.0 for the
+#: word as typed: such a match never outranks the same match on the word itself
+PREFIX_WEIGHT = 0.1
+TYPO_WEIGHT = 0.5
+SYNONYM_WEIGHT = 0.8
 MAX_PREFIX_TERMS = 30
+MAX_QUERY_TERMS = 64  # longer queries keep their first 64 distinct terms
+PHRASE_MIN_WORDS = 5
+PHRASE_CANDIDATES = 30
 SIMILAR_MIN_RATIO = 0.25
+MAX_QUERY_CHARS = 10_000
 
-# A posting as stored: [lunr term index, {field: {doc ref: BM25 weight}}]
-Record = tuple[int, dict[str, dict[str, float]]]
+# A posting as stored: {doc ref: weighted, normalised term frequency}
+Record = dict[str, float]
 
 
 @dataclass(frozen=True)
@@ -85,11 +100,16 @@ class Hit:
         return asdict(self)
 
 
+class CacheDamaged(Exception):
+    """A postings record of the cache could not be read."""
+
+
 class _Terms:
     """The sorted terms of one language's index and a way to read their postings."""
 
-    def __init__(self, terms: list[str], fetch: Callable[[int], Record]) -> None:
+    def __init__(self, terms: list[str], fetch: Callable[[int], Record], docs: int) -> None:
         self.terms = terms
+        self.docs = docs  # articles in this language (for the IDF)
         self._fetch = fetch
 
     def position(self, term: str) -> int | None:
@@ -102,6 +122,26 @@ class _Terms:
         found = self.terms[start:end]
         return sorted(found, key=len)[:MAX_PREFIX_TERMS] if len(found) > MAX_PREFIX_TERMS else found
 
+    def near(self, word: str) -> list[str]:
+        """Alphabetic index terms within one edit of ``word`` (two from eight letters).
+
+        Terms are only compared when they start with the same letter and differ in
+        length by no more than the edit budget: a typo in the first letter is rare, and
+        comparing every term would cost more than the whole query.
+        """
+        budget = 2 if len(word) >= 8 else 1
+        start = bisect.bisect_left(self.terms, word[0])
+        end = bisect.bisect_left(self.terms, word[0] + "\U0010ffff")
+        out = []
+        for term in self.terms[start:end]:
+            if (
+                abs(len(term) - len(word)) <= budget
+                and term.isalpha()
+                and _edits(word, term, budget) <= budget
+            ):
+                out.append(term)
+        return out
+
     def record(self, term: str) -> Record | None:
         at = self.position(term)
         return None if at is None else self._fetch(at)
@@ -110,16 +150,49 @@ class _Terms:
         return self._fetch(at)
 
 
+def _edits(a: str, b: str, budget: int) -> int:
+    """Optimal-string-alignment distance of ``a`` and ``b``, or ``budget + 1`` if larger."""
+    if a == b:
+        return 0
+    previous2: list[int] = []
+    previous = list(range(len(b) + 1))
+    for i in range(1, len(a) + 1):
+        current = [i] + [0] * len(b)
+        for j in range(1, len(b) + 1):
+            cost = 0 if a[i - 1] == b[j - 1] else 1
+            value = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                value = min(value, previous2[j - 2] + 1)
+            current[j] = value
+        if min(current) > budget:
+            return budget + 1
+        previous2, previous = previous, current
+    return previous[-1]
+
+
 class SearchIndex:
-    """Per-language lunr indexes over a set of articles. Build with :func:`build_index`."""
+    """Per-language BM25F indexes over a set of articles. Build with :func:`build_index`."""
 
     def __init__(
-        self, docs: Sequence[Sequence[str]], langs: dict[str, _Terms], *, source: str = "built"
+        self,
+        docs: Sequence[Sequence[str]],
+        langs: dict[str, _Terms],
+        *,
+        source: str = "built",
+        text: Callable[[int], str] | None = None,
+        synonyms: Mapping[str, Sequence[Sequence[str]]] | None = None,
+        rebuild: Callable[[], SearchIndex] | None = None,
     ) -> None:
         self.docs = docs  # ref (position) → (path, id, title, lang)
         self.langs = langs
         #: "built" or "cache": where this index came from (tests and -v logging use it)
         self.source = source
+        self._text = text
+        self.synonyms = {
+            lang: [list(group) for group in groups] for lang, groups in (synonyms or {}).items()
+        }
+        self._rebuild = rebuild
+        self._ids = {doc[1]: at for at, doc in enumerate(docs)}
 
     @property
     def languages(self) -> list[str]:
@@ -131,94 +204,139 @@ class SearchIndex:
     def search(self, query: str, *, lang: str | None = None, limit: int = 10) -> list[Hit]:
         """Articles matching ``query``, best first. Raises UsageError on an empty query.
 
-        Lunr's query syntax is not interpreted: ``+ - : ~ ^ *`` are plain characters.
+        No query syntax: ``+ - : ~ ^ * "`` are plain characters.
         """
+        try:
+            return self._search(query, lang, limit)
+        except CacheDamaged as exc:
+            if self._rebuild is None:
+                raise
+            log.warning("search index cache damaged (%s); rebuilding", exc)
+            fresh = self._rebuild()
+            self.__dict__.update(fresh.__dict__)
+            self._rebuild = None
+            return self._search(query, lang, limit)
+
+    def _search(self, query: str, lang: str | None, limit: int) -> list[Hit]:
         if not query.strip():
             raise UsageError("empty search query; give one or more words, e.g. kcs search vpn")
+        query = query[:MAX_QUERY_CHARS]
         keys = query_keys(query)
         if not keys:
-            raise UsageError(f"search query {query!r} has no letters or digits to search for")
+            raise UsageError(f"search query {query[:60]!r} has no letters or digits to search for")
         langs = [lang] if lang else self.languages
-        scored: list[tuple[float, str, str, int]] = []
+        scores: dict[int, float] = defaultdict(float)
         for code in langs:
             terms = self.langs.get(code)
             if terms is None:
                 continue
-            for ref, score in _query(terms, _clauses(terms, query, code, keys)):
-                doc = self.docs[int(ref)]
-                scored.append((-round(score, 3), doc[2].lower(), doc[0], int(ref)))
+            for ref, score in _score(terms, self._clauses(terms, query, code)).items():
+                scores[int(ref)] += score
+        for key in keys:  # typing an article's id puts it first
+            at = self._ids.get(key)
+            if at is not None and (lang is None or self.docs[at][3] == lang):
+                scores[at] += 1000.0
+        self._phrase_bonus(query, scores)
+        ranked = heapq.nsmallest(
+            max(limit, 0),
+            scores.items(),
+            key=lambda item: (
+                -round(item[1], 6),
+                self.docs[item[0]][2].lower(),
+                self.docs[item[0]][0],
+            ),
+        )
         hits = []
-        for minus_score, _title, _path, at in heapq.nsmallest(max(limit, 0), scored):
+        for at, score in ranked:
             path, ident, title, doc_lang = self.docs[at]
-            hits.append(Hit(ident, path, title, doc_lang, -minus_score))
+            hits.append(Hit(ident, path, title, doc_lang, round(score, 3)))
         return hits
 
+    def _clauses(self, terms: _Terms, query: str, lang: str) -> dict[str, float]:
+        """Index term → weight for one language's index."""
+        clauses: dict[str, float] = {}
 
-def _clauses(
-    terms: _Terms, query: str, lang: str, keys: list[str]
-) -> list[tuple[str, list[str], float]]:
-    """(term, fields, boost) clauses for one language's index."""
-    clauses: list[tuple[str, list[str], float]] = []
-    for stem in analyze_query(query, lang):
-        clauses.append((stem, TEXT_FIELDS, 1.0))
-        if len(stem) >= 4 and stem.isalpha():
-            # codes and ids share the term list; only word stems are prefix candidates
-            clauses.extend(
-                (t, TEXT_FIELDS, PREFIX_BOOST)
-                for t in terms.with_prefix(stem)
-                if t != stem and t.isalpha()
-            )
+        def add(term: str, weight: float) -> None:
+            if clauses.get(term, 0.0) < weight:
+                clauses[term] = weight
+
+        stems = analyze_query(query, lang)[:MAX_QUERY_TERMS]
+        for stem in stems:
+            add(stem, 1.0)
+        for stem in stems:
+            if not (len(stem) >= 4 and stem.isalpha()):
+                continue
+            known = terms.position(stem) is not None
+            for term in terms.with_prefix(stem):
+                if term != stem and term.isalpha():
+                    add(term, PREFIX_WEIGHT)
             for size in range(max(5, len(stem) - 2), len(stem)):
                 if terms.position(stem[:size]) is not None:
-                    clauses.append((stem[:size], TEXT_FIELDS, PREFIX_BOOST))
-    clauses.extend((key, ["key", "codes"], 1.0) for key in keys)
-    return clauses
+                    add(stem[:size], PREFIX_WEIGHT)
+            if not known:
+                for term in terms.near(stem):
+                    add(term, TYPO_WEIGHT)
+        for code in codes(query)[:MAX_QUERY_TERMS]:
+            add(code, 1.0)
+        text = " " + " ".join(words(query)) + " "
+        for group in self.synonyms.get(lang, []):
+            if any(f" {' '.join(words(member))} " in text for member in group):
+                for member in group:
+                    for stem in analyze(member, lang):
+                        add(stem, SYNONYM_WEIGHT)
+        return clauses
 
-
-def _query(terms: _Terms, clauses: list[tuple[str, list[str], float]]) -> list[tuple[str, float]]:
-    """Score the clauses the way lunr's ``Index.query`` does, from the stored postings.
-
-    lunr scores a document field by the cosine-style similarity of the query vector
-    (clause boosts per term, per field) with the field's BM25 vector, divided by the
-    query vector's magnitude, and sums its fields. That is all this does. lunr.py's own
-    ``Index.query`` also builds match metadata (positions for highlighting) for every
-    matching field, which the terminal never shows and which costs 10 times the scoring
-    for a common word at 10,000 articles. ``tests/search`` checks the scores against
-    lunr's ``Index.query`` over the full index.
-    """
-    records: dict[str, Record] = {}
-    query: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
-    for term, fields, boost in clauses:
-        if term not in records:
-            record = terms.record(term)
-            if record is None:
+    def _phrase_bonus(self, query: str, scores: dict[int, float]) -> None:
+        """Put first the best-scoring articles that contain the query word for word."""
+        wanted = words(query)
+        if self._text is None or len(wanted) < PHRASE_MIN_WORDS or not scores:
+            return
+        needle = " " + " ".join(wanted) + " "
+        best = heapq.nlargest(PHRASE_CANDIDATES, scores.items(), key=lambda item: item[1])
+        for at, _score in best:
+            try:
+                text = self._text(at)
+            except OSError:
                 continue
-            records[term] = record
-        for field in fields:
-            query[field][term] += boost
+            if needle in " " + " ".join(words(text)) + " ":
+                scores[at] += 500.0
+
+
+def _score(terms: _Terms, clauses: dict[str, float]) -> dict[str, float]:
+    """BM25F: Σ weight · idf · tf / (k1 + tf) over the query's terms."""
     scores: dict[str, float] = defaultdict(float)
-    for field, boosts in query.items():
-        norm = math.sqrt(sum(boost * boost for boost in boosts.values()))
-        for term, boost in boosts.items():
-            for ref, weight in records[term][1].get(field, {}).items():
-                scores[ref] += boost * weight / norm
-    return list(scores.items())
+    for term, weight in clauses.items():
+        record = terms.record(term)
+        if not record:
+            continue
+        df = len(record)
+        idf = math.log(1 + (terms.docs - df + 0.5) / (df + 0.5))
+        for ref, tf in record.items():
+            scores[ref] += weight * idf * tf * (K1 + 1) / (K1 + tf)
+    return scores
 
 
-def build_index(articles: Iterable[Article]) -> SearchIndex:
+def build_index(
+    articles: Iterable[Article],
+    *,
+    synonyms: Mapping[str, Sequence[Sequence[str]]] | None = None,
+    root: Path | None = None,
+) -> SearchIndex:
     """Index ``articles`` (all of them; filter by audience or state before if needed)."""
     docs: list[Sequence[str]] = []
+    bodies: list[str] = []
     by_lang: dict[str, list[tuple[str, Article]]] = defaultdict(list)
     for article in articles:
         by_lang[article.lang].append((str(len(docs)), article))
         docs.append((article.path, article.id, article.title, article.lang))
+        bodies.append(f"{article.title}\n{article.summary}\n{article.body}")
     langs: dict[str, _Terms] = {}
     for lang, items in sorted(by_lang.items()):
-        records = _records(_lunr_index(items, lang))
+        records = _records(items, lang)
         ordered = sorted(records)
-        langs[lang] = _Terms(ordered, _lookup(ordered, records))
+        langs[lang] = _Terms(ordered, _lookup(ordered, records), len(items))
     log.info("search index built: %d articles, %d languages", len(docs), len(langs))
-    return SearchIndex(docs, langs)
+    return SearchIndex(docs, langs, text=bodies.__getitem__, synonyms=synonyms)
 
 
 def _lookup(ordered: list[str], records: dict[str, Record]) -> Callable[[int], Record]:
@@ -228,47 +346,43 @@ def _lookup(ordered: list[str], records: dict[str, Record]) -> Callable[[int], R
     return fetch
 
 
-def _lunr_index(items: Iterable[tuple[str, Article]], lang: str) -> Any:
-    """A plain lunr.py index of one language's articles (refs are positions)."""
-    builder = _lunr().TermBuilder()
-    builder.ref("_ref")
-    for field, boost in FIELDS.items():
-        builder.field(field, boost=boost)
-    for ref, article in items:
-        builder.add(_document(ref, article, lang))
-    return builder.build()
-
-
-def _document(ref: str, article: Article, lang: str) -> dict[str, Any]:
+def _fields(article: Article, lang: str) -> dict[str, list[str]]:
     texts = [s.heading + "\n" + s.text for s in article.sections] or [article.body]
     keys = [t.lower() for t in article.tickets]
     for text in (article.title, article.summary, *article.tags, article.body):
         keys.extend(codes(text))
     return {
-        "_ref": ref,
-        "key": [article.id],
         "title": analyze(article.title, lang),
         "summary": analyze(article.summary, lang),
-        "tags": analyze_all(article.tags, lang),
+        "tags": [t for tag in article.tags for t in analyze(tag, lang)],
+        "codes": keys,
         "id": analyze(article.id, lang),
-        "body": analyze_all(texts, lang),
-        "codes": list(dict.fromkeys(keys)),
+        "body": [t for text in texts for t in analyze(text, lang)],
     }
 
 
-def _records(index: Any) -> dict[str, Record]:
-    """Regroup lunr's field vectors by term: term → (term index, field → ref → weight)."""
-    records: dict[str, Record] = {}
-    by_index: dict[int, dict[str, dict[str, float]]] = {}
-    for term, posting in index.inverted_index.items():
-        weights: dict[str, dict[str, float]] = {}
-        records[term] = (posting["_index"], weights)
-        by_index[posting["_index"]] = weights
-    for key, vector in index.field_vectors.items():
-        field, ref = key.split("/", 1)
-        elements = vector.elements
-        for at in range(0, len(elements), 2):
-            by_index[elements[at]].setdefault(field, {})[ref] = round(elements[at + 1], 5)
+def _records(items: list[tuple[str, Article]], lang: str) -> dict[str, Record]:
+    """term → {ref: Σ_field weight · tf / (1 − b + b · length / average length)}."""
+    analysed = [(ref, _fields(article, lang)) for ref, article in items]
+    average = {
+        field: (sum(len(fields[field]) for _, fields in analysed) / len(analysed)) or 1.0
+        for field in FIELDS
+    }
+    records: dict[str, Record] = defaultdict(dict)
+    for ref, fields in analysed:
+        weighted: dict[str, float] = defaultdict(float)
+        for field, (weight, b) in FIELDS.items():
+            terms = fields[field]
+            if not terms:
+                continue
+            norm = 1 - b + b * len(terms) / average[field]
+            counts: dict[str, int] = defaultdict(int)
+            for term in terms:
+                counts[term] += 1
+            for term, count in counts.items():
+                weighted[term] += weight * count / norm
+        for term, value in weighted.items():
+            records[term][ref] = round(value, 4)
     return records
 
 
@@ -317,19 +431,29 @@ def load_or_build(kb: KnowledgeBase | Path, cache_dir: Path | None = None) -> Se
 
     ``kb`` may be a loaded KnowledgeBase or just the repository root: with a root and a
     valid cache nothing is parsed. A cache that cannot be written (read-only checkout)
-    is logged and skipped.
+    is logged and skipped; one that cannot be read is rebuilt.
     """
-    from .knowledge import KnowledgeBase, load
+    from .knowledge import KnowledgeBase
 
     root = kb.root if isinstance(kb, KnowledgeBase) else Path(kb).resolve()
     folder = Path(cache_dir) if cache_dir else root / ".kcs" / "cache"
     stamp = fingerprint(root)
-    cached = _read_cache(folder, stamp)
+
+    def rebuild() -> SearchIndex:
+        return _build_and_cache(kb, root, folder, stamp)
+
+    cached = _read_cache(folder, stamp, root, rebuild)
     if cached is not None:
         log.info("search index read from %s", folder / CACHE_NAME)
         return cached
+    return rebuild()
+
+
+def _build_and_cache(kb: KnowledgeBase | Path, root: Path, folder: Path, stamp: str) -> SearchIndex:
+    from .knowledge import KnowledgeBase, load
+
     knowledge = kb if isinstance(kb, KnowledgeBase) else load(root)
-    index = build_index(knowledge.articles)
+    index = build_index(knowledge.articles, synonyms=knowledge.config.search.synonyms)
     try:
         _write_cache(index, folder, stamp)
     except OSError as exc:
@@ -355,7 +479,7 @@ def _write_cache(index: SearchIndex, folder: Path, stamp: str) -> None:
             chunks.append(chunk)
             size += len(chunk)
             offsets.append(size)
-        header_langs[lang] = {"terms": terms.terms, "offsets": offsets}
+        header_langs[lang] = {"terms": terms.terms, "offsets": offsets, "docs": terms.docs}
     atomic_write(folder / postings_name, b"".join(chunks))
     header = {
         "format": FORMAT,
@@ -365,6 +489,7 @@ def _write_cache(index: SearchIndex, folder: Path, stamp: str) -> None:
         "postings": postings_name,
         "size": size,
         "docs": index.docs,
+        "synonyms": index.synonyms,
         "langs": header_langs,
     }
     atomic_write(folder / CACHE_NAME, json.dumps(header, ensure_ascii=False, separators=(",", ":")))
@@ -374,14 +499,16 @@ def _write_cache(index: SearchIndex, folder: Path, stamp: str) -> None:
                 old.unlink()
 
 
-def _read_cache(folder: Path, stamp: str) -> SearchIndex | None:
+def _read_cache(
+    folder: Path, stamp: str, root: Path, rebuild: Callable[[], SearchIndex]
+) -> SearchIndex | None:
     try:
         header = json.loads((folder / CACHE_NAME).read_text(encoding="utf-8"))
         if (
             not isinstance(header, dict)
             or header.get("format") != FORMAT
             or header.get("fingerprint") != stamp
-            or header.get("fields") != FIELDS
+            or header.get("fields") != json.loads(json.dumps(FIELDS))
         ):
             return None
         name = str(header["postings"])
@@ -397,25 +524,43 @@ def _read_cache(folder: Path, stamp: str) -> SearchIndex | None:
             )
         docs = header["docs"]  # [path, id, title, lang] lists, read as such by search()
         if not isinstance(docs, list) or not all(
-            isinstance(doc, list) and len(doc) == 4 for doc in docs
+            isinstance(doc, list) and len(doc) == 4 and all(isinstance(x, str) for x in doc)
+            for doc in docs
         ):
+            return None
+        synonyms = header["synonyms"]
+        if not isinstance(synonyms, dict):
             return None
         langs: dict[str, _Terms] = {}
         for lang, part in header["langs"].items():
             terms, offsets = part["terms"], part["offsets"]
-            if len(offsets) != len(terms) + 1 or (offsets and offsets[-1] > size):
+            if (
+                not isinstance(terms, list)
+                or len(offsets) != len(terms) + 1
+                or (offsets and offsets[-1] > size)
+                or terms != sorted(terms)
+            ):
                 return None
-            langs[lang] = _Terms(terms, _reader(data, offsets))
-    except (OSError, ValueError, KeyError, TypeError) as exc:
+            langs[lang] = _Terms(terms, _reader(data, offsets), int(part["docs"]))
+    except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
         log.info("search index cache in %s not usable (%s); rebuilding", folder, exc)
         return None
-    return SearchIndex(docs, langs, source="cache")
+
+    def text(at: int) -> str:
+        return (root / docs[at][0]).read_text(encoding="utf-8", errors="replace")
+
+    return SearchIndex(docs, langs, source="cache", text=text, synonyms=synonyms, rebuild=rebuild)
 
 
 def _reader(data: bytes | mmap.mmap, offsets: list[int]) -> Callable[[int], Record]:
     def fetch(at: int) -> Record:
-        index, weights = json.loads(data[offsets[at] : offsets[at + 1]])
-        return int(index), weights
+        try:
+            record = json.loads(data[offsets[at] : offsets[at + 1]])
+            if not isinstance(record, dict):
+                raise TypeError("a posting is not a mapping")
+            return {str(ref): float(tf) for ref, tf in record.items()}
+        except (ValueError, TypeError) as exc:
+            raise CacheDamaged(str(exc)) from None
 
     return fetch
 
@@ -441,69 +586,6 @@ def similar(
 
 def hits_as_json(hits: Iterable[Hit]) -> list[dict[str, Any]]:
     return [hit.as_dict() for hit in hits]
-
-
-class _Lunr:
-    """lunr.py's index builder, imported on first use (queries do not need lunr)."""
-
-    def __init__(self) -> None:
-        from lunr.builder import Builder
-
-        class TermBuilder(Builder):
-            """lunr's Builder fed with finished terms.
-
-            kcs.search_text has already split, filtered and stemmed every field, so
-            lunr's Tokenizer (which deep-copies a metadata dict per token: a third of
-            the build time) and its pipeline are skipped. Everything else — BM25
-            weights, field vectors, the token set — is lunr's own code.
-            """
-
-            def add(self, doc: dict[str, Any], attributes: dict[str, Any] | None = None) -> None:
-                doc_ref = str(doc[self._ref])
-                self._documents[doc_ref] = attributes or {}
-                self.document_count += 1
-                for field_name in self._fields:
-                    terms: list[str] = doc[field_name]
-                    field_ref = f"{field_name}/{doc_ref}"
-                    counts: dict[str, int] = defaultdict(int)
-                    for term in terms:
-                        counts[term] += 1
-                    self.field_term_frequencies[field_ref] = counts
-                    self.field_lengths[field_ref] = len(terms)
-                    for term in counts:
-                        posting = self.inverted_index.get(term)
-                        if posting is None:
-                            posting = {name: {} for name in self._fields}
-                            posting["_index"] = self.term_index
-                            self.term_index += 1
-                            self.inverted_index[term] = posting
-                        posting[field_name][doc_ref] = {}
-
-        self.TermBuilder = TermBuilder
-
-
-_LUNR: _Lunr | None = None
-
-
-def _lunr() -> _Lunr:
-    """Import lunr.py without its NLTK language support.
-
-    ``import lunr`` imports ``lunr.languages``, which imports NLTK when installed (about
-    1.1 s here) to register stemmers we do not use: we stem before indexing. Hiding NLTK
-    for the duration of the import makes lunr skip that; an NLTK imported earlier by
-    someone else is left alone.
-    """
-    global _LUNR
-    if _LUNR is None:
-        if "lunr" in sys.modules or "nltk" in sys.modules:
-            _LUNR = _Lunr()
-        else:
-            sys.modules["nltk"] = None  # type: ignore[assignment]  # import nltk → ImportError
-            try:
-                _LUNR = _Lunr()
-            finally:
-                del sys.modules["nltk"]
-    return _LUNR
 
 
 def cache_path(root: Path) -> Path:

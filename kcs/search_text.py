@@ -39,7 +39,8 @@ ALGORITHMS: dict[str, str] = {
 _WORD = re.compile(r"[^\W_]+")
 # Codes: hyphen/underscore-joined runs with a digit somewhere ("err-1234", "0x80070643").
 _CODE = re.compile(r"(?<![^\W_])(?:[^\W_]+[-_])*[^\W_]*\d[^\W_]*(?:[-_][^\W_]+)*")
-_NOISE = re.compile(r"\]\([^)\s]*\)|https?://\S+|<[^>\n]{0,200}>")
+# link targets, URLs (up to a bracket or quote) and HTML tags: not words of the text
+_NOISE = re.compile(r"\]\([^)\s]*\)|https?://[^\s\[\]()<>\"'`]+|<[^>\n]{0,200}>")
 _STOPWORDS = Path(__file__).parent / "data" / "stopwords"
 _DIGIT = re.compile(r"\d")
 _STRIP = ".,;:!?()[]{}<>\"'`*~^+=|/\\#"

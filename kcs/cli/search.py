@@ -57,5 +57,6 @@ def command(
         for hit in hits:
             click.echo(f"{hit.score:.2f}  {hit.id}  {hit.title}  ({hit.path})")
     if not hits:
-        click.echo(f"No articles match {text!r}.", err=True)
+        shown = text if len(text) <= 60 else text[:57] + "..."
+        click.echo(f"No articles match {shown!r}.", err=True)
         raise click.exceptions.Exit(1)

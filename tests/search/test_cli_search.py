@@ -18,8 +18,8 @@ def test_hits_one_line_each_best_first(repo: Path) -> None:
     result = invoke("search", "tulostimen", "--root", str(repo))
     assert result.exit_code == 0, result.output
     assert result.stdout == (
-        "5.73  printing-ajuri-fi  Tulostimen ajurin asentaminen  (articles/printing/ajuri.fi.md)\n"
-        "1.13  printing-tulostin-fi  Tulostin ei tulosta  (articles/printing/tulostin.fi.md)\n"
+        "1.06  printing-ajuri-fi  Tulostimen ajurin asentaminen  (articles/printing/ajuri.fi.md)\n"
+        "0.12  printing-tulostin-fi  Tulostin ei tulosta  (articles/printing/tulostin.fi.md)\n"
     )
     assert result.stderr == ""
 
@@ -28,7 +28,7 @@ def test_words_of_several_arguments_form_one_query(repo: Path) -> None:
     result = invoke("search", "vpn", "hemifrån", "--lang", "sv", "--root", str(repo))
     assert result.exit_code == 0
     assert result.stdout == (
-        "11.30  network-vpn  VPN fungerar inte hemifrån  (articles/network/vpn.md)\n"
+        "3.97  network-vpn  VPN fungerar inte hemifrån  (articles/network/vpn.md)\n"
     )
 
 
@@ -36,7 +36,7 @@ def test_error_code_as_typed_with_limit(repo: Path) -> None:
     result = invoke("search", "error 0x80070643:", "--limit", "1", "--root", str(repo))
     assert result.exit_code == 0
     assert result.stdout.splitlines() == [
-        "3.26  devices-windows-update-en  Windows Update fails to install  "
+        "3.12  devices-windows-update-en  Windows Update fails to install  "
         "(articles/devices/windows-update.en.md)",
     ]
 
@@ -50,7 +50,7 @@ def test_json(repo: Path) -> None:
             "path": "articles/accounts/mfa.md",
             "title": "Inloggningen stoppas efter kodfrågan",
             "lang": "sv",
-            "score": 4.594,
+            "score": 1.778,
         },
     ]
 
@@ -109,3 +109,13 @@ def test_help_documents_exit_statuses() -> None:
     text = " ".join(result.stdout.split())
     assert "Exit status: 0 with hits, 1 when nothing matches, 2 on a usage error." in text
     assert "kcs search -- -word" in text
+
+
+def test_hostile_queries_get_one_line_answers(repo: Path) -> None:
+    long = invoke("search", "x" * 10_000, "--root", str(repo))
+    assert long.exit_code == 1 and long.stdout == ""
+    assert long.stderr == f"No articles match '{'x' * 57}...'.\n"
+    stop = invoke("search", "och", "att", "det", "--root", str(repo))
+    assert (stop.exit_code, stop.stderr) == (1, "No articles match 'och att det'.\n")
+    lang = invoke("search", "vpn", "--lang", "xx", "--root", str(repo))
+    assert lang.exit_code == 2 and lang.stderr.count("\n") == 1 and "Traceback" not in lang.output
