@@ -555,6 +555,7 @@ _TYPED: dict[str, Callable[[Any], Any]] = {
     "path": Path,
 }
 
+
 def _check_synonyms(value: Any, key: Key) -> dict[str, list[list[str]]]:
     if not isinstance(value, Mapping):
         raise TypeError("expected a mapping of language → list of synonym groups")
