@@ -1,0 +1,231 @@
+"""The plain-Git server: pushes that try to move main, or to shadow it, past the hook.
+
+Every history here is made by the people themselves in their own clones (signed with
+their own keys) and reaches the server by `git push`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from attackkit import (
+    PEOPLE,
+    World,
+    article,
+    assert_push_accepted,
+    assert_push_refused,
+    commit,
+    kcs_yml,
+    people_with,
+    push,
+)
+from gitrepo import git
+
+PUBLIC_RESET = article("I forgot my password", audience="public", state="validated")
+PUBLIC_VPN = article("VPN does not connect", audience="public", state="validated")
+PUBLIC_LAPTOP = article("Laptop is slow", audience="public", state="validated")
+PHONE = article("Phone does not ring")
+
+
+def _propose(
+    world: World, who: str, files: dict[str, str | None], name: str, start: str = "HEAD"
+) -> Path:
+    """A signed proposal branch pushed to the server; returns the author's clone."""
+    repo = world.clone(who)
+    git(repo, "switch", "-q", "-c", name, start)
+    commit(repo, files, f"Proposal {name}")
+    result = push(repo, "origin", name)
+    assert result.returncode == 0, result.stderr
+    return repo
+
+
+def _merge(repo: Path, *branches: str, extra: dict[str, str] | None = None) -> str:
+    """A signed merge of ``branches`` into main in ``repo`` (``extra``: the merger's own
+    edits inside the merge commit)."""
+    git(repo, "fetch", "-q", "origin")
+    git(repo, "merge", "-q", "--no-ff", "--no-commit", *[f"origin/{b}" for b in branches])
+    for rel, text in (extra or {}).items():
+        (repo / rel).write_text(text, encoding="utf-8")
+        git(repo, "add", rel)
+    git(repo, "commit", "-q", "-S", "-m", f"Merge {' '.join(branches)}")
+    return git(repo, "rev-parse", "HEAD").strip()
+
+
+def _publish_reset(world: World) -> str:
+    """Lotta proposes reset.md for the public, Anna (publisher of accounts) merges it."""
+    _propose(world, "lotta", {"articles/accounts/reset.md": PUBLIC_RESET}, "proposal/lotta/reset")
+    anna = world.clone("anna")
+    sha = _merge(anna, "proposal/lotta/reset")
+    assert_push_accepted(world, push(anna, "origin", "main"), "refs/heads/main", sha)
+    return sha
+
+
+def test_rollback_merge_undoes_a_publication(world: World) -> None:
+    """A merge whose first parent is the old main and whose tree is the old main's."""
+    old = git(world.server, "rev-parse", "main").strip()
+    _publish_reset(world)
+    lotta = world.clone("lotta")
+    current = git(lotta, "rev-parse", "HEAD").strip()
+    tree = git(lotta, "rev-parse", f"{old}^{{tree}}").strip()
+    rollback = git(lotta, "commit-tree", tree, "-p", old, "-p", current, "-S", "-m", "Sync").strip()
+    before = world.refs()
+    result = push(lotta, "origin", f"{rollback}:refs/heads/main")
+    assert_push_refused(world, result, before, "articles/accounts/reset.md", rule=r"publish")
+
+
+def _revoke_mikko(world: World) -> None:
+    """Anna takes Mikko's publisher role for network away (allowed: not her own entry)."""
+    mikko = dict(PEOPLE["mikko"], roles={"*": "contributor"})
+    anna = world.clone("anna")
+    commit(anna, {"kcs.yml": kcs_yml(world.pubkeys, people=people_with(mikko=mikko))}, "Revoke")
+    result = push(anna, "origin", "main")
+    assert result.returncode == 0, result.stderr
+
+
+def _merge_before_revocation(world: World, old: str) -> Path:
+    """Mikko merges Lotta's publication of vpn.md onto the main from before his revocation."""
+    vpn = {"articles/network/vpn.md": PUBLIC_VPN}
+    _propose(world, "lotta", vpn, "proposal/lotta/vpn", start=old)
+    mikko = world.clone("mikko")
+    git(mikko, "reset", "-q", "--hard", old)
+    _merge(mikko, "proposal/lotta/vpn")
+    return mikko
+
+
+def test_revoked_publisher_builds_on_the_old_main(world: World) -> None:
+    old = git(world.server, "rev-parse", "main").strip()
+    _revoke_mikko(world)
+    mikko = _merge_before_revocation(world, old)
+    _merge(mikko, "main")  # brings the revocation in: main moves fast-forward
+    before = world.refs()
+    result = push(mikko, "origin", "HEAD:refs/heads/main")
+    assert_push_refused(world, result, before, "articles/network/vpn.md", rule=r"publish")
+
+
+def test_revoked_publisher_restores_the_old_kcs_yml(world: World) -> None:
+    old = git(world.server, "rev-parse", "main").strip()
+    _revoke_mikko(world)
+    mikko = _merge_before_revocation(world, old)
+    git(mikko, "merge", "-q", "-S", "-s", "ours", "-m", "Sync main", "origin/main")
+    before = world.refs()
+    result = push(mikko, "origin", "HEAD:refs/heads/main")
+    assert_push_refused(world, result, before, rule=r"kcs\.yml.*admin|vpn\.md.*publish")
+
+
+def test_evil_merge_publishes_the_mergers_own_edit(world: World) -> None:
+    """Jan merges Lotta's harmless proposal and, inside the merge, publishes laptop.md."""
+    _propose(world, "lotta", {"articles/devices/phone.md": PHONE}, "proposal/lotta/phone")
+    jan = world.clone("jan")
+    _merge(jan, "proposal/lotta/phone", extra={"articles/devices/laptop.md": PUBLIC_LAPTOP})
+    before = world.refs()
+    result = push(jan, "origin", "main")
+    assert_push_refused(world, result, before, "articles/devices/laptop.md", rule=r"publish")
+
+
+def test_approver_signs_a_commit_with_the_authors_email(world: World) -> None:
+    """Jan's own publication hides in Lotta's proposal under Lotta's e-mail; Jan merges."""
+    lotta = _propose(world, "lotta", {"articles/devices/phone.md": PHONE}, "proposal/lotta/phone")
+    jan = world.clone("jan")
+    git(jan, "fetch", "-q", "origin")
+    git(jan, "switch", "-q", "-c", "proposal/lotta/phone", "origin/proposal/lotta/phone")
+    commit(
+        jan,
+        {"articles/devices/laptop.md": PUBLIC_LAPTOP},
+        "Polish",
+        author="Lotta Niemi <lotta@example.org>",
+    )
+    assert push(jan, "origin", "proposal/lotta/phone").returncode == 0
+    git(jan, "switch", "-q", "main")
+    _merge(jan, "proposal/lotta/phone")
+    before = world.refs()
+    result = push(jan, "origin", "main")
+    assert lotta.exists()
+    assert_push_refused(world, result, before, "articles/devices/laptop.md", rule=r"publish")
+
+
+def test_unsigned_work_in_another_name_merged_by_its_real_author(world: World) -> None:
+    """Jan commits his publication unsigned as Lotta, then merges it as her approver."""
+    jan = world.clone("jan")
+    git(jan, "switch", "-q", "-c", "proposal/lotta/laptop")
+    author = "Lotta Niemi <lotta@example.org>"
+    commit(jan, {"articles/devices/laptop.md": PUBLIC_LAPTOP}, "Publish", author=author, sign=False)
+    assert push(jan, "origin", "proposal/lotta/laptop").returncode == 0
+    git(jan, "switch", "-q", "main")
+    _merge(jan, "proposal/lotta/laptop")
+    before = world.refs()
+    result = push(jan, "origin", "main")
+    assert_push_refused(world, result, before, "articles/devices/laptop.md", rule=r"publish")
+
+
+def test_octopus_merge_hides_the_mergers_own_branch(world: World) -> None:
+    _propose(world, "lotta", {"articles/devices/phone.md": PHONE}, "proposal/lotta/phone")
+    _propose(world, "jan", {"articles/devices/laptop.md": PUBLIC_LAPTOP}, "proposal/jan/laptop")
+    jan = world.clone("jan")
+    _merge(jan, "proposal/lotta/phone", "proposal/jan/laptop")
+    assert len(git(jan, "rev-list", "--parents", "-1", "HEAD").split()) == 4
+    before = world.refs()
+    result = push(jan, "origin", "main")
+    assert_push_refused(world, result, before, "articles/devices/laptop.md", rule=r"publish")
+
+
+def _unapproved(world: World) -> Path:
+    lotta = world.clone("lotta")
+    commit(lotta, {"articles/network/vpn.md": PUBLIC_VPN}, "Publish it myself")
+    return lotta
+
+
+def test_tag_named_main_shadows_main(world: World) -> None:
+    lotta = _unapproved(world)
+    before = world.refs()
+    result = push(lotta, "origin", "HEAD:refs/tags/main")
+    assert_push_refused(world, result, before, "refs/tags/main", rule=r"main|ref|tag")
+
+
+def test_tag_named_origin_main_shadows_the_build_recipe(world: World) -> None:
+    """The build clone resolves `origin/main` to refs/tags/origin/main before the branch."""
+    lotta = _unapproved(world)
+    before = world.refs()
+    result = push(lotta, "origin", "HEAD:refs/tags/origin/main")
+    assert_push_refused(world, result, before, "refs/tags/origin/main", rule=r"main|ref|tag")
+
+
+def test_ref_named_refs_main_shadows_main(world: World) -> None:
+    """`git rev-parse main` on the server would find refs/main before refs/heads/main;
+    Git itself refuses such a ref name (kept so that a change of Git's rule shows)."""
+    lotta = _unapproved(world)
+    before = world.refs()
+    result = push(lotta, "origin", "HEAD:refs/main")
+    assert_push_refused(world, result, before, "refs/main", rule=r"funny|refus", by="error")
+
+
+def test_deleting_main(world: World) -> None:
+    anna = world.clone("anna")
+    before = world.refs()
+    result = push(anna, "origin", ":refs/heads/main")
+    assert_push_refused(world, result, before, rule=r"delet")
+
+
+def test_force_push_to_main(world: World) -> None:
+    _publish_reset(world)
+    anna = world.clone("anna")
+    git(anna, "reset", "-q", "--hard", "HEAD~1")
+    commit(anna, {"articles/network/vpn.md": article("VPN again")}, "Rewrite")
+    before = world.refs()
+    result = push(anna, "--force", "origin", "main")
+    assert_push_refused(world, result, before, rule=r"fast-forward|force")
+
+
+def test_one_bad_ref_refuses_the_whole_push(world: World) -> None:
+    """A proposal branch and a bad main in one push: neither lands."""
+    lotta = _unapproved(world)
+    before = world.refs()
+    result = push(lotta, "origin", "HEAD:refs/heads/proposal/lotta/vpn", "HEAD:refs/heads/main")
+    assert_push_refused(world, result, before, "articles/network/vpn.md", rule=r"publish|contrib")
+
+
+def test_unsigned_direct_commit(world: World) -> None:
+    mikko = world.clone("mikko", sign=False)
+    commit(mikko, {"articles/network/vpn.md": article("VPN again")}, "Unsigned")
+    before = world.refs()
+    result = push(mikko, "origin", "main")
+    assert_push_refused(world, result, before, rule=r"sign")
