@@ -36,6 +36,7 @@ COMMANDS: dict[str, str] = {
     "usage": "kcs.cli.usage:group",
     "import": "kcs.cli.importer:command",
     "announce": "kcs.cli.announce:group",
+    "init": "kcs.cli.init:command",
 }
 
 
