@@ -201,6 +201,23 @@ class Article:
         return may_read(audience, self.audience)
 
 
+#: The domain of an article directly under ``articles/`` (no domain folder).
+DEFAULT_DOMAIN = "general"
+
+
+def domain_of(path: str) -> str | None:
+    """The domain a repository path belongs to by where it is, or None outside articles/.
+
+    ``articles/<domain>/...`` belongs to ``<domain>``; a file directly under
+    ``articles/`` to :data:`DEFAULT_DOMAIN`. Front matter may name another domain;
+    this is the folder's answer, the one every module asks.
+    """
+    parts = path.split("/")
+    if len(parts) < 2 or parts[0] != "articles":
+        return None
+    return parts[1] if len(parts) > 2 else DEFAULT_DOMAIN
+
+
 def may_read(reader: str, article_audience: str) -> bool:
     """Internal readers read everything; public readers read only public articles."""
     return AUDIENCES.index(reader) <= AUDIENCES.index(article_audience)
@@ -308,7 +325,6 @@ def parse_article(
         return None, findings
 
     pure = PurePosixPath(path)
-    parts = pure.parts
     stem = pure.stem
     suffix = _LANG_SUFFIX.search(stem)
     file_lang = suffix.group(1) if suffix and suffix.group(1) in config.languages else None
@@ -367,8 +383,7 @@ def parse_article(
             "bad-value",
             f"lang '{lang}' is not one of the languages in kcs.yml: {', '.join(config.languages)}",
         )
-    domain_default = parts[1] if len(parts) > 2 and parts[0] == "articles" else "general"
-    domain = text_field("domain", domain_default)
+    domain = text_field("domain", domain_of(path) or DEFAULT_DOMAIN)
     if not _ID.match(domain):
         problem(
             line("domain"),

@@ -26,7 +26,6 @@ import datetime as dt
 import gc
 import logging
 import os
-import subprocess
 import tempfile
 from collections.abc import Iterable, Iterator, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -39,6 +38,7 @@ from pathlib import Path
 from typing import IO, NamedTuple
 
 from .errors import GitError
+from .git import Repo
 
 log = logging.getLogger(__name__)
 
@@ -65,16 +65,6 @@ _FORMAT = (
         ]
     )
     + _FS
-)
-
-#: Environment variables a Git hook sets that would point git at another repository.
-_HOOK_VARS = (
-    "GIT_DIR",
-    "GIT_WORK_TREE",
-    "GIT_INDEX_FILE",
-    "GIT_OBJECT_DIRECTORY",
-    "GIT_COMMON_DIR",
-    "GIT_PREFIX",
 )
 
 
@@ -277,15 +267,7 @@ def read_history(
     # Parse while git is still writing: the wall time is git's, plus the last chunk.
     with (
         tempfile.TemporaryFile() as errors,
-        subprocess.Popen(
-            ["git", "-C", str(root), *args],
-            stdout=subprocess.PIPE,
-            stderr=errors,
-            text=True,
-            encoding="utf-8",
-            errors="surrogateescape",
-            env=_env(),
-        ) as proc,
+        Repo(root).stream(*args, errors=errors) as proc,
     ):
         assert proc.stdout is not None
         _widen_pipe(proc.stdout)
@@ -547,37 +529,27 @@ def _cutoff(as_of: dt.datetime | dt.date | None) -> dt.datetime | None:
     return as_of if as_of.tzinfo else as_of.replace(tzinfo=dt.UTC)
 
 
-def _env() -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k not in _HOOK_VARS}
-    env["LC_ALL"] = "C"
-    return env
+class _Result(NamedTuple):
+    returncode: int
+    stdout: str
 
 
-def _git(root: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
-    env = _env()
+def _git(root: Path, *args: str, check: bool = True) -> _Result:
     try:
-        result = subprocess.run(
-            ["git", "-C", str(root), *args],
-            capture_output=True,
-            text=True,
-            encoding="utf-8",
-            errors="surrogateescape",
-            env=env,
-            check=False,
-        )
-    except FileNotFoundError:
+        result = Repo(root).run(*args, check=False)
+    except GitError:
         raise GitError(
             "git is not installed or not on PATH; install git "
             "(apt-get install git) to read article dates"
         ) from None
     if check and result.returncode != 0:
-        message = result.stderr.strip().splitlines()
+        message = result.stderr.decode("utf-8", "replace").strip().splitlines()
         verb = next((a for a in args if not a.startswith("-") and "=" not in a), "")
         raise GitError(
             f"{root}: git {verb} failed: "
             f"{message[-1] if message else 'exit ' + str(result.returncode)}"
         )
-    return result
+    return _Result(result.returncode, result.stdout.decode("utf-8", "surrogateescape"))
 
 
 def iter_changes(history: History) -> Iterable[tuple[str, Change]]:

@@ -32,6 +32,8 @@ COMMANDS: dict[str, str] = {
     "proposals": "kcs.cli.proposals:command",
     "review": "kcs.cli.review:command",
     "merge": "kcs.cli.merge:command",
+    "hook": "kcs.cli.hook:group",
+    "publish-times": "kcs.cli.publish_times:group",
     "report": "kcs.cli.report:group",
     "usage": "kcs.cli.usage:group",
     "import": "kcs.cli.importer:command",

@@ -14,8 +14,8 @@ from .common import resolve_root, root_option
 @root_option
 def command(check: bool, root: Path | None) -> None:
     """Generate .github/CODEOWNERS: domain publishers and kdes, admins for admin paths."""
-    from .. import codeowners
     from ..config import load_config
+    from ..review import codeowners
 
     top = resolve_root(root)
     config = load_config(top)

@@ -37,7 +37,7 @@ def printable(text: str) -> str:
 
 def render(decision: object) -> str:
     """The decision as text: one block per file, then the verdict."""
-    from ..gate import Decision
+    from ..review.gate import Decision
 
     assert isinstance(decision, Decision)
     lines: list[str] = []
@@ -92,7 +92,7 @@ def command(
     """
     from pathlib import Path
 
-    from ..gate import gate
+    from ..review.gate import gate
 
     decision = gate(
         resolve_root(root if isinstance(root, Path) else None),

@@ -24,7 +24,7 @@ def command(branch: str, push: bool, as_json: bool, root: Path | None) -> None:
     to approve it. Needs git config gpg.format ssh and user.signingkey set to
     the key listed for you in kcs.yml.
     """
-    from ..proposals import merge
+    from ..review.merge import merge
     from .gate import render
 
     done = merge(resolve_root(root), branch, push=push)

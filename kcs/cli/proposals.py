@@ -17,7 +17,7 @@ from .common import echo_json, resolve_root, root_option
 @root_option
 def command(main: str | None, as_json: bool, root: Path | None) -> None:
     """List open proposals: branch, articles, author, age and the role they wait for."""
-    from ..proposals import list_proposals
+    from ..review.listing import list_proposals
     from .gate import printable
 
     found = list_proposals(resolve_root(root), main=main)

@@ -20,7 +20,7 @@ def command(message: str | None, push: bool, root: Path | None) -> None:
 
     You stay on your current branch; the changes move onto the proposal.
     """
-    from ..proposals import propose
+    from ..review.propose import propose
 
     done = propose(resolve_root(root), message, push=push)
     where = "pushed to origin" if done.pushed else "not pushed"

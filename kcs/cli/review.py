@@ -16,7 +16,7 @@ from .common import resolve_root, root_option
 @root_option
 def command(branch: str, reviewer: str | None, main: str | None, root: Path | None) -> None:
     """Show each changed article: front-matter changes and the body's diff, then the rules."""
-    from ..proposals import review
+    from ..review.listing import review
     from .gate import printable, render
 
     def echo(text: str) -> None:

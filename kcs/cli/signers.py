@@ -28,14 +28,14 @@ DEFAULT = ".kcs/allowed_signers"
 def command(out: Path | None, configure: bool, root: Path | None) -> None:
     """Write the allowed-signers file: one line per person with an ssh_key, principal = id."""
     from ..config import load_config
-    from ..gitdiff import run_git
-    from ..signing import write_allowed_signers
+    from ..git import Repo
+    from ..review.signing import write_allowed_signers
 
     top = resolve_root(root)
     target = (out if out is not None else top / DEFAULT).resolve()
     count = write_allowed_signers(load_config(top), target)
     click.echo(f"Wrote {count} key(s) to {target}.")
     if configure:
-        run_git(top, "config", "gpg.ssh.allowedSignersFile", str(target))
-        run_git(top, "config", "gpg.format", "ssh")
+        Repo(top).run("config", "gpg.ssh.allowedSignersFile", str(target))
+        Repo(top).run("config", "gpg.format", "ssh")
         click.echo("Configured gpg.format=ssh and gpg.ssh.allowedSignersFile for this clone.")

@@ -3,7 +3,7 @@
 ``{"published": <live at>, "commit": <sha>, "merged": <commit time>, "seconds":
 <build and swap>, "pages": {"public": n, "internal": m}, "release": <folder>,
 "action": "publish"|"rollback"}``. ``published`` and ``commit`` are what the health
-report's time to publish reads (:func:`kcs.publish_times.read_log`).
+report's time to publish reads (:func:`kcs.review.publish_times.read_log`).
 """
 
 from __future__ import annotations

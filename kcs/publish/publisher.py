@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import BuildError, GitError, KcsError
-from ..gitdiff import git_text, resolve_commit, run_git
+from ..git import Repo
 from . import lock
 from . import log as publog
 from .releases import SCRATCH_PREFIX, Layout, previous, prune, release_name, switch
@@ -78,7 +78,9 @@ def publish(
         layout.releases.mkdir(exist_ok=True)
         for name in layout.remove_scratch():
             log.warning("removed %s left by an interrupted publish", name)
-        commit = resolve_commit(repo, ref)
+        # A branch wins over a tag or other ref of the same short name (a pushed tag
+        # "main" must not decide what goes live).
+        commit = Repo(repo).try_resolve(f"refs/heads/{ref}") or Repo(repo).resolve(ref)
         live = layout.current()
         if live and not force and _covers(repo, _release_commit(layout, live), commit):
             log.info("%s is live already (release %s)", commit[:12], live)
@@ -88,7 +90,7 @@ def publish(
         scratch = layout.releases / f"{SCRATCH_PREFIX}{name}"
         try:
             pages = _build(repo, commit, layout, scratch, strict)
-            merged = git_text(repo, "log", "-1", "--format=%cI", commit).strip()
+            merged = Repo(repo).text("log", "-1", "--format=%cI", commit).strip()
             release = layout.releases / name
             info = {"commit": commit, "merged": merged, "pages": pages}
             (scratch / "site" / RELEASE_FILE).write_text(json.dumps(info), encoding="utf-8")
@@ -136,7 +138,7 @@ def _check_repo(repo: Path) -> None:
     if not repo.is_dir():
         raise KcsError(f"{repo}: no such repository folder; give --repo the Git repository")
     try:
-        run_git(repo, "rev-parse", "--git-dir")
+        Repo(repo).run("rev-parse", "--git-dir")
     except GitError:
         raise KcsError(f"{repo}: not a Git repository; give --repo the Git repository") from None
 
@@ -147,7 +149,7 @@ def _covers(repo: Path, live: str, wanted: str) -> bool:
         return False
     if live == wanted:
         return True
-    result = run_git(repo, "merge-base", "--is-ancestor", wanted, live, check=False)
+    result = Repo(repo).run("merge-base", "--is-ancestor", wanted, live, check=False)
     return result.returncode == 0
 
 
@@ -171,8 +173,8 @@ def _build(repo: Path, commit: str, layout: Layout, scratch: Path, strict: bool)
     src = scratch / "src"
     # --shared borrows the objects instead of copying them; the clone keeps the history
     # (created and updated dates, time to publish) and the proposal branches.
-    run_git(scratch, "clone", "--quiet", "--shared", "--no-checkout", str(repo), str(src))
-    run_git(src, "-c", "advice.detachedHead=false", "checkout", "--quiet", "--detach", commit)
+    Repo(scratch).run("clone", "--quiet", "--shared", "--no-checkout", str(repo), str(src))
+    Repo(src).run("-c", "advice.detachedHead=false", "checkout", "--quiet", "--detach", commit)
     _bring_state(layout, src)
     result = build_sites(src, out=scratch / "site", strict=strict)
     for site in result.sites:
@@ -183,7 +185,7 @@ def _build(repo: Path, commit: str, layout: Layout, scratch: Path, strict: bool)
 
 def _bring_state(layout: Layout, src: Path) -> None:
     """Give the build the server's publish log and a consistent copy of its usage data."""
-    from ..publish_times import DEFAULT_LOG
+    from ..review.publish_times import DEFAULT_LOG
 
     if layout.log.is_file():
         target = src / DEFAULT_LOG

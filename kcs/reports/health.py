@@ -5,7 +5,7 @@ Everything comes from the articles, lint and the one-pass Git history:
 * share of articles per state, lint findings per domain, broken links, articles past
   ``site.length_guideline``;
 * time to publish per domain over 90 days (from the first commit of a proposal to
-  its approved merge, :func:`kcs.publish_times.from_history` over the same history;
+  its approved merge, :func:`kcs.review.publish_times.from_history` over the same history;
   and from the merge to its publish run when ``.kcs/publish-log.jsonl`` exists) and,
   when ``kcs.proposals`` exists, the open proposals;
 * translations whose source changed after the translation last did, with the
@@ -20,19 +20,19 @@ import datetime as dt
 import difflib
 import logging
 import statistics
-import subprocess
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from typing import Any
 
-from ..article import Article
-from ..errors import KcsError
+from ..article import Article, domain_of
+from ..errors import GitError, KcsError
 from ..findings import Finding
+from ..git import Repo
 from ..history import History
 from ..knowledge import KnowledgeBase
-from ..publish_times import DEFAULT_LOG, PublishTime, from_history, read_log
+from ..review.publish_times import DEFAULT_LOG, PublishTime, from_history, read_log
 from .model import Bar, Report, Table, Usage
-from .people import acts, domain_of
+from .people import acts
 
 #: reads the articles and the history (see :mod:`kcs.reports`)
 SOURCE = "repository"
@@ -126,7 +126,7 @@ def publish_records(
     """Proposals that reached main in the last 90 days, and a note when the publish log
     (merge → publish run) is missing or unreadable ("" when it was read).
 
-    Computed by :func:`kcs.publish_times.from_history` from the history this report
+    Computed by :func:`kcs.review.publish_times.from_history` from the history this report
     already has: merges on the main line, and direct commits carrying an
     ``Approved-by:`` trailer (squash merges); other direct commits are no proposals.
     """
@@ -197,7 +197,7 @@ def publish_table(records: list[PublishTime], *, with_log: bool) -> Table:
 def backlog_table(kb: KnowledgeBase, today: dt.date) -> tuple[Table | None, str]:
     """Open proposals (kcs.proposals.list_proposals) with their age and what they wait for."""
     try:
-        from ..proposals import list_proposals
+        from ..review.listing import list_proposals
     except ImportError:
         return None, (
             "Review backlog left out: open proposals come from kcs.proposals, "
@@ -210,7 +210,7 @@ def backlog_table(kb: KnowledgeBase, today: dt.date) -> tuple[Table | None, str]
         return None, f"Review backlog left out: open proposals unavailable ({exc})."
     rows = []
     for p in found:
-        domains = sorted({domain_of(path) for path in p.paths} - {""}) or ["(other)"]
+        domains = sorted({d for path in p.paths if (d := domain_of(path))}) or ["(other)"]
         started = p.started.date()
         rows.append(
             (
@@ -286,29 +286,12 @@ def outdated_translations(kb: KnowledgeBase, history: History) -> list[tuple[Any
 
 def _blobs(specs: Iterable[str], kb: KnowledgeBase) -> dict[str, str]:
     """Many ``commit:path`` texts in one ``git cat-file --batch`` call."""
-    wanted = list(dict.fromkeys(specs))
-    if not wanted:
+    try:
+        found = Repo(kb.root).read_blobs(specs)
+    except GitError as exc:
+        log.warning("git cat-file failed: %s", exc)
         return {}
-    result = subprocess.run(
-        ["git", "-C", str(kb.root), "cat-file", "--batch"],
-        input=("\n".join(wanted) + "\n").encode(),
-        capture_output=True,
-        check=False,
-    )
-    if result.returncode != 0:
-        log.warning("git cat-file failed: %s", result.stderr.decode(errors="replace"))
-        return {}
-    data, pos, out = result.stdout, 0, {}
-    for spec in wanted:
-        end = data.index(b"\n", pos)
-        header = data[pos:end].split()
-        pos = end + 1
-        if len(header) < 3 or header[1] != b"blob":
-            continue  # "<spec> missing"
-        size = int(header[2])
-        out[spec] = data[pos : pos + size].decode("utf-8", "replace")
-        pos += size + 1
-    return out
+    return {spec: data.decode("utf-8", "replace") for spec, data in found.items()}
 
 
 # ------------------------------------------------------------------ concentration

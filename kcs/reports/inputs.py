@@ -13,7 +13,6 @@ import logging
 import os
 import pickle
 import signal
-import subprocess
 import sys
 import tarfile
 import tempfile
@@ -24,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import GitError, UsageError
+from ..git import Repo
 from ..history import History, read_history
 from ..knowledge import KnowledgeBase, load
 from .model import Usage
@@ -207,22 +207,15 @@ def _main_line_commit(root: Path, as_of: dt.date) -> str | None:
     """The commit HEAD's first-parent line had at the end of ``as_of`` (so a proposal
     branch committed before that day but merged later is not read as published)."""
     end = dt.datetime.combine(as_of, dt.time.max, tzinfo=dt.UTC).isoformat()
-    result = subprocess.run(
-        ["git", "-C", str(root), "rev-list", "-1", "--first-parent", f"--before={end}", "HEAD"],
-        capture_output=True,
-        text=True,
-        check=False,
+    result = Repo(root).run(
+        "rev-list", "-1", "--first-parent", f"--before={end}", "HEAD", check=False
     )
-    return result.stdout.strip() or None
+    return result.stdout.decode().strip() or None
 
 
 def _load_at(root: Path, commit: str, *, bodies: bool = True) -> KnowledgeBase:
     """The knowledge base as committed in ``commit`` (kcs.yml and articles/)."""
-    result = subprocess.run(
-        ["git", "-C", str(root), "archive", "--format=tar", commit, "--", "."],
-        capture_output=True,
-        check=False,
-    )
+    result = Repo(root).run("archive", "--format=tar", commit, "--", ".", check=False)
     if result.returncode != 0:
         raise GitError(
             f"{root}: git archive {commit[:12]} failed: "

@@ -77,11 +77,5 @@ def approvals(history: History, config: Config) -> Iterator[tuple[str, Commit]]:
             yield approver_name(config, trailer), commit
 
 
-def domain_of(path: str) -> str:
-    """``articles/<domain>/...`` → domain ('' for other paths)."""
-    parts = path.split("/")
-    return parts[1] if len(parts) > 2 and parts[0] == "articles" else ""
-
-
 def is_edit(change: Change) -> bool:
     return not change.merge and change.status != "D"

@@ -16,8 +16,8 @@ from typing import Any
 
 from ..article import split_front_matter
 from ..errors import KcsError
-from ..gitdiff import Change
-from ..proposals import Proposal, list_proposals
+from ..review.diff import Change
+from ..review.listing import Proposal, list_proposals
 from .model import Page, SiteContext
 
 log = logging.getLogger(__name__)

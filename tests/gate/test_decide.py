@@ -9,9 +9,9 @@ from kbrepo import article, kcs_yml
 
 from kcs.article import parse_article
 from kcs.config import Config, load_config
-from kcs.gate import decide, requirements
-from kcs.gitdiff import Change
-from kcs.roles import Rules, changed_people, rules_from_config
+from kcs.review.diff import Change
+from kcs.review.gate import decide, requirements
+from kcs.review.roles import Rules, changed_people, rules_from_config
 
 
 @pytest.fixture(scope="module")

@@ -10,7 +10,7 @@ from gitrepo import git
 from kbrepo import article, branch
 
 from kcs.errors import KcsError
-from kcs.publish_times import backlog, by_domain, publish_times, read_log, record_publish
+from kcs.review.publish_times import backlog, by_domain, publish_times, read_log, record_publish
 
 
 def merge(kb: Path, name: str, date: str) -> str:

@@ -12,8 +12,8 @@ import pytest
 import yaml
 from gitrepo import REPO_ROOT
 
-from kcs import codeowners
 from kcs.config import load_config
+from kcs.review import codeowners
 
 GITHUB = REPO_ROOT / ".github"
 WORKFLOWS = sorted((GITHUB / "workflows").glob("*.yml"))

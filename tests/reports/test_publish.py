@@ -13,10 +13,10 @@ from reportrepo import ANNA, SANNE, TODAY, article, build_repo, commit
 
 from kcs.cli import cli as kcs_cli
 from kcs.history import read_history
-from kcs.publish_times import DEFAULT_LOG, from_history, publish_times
 from kcs.reports import health
 from kcs.reports.inputs import load_inputs
 from kcs.reports.render import render
+from kcs.review.publish_times import DEFAULT_LOG, from_history, publish_times
 
 UTC = dt.UTC
 

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .config import Config
-from .errors import KcsError
-from .fsutil import atomic_write
+from ..config import Config
+from ..errors import KcsError
+from ..fsutil import atomic_write
 from .roles import domains_of, rules_from_config
 
 CODEOWNERS_PATH = ".github/CODEOWNERS"

@@ -15,10 +15,10 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from .config import Config, Person
-from .errors import ConfigError, GitError
-from .fsutil import atomic_write
-from .gitdiff import run_git
+from ..config import Config, Person
+from ..errors import ConfigError, GitError
+from ..fsutil import atomic_write
+from ..git import Repo
 
 _KEY = re.compile(
     r"^(ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp(?:256|384|521)|"
@@ -76,18 +76,16 @@ class Signature:
     problem: str | None = None
 
 
-def verify_commits(
-    root: Path, commits: list[str], config: Config, *, keep_objects: bool = False
-) -> dict[str, Signature]:
+def verify_commits(where: Repo | Path, commits: list[str], config: Config) -> dict[str, Signature]:
     """Verify each commit's SSH signature against the keys in ``config``."""
+    repo = Repo.of(where)
     out: dict[str, Signature] = {}
     by_id = {p.id: p for p in config.people}
     with tempfile.TemporaryDirectory(prefix="kcs-signers-") as tmp:
         signers = Path(tmp) / "allowed_signers"
         signers.write_text(allowed_signers(config), encoding="utf-8")
         for commit in commits:
-            result = run_git(
-                root,
+            result = repo.run(
                 "-c",
                 "gpg.format=ssh",
                 "-c",
@@ -96,7 +94,6 @@ def verify_commits(
                 "--raw",
                 commit,
                 check=False,
-                keep_objects=keep_objects,
             )
             text = result.stderr.decode("utf-8", "replace")
             match = _GOOD.search(text)
@@ -112,9 +109,9 @@ def verify_commits(
     return out
 
 
-def signing_key(root: Path) -> str:
+def signing_key(where: Repo | Path) -> str:
     """The public key Git signs with here (``user.signingkey``), as one line."""
-    result = run_git(root, "config", "--get", "user.signingkey", check=False)
+    result = Repo.of(where).run("config", "--get", "user.signingkey", check=False)
     value = result.stdout.decode().strip()
     if not value:
         raise GitError(

@@ -23,8 +23,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from .config import AUDIENCES, ROLES, Config, Person
-from .errors import ConfigError
+from ..config import AUDIENCES, ROLES, Config, Person
+from ..errors import ConfigError
 
 ACTIONS: tuple[str, ...] = ("internal", "publish", "archive", "admin")
 

@@ -4,113 +4,17 @@ One ``git diff --raw`` gives status, modes and blob ids (renames and copies
 detected), one ``git diff --numstat`` says which files are binary, and one
 ``git cat-file --batch`` reads every article blob on both sides. Front matter is
 parsed with :func:`kcs.article.parse_article` against the *base* configuration.
-
-Git is always run with the hook variables (``GIT_DIR``, ``GIT_INDEX_FILE``,
-``GIT_WORK_TREE`` ...) stripped, so ``kcs`` behaves the same when it runs inside
-someone's Git hook; a pre-receive hook passes ``keep_objects=True`` so that Git
-still sees the quarantined objects of the push being checked.
+Git runs through :mod:`kcs.git`.
 """
 
 from __future__ import annotations
 
-import os
-import subprocess
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 
-from .article import Article, parse_article
-from .config import Config
-from .errors import GitError, UsageError
-
-ZERO = "0" * 40
-
-#: Variables Git sets for hooks; inherited, they would point kcs at another repository.
-HOOK_VARIABLES: tuple[str, ...] = (
-    "GIT_DIR",
-    "GIT_WORK_TREE",
-    "GIT_INDEX_FILE",
-    "GIT_PREFIX",
-    "GIT_COMMON_DIR",
-    "GIT_NAMESPACE",
-    "GIT_CEILING_DIRECTORIES",
-    "GIT_OBJECT_DIRECTORY",
-    "GIT_ALTERNATE_OBJECT_DIRECTORIES",
-    "GIT_QUARANTINE_PATH",
-    "GIT_EDITOR",
-)
-_OBJECT_VARIABLES = (
-    "GIT_OBJECT_DIRECTORY",
-    "GIT_ALTERNATE_OBJECT_DIRECTORIES",
-    "GIT_QUARANTINE_PATH",
-)
-
-#: Modes Git uses for things that are not plain files.
-SYMLINK, GITLINK = "120000", "160000"
-
-
-def git_env(
-    *, keep_objects: bool = False, extra: Mapping[str, str] | None = None
-) -> dict[str, str]:
-    env = dict(os.environ)
-    for name in HOOK_VARIABLES:
-        if keep_objects and name in _OBJECT_VARIABLES:
-            continue
-        env.pop(name, None)
-    env.setdefault("GIT_TERMINAL_PROMPT", "0")
-    env["LC_ALL"] = "C"
-    if extra:
-        env.update(extra)
-    return env
-
-
-def run_git(
-    root: Path,
-    *args: str,
-    input: bytes | None = None,
-    check: bool = True,
-    keep_objects: bool = False,
-    env: Mapping[str, str] | None = None,
-) -> subprocess.CompletedProcess[bytes]:
-    """Run ``git args`` in ``root``; raise :class:`GitError` with Git's first line on failure."""
-    try:
-        result = subprocess.run(
-            ["git", *args],
-            cwd=root,
-            input=input,
-            capture_output=True,
-            check=False,
-            env=git_env(keep_objects=keep_objects, extra=env),
-        )
-    except FileNotFoundError:
-        raise GitError("git is not installed or not on PATH; install Git 2.34 or newer") from None
-    if check and result.returncode != 0:
-        message = result.stderr.decode("utf-8", "replace").strip().splitlines()
-        first = message[-1] if message else f"exit status {result.returncode}"
-        raise GitError(f"git {args[0]} failed: {first}")
-    return result
-
-
-def git_text(root: Path, *args: str, keep_objects: bool = False) -> str:
-    return run_git(root, *args, keep_objects=keep_objects).stdout.decode("utf-8", "replace")
-
-
-def resolve_commit(root: Path, ref: str, *, keep_objects: bool = False) -> str:
-    """The commit id ``ref`` names, or :class:`UsageError` (exit 2) naming the ref."""
-    if not ref or ref.startswith("-"):
-        raise UsageError(f"{ref!r} is not a Git revision")
-    result = run_git(
-        root,
-        "rev-parse",
-        "--verify",
-        "--quiet",
-        f"{ref}^{{commit}}",
-        check=False,
-        keep_objects=keep_objects,
-    )
-    if result.returncode != 0:
-        raise UsageError(f"unknown revision {ref!r}: no such branch, tag or commit in {root}")
-    return result.stdout.decode().strip()
+from ..article import Article, parse_article
+from ..config import Config
+from ..git import GITLINK, SYMLINK, Repo
 
 
 @dataclass(frozen=True)
@@ -205,51 +109,13 @@ def _binary_paths(data: bytes) -> set[str]:
     return out
 
 
-def read_blobs(root: Path, ids: Iterable[str], *, keep_objects: bool = False) -> dict[str, bytes]:
-    """Contents of many blobs through one ``git cat-file --batch``."""
-    wanted = [i for i in dict.fromkeys(ids) if i and i != ZERO]
-    if not wanted:
-        return {}
-    result = run_git(
-        root,
-        "cat-file",
-        "--batch",
-        input=("\n".join(wanted) + "\n").encode(),
-        keep_objects=keep_objects,
-    )
-    data = result.stdout
-    out: dict[str, bytes] = {}
-    pos = 0
-    for ident in wanted:
-        end = data.index(b"\n", pos)
-        header = data[pos:end].split()
-        pos = end + 1
-        if len(header) < 3 or header[1] == b"missing":
-            continue
-        size = int(header[2])
-        out[ident] = data[pos : pos + size]
-        pos += size + 1
-    return out
-
-
-def read_file_at(root: Path, commit: str, path: str, *, keep_objects: bool = False) -> str | None:
-    """Text of ``path`` in ``commit``, or None when it is not there."""
-    result = run_git(
-        root, "cat-file", "blob", f"{commit}:{path}", check=False, keep_objects=keep_objects
-    )
-    if result.returncode != 0:
-        return None
-    return result.stdout.decode("utf-8", "replace")
-
-
 def _looks_binary(data: bytes) -> bool:
     return b"\0" in data[:8000]
 
 
-def raw_diff(root: Path, base: str, head: str, *, keep_objects: bool = False) -> list[RawEntry]:
+def raw_diff(repo: Repo, base: str, head: str) -> list[RawEntry]:
     """``git diff --raw -M`` from ``base`` to ``head`` as entries."""
-    raw = run_git(root, "diff", "--raw", *_diff_args(base, head), keep_objects=keep_objects).stdout
-    return parse_raw(raw)
+    return parse_raw(repo.run("diff", "--raw", *_diff_args(base, head)).stdout)
 
 
 def _diff_args(base: str, head: str) -> list[str]:
@@ -269,12 +135,11 @@ def wanted_blobs(entries: Iterable[RawEntry], *, with_text: bool = False) -> lis
 
 
 def read_changes(
-    root: Path,
+    repo: Repo,
     base: str,
     head: str,
     config: Config,
     *,
-    keep_objects: bool = False,
     with_text: bool = False,
 ) -> list[Change]:
     """The changes from ``base`` to ``head`` (commit ids), article front matter parsed.
@@ -282,15 +147,11 @@ def read_changes(
     Renames are detected (``-M``) so that a rename that also widens the audience is
     judged as one change of one article, old side against new side.
     """
-    entries = raw_diff(root, base, head, keep_objects=keep_objects)
+    entries = raw_diff(repo, base, head)
     if not entries:
         return []
-    binary = _binary_paths(
-        run_git(
-            root, "diff", "--numstat", *_diff_args(base, head), keep_objects=keep_objects
-        ).stdout
-    )
-    blobs = read_blobs(root, wanted_blobs(entries, with_text=with_text), keep_objects=keep_objects)
+    binary = _binary_paths(repo.run("diff", "--numstat", *_diff_args(base, head)).stdout)
+    blobs = repo.read_blobs(wanted_blobs(entries, with_text=with_text))
     return build_changes(entries, blobs, config, binary=binary, with_text=with_text)
 
 

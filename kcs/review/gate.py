@@ -13,9 +13,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .config import Config, Person, load_config
-from .errors import ConfigError, GitError, UsageError
-from .gitdiff import Change, is_article_path, read_changes, read_file_at, resolve_commit, run_git
+from ..config import Config, Person, load_config
+from ..errors import ConfigError, GitError, UsageError
+from ..git import Repo
+from .diff import Change, is_article_path, read_changes
 from .roles import EXTERNAL_AUDIENCES, Rules, changed_people, rules_from_config
 
 
@@ -330,24 +331,21 @@ class GateInput:
     changes: tuple[Change, ...] = field(default_factory=tuple)
 
 
-def config_at(root: Path, commit: str, *, keep_objects: bool = False) -> Config:
+def config_at(where: Repo | Path, commit: str) -> Config:
     """kcs.yml as it is in ``commit`` (defaults when the commit has none)."""
-    text = read_file_at(root, commit, "kcs.yml", keep_objects=keep_objects)
+    repo = Repo.of(where)
+    text = repo.file_at(commit, "kcs.yml")
     try:
-        return load_config(root, text=text or "")
+        return load_config(repo.root, text=text or "")
     except ConfigError as exc:
         raise ConfigError(f"in commit {commit[:10]}: {exc}") from None
 
 
-def merge_base(root: Path, base: str, head: str, *, keep_objects: bool = False) -> str:
-    result = run_git(root, "merge-base", base, head, check=False, keep_objects=keep_objects)
+def merge_base(repo: Repo, base: str, head: str) -> str:
+    result = repo.run("merge-base", base, head, check=False)
     if result.returncode != 0:
         shallow = (
-            run_git(
-                root, "rev-parse", "--is-shallow-repository", check=False, keep_objects=keep_objects
-            )
-            .stdout.decode()
-            .strip()
+            repo.run("rev-parse", "--is-shallow-repository", check=False).stdout.decode().strip()
         )
         if shallow == "true":
             raise GitError(
@@ -374,7 +372,7 @@ def find_person(config: Config, ident: str, *, what: str) -> Person:
 
 
 def gate(
-    root: Path,
+    where: Repo | Path,
     base: str,
     head: str,
     author: str,
@@ -382,7 +380,6 @@ def gate(
     *,
     skip_unknown: bool = False,
     author_verified: bool = True,
-    keep_objects: bool = False,
 ) -> Decision:
     """Judge the change from ``base`` to ``head`` (the branch's own commits only).
 
@@ -390,20 +387,19 @@ def gate(
     roles and ignores approvals by people not in kcs.yml, noting them.
     """
     decision, _ = gate_with_input(
-        root,
+        where,
         base,
         head,
         author,
         approvers,
         skip_unknown=skip_unknown,
         author_verified=author_verified,
-        keep_objects=keep_objects,
     )
     return decision
 
 
 def gate_with_input(
-    root: Path,
+    where: Repo | Path,
     base: str,
     head: str,
     author: str,
@@ -411,13 +407,13 @@ def gate_with_input(
     *,
     skip_unknown: bool = False,
     author_verified: bool = True,
-    keep_objects: bool = False,
     with_text: bool = False,
 ) -> tuple[Decision, GateInput]:
     """:func:`gate`, also returning what it read."""
-    base_id = resolve_commit(root, base, keep_objects=keep_objects)
-    head_id = resolve_commit(root, head, keep_objects=keep_objects)
-    config = config_at(root, base_id, keep_objects=keep_objects)
+    repo = Repo.of(where)
+    base_id = repo.resolve(base)
+    head_id = repo.resolve(head)
+    config = config_at(repo, base_id)
     notes: list[str] = []
     if skip_unknown:
         writer = config.person(author) or Person(id=author, name=author)
@@ -434,7 +430,7 @@ def gate_with_input(
         writer = find_person(config, author, what="author")
         people = [find_person(config, ident, what="approver") for ident in approvers]
     return evaluate(
-        root,
+        repo,
         base_id,
         head_id,
         writer,
@@ -442,13 +438,12 @@ def gate_with_input(
         config=config,
         notes=notes,
         author_verified=author_verified,
-        keep_objects=keep_objects,
         with_text=with_text,
     )
 
 
 def evaluate(
-    root: Path,
+    where: Repo | Path,
     base_id: str,
     head_id: str,
     author: Person,
@@ -457,23 +452,21 @@ def evaluate(
     config: Config | None = None,
     notes: Sequence[str] = (),
     author_verified: bool = True,
-    keep_objects: bool = False,
     with_text: bool = False,
 ) -> tuple[Decision, GateInput]:
     """Judge ``base_id..head_id`` (commit ids) for people already resolved."""
+    repo = Repo.of(where)
     if config is None:
-        config = config_at(root, base_id, keep_objects=keep_objects)
+        config = config_at(repo, base_id)
     problems: list[str] = []
     changed: dict[str, str] = {}
     try:
-        after = config_at(root, head_id, keep_objects=keep_objects)
+        after = config_at(repo, head_id)
         changed = changed_people(config, after)
     except ConfigError as exc:
         problems.append(f"kcs.yml {exc}; fix it before this change can be merged")
-    start = merge_base(root, base_id, head_id, keep_objects=keep_objects)
-    changes = read_changes(
-        root, start, head_id, config, keep_objects=keep_objects, with_text=with_text
-    )
+    start = merge_base(repo, base_id, head_id)
+    changes = read_changes(repo, start, head_id, config, with_text=with_text)
     decision = decide(
         changes,
         author=author,

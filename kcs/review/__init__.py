@@ -1,0 +1,1 @@
+"""The review workflow: roles, the gate, proposals on plain Git, signatures, CODEOWNERS."""

@@ -1,0 +1,111 @@
+"""Shared by the plain-Git proposal workflow: work tree, branches, who wrote a proposal."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..article import slugify
+from ..config import Config, Person
+from ..errors import GitError, UsageError
+from ..git import Repo
+from .gate import Decision
+from .roles import ACTION_ROLE
+from .signing import verify_commits
+
+PROTECTED = "refs/heads/main"
+
+
+def work_tree(root: Path) -> Path:
+    """The top of the work tree around ``root`` (GitError outside one)."""
+    result = Repo.of(root).run("rev-parse", "--show-toplevel", check=False)
+    if result.returncode != 0:
+        raise GitError(
+            f"{root}: not inside a Git work tree; run kcs in a clone of the knowledge repository"
+        )
+    return Path(result.stdout.decode().strip())
+
+
+def current_branch(root: Path) -> str:
+    result = Repo.of(root).run("symbolic-ref", "--quiet", "--short", "HEAD", check=False)
+    if result.returncode != 0:
+        raise GitError("detached HEAD: switch to a branch first (git switch main)")
+    return result.stdout.decode().strip()
+
+
+def has_remote(root: Path, name: str = "origin") -> bool:
+    return name in Repo.of(root).text("remote").split()
+
+
+def proposal_prefix(config: Config) -> str:
+    prefix = config.forge.proposals_prefix or "proposal/"
+    return prefix if prefix.endswith("/") else prefix + "/"
+
+
+def who_commits(root: Path, config: Config) -> tuple[str, Person | None]:
+    """Who is committing here: (slug for branch names, person in kcs.yml or None)."""
+    ident = Repo.of(root).run("var", "GIT_AUTHOR_IDENT", check=False).stdout.decode().strip()
+    name, _, rest = ident.partition(" <")
+    email = rest.split(">")[0] if rest else ""
+    person = config.person(email) if email else None
+    if person:
+        return person.id, person
+    return slugify(name or email.split("@")[0] or "someone", max_length=30), None
+
+
+def waiting_text(decision: Decision) -> list[str]:
+    """Missing approvals as 'publisher of accounts', once each."""
+    out: dict[str, None] = {}
+    for item in decision.waiting_for:
+        action, domain = item.split(":", 1)
+        role = ACTION_ROLE.get(action, action)
+        out[
+            f"{role} of {'any domain' if domain == '*' else domain}"
+            if action != "admin"
+            else "admin"
+        ] = None
+    return list(out)
+
+
+def main_ref(root: Path, main: str | None = None) -> str:
+    for ref in [main] if main else ["main", "origin/main"]:
+        if Repo.of(root).try_resolve(ref):
+            return ref
+    raise UsageError(f"no branch {main or 'main'}: pass --main with the official branch")
+
+
+def resolve_branch(root: Path, branch: str, prefix: str = "proposal/") -> str:
+    """The commit of ``branch`` (also tried as origin/<branch> and with the prefix)."""
+    for ref in (branch, f"origin/{branch}", f"{prefix}{branch}", f"origin/{prefix}{branch}"):
+        found = Repo.of(root).try_resolve(ref)
+        if found:
+            return found
+    raise UsageError(f"no branch {branch!r}: see `kcs proposals` for the open ones")
+
+
+def proposal_author(
+    where: Repo | Path,
+    config: Config,
+    base: str,
+    tip: str,
+    approver: Person | None,
+) -> tuple[Person, bool]:
+    """Who wrote ``base..tip``: the signer of all its commits, if one person signed all.
+
+    Unsigned work counts by name only: its author's role does not count, except
+    that an approver whose e-mail is on it is treated as its author (so a
+    publisher cannot pass their own unsigned change off as someone else's).
+    """
+    repo = Repo.of(where)
+    commits = repo.text("rev-list", f"{base}..{tip}").split()
+    emails = set(repo.text("log", "--format=%ae", f"{base}..{tip}").split())
+    signatures = verify_commits(repo, commits, config)
+    signers = {s.person.id for s in signatures.values() if s.person}
+    if commits and len(signers) == 1 and all(s.person for s in signatures.values()):
+        signer = next(s.person for s in signatures.values() if s.person)
+        assert signer is not None
+        return signer, True
+    if approver and approver.email and approver.email.lower() in {e.lower() for e in emails}:
+        return approver, True
+    named = [config.person(e) for e in sorted(emails)]
+    first = next((p for p in named if p), None)
+    return (first or Person(id=sorted(emails)[0] if emails else "unknown", name="unknown"), False)
