@@ -38,6 +38,14 @@ def group() -> None:
     show_default=True,
     help="Lines per transaction.",
 )
+@click.option(
+    "--site",
+    type=click.Choice(["public", "internal"]),
+    default="public",
+    show_default=True,
+    help="Whose log this is: the public sites' (self-service) or the internal site's "
+    "(agent use, kept in <database>-agents).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 @_DB
 @root_option
@@ -45,6 +53,7 @@ def ingest(
     logs: tuple[Path, ...],
     log_format: str | None,
     batch_lines: int,
+    site: str,
     as_json: bool,
     db: Path | None,
     root: Path | None,
@@ -53,16 +62,21 @@ def ingest(
 
     Each line is counted exactly once however often you run it: files are
     recognised by their first line, so access.log, access.log.1 and
-    access.log.2.gz may all be given every time.
+    access.log.2.gz may all be given every time. Give the internal site's log with
+    --site internal: agents' reading is reported apart and never counts as self-service.
     """
     from ..config import load_config
-    from ..usage.store import article_meta
+    from ..usage.store import agent_database, article_meta
     from ..usage.store import ingest as run
 
     base = resolve_root(root)
     config = load_config(base)
+    if db is None:
+        db = base / config.usage.database
+        if site == "internal":
+            db = agent_database(db)
     result = run(
-        db or base / config.usage.database,
+        db,
         list(logs),
         log_format=log_format or config.usage.log_format,
         languages=config.languages,

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..errors import KcsError
-from ..usage.store import ArticleMeta, connect
+from ..usage.store import ArticleMeta, agent_database, connect
 
 if TYPE_CHECKING:
     from ..config import Config
@@ -53,6 +53,8 @@ class PeriodInputs:
     last: dt.date
     articles: Mapping[str, ArticleMeta]
     cost: Cost = Cost()
+    # the internal site's database (agent use), when there is one
+    agents: Path | None = None
 
     @property
     def days(self) -> int:
@@ -74,6 +76,12 @@ class PeriodInputs:
     def total(self, metric: str) -> int:
         return int(sum(self.sums(metric).values()))
 
+    def self_service(self, article: str) -> bool:
+        """Whether ``article`` may count as self-service (unknown ids and page-less
+        events count; internal and archived articles never do)."""
+        meta = self.articles.get(article)
+        return meta.self_service if meta else True
+
     def title(self, article: str) -> str:
         meta = self.articles.get(article)
         return meta.title if meta else ""
@@ -88,7 +96,15 @@ def open_inputs(
 ) -> PeriodInputs:
     if not db.is_file():
         raise KcsError(f"{db}: no usage data yet; run 'kcs usage ingest ACCESS.LOG' first")
-    return PeriodInputs(connect(db), first, last, articles or {}, cost or Cost())
+    agents = agent_database(db)
+    return PeriodInputs(
+        connect(db),
+        first,
+        last,
+        articles or {},
+        cost or Cost(),
+        agents if agents.is_file() else None,
+    )
 
 
 def cost_model(config: Config) -> Cost:

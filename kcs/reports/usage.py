@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 
-from ..usage.store import status
+from ..usage.store import connect, status
 from .model import Bar, Report, Table
 from .period import PeriodInputs, pct, period_label
+from .value import CONFIRMED, POTENTIAL
 
 #: reads the usage database over a period (see :mod:`kcs.reports`)
 SOURCE = "usage"
@@ -90,7 +91,12 @@ def report(inputs: PeriodInputs) -> Report:
         "Articles read": sum(1 for r in rows if r[5]),
         "Feedback yes / no": f"{yes_total} / {no_total}",
         "Helpful share": f"{pct(yes_total, yes_total + no_total) or 0:.1f} %",
+        "Potential deflection": _self_service_total(inputs, "potential"),
+        "Confirmed deflection": _self_service_total(inputs, "avoided"),
     }
+    agent_rows = _agent_use(inputs)
+    if inputs.agents is not None:
+        figures["Agent article views (internal site)"] = sum(r[3] for r in agent_rows)
     explain = {
         "Period": "The days counted, both included, in the server's local dates.",
         "Article views": "Successful GETs of /a/<id>/ by people (bots, probes and other "
@@ -102,6 +108,10 @@ def report(inputs: PeriodInputs) -> Report:
         "Articles read": "Articles with at least one view in the period.",
         "Feedback yes / no": "'Did this help?' answers given on article pages.",
         "Helpful share": "Yes answers as a share of all answers (only 1–2 % of readers vote).",
+        "Potential deflection": POTENTIAL,
+        "Confirmed deflection": CONFIRMED,
+        "Agent article views (internal site)": "Article views in the internal site's log "
+        "(kcs usage ingest --site internal): agents' reading, never counted as self-service.",
     }
     ingest = status(inputs.conn)
     ingest_rows = tuple(
@@ -167,6 +177,14 @@ def report(inputs: PeriodInputs) -> Report:
             "Article views per audience the article is written for.",
         ),
         Table(
+            "agent_use",
+            "Agent use (internal site)",
+            ("article", "title", "audience", "views", "visitors"),
+            agent_rows,
+            "Reading on the internal site, from its own access log; apart from the "
+            "self-service figures above.",
+        ),
+        Table(
             "ingest",
             "Log lines read (all time)",
             ("what", "lines"),
@@ -186,3 +204,39 @@ def report(inputs: PeriodInputs) -> Report:
     if not inputs.articles:
         notes = ("The knowledge base was not read, so domains, audiences and titles are unknown.",)
     return Report("usage", "Usage", inputs.last, figures, tables, tuple(charts), notes, explain)
+
+
+def _self_service_total(inputs: PeriodInputs, metric: str) -> int:
+    """``metric`` summed over the visits credited to self-service articles."""
+    sums = inputs.sums(metric, "article")
+    return int(sum(v for (article,), v in sums.items() if inputs.self_service(article)))
+
+
+def _agent_use(inputs: PeriodInputs) -> tuple[tuple[str, str, str, int, int], ...]:
+    """Views and visitors per article in the internal site's database, most read first."""
+    if inputs.agents is None:
+        return ()
+    conn = connect(inputs.agents)
+    try:
+        rows = conn.execute(
+            "SELECT article, sum(CASE metric WHEN 'views' THEN value ELSE 0 END), "
+            "sum(CASE metric WHEN 'article_visitors' THEN value ELSE 0 END) FROM daily "
+            "WHERE metric IN ('views', 'article_visitors') AND day BETWEEN ? AND ? "
+            "AND article != '' GROUP BY article",
+            (inputs.first.isoformat(), inputs.last.isoformat()),
+        ).fetchall()
+    finally:
+        conn.close()
+    out = []
+    for article, views, visitors in rows:
+        meta = inputs.articles.get(article)
+        out.append(
+            (
+                article,
+                meta.title if meta else "(not in the knowledge base)",
+                meta.audience if meta else "",
+                int(views),
+                int(visitors),
+            )
+        )
+    return tuple(sorted(out, key=lambda r: (-r[3], r[0])))

@@ -10,19 +10,36 @@ from .period import PeriodInputs, pct, period_label
 #: reads the usage database over a period (see :mod:`kcs.reports`)
 SOURCE = "usage"
 
+POTENTIAL = (
+    "Potential deflection: visits to the self-service sites that read an article (clicked a "
+    "search result or suggestion, or answered 'did this help?') or were shown suggestions on "
+    "the contact form, and sent no contact form in that visit."
+)
+CONFIRMED = (
+    "Confirmed deflection (contacts avoided): visits where the reader said an article helped "
+    "or clicked a suggested article on the contact form, with no contact form sent after it in "
+    "that visit; at most one per visit, credited to the last such article."
+)
+NOT_COUNTED = (
+    "Only the public, customer and partner sites count: the internal site's reading is agent "
+    "use, and internal or archived articles are never credited."
+)
+
 
 def report(inputs: PeriodInputs) -> Report:
     """Self-service success, contacts avoided and their value per article, domain and month."""
     cost = inputs.cost
     monthly = inputs.conn.execute(
-        "SELECT substr(day, 1, 7), metric, sum(value) FROM daily WHERE day BETWEEN ? AND ? "
-        "AND metric IN ('search_sessions', 'search_success', 'contact', 'avoided') "
-        "GROUP BY 1, 2 ORDER BY 1",
+        "SELECT substr(day, 1, 7), metric, article, sum(value) FROM daily WHERE day BETWEEN "
+        "? AND ? AND metric IN ('search_sessions', 'search_success', 'contact', 'avoided', "
+        "'potential') GROUP BY 1, 2, 3 ORDER BY 1",
         (inputs.first.isoformat(), inputs.last.isoformat()),
     ).fetchall()
     months: defaultdict[str, Counter[str]] = defaultdict(Counter)
-    for month, metric, value in monthly:
-        months[month][metric] += int(value)
+    for month, metric, article, value in monthly:
+        # an internal or archived article never counts as self-service
+        if inputs.self_service(article):
+            months[month][metric] += int(value)
     hours_each = cost.user_minutes_lost / 60
     month_rows = tuple(
         (
@@ -30,13 +47,16 @@ def report(inputs: PeriodInputs) -> Report:
             m["search_sessions"],
             pct(m["search_success"], m["search_sessions"]),
             m["contact"],
+            m["potential"],
             m["avoided"],
             round(m["avoided"] * cost.per_avoided, 2),
             round(m["avoided"] * hours_each, 1),
         )
         for month, m in sorted(months.items())
     )
-    avoided = inputs.sums("avoided", "article")
+    avoided = {
+        k: v for k, v in inputs.sums("avoided", "article").items() if inputs.self_service(k[0])
+    }
     article_rows = []
     domains: Counter[str] = Counter()
     for (article,), count in sorted(avoided.items(), key=lambda kv: (-kv[1], kv[0])):
@@ -59,13 +79,17 @@ def report(inputs: PeriodInputs) -> Report:
     )
     sessions = inputs.total("search_sessions")
     success = inputs.total("search_success")
-    total_avoided = inputs.total("avoided")
+    total_avoided = int(sum(avoided.values()))
+    potential = sum(
+        v for (a,), v in inputs.sums("potential", "article").items() if inputs.self_service(a)
+    )
     money = total_avoided * cost.per_avoided
     figures = {
         "Period": period_label(inputs),
         "Search visits": sessions,
         "Self-service success": f"{pct(success, sessions) or 0:.1f} %",
         "Contacts submitted": inputs.total("contact"),
+        "Potential deflection": int(potential),
         "Contacts avoided": total_avoided,
         "Value of one avoided contact": f"{cost.per_avoided:.2f} {cost.currency}",
         "Money saved (estimate)": f"{money:,.2f} {cost.currency}",
@@ -78,9 +102,8 @@ def report(inputs: PeriodInputs) -> Report:
         "Self-service success": "Search visits that clicked a result and sent no contact "
         "form, as a share of all search visits.",
         "Contacts submitted": "Contact-form submissions (the contact beacon).",
-        "Contacts avoided": "Visits where a suggested article was clicked on the contact form "
-        "or an article got 'yes, this helped', with no contact submitted after it in the "
-        "same visit; at most one per visit, credited to the last such article.",
+        "Potential deflection": POTENTIAL,
+        "Contacts avoided": CONFIRMED,
         "Value of one avoided contact": f"kcs.yml cost model: {cost.formula}.",
         "Money saved (estimate)": f"Contacts avoided × {cost.per_avoided:.2f} {cost.currency} "
         "(see above); an estimate, not a measurement.",
@@ -88,6 +111,7 @@ def report(inputs: PeriodInputs) -> Report:
         "minutes (cost.user_minutes_lost) / 60.",
     }
     notes = (
+        NOT_COUNTED,
         f"How the estimates are computed: contacts avoided × ({cost.formula}); hours = "
         f"contacts avoided × {cost.user_minutes_lost:g} / 60. Visitors who leave without "
         "voting or clicking a suggestion are not counted, so the figures are a lower bound.",
@@ -106,6 +130,7 @@ def report(inputs: PeriodInputs) -> Report:
                     "search visits",
                     "success %",
                     "contacts",
+                    "potential",
                     "avoided",
                     f"money ({cost.currency})",
                     "user hours",
@@ -133,7 +158,7 @@ def report(inputs: PeriodInputs) -> Report:
                 "avoided_by_month",
                 "Contacts avoided per month",
                 tuple(r[0] for r in month_rows),
-                {"avoided": tuple(float(r[4]) for r in month_rows)},
+                {"avoided": tuple(float(r[5]) for r in month_rows)},
             ),
         ),
         notes,

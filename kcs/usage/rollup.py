@@ -10,8 +10,9 @@ visitors per article (``article_visitors``) and per language, domain and audienc
 visit by visit (a visitor's events with no gap over 30 minutes) — searches (a query
 counts once per visit; one still being typed, refined within 10 s into a longer one,
 does not count), clicks and their positions, contact-form suggestions, contacts, search
-sessions that succeeded (a click and no contact), and contacts avoided (a suggestion
-clicked or "yes, it helped" after the visit's last contact).
+sessions that succeeded (a click and no contact), contacts avoided (a suggestion
+clicked or "yes, it helped" after the visit's last contact: confirmed deflection), and
+potential deflection (an article read or suggestions shown, and no contact in the visit).
 
 All of it is Polars expressions over all the given days at once (the fixed cost of a
 Polars operation is paid once, not per day); Python only normalises each distinct
@@ -235,6 +236,16 @@ def _events(events: pl.DataFrame) -> list[pl.LazyFrame]:
         .group_by("visit", maintain_order=True)
         .agg(pl.col("day", "a", "l").last())
     )
+    # Potential deflection: the visit read an article (a result or suggestion clicked,
+    # feedback given) or was shown suggestions, and sent no contact form.
+    reading = visits.filter(
+        t.is_in(["click", "suggest-click", "feedback"]) | ((t == "suggest") & ~zero)
+    )
+    potential = (
+        reading.join(contacts.select("visit").unique(), on="visit", how="anti")
+        .group_by("visit", maintain_order=True)
+        .agg(pl.col("day", "a", "l").last())
+    )
     return parts + [
         _count(distinct, "search"),
         _count(distinct, "q_form", label="q"),
@@ -252,6 +263,7 @@ def _events(events: pl.DataFrame) -> list[pl.LazyFrame]:
         _count(sessions, "search_sessions", key=None),
         _count(success, "search_success", key=None),
         _count(avoided, "avoided", article=True, key=None),
+        _count(potential, "potential", article=True, key=None),
     ]
 
 

@@ -208,11 +208,23 @@ class ArticleMeta:
     domain: str
     audience: str
     title: str = ""
+    state: str = ""
+
+    @property
+    def self_service(self) -> bool:
+        """Whether reading it can count as self-service: not internal, not archived."""
+        return self.audience != "internal" and self.state != "archived"
 
 
 def metas(articles: Iterable[Any]) -> dict[str, ArticleMeta]:
-    """Article id → language, domain, audience and title, for loaded articles."""
-    return {a.id: ArticleMeta(a.lang, a.domain, a.audience, a.title) for a in articles}
+    """Article id → language, domain, audience, title and state, for loaded articles."""
+    return {a.id: ArticleMeta(a.lang, a.domain, a.audience, a.title, a.state) for a in articles}
+
+
+def agent_database(path: Path) -> Path:
+    """The database of the internal site's log beside the usage database: agents' reading
+    is kept apart so that it never counts as self-service."""
+    return path.with_name(f"{path.stem}-agents{path.suffix}")
 
 
 def article_meta(root: Path) -> dict[str, ArticleMeta]:

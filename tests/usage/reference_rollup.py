@@ -88,6 +88,7 @@ def _visit(visit: list[Any], rows: Counter) -> None:
     clicked: set[str] = set()
     contacts: list[int] = []
     qualifying: list[tuple[int, str, str]] = []
+    reading: list[tuple[str, str]] = []
     searched = False
     for ts, kind, article, lang, q, n, extra in visit:
         key = normalize_query(q, lang)
@@ -104,6 +105,7 @@ def _visit(visit: list[Any], rows: Counter) -> None:
             searched = True
         elif kind == "click":
             clicked.add(key)
+            reading.append((article, lang))
             rows["click", article, lang, key, ""] += 1
             if extra:
                 rows["click_pos", "", lang, key, ""] += extra
@@ -111,11 +113,16 @@ def _visit(visit: list[Any], rows: Counter) -> None:
             rows["suggest", "", lang, key, ""] += 1
             if n == 0:
                 rows["suggest_zero", "", lang, key, ""] += 1
+            else:
+                reading.append((article, lang))
         elif kind == "suggest-click":
             rows["suggest_click", article, lang, key, ""] += 1
             qualifying.append((ts, article, lang))
-        elif kind == "feedback" and extra:
-            qualifying.append((ts, article, lang))
+            reading.append((article, lang))
+        elif kind == "feedback":
+            reading.append((article, lang))
+            if extra:
+                qualifying.append((ts, article, lang))
         elif kind == "contact":
             contacts.append(ts)
             rows["contact", "", lang, key, ""] += 1
@@ -141,3 +148,6 @@ def _visit(visit: list[Any], rows: Counter) -> None:
     if avoided:
         _ts, article, lang = avoided[-1]
         rows["avoided", article, lang, "", ""] += 1
+    if reading and not contacts:
+        article, lang = reading[-1]
+        rows["potential", article, lang, "", ""] += 1
