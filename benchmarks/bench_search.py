@@ -35,7 +35,10 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
-CORPUS = REPO.parent / "shared" / "corpus"
+CORPUS = next(  # ../shared/corpus beside the checkout or beside the folder holding it
+    (p / "shared" / "corpus" for p in REPO.parents if (p / "shared" / "corpus").is_dir()),
+    REPO.parent / "shared" / "corpus",
+)
 KCS = Path(sys.executable).parent / "kcs"
 QUERIES = [
     ("printer", None),
