@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from ..config import AUDIENCES
-from .common import echo_json, resolve_root, root_option
+from .common import echo_json, format_option, resolve_root, root_option
 
 
 @click.command()
@@ -25,10 +25,10 @@ from .common import echo_json, resolve_root, root_option
     help="Output folder; each site goes to OUT/<audience>/ (default: site).",
 )
 @click.option("--strict", is_flag=True, help="Fail on warnings (broken links, bad front matter).")
-@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+@format_option("Output format (json: one object per site).", choices=("text", "json"))
 @root_option
 def command(
-    audiences: tuple[str, ...], out: Path | None, strict: bool, as_json: bool, root: Path | None
+    audiences: tuple[str, ...], out: Path | None, strict: bool, fmt: str, root: Path | None
 ) -> None:
     """Build the self-service sites with MkDocs, Material and Pagefind.
 
@@ -42,7 +42,7 @@ def command(
     result = build_sites(
         base, audiences or DEFAULT_AUDIENCES, out=out.resolve() if out else None, strict=strict
     )
-    if as_json:
+    if fmt == "json":
         echo_json(
             [
                 {

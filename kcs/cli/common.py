@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import functools
 import json
-from collections.abc import Callable
+import logging
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 import click
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+log = logging.getLogger("kcs.cli")
 
 
 def root_option(func: F) -> F:
@@ -32,16 +36,44 @@ def echo_json(data: Any) -> None:
     click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
 
 
-def format_option(help_text: str = "Output format.") -> Callable[[F], F]:
-    """``--format`` text, json, csv or html (kcs.reports.render's formats), as ``fmt``."""
-    return click.option(
-        "--format",
-        "fmt",
-        type=click.Choice(["text", "json", "csv", "html"]),
-        default="text",
-        show_default=True,
-        help=help_text,
-    )
+def format_option(
+    help_text: str = "Output format.",
+    choices: Sequence[str] = ("text", "json", "csv", "html"),
+) -> Callable[[F], F]:
+    """``--format`` (text, json, ... as ``fmt``): every command's one output option.
+
+    ``--json`` stays as a hidden, deprecated spelling of ``--format json`` for scripts
+    written against earlier releases; it logs a warning.
+    """
+
+    def decorate(func: F) -> F:
+        @functools.wraps(func)
+        def command(*args: Any, legacy_json: bool = False, **kwargs: Any) -> Any:
+            if legacy_json:
+                log.warning("--json is deprecated; use --format json")
+                kwargs["fmt"] = "json"
+            return func(*args, **kwargs)
+
+        wrapped = click.option(
+            "--json",
+            "legacy_json",
+            is_flag=True,
+            hidden=True,
+            help="Deprecated spelling of --format json.",
+        )(command)
+        return cast(
+            F,
+            click.option(
+                "--format",
+                "fmt",
+                type=click.Choice(list(choices)),
+                default="text",
+                show_default=True,
+                help=help_text,
+            )(wrapped),
+        )
+
+    return decorate
 
 
 def output_options(func: F) -> F:

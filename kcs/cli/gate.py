@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from .common import echo_json, resolve_root, root_option
+from .common import echo_json, format_option, resolve_root, root_option
 
 _BIDI = {
     "\u202a",
@@ -74,7 +74,7 @@ def render(decision: object) -> str:
     help="Forges: treat an unknown author as a candidate and ignore unknown "
     "approvers instead of failing.",
 )
-@click.option("--json", "as_json", is_flag=True, help="Print the decision as JSON.")
+@format_option("Output format (json: the decision as data).", choices=("text", "json"))
 @root_option
 def command(
     base: str,
@@ -82,7 +82,7 @@ def command(
     author: str,
     approvers: tuple[str, ...],
     skip_unknown: bool,
-    as_json: bool,
+    fmt: str,
     root: object,
 ) -> None:
     """Check a change against the review rules of the base commit's kcs.yml.
@@ -102,7 +102,7 @@ def command(
         approvers,
         skip_unknown=skip_unknown,
     )
-    if as_json:
+    if fmt == "json":
         echo_json(decision.to_dict())
     else:
         click.echo(render(decision))

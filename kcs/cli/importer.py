@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 import click
 
-from .common import echo_json, resolve_root, root_option
+from .common import echo_json, format_option, resolve_root, root_option
+
+SOURCE_FORMATS = ("md", "html", "csv")
+
+log = logging.getLogger("kcs.cli")
 
 
 @click.command("import")
 @click.argument("source", type=click.Path(exists=True, path_type=Path))
 @click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["md", "html", "csv"]),
+    "--from",
+    "source_format",
+    type=click.Choice(SOURCE_FORMATS),
     default=None,
     help="Source format (default: guessed from the file names).",
 )
@@ -45,18 +50,21 @@ from .common import echo_json, resolve_root, root_option
     help="Write the migration triage report here (.md or .json).",
 )
 @click.option("--no-duplicates", is_flag=True, help="Skip the near-duplicate check.")
-@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+# md, html and csv: the source format, as --format named it before --from existed
+@format_option(
+    "Output format (json: the result as data).", choices=("text", "json", *SOURCE_FORMATS)
+)
 @root_option
 def command(
     source: Path,
-    fmt: str | None,
+    source_format: str | None,
     mapping_file: Path | None,
     into: str | None,
     lang: str | None,
     dry_run: bool,
     report_path: Path | None,
     no_duplicates: bool,
-    as_json: bool,
+    fmt: str,
     root: Path | None,
 ) -> None:
     """Import SOURCE (a folder of Markdown or HTML files, or a CSV export).
@@ -69,11 +77,16 @@ def command(
     from ..importers.pipeline import run_import
     from ..importers.report import render_markdown, summary_lines, to_dict
 
+    if fmt in SOURCE_FORMATS:
+        if source_format is not None and source_format != fmt:
+            raise click.UsageError(f"--from {source_format} and --format {fmt} disagree")
+        log.warning("--format %s is deprecated for the source format; use --from %s", fmt, fmt)
+        source_format, fmt = fmt, "text"
     kb_root = resolve_root(root)
     result = run_import(
         kb_root,
         source,
-        fmt=fmt,
+        fmt=source_format,
         mapping_file=mapping_file,
         into=into,
         lang=lang,
@@ -91,7 +104,7 @@ def command(
             )
         else:
             atomic_write(report_path, render_markdown(result, kb_root))
-    if as_json:
+    if fmt == "json":
         echo_json(to_dict(result, kb_root))
     else:
         for failure in result.failures:

@@ -6,15 +6,13 @@ from pathlib import Path
 
 import click
 
-from .common import echo_json, resolve_root, root_option
+from .common import echo_json, format_option, resolve_root, root_option
 
 
 @click.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--strict", is_flag=True, help="Fail on warnings too.")
-@click.option(
-    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
-)
+@format_option(choices=("text", "json"))
 @root_option
 def command(paths: tuple[Path, ...], strict: bool, fmt: str, root: Path | None) -> None:
     """Check articles (all, or PATHS) against the content standard.

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from .common import echo_json, resolve_root, root_option
+from .common import echo_json, format_option, resolve_root, root_option
 
 
 @click.command("merge")
@@ -15,9 +15,9 @@ from .common import echo_json, resolve_root, root_option
 @click.option(
     "--push/--no-push", default=True, show_default=True, help="Push main to origin after merging."
 )
-@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+@format_option("Output format (json: the result as data).", choices=("text", "json"))
 @root_option
-def command(branch: str, push: bool, as_json: bool, root: Path | None) -> None:
+def command(branch: str, push: bool, fmt: str, root: Path | None) -> None:
     """Merge BRANCH into the current branch (main) as you, the signer.
 
     Refuses, with the reasons, when the rules of main's kcs.yml do not allow you
@@ -28,7 +28,7 @@ def command(branch: str, push: bool, as_json: bool, root: Path | None) -> None:
     from .gate import render
 
     done = merge(resolve_root(root), branch, push=push)
-    if as_json:
+    if fmt == "json":
         echo_json(
             {
                 "branch": done.branch,

@@ -6,22 +6,22 @@ from pathlib import Path
 
 import click
 
-from .common import echo_json, resolve_root, root_option
+from .common import echo_json, format_option, resolve_root, root_option
 
 
 @click.command("proposals")
 @click.option(
     "--main", "main", default=None, help="The official branch (default: main, else origin/main)."
 )
-@click.option("--json", "as_json", is_flag=True, help="Print the list as JSON.")
+@format_option("Output format (json: the list as data).", choices=("text", "json"))
 @root_option
-def command(main: str | None, as_json: bool, root: Path | None) -> None:
+def command(main: str | None, fmt: str, root: Path | None) -> None:
     """List open proposals: branch, articles, author, age and the role they wait for."""
     from ..review.listing import list_proposals
     from .gate import printable
 
     found = list_proposals(resolve_root(root), main=main)
-    if as_json:
+    if fmt == "json":
         echo_json([p.to_dict() for p in found])
         return
     if not found:

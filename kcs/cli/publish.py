@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from .common import echo_json
+from .common import echo_json, format_option
 
 
 @click.command()
@@ -44,7 +44,7 @@ from .common import echo_json
 )
 @click.option("--strict", is_flag=True, help="Fail on build warnings.")
 @click.option("--force", is_flag=True, help="Build even when the commit (or a newer one) is live.")
-@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+@format_option("Output format (json: the result as data).", choices=("text", "json"))
 def command(
     dest: Path,
     repo: Path,
@@ -54,7 +54,7 @@ def command(
     wait: float,
     strict: bool,
     force: bool,
-    as_json: bool,
+    fmt: str,
 ) -> None:
     """Build the public and internal sites of a commit and switch them live at once.
 
@@ -69,7 +69,7 @@ def command(
         result = roll_back(dest, wait=wait)
     else:
         result = publish(repo, dest, ref, keep=keep, wait=wait, strict=strict, force=force)
-    if as_json:
+    if fmt == "json":
         echo_json(result.as_dict())
         return
     if result.status == "unchanged":

@@ -6,13 +6,11 @@ from pathlib import Path
 
 import click
 
-from .common import echo_json, resolve_root, root_option
+from .common import echo_json, format_option, resolve_root, root_option
 
 
 @click.command("duplicates")
-@click.option(
-    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", help="Output format."
-)
+@format_option(choices=("text", "json"))
 @click.option(
     "--threshold",
     type=click.FloatRange(0.05, 1.0),

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from .common import echo_json, resolve_root, root_option
+from .common import echo_json, format_option, resolve_root, root_option
 
 
 @click.command()
@@ -24,10 +24,10 @@ from .common import echo_json, resolve_root, root_option
     type=click.IntRange(min=1),
     help="Show at most this many articles.",
 )
-@click.option("--json", "as_json", is_flag=True, help="Print the hits as a JSON list.")
+@format_option("Output format (json: a list of hits).", choices=("text", "json"))
 @root_option
 def command(
-    query: tuple[str, ...], lang: str | None, limit: int, as_json: bool, root: Path | None
+    query: tuple[str, ...], lang: str | None, limit: int, fmt: str, root: Path | None
 ) -> None:
     """Search the articles' titles, summaries, sections, tags, ids and error codes.
 
@@ -51,7 +51,7 @@ def command(
             )
     text = " ".join(query)
     hits = load_or_build(repo).search(text, lang=lang, limit=limit)
-    if as_json:
+    if fmt == "json":
         echo_json(hits_as_json(hits))
     else:
         for hit in hits:

@@ -46,7 +46,7 @@ def group() -> None:
     help="Whose log this is: the public sites' (self-service) or the internal site's "
     "(agent use, kept in <database>-agents).",
 )
-@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+@format_option("Output format (json: the result as data).", choices=("text", "json"))
 @_DB
 @root_option
 def ingest(
@@ -54,7 +54,7 @@ def ingest(
     log_format: str | None,
     batch_lines: int,
     site: str,
-    as_json: bool,
+    fmt: str,
     db: Path | None,
     root: Path | None,
 ) -> None:
@@ -84,7 +84,7 @@ def ingest(
         retention_days=config.usage.retention.days,
         batch_lines=batch_lines,
     )
-    if as_json:
+    if fmt == "json":
         echo_json(result.as_dict())
         return
     click.echo(

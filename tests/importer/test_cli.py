@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from kcs.cli.importer import command
@@ -97,3 +99,40 @@ def test_dry_run_lists_what_would_happen(kb: Path, tmp_path: Path) -> None:
     ]
     assert lines[2].endswith("(dry run: nothing written)")
     assert list((kb / "articles").iterdir()) == []
+
+
+def test_from_names_the_source_format_and_the_old_format_spelling_still_works(
+    kb: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    src = source(tmp_path)
+    new = CliRunner().invoke(
+        command, [str(src), "--root", str(kb), "--dry-run", "--from", "md", "--format", "json"]
+    )
+    assert new.exit_code == 0, new.output
+    assert caplog.records == []
+    old = CliRunner().invoke(command, [str(src), "--root", str(kb), "--dry-run", "--format", "md"])
+    assert old.exit_code == 0, old.output
+    assert [r.getMessage() for r in caplog.records] == [
+        "--format md is deprecated for the source format; use --from md"
+    ]
+    data = json.loads(new.stdout)
+    assert data["counts"]["create"] == 2
+    assert old.stdout.splitlines()[-5].startswith("2 articles from oldkb (md, docs style) in ")
+    # both spellings reach the importer alike (the time taken aside)
+    runs = [
+        CliRunner().invoke(command, [str(src), "--root", str(kb), "--dry-run", option, "html"])
+        for option in ("--from", "--format")
+    ]
+    untimed = [(r.exit_code, re.sub(r" in [^:]*:", ":", r.stdout)) for r in runs]
+    assert untimed[0] == untimed[1]
+    assert "(html" in untimed[0][1]
+
+
+def test_from_and_an_old_format_spelling_that_disagree_are_a_usage_error(
+    kb: Path, tmp_path: Path
+) -> None:
+    result = CliRunner().invoke(
+        command, [str(source(tmp_path)), "--root", str(kb), "--from", "md", "--format", "html"]
+    )
+    assert result.exit_code == 2
+    assert "--from md and --format html disagree" in result.output
