@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from .common import echo_json, resolve_root, root_option
+from .common import echo_json, format_option, resolve_root, root_option
 
 
 @click.group()
@@ -23,9 +23,9 @@ def group() -> None:
     default=None,
     help="Decide as at this time (ISO 8601; default: now).",
 )
-@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+@format_option("Output format (json: the result as data).", choices=("text", "json"))
 @root_option
-def push(dry_run: bool, now: dt.datetime | None, as_json: bool, root: Path | None) -> None:
+def push(dry_run: bool, now: dt.datetime | None, fmt: str, root: Path | None) -> None:
     """Send each announcement that has started, or whose severity rose, to the channels
     under announce in kcs.yml (Teams, Slack and Mattermost webhooks, e-mail), once.
 
@@ -40,7 +40,7 @@ def push(dry_run: bool, now: dt.datetime | None, as_json: bool, root: Path | Non
     if now is not None and now.tzinfo is None:
         now = now.replace(tzinfo=dt.UTC)
     result = run(load(resolve_root(root)), now=now, dry_run=dry_run)
-    if as_json:
+    if fmt == "json":
         echo_json(
             {
                 "sent": [d.__dict__ for d in result.sent],
