@@ -275,7 +275,7 @@ def init_repository(
 
 
 def _codeowners(root: Path) -> None:
-    from . import codeowners
+    from .review import codeowners
     from .config import load_config
 
     config = load_config(root)
