@@ -67,7 +67,7 @@ def parse_duration(value: object) -> int:
 class Key:
     """One configuration key: its kind, default and documentation."""
 
-    # str, path, url, bool, int, number, lang, langs, duration, ids, map, people, synonyms
+    # str, text, path, url, bool, int, number, lang, langs, duration, ids, map, people, synonyms
     kind: str
     default: Any
     doc: str
@@ -92,7 +92,13 @@ def key(kind: str, default: Any, doc: str, *, choices: tuple[str, ...] = ()) -> 
 class SiteSection:
     """The self-service site."""
 
-    name: str = key("str", "Service desk", "Site name shown in the header and the browser tab.")
+    name: str | Mapping[str, str] = key(
+        "text",
+        "Service desk",
+        "Site name shown in the header and the browser tab: text, or text per language "
+        "({sv: Servicedesk, en: Service desk}); a language without one gets the "
+        "default language's.",
+    )
     url: str = key("url", "", "Public address of the site, e.g. https://help.example.org/.")
     internal_url: str = key("url", "", "Address of the internal site (agents), if it has its own.")
     logo: str = key("str", "", "Path of a logo image inside docs/ (optional).")
@@ -342,7 +348,16 @@ class Config:
 
     @property
     def site_name(self) -> str:
-        return self.site.name
+        """The site name in the default language."""
+        return self.site_name_in(self.default_language)
+
+    def site_name_in(self, lang: str) -> str:
+        """The site name in ``lang`` (kcs.yml site.name: text, or text per language)."""
+        name = self.site.name
+        if isinstance(name, Mapping):
+            found = name.get(lang) or name.get(self.default_language)
+            return str(found or next(iter(name.values())))
+        return str(name)
 
     @property
     def languages(self) -> tuple[str, ...]:
@@ -553,7 +568,17 @@ _TYPED: dict[str, Callable[[Any], Any]] = {
     "langs": tuple,
     "map": _frozen_map,
     "path": Path,
+    "text": lambda value: _frozen_map(value) if isinstance(value, Mapping) else value,
 }
+
+
+def _check_text(value: Any, key: Key) -> str | dict[str, str]:
+    """Text, or a mapping of language code → text."""
+    if isinstance(value, Mapping):
+        if not value or not all(isinstance(v, str) for v in value.values()):
+            raise TypeError("expected text, or text per language, e.g. {sv: ..., en: ...}")
+        return {str(k): v for k, v in value.items()}
+    return _check_str(value, key)
 
 
 def _check_synonyms(value: Any, key: Key) -> dict[str, list[list[str]]]:
@@ -580,6 +605,7 @@ def _check_synonyms(value: Any, key: Key) -> dict[str, list[list[str]]]:
 _CHECKS: dict[str, Callable[[Any, Key], Any]] = {
     "synonyms": _check_synonyms,
     "str": _check_str,
+    "text": _check_text,
     "path": _check_path,
     "url": _check_url,
     "bool": _check_bool,

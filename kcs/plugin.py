@@ -26,10 +26,10 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page as MkPage
 
-from . import channels, site
+from . import channels, i18n, site
 from .config import AUDIENCES
 from .errors import KcsError
-from .site import announcements
+from .site import announcements, home
 from .site.articles import site_url_for
 
 if TYPE_CHECKING:
@@ -272,15 +272,31 @@ def configure(config: MkDocsConfig, ctx: site.SiteContext) -> None:
     if url:
         config.site_url = url if url.endswith("/") else url + "/"
     config.site_name = kcfg.site_name
+    langs = list(kcfg.languages)
     config.extra["kcs"] = {
         "audience": ctx.audience,
         "internal": ctx.internal,
-        "languages": list(kcfg.languages),
+        "languages": langs,
         "default_language": kcfg.default_language,
         "site_name": kcfg.site_name,
+        "site_names": {lang: kcfg.site_name_in(lang) for lang in langs},
         "built": ctx.now.isoformat(),
-        # The site-wide banner (kcs/theme/partials/kcs/banner.html): current announcements.
-        "announcements": announcements.banner(ctx.articles, ctx.now),
+        # The site-wide banner (kcs/theme/partials/kcs/banner.html), per language.
+        "announcements": announcements.by_language(
+            ctx.articles, ctx.now, langs, kcfg.default_language
+        ),
+        # Interface text (kcs/data/interface.yml) for templates and for kcs.js.
+        "texts": i18n.all_texts(langs),
+        "browser": {lang: i18n.browser_data(lang) for lang in langs},
+        "material_languages": material_languages(langs),
+        # The 404 page (kcs/theme/404.html): the most used articles per language.
+        "notfound": {
+            lang: [
+                {"title": card["title"], "url": card["url"]}
+                for card in home.home_meta(ctx, lang)["most_used"]
+            ]
+            for lang in langs
+        },
     }
     insert_theme_dir(config.theme.dirs, custom_dir=config.theme.custom_dir)
     # privacy by default: Material would load web fonts from Google's hosts
@@ -288,6 +304,14 @@ def configure(config: MkDocsConfig, ctx: site.SiteContext) -> None:
     for extension in ("admonition", "attr_list", "md_in_html"):
         if extension not in config.markdown_extensions:
             config.markdown_extensions.append(extension)
+
+
+def material_languages(langs: list[str]) -> list[str]:
+    """Those of ``langs`` Material for MkDocs has interface texts for."""
+    import material
+
+    folder = Path(material.__file__).parent / "templates" / "partials" / "languages"
+    return [lang for lang in langs if (folder / f"{lang}.html").is_file()]
 
 
 def insert_theme_dir(

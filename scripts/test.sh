@@ -17,4 +17,6 @@ if [ ${#need[@]} -gt 0 ]; then
 fi
 [ -x .venv/bin/python ] || python3 -m venv .venv
 .venv/bin/python -m pip install -q --disable-pip-version-check -e '.[test]'
+# axe-core for the browser tests' accessibility checks (tests/browser/package-lock.json)
+npm ci --prefix tests/browser --no-audit --no-fund --silent
 exec .venv/bin/python -m pytest -n 2 -p no:cacheprovider "$@"

@@ -74,11 +74,60 @@ def bar_svg(chart: Bar) -> str:
     return clean_svg(buffer.getvalue())
 
 
+#: CSS properties matplotlib writes that SVG also takes as presentation attributes.
+_PRESENTATION = frozenset(
+    {
+        "fill",
+        "fill-opacity",
+        "stroke",
+        "stroke-width",
+        "stroke-opacity",
+        "stroke-linejoin",
+        "stroke-linecap",
+        "stroke-dasharray",
+        "stroke-dashoffset",
+        "stroke-miterlimit",
+        "opacity",
+        "font-size",
+        "font-family",
+        "font-style",
+        "font-weight",
+        "text-anchor",
+        "dominant-baseline",
+    }
+)
+_STYLE_ATTR = re.compile(r'\sstyle="([^"]*)"')
+_STYLE_ELEMENT = re.compile(r"<style[^>]*>.*?</style>\s*", re.S)
+
+
+def _attributes(match: re.Match[str]) -> str:
+    out = []
+    for declaration in match.group(1).split(";"):
+        name, _, value = declaration.partition(":")
+        name, value = name.strip(), value.strip()
+        if name in _PRESENTATION and value:
+            out.append(f' {name}="{value}"')
+    return "".join(out)
+
+
+def presentational(svg: str) -> str:
+    """The SVG with its styles as presentation attributes: a Content-Security-Policy
+    without 'unsafe-inline' (the portal's) blocks style attributes and <style>
+    elements, and a chart drawn without them is a black box."""
+    svg = _STYLE_ELEMENT.sub("", svg)
+    svg = re.sub(r"<defs>\s*</defs>\s*", "", svg)
+    # What matplotlib's <style> set for every element; attributes on <svg> inherit.
+    svg = re.sub(r"<svg\b", '<svg stroke-linejoin="round" stroke-linecap="butt"', svg, count=1)
+    return _STYLE_ATTR.sub(_attributes, svg)
+
+
 def clean_svg(svg: str) -> str:
-    """Inline-ready SVG: no XML prolog or doctype, no blank lines (Markdown would split)."""
+    """Inline-ready SVG: no XML prolog or doctype, no blank lines (Markdown would split),
+    no inline styles."""
     svg = re.sub(r"^<\?xml[^>]*>\s*", "", svg)
     svg = re.sub(r"<!DOCTYPE[^>]*>\s*", "", svg)
     svg = re.sub(r"<metadata>.*?</metadata>\s*", "", svg, flags=re.S)
+    svg = presentational(svg)
     return "\n".join(line for line in svg.splitlines() if line.strip())
 
 

@@ -94,8 +94,9 @@ def html_body(report: Report, svgs: dict[str, str] | None = None, *, sep: str = 
             for key, value in report.figures.items()
         )
         out.append(
-            "<table><thead><tr><th>Figure</th><th>Value</th>"
-            f"<th>What it means</th></tr></thead><tbody>{rows}</tbody></table>"
+            '<div class="kcs-table-scroll" tabindex="0" role="region" aria-label="Figures">'
+            '<table class="kcs-table"><thead><tr><th>Figure</th><th>Value</th>'
+            f"<th>What it means</th></tr></thead><tbody>{rows}</tbody></table></div>"
         )
     for name, svg in (svgs or {}).items():
         out.append(f'<div class="kcs-chart" id="chart-{escape(name)}">{svg}</div>')
@@ -112,10 +113,13 @@ def html_table(table: Table) -> str:
         "<tr>" + "".join(f"<td>{escape(cell(v))}</td>" for v in row) + "</tr>" for row in table.rows
     )
     note = f"<p>{escape(table.note)}</p>" if table.note else ""
+    # A wide table scrolls in its own box, which keyboard users must be able to focus.
     return (
         f'<section class="kcs-report-table"><h2 id="{escape(table.name)}">'
         f"{escape(table.title)} ({len(table.rows)})</h2>{note}"
-        f"<table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table></section>"
+        f'<div class="kcs-table-scroll" tabindex="0" role="region" '
+        f'aria-labelledby="{escape(table.name)}"><table class="kcs-table"><thead><tr>{head}'
+        f"</tr></thead><tbody>{rows}</tbody></table></div></section>"
     )
 
 

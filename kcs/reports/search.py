@@ -33,7 +33,13 @@ def report(inputs: PeriodInputs) -> Report:
             )
         )
     rows.sort(key=lambda r: (-r[2], r[0]))
-    zero = tuple(r for r in rows if r[3])
+    # Its own columns and order: the same rows as "Top queries" would read as a copy.
+    zero = tuple(
+        sorted(
+            ((r[0], r[1], r[3], r[2], pct(r[3], r[2])) for r in rows if r[3]),
+            key=lambda z: (-z[2], z[0]),
+        )
+    )
     searches = sum(r[2] for r in rows)
     clicked = sum(r[4] for r in rows)
     positions = inputs.total("click_pos")
@@ -85,9 +91,10 @@ def report(inputs: PeriodInputs) -> Report:
             Table(
                 "no_result",
                 "Queries with no result",
-                columns,
+                ("query", "lang", "no result", "searches", "no-result %"),
                 zero[:200],
-                "Candidates for new articles or for synonyms in existing ones.",
+                "Most often unanswered first: candidates for new articles or for synonyms "
+                "in existing ones.",
             ),
         ),
         (

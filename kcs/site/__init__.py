@@ -28,6 +28,7 @@ GENERATORS: dict[str, str] = {
     "listings": "kcs.site.listings:pages",
     "home": "kcs.site.home:pages",
     "contact": "kcs.site.contact:pages",
+    "about": "kcs.site.about:pages",
     # Internal site only (each returns no page for a wider audience):
     "reports": "kcs.site.reports:pages",
     "usage": "kcs.site.usage:pages",

@@ -70,3 +70,40 @@ def banner(
 ) -> list[dict[str, Any]]:
     """Data of the site-wide banner: every current announcement (for ``lang`` when given)."""
     return [as_meta(a, now) for a in current(articles, now, lang=lang)]
+
+
+def for_language(
+    articles: Iterable[Article], now: dt.datetime, lang: str, default: str
+) -> list[dict[str, Any]]:
+    """What readers of ``lang`` are told: each current announcement in its ``lang``
+    translation, else in the default language, else as written; most severe first.
+
+    An announcement concerns everyone, so one nobody translated yet still reaches the
+    readers of every language.
+    """
+    groups: dict[str, dict[str, Article]] = {}
+    for article in current(articles, now):
+        groups.setdefault(article.translation_of or article.id, {})[article.lang] = article
+    chosen = []
+    for versions in groups.values():
+        picked = versions.get(lang) or versions.get(default) or next(iter(versions.values()))
+        chosen.append(picked)
+    return [as_meta(a, now) for a in current(chosen, now)]
+
+
+def by_language(
+    articles: Iterable[Article], now: dt.datetime, languages: Iterable[str], default: str
+) -> dict[str, list[dict[str, Any]]]:
+    """:func:`for_language` of every language: the site-wide banner's data."""
+    found = list(articles)
+    return {lang: for_language(found, now, lang, default) for lang in languages}
+
+
+def ended(article: Article, now: dt.datetime) -> bool:
+    """An announcement whose ``ends`` has passed (its page stays, its badge says so)."""
+    return article.is_announcement and article.ends is not None and _aware(article.ends, now) <= now
+
+
+def ends_utc(article: Article, now: dt.datetime) -> str:
+    """``ends`` in UTC ISO 8601 (what kcs.js compares with the clock), "" without one."""
+    return _utc(article.ends, now) if article.ends else ""

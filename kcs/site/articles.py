@@ -17,10 +17,12 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import quote, unquote
 
+from .. import i18n
 from ..article import Article
 from ..config import Config
 from ..errors import KcsError
 from ..fsutil import inside
+from . import announcements
 from .model import Asset, Page, SiteContext
 
 log = logging.getLogger(__name__)
@@ -35,46 +37,9 @@ _LINK = re.compile(
 _SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
 _SITE_URL = re.compile(r"^/?a/(?P<id>[a-z0-9][a-z0-9._-]*)/?(?:index\.html)?$")
 
-#: The banner on unfinished articles (internal site only), per language.
-BANNERS: dict[str, dict[str, tuple[str, str]]] = {
-    "wip": {
-        "en": (
-            "Work in progress",
-            "This article is a draft. It has not been checked yet; use it with care.",
-        ),
-        "sv": (
-            "Utkast",
-            "Den här artikeln är ett utkast och har inte granskats än; "
-            "använd den med försiktighet.",
-        ),
-        "fi": (
-            "Keskeneräinen",
-            "Tämä artikkeli on luonnos, jota ei ole vielä tarkistettu; käytä sitä harkiten.",
-        ),
-        "nl": (
-            "In bewerking",
-            "Dit artikel is een concept en is nog niet gecontroleerd; gebruik het met zorg.",
-        ),
-    },
-    "not-validated": {
-        "en": (
-            "Not validated",
-            "This article works for its author but has not been validated by a reviewer yet.",
-        ),
-        "sv": (
-            "Inte validerad",
-            "Den här artikeln fungerar för författaren men har inte validerats av en granskare än.",
-        ),
-        "fi": (
-            "Ei vahvistettu",
-            "Tämä artikkeli toimii kirjoittajalle, mutta tarkastaja ei ole vielä vahvistanut sitä.",
-        ),
-        "nl": (
-            "Niet gevalideerd",
-            "Dit artikel werkt voor de auteur maar is nog niet door een reviewer gevalideerd.",
-        ),
-    },
-}
+#: Article states that get a banner on the internal site (texts: banner.<state> in
+#: kcs/data/interface.yml).
+BANNER_STATES: tuple[str, ...] = ("wip", "not-validated")
 
 
 # --------------------------------------------------------------------- review
@@ -287,6 +252,8 @@ def article_meta(
             starts=_iso(article.starts),
             ends=_iso(article.ends),
             severity=article.severity or "info",
+            ends_utc=announcements.ends_utc(article, ctx.now),
+            ended=announcements.ended(article, ctx.now),
         )
     return meta
 
@@ -304,10 +271,10 @@ def _groups(articles: tuple[Article, ...]) -> dict[str, list[Article]]:
 
 def banner(article: Article) -> str:
     """The admonition shown on top of an unfinished article (empty when validated)."""
-    texts = BANNERS.get(article.state)
-    if not texts:
+    if article.state not in BANNER_STATES:
         return ""
-    title, text = texts.get(article.lang, texts["en"])
+    title = i18n.text(article.lang, f"banner.{article.state}.title")
+    text = i18n.text(article.lang, f"banner.{article.state}")
     kind = "warning" if article.state == "wip" else "note"
     return f'!!! {kind} "{title}"\n    {text}\n\n'
 

@@ -9,14 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from .. import i18n
 from .model import Page, SiteContext
-
-TITLES = {
-    "sv": "Kontakta servicedesken",
-    "fi": "Ota yhteyttä palvelupisteeseen",
-    "nl": "Contact met de servicedesk",
-    "en": "Contact the service desk",
-}
 
 SUGGESTIONS_MAX = 5
 
@@ -49,7 +43,7 @@ def pages(ctx: SiteContext) -> list[Page]:
             f"{lang}/contact.md",
             "",
             {
-                "title": TITLES.get(lang, TITLES["en"]),
+                "title": i18n.text(lang, "contact.title"),
                 "template": "kcs-contact.html",
                 "hide": ["navigation", "toc"],
                 "kcs": contact_meta(ctx, lang),

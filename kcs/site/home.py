@@ -10,15 +10,13 @@ from collections import Counter
 from collections.abc import Iterable
 from typing import Any
 
+from .. import i18n
 from ..article import Article, slugify
 from . import announcements
 from .model import Page, SiteContext
 
 MOST_USED_MAX = 8
 TAGS_MAX = 24
-
-#: Page titles per language (the site name from kcs.yml is shown in the header).
-TITLES = {"sv": "Hjälp", "fi": "Ohjeet", "nl": "Help", "en": "Help"}
 
 
 def group_key(article: Article) -> str:
@@ -83,7 +81,9 @@ def home_meta(ctx: SiteContext, lang: str) -> dict[str, Any]:
         "kind": "home",
         "lang": lang,
         "internal": ctx.internal,
-        "announcements": announcements.banner(ctx.articles, ctx.now, lang=lang),
+        "announcements": announcements.for_language(
+            ctx.articles, ctx.now, lang, config.default_language
+        ),
         "most_used": [_card(a) for a in most_used[:MOST_USED_MAX]],
         "domains": [
             {
@@ -107,7 +107,7 @@ def pages(ctx: SiteContext) -> list[Page]:
     out = []
     for lang in ctx.kb.config.languages:
         meta = {
-            "title": TITLES.get(lang, "Help"),
+            "title": i18n.text(lang, "home.title"),
             "template": "kcs-home.html",
             "hide": ["navigation", "toc"],
             "kcs": home_meta(ctx, lang),

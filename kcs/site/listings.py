@@ -13,56 +13,15 @@ from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
 
+from .. import i18n
 from ..article import Article, slugify
-from .articles import BANNERS
+from .articles import BANNER_STATES
 from .model import Page, SiteContext
-
-#: UI words per language (English is the fallback).
-WORDS: dict[str, dict[str, str]] = {
-    "en": {
-        "domains": "Topics",
-        "tags": "Tags",
-        "tag": "Tag",
-        "articles": "articles",
-        "choose": "Choose your language",
-    },
-    "sv": {
-        "domains": "Ämnen",
-        "tags": "Taggar",
-        "tag": "Tagg",
-        "articles": "artiklar",
-        "choose": "Välj språk",
-    },
-    "fi": {
-        "domains": "Aiheet",
-        "tags": "Tunnisteet",
-        "tag": "Tunniste",
-        "articles": "artikkelia",
-        "choose": "Valitse kieli",
-    },
-    "nl": {
-        "domains": "Onderwerpen",
-        "tags": "Labels",
-        "tag": "Label",
-        "articles": "artikelen",
-        "choose": "Kies je taal",
-    },
-}
-
-LANGUAGE_NAMES = {
-    "sv": "Svenska",
-    "fi": "Suomi",
-    "nl": "Nederlands",
-    "en": "English",
-    "de": "Deutsch",
-    "fr": "Français",
-    "da": "Dansk",
-    "no": "Norsk",
-}
 
 
 def word(lang: str, key: str) -> str:
-    return WORDS.get(lang, WORDS["en"]).get(key, WORDS["en"][key])
+    """A listing's interface word (kcs/data/interface.yml, ``listing.<key>``)."""
+    return i18n.text(lang, f"listing.{key}")
 
 
 def _text(value: str) -> str:
@@ -85,8 +44,8 @@ def _items(articles: Iterable[Article], internal: bool) -> str:
     lines = []
     for article in articles:
         marker = ""
-        if internal and article.state in BANNERS:
-            label = BANNERS[article.state].get(article.lang, BANNERS[article.state]["en"])[0]
+        if internal and article.state in BANNER_STATES:
+            label = i18n.text(article.lang, f"banner.{article.state}.title")
             marker = f" *({label})*"
         summary = f" – {_text(article.summary)}" if article.summary else ""
         lines.append(f"- [{_text(article.title)}](../../a/{article.id}.md){marker}{summary}")
@@ -216,7 +175,13 @@ def pages(ctx: SiteContext) -> list[Page]:
 
 
 def root_index(ctx: SiteContext, written: set[str]) -> Page:
-    """``/``: sends the browser to the default language's home and lists the languages."""
+    """``/``: the home page in the reader's language.
+
+    The web server picks it from Accept-Language (deploy/nginx.conf); a server that does
+    not lands here, where kcs.js picks from ``navigator.languages`` and else the default
+    language. Without JavaScript the page refreshes to the default language's home and
+    lists every language.
+    """
     config = ctx.kb.config
     default = config.default_language
 
@@ -226,16 +191,22 @@ def root_index(ctx: SiteContext, written: set[str]) -> Page:
     target = home(default).removesuffix("index.md")
     lines = [
         f"# {_text(config.site_name)}\n",
-        f'<meta http-equiv="refresh" content="0; url={target}">\n',
+        f'<noscript><meta http-equiv="refresh" content="0; url={target}"></noscript>\n',
         f"{word(default, 'choose')}:\n",
     ]
     for lang in config.languages:
-        lines.append(f"- [{LANGUAGE_NAMES.get(lang, lang)}]({home(lang)})")
+        name = i18n.language_name(lang)
+        lines.append(f"- [{name}]({home(lang)}){{: hreflang={lang} lang={lang} }}")
     return Page(
         "index.md",
         "\n".join(lines) + "\n",
         {
             "title": config.site_name,
-            "kcs": {"kind": "redirect", "lang": default, "redirect": target},
+            "kcs": {
+                "kind": "redirect",
+                "lang": default,
+                "redirect": target,
+                "homes": {lang: home(lang).removesuffix("index.md") for lang in config.languages},
+            },
         },
     )

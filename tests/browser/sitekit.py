@@ -33,12 +33,20 @@ TEST_ANNOUNCEMENTS = {
 }
 
 
-def announcement(ident: str, starts: dt.datetime, ends: dt.datetime) -> str:
+#: A Finnish translation of one test announcement: Finnish pages show it instead of the
+#: Swedish original, every other language gets the original (the default language's).
+TRANSLATED_ANNOUNCEMENT = ("test-ann-active", "fi")
+
+
+def announcement(
+    ident: str, starts: dt.datetime, ends: dt.datetime, *, lang: str = "sv", of: str = ""
+) -> str:
+    translation = f"translation_of: {of}\n" if of else ""
     return f"""---
 id: {ident}
 title: Driftstörning {ident}
-lang: sv
-state: validated
+lang: {lang}
+{translation}state: validated
 audience: public
 type: announcement
 severity: warning
@@ -58,8 +66,16 @@ Vänta tills arbetet är klart.
 """
 
 
-def make_kb(dest: Path, now: dt.datetime | None = None, *, announcements: bool = True) -> Path:
-    """A copy of the sample knowledge base (plus the test announcements), as a Git repo."""
+def make_kb(
+    dest: Path,
+    now: dt.datetime | None = None,
+    *,
+    announcements: bool = True,
+    usage: bool = True,
+) -> Path:
+    """A copy of the sample knowledge base (plus the test announcements), as a Git repo,
+    with usage data from a generated access log (so the internal usage reports have
+    tables and charts)."""
     from gitrepo import commit_all, init_repo
 
     now = now or dt.datetime.now(dt.UTC)
@@ -77,9 +93,37 @@ def make_kb(dest: Path, now: dt.datetime | None = None, *, announcements: bool =
         ends = now + dt.timedelta(days=end_days)
         path = dest / "articles" / "general" / f"{ident}.md"
         path.write_text(announcement(ident, starts, ends), encoding="utf-8")
+        if announcements and ident == TRANSLATED_ANNOUNCEMENT[0]:
+            lang = TRANSLATED_ANNOUNCEMENT[1]
+            path = dest / "articles" / "general" / f"{ident}-{lang}.md"
+            text = announcement(f"{ident}-{lang}", starts, ends, lang=lang, of=ident)
+            path.write_text(text, encoding="utf-8")
     init_repo(dest)
     commit_all(dest, "Sample knowledge base", date="2026-01-15T10:00:00+01:00")
+    if usage:
+        ingest_sample_log(dest)
     return dest
+
+
+def ingest_sample_log(root: Path) -> None:
+    """``kcs usage ingest`` of scripts/sample_log.py's log for the repository's articles."""
+    import subprocess
+    import sys
+
+    log = root.parent / "sample-access.log"
+    subprocess.run(
+        [sys.executable, str(REPO / "scripts" / "sample_log.py"), "--root", str(root)]
+        + ["--lines", "3000", str(log)],
+        check=True,
+        capture_output=True,
+    )
+    from click.testing import CliRunner
+
+    from kcs.cli import cli
+
+    result = CliRunner().invoke(cli, ["usage", "ingest", str(log), "--root", str(root)])
+    if result.exit_code != 0:
+        raise RuntimeError(f"kcs usage ingest failed: {result.output}")
 
 
 def build(root: Path, out: Path) -> Path:

@@ -146,13 +146,15 @@ def test_listings_and_root(built: tuple[Path, BuildResult]) -> None:
 
 
 def test_article_meta_reaches_the_page(built: tuple[Path, BuildResult]) -> None:
-    page = html(built[0] / "public", "a/reset/index.html")
+    # The forge links are for agents: the internal site only.
+    assert "forge.example.test" not in html(built[0] / "public", "a/reset/index.html")
+    page = html(built[0] / "internal", "a/reset/index.html")
     assert "https://forge.example.test/kb/edit/main/articles/accounts/reset.md" in page
-    # flag_url: title and url URL-encoded.
+    # flag_url: title and url URL-encoded (the internal site's address).
     hrefs = [unescape(h) for h in re.findall(r'href="([^"]*)"', page)]
     assert (
         "https://forge.example.test/kb/issues/new?title=Jag%20har%20gl%C3%B6mt%20mitt"
-        "%20l%C3%B6senord&article=reset&url=https%3A%2F%2Fhelp.example.test%2Fa%2Freset%2F"
+        "%20l%C3%B6senord&article=reset&url=https%3A%2F%2Fkb.example.test%2Fa%2Freset%2F"
     ) in hrefs
 
 

@@ -154,12 +154,12 @@ def test_cli_build_prints_one_line_per_site(tmp_path: Path) -> None:
     lines = result.stdout.splitlines()  # warnings (no Git here) go to stderr
     assert len(lines) == 2
     assert re.fullmatch(
-        r"internal: 28 pages \(6 articles\) in \d+\.\d s -> "
+        r"internal: 32 pages \(6 articles\) in \d+\.\d s -> "
         + re.escape(str(tmp_path / "out/internal"))
         + "/",
         lines[0],
     )
-    assert re.fullmatch(r"public: 17 pages \(3 articles\) in \d+\.\d s -> .*/out/public/", lines[1])
+    assert re.fullmatch(r"public: 21 pages \(3 articles\) in \d+\.\d s -> .*/out/public/", lines[1])
 
 
 def test_sample_repository_builds_strict(sample_repo: Path) -> None:

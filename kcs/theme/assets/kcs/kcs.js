@@ -1,5 +1,6 @@
 /* The portal's browser code: Pagefind search boxes, the feedback widget, announcement
-   expiry, contact-form suggestions and the usage beacons.
+   expiry and dismissal, contact-form suggestions, the reader's language on the root and
+   404 pages, and the usage beacons.
 
    Every event is one same-origin GET of /_kcs/e?v=1&t=<type>&... that the web server
    answers with 204 and writes to its access log (docs/reference/beacons.md). No cookies,
@@ -139,15 +140,10 @@
   /* Words too common to narrow a search. Sent to Pagefind they match nearly every page
      and cost seconds on a large index (each must be scored on every page), so they are
      dropped from what Pagefind is asked when other words remain; beacons keep the
-     query as typed. */
-  var STOP_WORDS = {
-    en: "a an and are as at be but by can do does for from has have how i i'm if in is it my no not of on or so that the this to was what when where why will with you your",
-    sv: "att av de den det din du där efter en ett för har hur i inte jag kan man med min mitt mig nu när och om på som så till vad var vi är",
-    fi: "ei ja jos kun kuin mikä miten minä mun mutta myös niin nyt on ole se sen tai että voi",
-    nl: "aan als bij dan dat de die dit een en er het hoe ik in is je kan maar met mijn niet of om op te van voor wat waarom ze zijn",
-  };
+     query as typed. The list is the page language's kcs/data/stopwords file, which the
+     build puts into kcs-data. */
   var stopWords = {};
-  (STOP_WORDS[lang.slice(0, 2)] || "").split(" ").forEach(function (w) {
+  (D.stopwords || []).forEach(function (w) {
     if (w) stopWords[w] = true;
   });
 
@@ -397,6 +393,17 @@
         if (link) link.focus();
       });
     });
+    // "Report a problem" (public site) opens the same reasons: one way to say what is wrong.
+    Array.prototype.forEach.call(document.querySelectorAll("[data-kcs-report]"), function (link) {
+      link.addEventListener("click", function (event) {
+        event.preventDefault();
+        pendingNo = true;
+        step("why");
+        section.scrollIntoView({ block: "center" });
+        var first = section.querySelector("[data-kcs-reason]");
+        if (first) first.focus();
+      });
+    });
     window.addEventListener("pagehide", function () {
       if (pendingNo) {
         pendingNo = false;
@@ -421,7 +428,43 @@
     return false;
   }
 
-  /** Show an announcement only between its starts and ends (the page may be older). */
+  /* A reader may dismiss a banner announcement. localStorage (no cookie, never sent)
+     remembers the severity it had: it comes back when it turns more severe, and a new
+     announcement is not dismissed at all. */
+  var DISMISSED_KEY = "kcs.dismissed";
+  var SEVERITY_RANK = { info: 0, warning: 1, critical: 2 };
+
+  function dismissed() {
+    try {
+      var value = JSON.parse(localStorage.getItem(DISMISSED_KEY) || "{}");
+      return value && typeof value === "object" ? value : {};
+    } catch (err) {
+      return {};
+    }
+  }
+
+  function isDismissed(item) {
+    var was = dismissed()[item.getAttribute("data-kcs-ann")];
+    if (was === undefined) return false;
+    var now = SEVERITY_RANK[item.getAttribute("data-kcs-severity")] || 0;
+    return (SEVERITY_RANK[was] || 0) >= now;
+  }
+
+  function dismiss(item) {
+    var all = dismissed();
+    all[item.getAttribute("data-kcs-ann")] = item.getAttribute("data-kcs-severity") || "info";
+    var ids = Object.keys(all);
+    if (ids.length > 50) delete all[ids[0]]; // oldest first: ended ones leave in time
+    try {
+      localStorage.setItem(DISMISSED_KEY, JSON.stringify(all));
+    } catch (err) {
+      /* storage blocked: dismissed for this page only */
+    }
+  }
+
+  /** Show an announcement only between its starts and ends (the page may be older), and
+      a banner one only while not dismissed; an announcement article's badge says
+      "ended" once its end has passed. */
   function announcements() {
     var now = Date.now();
     var reported = {};
@@ -431,14 +474,39 @@
         var starts = Date.parse(item.getAttribute("data-kcs-starts") || "");
         var ends = Date.parse(item.getAttribute("data-kcs-ends") || "");
         var active = !(starts > now) && !(ends <= now);
-        item.hidden = !active;
-        if (!active) return;
+        var button = item.querySelector("[data-kcs-dismiss]");
+        item.hidden = !active || (button !== null && isDismissed(item));
+        if (item.hidden) return;
         visible += 1;
         var id = item.getAttribute("data-kcs-ann");
         if (!reported[id] && !seenBefore(id)) beacon("announcement", [["a", id]]);
         reported[id] = true;
       });
       box.hidden = visible === 0;
+    });
+    Array.prototype.forEach.call(document.querySelectorAll("[data-kcs-ann-badge]"), function (badge) {
+      var ends = Date.parse(badge.getAttribute("data-kcs-ends") || "");
+      var over = ends <= now;
+      badge.hidden = over;
+      var ended = badge.parentNode.querySelector("[data-kcs-ann-ended]");
+      if (ended) ended.hidden = !over;
+    });
+  }
+
+  function dismissButtons() {
+    Array.prototype.forEach.call(document.querySelectorAll("[data-kcs-dismiss]"), function (button) {
+      button.hidden = false;
+      button.addEventListener("click", function () {
+        var item = button.closest("[data-kcs-ann]");
+        var box = button.closest("[data-kcs-banner]");
+        dismiss(item);
+        announcements();
+        // Focus would be lost with the hidden button: hand it to the main content.
+        if (!box || box.hidden || item.hidden) {
+          var main = document.getElementById("kcs-main");
+          if (main) main.focus();
+        }
+      });
     });
   }
 
@@ -520,13 +588,50 @@
     }
   }
 
-  /* --------------------------------------------------------------------- start */
+  /* ---------------------------------------------------------------- languages */
+
+  /** The first of the reader's browser languages the site has, else "". */
+  function preferredLanguage() {
+    var have = D.languages || [];
+    var wanted = navigator.languages && navigator.languages.length ? navigator.languages : [navigator.language || ""];
+    for (var i = 0; i < wanted.length; i++) {
+      var code = String(wanted[i] || "").toLowerCase().split("-")[0];
+      if (have.indexOf(code) >= 0) return code;
+    }
+    return "";
+  }
+
+  /** The root page: go to the home page in the reader's language, else the default's. */
+  function chooseHome() {
+    var code = preferredLanguage() || D.default_language || D.lang;
+    var link = document.querySelector("a[hreflang='" + code + "']");
+    location.replace(link ? link.href : new URL(code + "/", root).href);
+  }
+
+  /** The 404 page: show its text in the language of the address (/fi/...), else the
+      reader's. */
+  function notFound() {
+    var blocks = document.querySelectorAll("[data-kcs-notfound]");
+    if (!blocks.length) return;
+    var path = location.pathname.slice(root.pathname.length).split("/")[0];
+    var code = (D.languages || []).indexOf(path) >= 0 ? path : preferredLanguage();
+    var chosen = document.querySelector("[data-kcs-notfound='" + code + "']");
+    if (!chosen) return;
+    Array.prototype.forEach.call(blocks, function (block) {
+      block.hidden = block !== chosen;
+    });
+    document.documentElement.lang = code;
+    document.title = chosen.getAttribute("data-kcs-title") + " - " + document.title.split(" - ").pop();
+  }
 
   function start() {
+    if (D.kind === "redirect") return chooseHome();
+    notFound();
     Array.prototype.forEach.call(document.querySelectorAll("[data-kcs-search]"), SearchBox);
     Array.prototype.forEach.call(document.querySelectorAll("[data-kcs-feedback]"), Feedback);
     Array.prototype.forEach.call(document.querySelectorAll("[data-kcs-contact]"), ContactForm);
     announcements();
+    dismissButtons();
     // Where searching is what the page is for (home, contact), start Pagefind (its
     // script, WebAssembly and the language's index metadata, ~100 KB) once the page is
     // idle, so the first query only waits for its own index chunk. Elsewhere Pagefind
