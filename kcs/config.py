@@ -246,6 +246,30 @@ class SearchSection:
     )
 
 
+@dataclass(frozen=True)
+class AlertsSection:
+    """Where content-gap alerts go (``kcs report gaps --alert``): a GitHub issue when a
+    token is set, else e-mail, else a Markdown file."""
+
+    github: Mapping[str, Any] = key(
+        "map",
+        {},
+        "An issue opened, then updated, through the GitHub API: repo (owner/name), token_env "
+        "(default GITHUB_TOKEN), label (default content-gap), api_url (default "
+        "https://api.github.com).",
+    )
+    email: Mapping[str, Any] = key(
+        "map",
+        {},
+        "E-mail over SMTP, as announce.email: host, port, starttls, sender, to, username, "
+        "password_env.",
+    )
+    file: str = key("str", ".kcs/gap-alert.md", "The Markdown file written when neither is set up.")
+    state: str = key(
+        "str", ".kcs/gap-alerts.json", "The gaps already alerted, so that none is alerted twice."
+    )
+
+
 #: section name in kcs.yml → its class (the Config attribute of the same name)
 SECTIONS: dict[str, type] = {
     "site": SiteSection,
@@ -257,6 +281,7 @@ SECTIONS: dict[str, type] = {
     "cost": CostSection,
     "usage": UsageSection,
     "search": SearchSection,
+    "alerts": AlertsSection,
 }
 
 #: the keys outside any section (typed properties of Config)
@@ -337,6 +362,7 @@ class Config:
     cost: CostSection = field(init=False)
     usage: UsageSection = field(init=False)
     search: SearchSection = field(init=False)
+    alerts: AlertsSection = field(init=False)
 
     def __post_init__(self) -> None:
         for name, cls in SECTIONS.items():

@@ -226,35 +226,42 @@ def channels(config: Config, env: Mapping[str, str] | None = None) -> list[Chann
     mail = config.announce.email
     if mail:
         key = "announce.email"
-        allowed = {"host", "port", "sender", "to", "starttls", "username", "password_env"}
-        _known(mail, key, allowed | {"audience"})
-        for required in ("host", "sender", "to"):
-            if not mail.get(required):
-                raise _fail(f"{key}.{required}", "missing; e-mail needs host, sender and to")
-        to = mail["to"]
-        to = (to,) if isinstance(to, str) else tuple(str(t) for t in to)
-        if not all("@" in t for t in (*to, str(mail["sender"]))):
-            raise _fail(f"{key}.to", "give e-mail addresses (name@example.org)")
-        port = mail.get("port", 25)
-        if not isinstance(port, int) or isinstance(port, bool) or not 0 < port < 65536:
-            raise _fail(f"{key}.port", f"{port!r} is not a port number (1-65535)")
-        if mail.get("username") and not mail.get("password_env"):
-            raise _fail(
-                f"{key}.password_env",
-                "name the environment variable that holds the SMTP password "
-                "(never write the password into kcs.yml)",
-            )
-        settings = Email(
-            host=str(mail["host"]),
-            port=port,
-            sender=str(mail["sender"]),
-            to=to,
-            starttls=bool(mail.get("starttls", False)),
-            username=str(mail.get("username") or ""),
-            password_env=str(mail.get("password_env") or ""),
-        )
+        settings = email_settings(mail, key, extra={"audience"})
         out.append(Channel("email", "email", _audience(mail, key), email=settings))
     return out
+
+
+def email_settings(
+    mail: Mapping[str, Any], key: str, *, extra: frozenset[str] | set[str] = frozenset()
+) -> Email:
+    """SMTP settings of a kcs.yml entry (``announce.email``, ``alerts.email``), checked."""
+    allowed = {"host", "port", "sender", "to", "starttls", "username", "password_env"}
+    _known(mail, key, allowed | set(extra))
+    for required in ("host", "sender", "to"):
+        if not mail.get(required):
+            raise _fail(f"{key}.{required}", "missing; e-mail needs host, sender and to")
+    to = mail["to"]
+    to = (to,) if isinstance(to, str) else tuple(str(t) for t in to)
+    if not all("@" in t for t in (*to, str(mail["sender"]))):
+        raise _fail(f"{key}.to", "give e-mail addresses (name@example.org)")
+    port = mail.get("port", 25)
+    if not isinstance(port, int) or isinstance(port, bool) or not 0 < port < 65536:
+        raise _fail(f"{key}.port", f"{port!r} is not a port number (1-65535)")
+    if mail.get("username") and not mail.get("password_env"):
+        raise _fail(
+            f"{key}.password_env",
+            "name the environment variable that holds the SMTP password "
+            "(never write the password into kcs.yml)",
+        )
+    return Email(
+        host=str(mail["host"]),
+        port=port,
+        sender=str(mail["sender"]),
+        to=to,
+        starttls=bool(mail.get("starttls", False)),
+        username=str(mail.get("username") or ""),
+        password_env=str(mail.get("password_env") or ""),
+    )
 
 
 # ------------------------------------------------------------------ state
@@ -376,7 +383,11 @@ def post_webhook(channel: Channel, notice: Notice) -> None:
 def send_email(channel: Channel, notice: Notice, env: Mapping[str, str]) -> None:
     mail = channel.email
     assert mail is not None
-    message = email_message(notice, mail.sender, mail.to)
+    smtp_send(mail, email_message(notice, mail.sender, mail.to), env, channel.key)
+
+
+def smtp_send(mail: Email, message: EmailMessage, env: Mapping[str, str], key: str) -> None:
+    """Send ``message`` through the SMTP server of ``mail``; a failure is one KcsError."""
     try:
         with smtplib.SMTP(mail.host, mail.port, timeout=TIMEOUT) as smtp:
             if mail.starttls:
@@ -385,14 +396,13 @@ def send_email(channel: Channel, notice: Notice, env: Mapping[str, str]) -> None
                 password = env.get(mail.password_env)
                 if password is None:
                     raise KcsError(
-                        f"{channel.key}.password_env: environment variable "
-                        f"{mail.password_env!r} is not set"
+                        f"{key}.password_env: environment variable {mail.password_env!r} is not set"
                     )
                 smtp.login(mail.username, password)
             smtp.send_message(message)
     except (smtplib.SMTPException, OSError) as exc:  # OSError covers timeouts
         raise KcsError(
-            f"{channel.key}: cannot send through {mail.host}:{mail.port} "
+            f"{key}: cannot send through {mail.host}:{mail.port} "
             f"({exc.__class__.__name__}: {exc}); check host, port and sender"
         ) from None
 

@@ -192,20 +192,26 @@ def _bring_state(layout: Layout, src: Path) -> None:
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(layout.log, target)
     if layout.usage_db.is_file():
-        from ..usage.store import database_path
+        from ..usage.store import agent_database, database_path
 
         target = database_path(src)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        # The online backup API copies a database that the hourly ingest may be writing.
-        source = sqlite3.connect(f"file:{layout.usage_db}?mode=ro", uri=True)
+        _copy_database(layout.usage_db, target)
+        if agent_database(layout.usage_db).is_file():
+            _copy_database(agent_database(layout.usage_db), agent_database(target))
+
+
+def _copy_database(source_path: Path, target: Path) -> None:
+    """A consistent copy: the online backup API copes with the hourly ingest writing."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    source = sqlite3.connect(f"file:{source_path}?mode=ro", uri=True)
+    try:
+        copy = sqlite3.connect(target)
         try:
-            copy = sqlite3.connect(target)
-            try:
-                source.backup(copy)
-            finally:
-                copy.close()
+            source.backup(copy)
         finally:
-            source.close()
+            copy.close()
+    finally:
+        source.close()
 
 
 def _os_error(exc: OSError, layout: Layout, commit: str) -> KcsError:

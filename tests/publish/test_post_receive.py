@@ -22,7 +22,7 @@ def install(bare: Path, dest: Path) -> None:
     git(bare, "config", "kcs.publishDir", str(dest))
 
 
-def wait_for(check, timeout: float = 60.0) -> None:  # type: ignore[no-untyped-def]
+def wait_for(check, timeout: float = 240.0) -> None:  # type: ignore[no-untyped-def]
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if check():
@@ -51,7 +51,7 @@ def test_push_to_main_publishes_in_background(tmp_path: Path) -> None:
         took = time.monotonic() - started
         assert done.returncode == 0, done.stderr
         assert f"remote: kcs: publishing main to {dest} in the background" in done.stderr
-        assert took < 10
+        assert took < 20  # the build alone takes longer: the push did not wait for it
         time.sleep(0.5)
         assert not (dest / "live").exists()  # still waiting for the lock
     finally:

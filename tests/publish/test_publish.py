@@ -251,7 +251,7 @@ def test_newest_commit_wins(server: tuple[Path, Path, Path]) -> None:
     finally:
         holder.kill()
         holder.wait()
-    outputs = [p.communicate(timeout=120) for p in waiting]
+    outputs = [p.communicate(timeout=600) for p in waiting]
     assert all(p.returncode == 0 for p in waiting), outputs
     entries = [json.loads(line) for line in (dest / "publish-log.jsonl").read_text().splitlines()]
     assert [e["commit"] for e in entries] == [shas[-1]]
