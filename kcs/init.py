@@ -275,8 +275,8 @@ def init_repository(
 
 
 def _codeowners(root: Path) -> None:
-    from .review import codeowners
     from .config import load_config
+    from .review import codeowners
 
     config = load_config(root)
     if config.warnings:

@@ -10,13 +10,12 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
 from .article import SECTION_HEADINGS, slugify
 from .config import AUDIENCES, TYPES, Config
 from .errors import UsageError
 from .fsutil import atomic_write, inside
 from .knowledge import ARTICLES_DIR
+from .yamlio import dump_article
 
 #: One-line guidance under each heading, per language (HTML comments: not rendered).
 _GUIDANCE: dict[str, dict[str, str]] = {
@@ -103,8 +102,7 @@ def plan_article(
     if type == "announcement":
         start = today or dt.date.today()
         meta.update(starts=start, ends=start + dt.timedelta(days=7), severity="info")
-    front = yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, width=100)
-    return NewArticle(path, ident, f"---\n{front}---\n\n{_body(lang, type, resolution)}")
+    return NewArticle(path, ident, dump_article(meta, _body(lang, type, resolution), width=100))
 
 
 def _body(lang: str, type: str, resolution: str | None) -> str:

@@ -19,14 +19,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from .. import knowledge
 from ..article import Article, slugify, split_front_matter
 from ..config import Config
 from ..errors import UsageError
 from ..fsutil import atomic_write
-from ..yamlio import YamlProblem, load_mapping
+from ..yamlio import YamlProblem, dump_article, load_mapping
 from . import guess_format, importer
 from . import mapping as mapping_module
 from .convert import Context, convert, title_has_placeholder
@@ -34,7 +32,6 @@ from .fields import Mapped, excluded, locale_of, map_record, unmapped_fields
 from .model import Failure, Record
 
 log = logging.getLogger(__name__)
-_DUMPER: type = getattr(yaml, "CSafeDumper", yaml.SafeDumper)  # libyaml: ~10x faster
 _WRITERS = 8  # fsync waits on the disk, not the CPU: overlap the writes
 
 #: Front-matter fields an import owns; a re-import rewrites only these (and the body).
@@ -436,15 +433,7 @@ def _front_matter(it: _Item, state: str, kind: str | None) -> dict[str, Any]:
 def _render(meta: dict[str, Any], body: str) -> str:
     ordered = {k: meta[k] for k in _ORDER if k in meta}
     ordered.update({k: v for k, v in meta.items() if k not in ordered})
-    front = yaml.dump(
-        ordered,
-        Dumper=_DUMPER,
-        sort_keys=False,
-        allow_unicode=True,
-        width=10_000,
-        default_flow_style=False,
-    )
-    return f"---\n{front}---\n\n{body}"
+    return dump_article(ordered, body, width=10_000)
 
 
 def _decide(root: Path, it: _Item, meta: dict[str, Any], text: str, body: str) -> tuple[str, str]:
