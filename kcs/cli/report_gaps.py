@@ -69,8 +69,8 @@ def command(
         if not min_count:
             inputs.conn.close()
             raise click.UsageError("--alert needs --min-count")
+        from ..channels.alerts import deliver
         from ..config import load_config
-        from ..reports.alerts import deliver
 
         try:
             delivered = deliver(inputs, load_config(base), min_count, state_path=state)

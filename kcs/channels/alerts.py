@@ -34,8 +34,8 @@ from urllib.parse import quote, urlsplit
 from ..config import Config
 from ..errors import ConfigError, KcsError
 from ..fsutil import atomic_write
-from .gaps import Gap, article_request, find_gaps
-from .period import PeriodInputs
+from ..reports.gaps import Gap, article_request, find_gaps
+from ..reports.period import PeriodInputs
 
 log = logging.getLogger(__name__)
 
@@ -83,7 +83,7 @@ def deliver(
         where = _github(github, env[token_env], body, names)
         delivered = Delivered("github", where, names)
     elif config.alerts.email:
-        from ..channels.push import email_settings, smtp_send
+        from .push import email_settings, smtp_send
 
         mail = email_settings(config.alerts.email, "alerts.email")
         smtp_send(mail, _message(mail.sender, mail.to, body, names), env, "alerts.email")
