@@ -1,9 +1,9 @@
 """The repository's Git history, read in ONE ``git log`` pass.
 
 Every report and the site read dates and authors from here; nothing else runs
-``git log``. Per-file ``git log --follow`` calls cost about 60 ms a file (five
-minutes for 5,000 articles); one pass over the whole history costs about as much
-as Git's own rename detection.
+``git log``. A ``git log --follow`` per file would start one process and walk the
+whole history once per article, so its cost would grow with articles × commits; one
+pass walks it once and costs about as much as Git's own rename detection.
 
 How the pass works: ``git log --name-status -M -z --diff-merges=first-parent``
 lists every commit reachable from HEAD with the files it added (A), modified (M),

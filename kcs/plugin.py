@@ -345,10 +345,8 @@ def finish_html(output: str, kcs_meta: Any) -> str:
 
 def load_history(root: Path) -> Any:
     """The Git history in one pass, or None when it cannot be read (the site still builds)."""
-    try:
-        from .history import read_history
-    except ImportError:  # pragma: no cover - history.py ships with the package
-        return None
+    from .history import read_history
+
     try:
         return read_history(root)
     except KcsError as exc:

@@ -6,8 +6,8 @@ Everything comes from the articles, lint and the one-pass Git history:
   ``site.length_guideline``;
 * time to publish per domain over 90 days (from the first commit of a proposal to
   its approved merge, :func:`kcs.review.publish_times.from_history` over the same history;
-  and from the merge to its publish run when ``.kcs/publish-log.jsonl`` exists) and,
-  when ``kcs.proposals`` exists, the open proposals;
+  and from the merge to its publish run when ``.kcs/publish-log.jsonl`` exists), and the
+  open proposals (:func:`kcs.review.listing.list_proposals`);
 * translations whose source changed after the translation last did, with the
   size of the source's change in lines (old texts read in one ``git cat-file``);
 * knowledge concentration: distinct people who changed or validated a domain's
@@ -47,11 +47,9 @@ CONCENTRATION_WINDOW = 365  # days
 
 
 def lint_findings(kb: KnowledgeBase) -> list[Finding]:
-    """kcs.lint's findings when that module is there, else the loader's."""
-    try:
-        from ..lint import lint
-    except ImportError:  # pragma: no cover - lint ships with the package
-        return list(kb.findings)
+    """What ``kcs lint`` finds: the loader's findings and the content-standard checks."""
+    from ..lint import lint  # the checks' own imports are paid only by this report
+
     return list(lint(kb))
 
 
@@ -137,7 +135,7 @@ def publish_records(
     if not log_path.is_file():
         note = (
             f"No publish log ({DEFAULT_LOG}): minutes from merge to publish are left out; "
-            "the publish workflow records each run with python -m kcs.publish_times record."
+            "the publish workflow records each run with kcs publish-times record."
         )
     else:
         try:
@@ -195,14 +193,10 @@ def publish_table(records: list[PublishTime], *, with_log: bool) -> Table:
 
 
 def backlog_table(kb: KnowledgeBase, today: dt.date) -> tuple[Table | None, str]:
-    """Open proposals (kcs.proposals.list_proposals) with their age and what they wait for."""
-    try:
-        from ..review.listing import list_proposals
-    except ImportError:
-        return None, (
-            "Review backlog left out: open proposals come from kcs.proposals, "
-            "which this installation does not have."
-        )
+    """Open proposals (:func:`kcs.review.listing.list_proposals`) with their age and what
+    they wait for; None and a note when they cannot be listed."""
+    from ..review.listing import list_proposals
+
     try:
         found = list_proposals(kb.root)
     except Exception as exc:  # no main branch, odd refs: the report still builds

@@ -20,7 +20,6 @@ import threading
 from concurrent.futures import Future
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
 
 from ..errors import GitError, UsageError
 from ..git import Repo
@@ -37,7 +36,6 @@ class Inputs:
     history: History
     today: dt.date
     usage: Usage | None = None
-    proposals: Any = None  # kcs.proposals' open proposals, when that module exists
 
 
 def parse_as_of(value: str | None, *, today: dt.date | None = None) -> dt.date | None:

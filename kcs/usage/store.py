@@ -290,13 +290,13 @@ def _import_polars_with_one_arena() -> None:
     """Import Polars with one jemalloc arena, unless it is loaded already or the
     administrator configured its allocator (``_RJEM_MALLOC_CONF``).
 
-    jemalloc keeps several arenas per core by default, and memory freed in one is not
-    reused by another: the ingest's peak grew by 40-70 MB that way (1,000,000 lines with
-    8 MB blocks: 276-308 MB, against 238-241 MB with one arena at the same speed; with
-    16 MB blocks 324-343 MB, against 256-280 MB). jemalloc reads the variable once, when
-    Polars loads its Rust library, and Polars adds its own settings in front of ours;
-    ours is taken out again afterwards, so that programs started later that also use
-    jemalloc (Pagefind) keep their own arenas.
+    jemalloc keeps several arenas per core by default, and memory one thread frees in
+    its arena is not reused by a thread allocating from another, so the ingest's worker
+    threads would hold freed blocks apart and its peak memory would grow with the number
+    of cores, at no gain in speed (figures in docs/benchmarks/usage.md). jemalloc reads
+    the variable once, when Polars loads its Rust library, and Polars adds its own
+    settings in front of ours; ours is taken out again afterwards, so that programs
+    started later that also use jemalloc (Pagefind) keep their own arenas.
     """
     if "polars" in sys.modules or _JEMALLOC in os.environ:
         return
@@ -530,8 +530,8 @@ def _with_visitors(scanned: Any, vhs: list[int]) -> tuple[Any, Any, Any]:
 
 
 def _batch_segments(frames: list[tuple[Any, Any, Any]]) -> list[tuple[str, str, int, bytes]]:
-    """A batch's blocks as segments, one per kind and day (fewer, larger segments read
-    back faster: a segment costs about a millisecond to decode whatever its size)."""
+    """A batch's blocks as segments, one per kind and day: decoding a segment has a
+    fixed cost whatever its size, so fewer, larger segments read back faster."""
     import polars as pl
 
     if not frames:
