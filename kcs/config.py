@@ -173,7 +173,10 @@ class ContactSection:
     """The channel ladder shown on the contact page."""
 
     form_target: str = key(
-        "str", "", "Where the contact form submits: a mailto: address or a ticket-system URL."
+        "str",
+        "",
+        "Where the contact form hands the ticket over: mailto:<address>, or a ticket system's "
+        "new-ticket URL with a {text} placeholder (also {subject}, {body}, {lang}).",
     )
     email: str = key("str", "", "Service-desk e-mail address.")
     phone: str = key("str", "", "Service-desk phone number.")

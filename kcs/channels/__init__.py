@@ -28,6 +28,7 @@ class StaticFile:
 FILES: dict[str, str] = {
     "api": "kcs.channels.api:files",
     "feeds": "kcs.channels.feeds:files",
+    "suggest": "kcs.channels.suggest:files",
 }
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from .. import i18n
+from ..channels.handoff import parse as parse_handoff
 from .model import Page, SiteContext
 
 SUGGESTIONS_MAX = 5
@@ -19,15 +20,17 @@ def contact_meta(ctx: SiteContext, lang: str) -> dict[str, Any]:
     """``meta["kcs"]`` of the contact page of ``lang``."""
     config = ctx.kb.config
     hours = config.contact.hours
-    target = config.contact.form_target
+    handoff = parse_handoff(config.contact.form_target)
     return {
         "kind": "contact",
         "lang": lang,
         "internal": ctx.internal,
-        "form_target": target,
-        # A mailto: target cannot take a POST body; the browser opens the mail program
-        # with subject and body filled in from the form fields (GET, enctype text/plain).
-        "form_method": "get" if target.startswith("mailto:") else "post",
+        # mailto: the browser opens the mail program with subject and body from the form
+        # (GET). A ticket system: kcs.js fills the address's placeholders and goes there;
+        # without script the form leads to the address without them.
+        "form_target": handoff.action,
+        "form_method": handoff.method,
+        "handoff": handoff.template if handoff.kind == "ticket" else "",
         "email": config.contact.email,
         "phone": config.contact.phone,
         "hours": str(hours.get(lang) or hours.get(config.default_language) or ""),

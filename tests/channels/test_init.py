@@ -167,6 +167,7 @@ def test_wheel_in_a_fresh_virtualenv(tmp_path: Path) -> None:
     assert "public:" in built and "internal:" in built
     assert (kb / "site/public/a/welcome/index.html").is_file()
     assert (kb / "site/public/api/v1/a/welcome-fi.json").is_file()
+    assert (kb / "site/public/_kcs/suggest.js").is_file()
     internal = json.loads((kb / "site/internal/api/v1/articles.json").read_text("utf-8"))
     public = json.loads((kb / "site/public/api/v1/articles.json").read_text("utf-8"))
     new_id = next(

@@ -572,9 +572,10 @@
       clearTimeout(timer);
       timer = setTimeout(suggest, 150);
     });
-    form.addEventListener("submit", function () {
+    form.addEventListener("submit", function (event) {
       logSuggest();
       beacon("contact", [["q", lastQuery()]]);
+      handOff(form, event);
     });
     window.addEventListener("pagehide", logSuggest);
 
@@ -622,6 +623,25 @@
     });
     document.documentElement.lang = code;
     document.title = chosen.getAttribute("data-kcs-title") + " - " + document.title.split(" - ").pop();
+  }
+
+  /** A ticket system's new-ticket address (kcs.yml contact.form_target) with its
+      placeholders filled from the form, URL-encoded; the contact beacon went first. */
+  function handOff(form, event) {
+    var template = form.getAttribute("data-kcs-handoff");
+    if (!template) return;
+    event.preventDefault();
+    var field = function (name) {
+      var node = form.querySelector("[name=" + name + "]");
+      return node ? node.value.trim() : "";
+    };
+    var values = { subject: field("subject"), body: field("body"), lang: lang };
+    values.text = values.body ? values.subject + "\n\n" + values.body : values.subject;
+    location.assign(
+      template.replace(/\{(text|subject|body|lang)\}/g, function (all, name) {
+        return encodeURIComponent(values[name]);
+      })
+    );
   }
 
   function start() {
