@@ -13,6 +13,7 @@ import json
 import xml.etree.ElementTree as ET
 from typing import Any
 
+from .. import i18n
 from ..article import Article
 from ..site import announcements
 from ..site.model import SiteContext
@@ -20,12 +21,6 @@ from . import StaticFile
 from .api import PREFIX, SCHEMA, VERSION, base_url
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
-FEED_TITLES = {
-    "sv": "Driftinformation",
-    "fi": "Häiriötiedotteet",
-    "nl": "Storingsmeldingen",
-    "en": "Service announcements",
-}
 
 
 def feed_path(lang: str) -> str:
@@ -66,7 +61,7 @@ def atom(ctx: SiteContext, lang: str) -> str:
 
     items = announcements.current(ctx.articles, ctx.now, lang=lang)
     feed = ET.Element(f"{{{ATOM_NS}}}feed", {"xml:lang": lang})
-    title = FEED_TITLES.get(lang, FEED_TITLES["en"])
+    title = i18n.text(lang, "feed.announcements")
     sub(feed, "id", base + feed_path(lang) if base != "/" else f"urn:kcs:announcements:{lang}")
     sub(feed, "title", f"{ctx.kb.config.site_name}: {title}")
     newest = max((_updated(a, ctx) for a in items), default=ctx.now)

@@ -10,23 +10,22 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from .. import i18n
 from ..site.model import SiteContext
 from . import StaticFile
 
 PATH = "_kcs/suggest.js"
 SOURCE = Path(__file__).with_name("suggest.js")
 
-#: The widget's interface text per language ({n}: the number of suggestions).
-STRINGS: dict[str, dict[str, str]] = {
-    "en": {"title": "Articles that may solve it", "found": "{n} articles may help"},
-    "sv": {"title": "Artiklar som kan lösa det", "found": "{n} artiklar kan hjälpa"},
-    "fi": {"title": "Artikkelit, jotka voivat auttaa", "found": "{n} artikkelia voi auttaa"},
-    "nl": {"title": "Artikelen die kunnen helpen", "found": "{n} artikelen kunnen helpen"},
-}
+#: Keys of the interface-text table (kcs/data/interface.yml) the widget shows.
+KEYS = {"title": "widget.title", "found": "widget.found"}
 
 
 def script(languages: tuple[str, ...]) -> str:
-    strings = {lang: STRINGS[lang] for lang in ("en", *languages) if lang in STRINGS}
+    strings = {
+        lang: {name: i18n.text(lang, key) for name, key in KEYS.items()}
+        for lang in dict.fromkeys(("en", *languages))
+    }
     text = SOURCE.read_text(encoding="utf-8")
     return text.replace('"@@STRINGS@@"', json.dumps(strings, ensure_ascii=False, sort_keys=True))
 

@@ -97,7 +97,7 @@ def portal(
 ) -> Iterator[tuple[Path, Nginx]]:
     if not Path(CHROMIUM).exists() or nginx_binary() is None:
         pytest.skip("chromium and nginx are needed")
-    kb = make_kb(tmp_path_factory.mktemp("widget") / "kb")
+    kb = make_kb(tmp_path_factory.mktemp("widget") / "kb", usage=False)
     config = kb / "kcs.yml"
     text = config.read_text(encoding="utf-8").replace(
         "form_target: mailto:servicedesk@example.org",
