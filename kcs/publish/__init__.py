@@ -4,6 +4,8 @@ A server folder (``--dest``) holds every release and one symlink that nginx serv
 
     DEST/releases/<UTC time>-<commit>/public/     one folder per release
     DEST/releases/<UTC time>-<commit>/internal/
+    DEST/releases/<UTC time>-<commit>/source/     the commit's files (kcs.yml, articles)
+    DEST/incoming/<name>/                         a release built elsewhere, before activation
     DEST/live -> releases/<...>                   the served release (one rename swaps it)
     DEST/publish.lock                             one publisher at a time
     DEST/publish-log.jsonl                        one line per release put live
@@ -16,7 +18,7 @@ built and passed the leak check, so a failed build leaves the live site as it wa
 
 from __future__ import annotations
 
-from .publisher import PublishResult, publish, rollback
+from .publisher import PublishResult, activate, publish, rollback
 from .releases import Layout
 
-__all__ = ["Layout", "PublishResult", "publish", "rollback"]
+__all__ = ["Layout", "PublishResult", "activate", "publish", "rollback"]

@@ -12,6 +12,7 @@ import errno
 import json
 import logging
 import os
+import re
 import shutil
 import sqlite3
 import time
@@ -21,13 +22,25 @@ from typing import Any
 
 from ..errors import BuildError, GitError, KcsError
 from ..git import Repo
+from ..review.publish_times import DEFAULT_LOG
 from . import lock
 from . import log as publog
-from .releases import SCRATCH_PREFIX, Layout, previous, prune, release_name, switch
+from .releases import (
+    RELEASE_NAME,
+    SCRATCH_PREFIX,
+    Layout,
+    previous,
+    prune,
+    release_name,
+    switch,
+)
 
 log = logging.getLogger(__name__)
 
 RELEASE_FILE = "release.json"
+#: the release's own copy of the repository: what the hourly ingest and the gaps job read
+#: (kcs.yml, the articles); nginx serves only public/ and internal/ beside it
+SOURCE_DIR = "source"
 _NO_SPACE = (errno.ENOSPC, errno.EDQUOT)
 
 
@@ -94,6 +107,7 @@ def publish(
             release = layout.releases / name
             info = {"commit": commit, "merged": merged, "pages": pages}
             (scratch / "site" / RELEASE_FILE).write_text(json.dumps(info), encoding="utf-8")
+            _keep_source(scratch / "src", scratch / "site" / SOURCE_DIR)
             os.replace(scratch / "site", release)
             switch(layout, name)
         except OSError as exc:
@@ -114,6 +128,80 @@ def publish(
         removed = tuple(prune(layout, keep))
         log.info("%s live as %s in %.1f s", commit[:12], name, seconds)
         return PublishResult("published", commit, name, seconds, pages, removed)
+
+
+def activate(dest: Path, name: str, *, keep: int = 5, wait: float = 3600) -> PublishResult:
+    """Make a release built elsewhere and uploaded to ``dest/incoming/name`` live.
+
+    The deploy key's forced command runs this after rsync: the upload is checked (a
+    release name, public/ and internal/ folders, no symlinks anywhere, since nginx would
+    follow one out of the site), moved beside the others and swapped in like a publish.
+    """
+    layout = Layout(Path(dest).absolute())
+    layout.check()
+    if not RELEASE_NAME.match(name):
+        raise KcsError(
+            f"{name!r} is not a release name (<UTC time>-<commit>, as kcs publish makes)"
+        )
+    with lock.hold(layout.lock, f"activate {name}", wait=wait):
+        layout.releases.mkdir(exist_ok=True)
+        upload = layout.incoming / name
+        if not upload.is_dir() or upload.is_symlink():
+            raise KcsError(f"{upload}: no such uploaded release; rsync it there first")
+        _check_upload(upload)
+        info = _release_info_at(upload, name)
+        if (layout.releases / name).exists():
+            raise KcsError(f"{layout.releases / name}: a release of that name exists already")
+        try:
+            os.replace(upload, layout.releases / name)
+            switch(layout, name)
+        except OSError as exc:
+            raise _os_error(exc, layout, str(info.get("commit", name))) from None
+        now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+        publog.append(
+            layout.log,
+            {**info, "published": now, "seconds": 0, "release": name, "action": "activate"},
+        )
+        removed = tuple(prune(layout, keep))
+        return PublishResult(
+            "published", str(info.get("commit", "")), name, 0.0, info.get("pages", {}), removed
+        )
+
+
+def _check_upload(upload: Path) -> None:
+    for site in ("public", "internal"):
+        if not (upload / site).is_dir() or (upload / site).is_symlink():
+            raise KcsError(f"{upload / site}: missing; a release holds public/ and internal/")
+    for folder, dirs, files in os.walk(upload):
+        for entry in (*dirs, *files):
+            path = Path(folder) / entry
+            if path.is_symlink():
+                raise KcsError(
+                    f"{path}: a symlink; an uploaded release holds plain files only "
+                    "(nginx would follow a link out of the site)"
+                )
+
+
+def _release_info_at(folder: Path, name: str) -> dict[str, Any]:
+    fallback: dict[str, Any] = {"commit": Layout.commit_of(name), "pages": {}}
+    path = folder / RELEASE_FILE
+    if not path.is_file():
+        return fallback
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        raise KcsError(f"{path}: not JSON; kcs build writes it, or leave it out") from None
+    if not isinstance(data, dict):
+        return fallback
+    out: dict[str, Any] = dict(fallback)
+    if isinstance(data.get("commit"), str) and re.fullmatch(r"[0-9a-f]{40}", data["commit"]):
+        out["commit"] = data["commit"]
+    if isinstance(data.get("merged"), str):
+        out["merged"] = data["merged"][:40]
+    pages = data.get("pages")
+    if isinstance(pages, dict) and all(isinstance(v, int) for v in pages.values()):
+        out["pages"] = {str(k)[:20]: v for k, v in pages.items()}
+    return out
 
 
 def rollback(dest: Path, *, wait: float = 3600) -> PublishResult:
@@ -183,10 +271,22 @@ def _build(repo: Path, commit: str, layout: Layout, scratch: Path, strict: bool)
     return {site.audience: site.pages for site in result.sites}
 
 
+def _keep_source(src: Path, target: Path) -> None:
+    """The built commit's files (without the server's data copied in) go with the release."""
+    from ..usage.store import agent_database, database_path
+
+    try:
+        db = database_path(src)
+    except KcsError:
+        db = None
+    for path in (src / DEFAULT_LOG, db, agent_database(db) if db else None):
+        if path is not None and path.is_file():
+            path.unlink()
+    os.replace(src, target)
+
+
 def _bring_state(layout: Layout, src: Path) -> None:
     """Give the build the server's publish log and a consistent copy of its usage data."""
-    from ..review.publish_times import DEFAULT_LOG
-
     if layout.log.is_file():
         target = src / DEFAULT_LOG
         target.parent.mkdir(parents=True, exist_ok=True)

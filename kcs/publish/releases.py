@@ -35,6 +35,11 @@ class Layout:
         return self.dest / "live"
 
     @property
+    def incoming(self) -> Path:
+        """Where a release built elsewhere is uploaded before it is activated."""
+        return self.dest / "incoming"
+
+    @property
     def lock(self) -> Path:
         return self.dest / "publish.lock"
 
@@ -82,7 +87,8 @@ class Layout:
         name = Path(os.readlink(self.live)).name
         return name if RELEASE_NAME.match(name) else None
 
-    def commit_of(self, name: str) -> str:
+    @staticmethod
+    def commit_of(name: str) -> str:
         match = RELEASE_NAME.match(name)
         return match.group(2) if match else ""
 

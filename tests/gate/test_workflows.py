@@ -111,15 +111,29 @@ def test_publish_workflow() -> None:
     data = load("publish.yml")
     assert data[True]["push"]["branches"] == ["main"]
     assert data[True]["schedule"][0]["cron"]
-    build = data["jobs"]["build"]["steps"]
-    checkout = next(s for s in build if s.get("uses", "").startswith("actions/checkout"))
+    build = data["jobs"]["build"]
+    assert build["if"] == "needs.choose.outputs.deploy == 'yes'"
+    checkout = next(s for s in build["steps"] if s.get("uses", "").startswith("actions/checkout"))
     assert checkout["with"]["fetch-depth"] == 0
-    assert any(s.get("run") == "pip install ." for s in build)
-    assert any(s.get("uses", "").startswith("actions/upload-pages-artifact") for s in build)
-    assert data["jobs"]["deploy"]["permissions"] == {"pages": "write", "id-token": "write"}
-    gaps = data["jobs"]["gaps"]
-    assert gaps["if"] == "github.event_name == 'schedule'"
-    assert "kcs report gaps --min-count" in gaps["steps"][-2]["run"]
+    assert any(s.get("run") == "pip install ." for s in build["steps"])
+    script = "\n".join(s.get("run", "") for s in build["steps"])
+    # the server's host key is pinned, the deploy key is the only identity offered
+    assert "StrictHostKeyChecking yes" in script and "IdentitiesOnly yes" in script
+    assert "StrictHostKeyChecking no" not in script
+    assert 'rsync -a "release/$NAME/" "kcs-web:$NAME/"' in script
+    assert 'ssh kcs-web "activate $NAME"' in script
+    # secrets and outputs reach the scripts only through the environment
+    for step in build["steps"]:
+        assert "${{" not in step.get("run", ""), step
+    # GitHub Pages only when asked for, and then the public site alone
+    pages = data["jobs"]["pages"]
+    assert pages["if"] == "needs.choose.outputs.pages == 'yes'"
+    assert any(s.get("run") == "kcs build --audience public --out site" for s in pages["steps"])
+    assert data["jobs"]["deploy-pages"]["permissions"] == {"pages": "write", "id-token": "write"}
+    assert (
+        "PUBLIC SITE ONLY, with NO\n# USAGE ANALYTICS"
+        in (GITHUB / "workflows/publish.yml").read_text()
+    )
 
 
 def test_templates() -> None:
