@@ -10,10 +10,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
-from types import MappingProxyType
 from typing import Any
 
 from .errors import ConfigError
@@ -399,7 +398,7 @@ class Config:
     @property
     def domains(self) -> Mapping[str, Any]:
         """Configured domains: folder name → a label, or labels per language."""
-        return MappingProxyType(self.raw["domains"])
+        return ReadOnlyMap(self.raw["domains"])
 
     @property
     def articles_dir(self) -> Path:
@@ -586,8 +585,30 @@ def _days(value: Any) -> dt.timedelta:
     return dt.timedelta(days=parse_duration(value))
 
 
+class ReadOnlyMap(Mapping[str, Any]):
+    """A mapping no caller can change, and that pickles (the forked article loader
+    sends the knowledge base, configuration included, back to its parent)."""
+
+    __slots__ = ("_data",)
+
+    def __init__(self, data: Mapping[str, Any]) -> None:
+        self._data = dict(data)
+
+    def __getitem__(self, key: str) -> Any:
+        return self._data[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._data)
+
+    def __len__(self) -> int:
+        return len(self._data)
+
+    def __repr__(self) -> str:
+        return f"ReadOnlyMap({self._data!r})"
+
+
 def _frozen_map(value: Any) -> Mapping[str, Any]:
-    return MappingProxyType(dict(value))
+    return ReadOnlyMap(value)
 
 
 #: key kind → what a section's field holds, from the checked value (the rest as checked)

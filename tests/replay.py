@@ -31,7 +31,11 @@ import zlib
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
-CORPUS = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus"
+_REPO = Path(__file__).resolve().parent.parent
+CORPUS = next(  # ../shared/corpus beside the checkout or beside the folder holding it
+    (p / "shared" / "corpus" for p in _REPO.parents if (p / "shared" / "corpus").is_dir()),
+    _REPO.parent / "shared" / "corpus",
+)
 HISTORY_TSV = CORPUS / "officedocs-support-history.tsv.gz"
 ARTICLES = CORPUS / "officedocs-support"
 

@@ -138,3 +138,15 @@ def test_the_package_reads_the_configuration_through_typed_attributes() -> None:
         if lookup.search(line)
     ]
     assert found == []
+
+
+def test_the_configuration_pickles(tmp_path: Path) -> None:
+    """The forked article loader sends the knowledge base, configuration included, to
+    its parent: an unpicklable value would make every report load the articles twice."""
+    import pickle
+
+    config = load_config(REPO_ROOT)
+    again = pickle.loads(pickle.dumps(config))
+    assert again == config
+    assert again.contact.hours == config.contact.hours
+    assert again.review.due_soon == config.review.due_soon

@@ -76,6 +76,10 @@ from kcs.reports.inputs import _Loading
 root = Path(sys.argv[1])
 loading = _Loading(root, False)
 assert loading.pid > 0, "a child, not a thread of this process"
+loading.thread.join()
+# None: the child sent nothing back (say, the knowledge base did not pickle) and
+# result() would load the articles a second time, here
+assert loading.future.result() is not None, "the child process sent no articles"
 assert loading.result() == load(root, bodies=False)
 try:
     os.waitpid(loading.pid, os.WNOHANG)
