@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from .. import i18n
-from ..channels.handoff import parse as parse_handoff
+from .handoff import parse as parse_handoff
 from .model import Page, SiteContext
 
 SUGGESTIONS_MAX = 5

@@ -8,8 +8,8 @@ import pytest
 from chankb import make_channel_kb
 
 from kcs.build import build_sites
-from kcs.channels.handoff import parse
 from kcs.errors import BuildError, ConfigError
+from kcs.site.handoff import parse
 
 TEMPLATES = {
     "topdesk": "https://topdesk.example.org/tas/public/ssp/content/serviceflow?unid=abc"
