@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 from gitrepo import commit_all, git, init_repo, write
@@ -79,3 +81,30 @@ def change(work: Path, rel: str, text: str, message: str) -> str:
     sha = commit_all(work, message)
     git(work, "push", "-q", "origin", "main")
     return sha
+
+
+def live_page(dest: Path, site: str, rel: str) -> str:
+    return (dest / "live" / site / rel).read_text(encoding="utf-8")
+
+
+HOLDER = """
+import fcntl, os, sys, time
+fd = os.open(sys.argv[1], os.O_RDWR | os.O_CREAT)
+fcntl.flock(fd, fcntl.LOCK_EX)
+os.ftruncate(fd, 0)
+os.pwrite(fd, f"pid {os.getpid()} publishing main".encode(), 0)
+os.makedirs(sys.argv[2], exist_ok=True)
+print("held", flush=True)
+time.sleep(120)
+"""
+
+
+def hold_lock(dest: Path) -> subprocess.Popen[str]:
+    scratch = dest / "releases" / ".build-20261204T000000000000Z-000000000000"
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLDER, str(dest / "publish.lock"), str(scratch)],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert holder.stdout is not None and holder.stdout.readline() == "held\n"
+    return holder

@@ -10,8 +10,7 @@ import time
 from pathlib import Path
 
 from gitrepo import REPO_ROOT, commit_all, git, write
-from pubkb import article, make_server
-from test_publish import hold_lock, live_page
+from pubkb import article, hold_lock, live_page, make_server
 
 
 def install(bare: Path, dest: Path) -> None:

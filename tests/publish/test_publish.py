@@ -13,17 +13,13 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from pubkb import article, change, make_server
+from pubkb import article, change, hold_lock, live_page, make_server
 
 from kcs.cli import cli
 from kcs.publish import Layout, publish, rollback
 
 VPN = "articles/network/vpn.md"
 KCS = str(Path(sys.executable).parent / "kcs")
-
-
-def live_page(dest: Path, site: str, rel: str) -> str:
-    return (dest / "live" / site / rel).read_text(encoding="utf-8")
 
 
 def snapshot(dest: Path) -> tuple[str, list[str], str]:
@@ -177,29 +173,6 @@ def test_unknown_commit(server: tuple[Path, Path, Path]) -> None:
         2,
         f"Error: unknown revision 'nosuch': no such branch, tag or commit in {bare}\n",
     )
-
-
-HOLDER = """
-import fcntl, os, sys, time
-fd = os.open(sys.argv[1], os.O_RDWR | os.O_CREAT)
-fcntl.flock(fd, fcntl.LOCK_EX)
-os.ftruncate(fd, 0)
-os.pwrite(fd, f"pid {os.getpid()} publishing main".encode(), 0)
-os.makedirs(sys.argv[2], exist_ok=True)
-print("held", flush=True)
-time.sleep(120)
-"""
-
-
-def hold_lock(dest: Path) -> subprocess.Popen[str]:
-    scratch = dest / "releases" / ".build-20261204T000000000000Z-000000000000"
-    holder = subprocess.Popen(
-        [sys.executable, "-c", HOLDER, str(dest / "publish.lock"), str(scratch)],
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    assert holder.stdout is not None and holder.stdout.readline() == "held\n"
-    return holder
 
 
 def test_busy_lock_names_its_holder(server: tuple[Path, Path, Path]) -> None:
