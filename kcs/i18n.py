@@ -27,6 +27,13 @@ BROWSER_KEYS: tuple[str, ...] = (
     "search.many",
     "search.loading",
     "search.contact",
+    "search.all",
+    "search.prev",
+    "search.next",
+    "search.page",
+    "search.pages",
+    "search.domain",
+    "search.all_domains",
     "dismiss",
     "severity.ended",
 )

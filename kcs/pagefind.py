@@ -3,7 +3,15 @@
 Pagefind splits its index by language and stems sv, fi, nl and en. The plugin hands it
 each article's HTML from Markdown (title heading, banner, body) as soon as MkDocs has
 converted it, wrapped by :func:`search_document`, and nothing else: home, listing,
-contact and report pages are never indexed, whatever the templates do.
+contact and report pages, navigation and page chrome are never indexed, whatever the
+templates do. The summary, tags and error codes go in as extra weighted text (Pagefind
+weighs the title heading itself), the domain as a filter and the language as metadata.
+
+Beside Pagefind's bundle the build writes, per language, what the browser search
+(``assets/kcs/kcs-search.js``) needs and Pagefind cannot tell it: the stop words, the
+synonym groups of kcs.yml and the page count (``kcs-search-<lang>.json``), and the words
+of the indexed articles with their document frequency (``kcs-words-<lang>.json``, loaded
+only to correct a typo). Both come from the pages of this site alone.
 
 We drive the binary shipped by the ``pagefind[bin]`` wheel in its service mode
 (:class:`StreamingIndex`), the same protocol as the package's asyncio client, which
@@ -13,12 +21,16 @@ polls for each answer every 0.1 s and would need 17 minutes for 10,000 pages.
 from __future__ import annotations
 
 import base64
+import html as htmlmod
 import json
 import logging
 import queue
+import re
 import subprocess
 import threading
 import time
+from collections import Counter, defaultdict
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +41,15 @@ log = logging.getLogger(__name__)
 OUTPUT_SUBDIR = "pagefind"
 #: Pages waiting for Pagefind at most (about 50 KB each).
 QUEUE_PAGES = 2000
+#: Pagefind weights (its default is 1; the title heading counts 7)
+SUMMARY_WEIGHT = 5
+CODES_WEIGHT = 8
+TAGS_WEIGHT = 3
+#: words kept in a language's word list for typo correction, most frequent first
+MAX_WORDS = 60_000
+_LANG = re.compile(r'<html lang="([^"]+)"')
+_TAGS = re.compile(r"<[^>]*>")
+_VOCAB_WORD = re.compile(r"[^\W\d_]{4,30}")
 
 
 def executable() -> Path:
@@ -46,14 +67,69 @@ def executable() -> Path:
         ) from None
 
 
-def search_document(content: str, lang: str) -> str:
+def search_document(content: str, lang: str, meta: Mapping[str, Any] | None = None) -> str:
     """What Pagefind reads of an article: its HTML from Markdown (title heading, banner,
-    body) in a minimal page of its language; heading anchors ("¶") are not text."""
+    body) in a minimal page of its language; heading anchors ("¶") are not text.
+
+    ``meta`` (the page's ``meta["kcs"]``) adds the summary, tags, tickets and error codes
+    as weighted text, the domain's label as the ``domain`` filter and ``lang`` metadata.
+    """
+    from .search_text import codes
+
     body = content.replace('class="headerlink"', 'class="headerlink" data-pagefind-ignore')
+    extra = []
+    if meta:
+        esc = htmlmod.escape
+        summary = str(meta.get("summary") or "")
+        if summary:
+            extra.append(f'<p data-pagefind-weight="{SUMMARY_WEIGHT}">{esc(summary)}</p>')
+        tags = " ".join(str(t) for t in meta.get("tags") or ())
+        if tags:
+            extra.append(f'<p data-pagefind-weight="{TAGS_WEIGHT}">{esc(tags)}</p>')
+        plain = htmlmod.unescape(_TAGS.sub(" ", content))
+        found = [str(t) for t in meta.get("tickets") or ()] + codes(plain)
+        if found:
+            words = " ".join(dict.fromkeys(found))
+            extra.append(f'<p data-pagefind-weight="{CODES_WEIGHT}">{esc(words)}</p>')
+        label = str(meta.get("domain_label") or meta.get("domain") or "")
+        if label:
+            extra.append(
+                f'<span data-pagefind-filter="domain[data-v]" data-v="{esc(label)}"></span>'
+            )
+        extra.append(f'<span data-pagefind-meta="lang[data-v]" data-v="{esc(lang)}"></span>')
     return (
         f'<!doctype html><html lang="{lang}"><head><meta charset="utf-8"></head>'
-        f"<body><main data-pagefind-body>{body}</main></body></html>"
+        f"<body><main data-pagefind-body>{body}{''.join(extra)}</main></body></html>"
     )
+
+
+def browser_files(
+    words: Mapping[str, Counter[str]],
+    pages: Mapping[str, int],
+    synonyms: Mapping[str, Sequence[Sequence[str]]],
+) -> dict[str, str]:
+    """``kcs-search-<lang>.json`` and ``kcs-words-<lang>.json`` for every indexed language."""
+    from .search_text import stopwords
+
+    out: dict[str, str] = {}
+    for lang in sorted(pages):
+        settings = {
+            "lang": lang,
+            "pages": pages[lang],
+            "stopwords": sorted(stopwords(lang)),
+            "synonyms": [list(group) for group in synonyms.get(lang, [])],
+        }
+        out[f"kcs-search-{lang}.json"] = json.dumps(settings, ensure_ascii=False)
+        stop = stopwords(lang)
+        counts = words.get(lang, Counter())
+        common = [(w, n) for w, n in counts.most_common(MAX_WORDS + len(stop)) if w not in stop]
+        common = common[:MAX_WORDS]
+        out[f"kcs-words-{lang}.json"] = json.dumps(
+            {"words": [w for w, _ in common], "df": [n for _, n in common]},
+            ensure_ascii=False,
+            separators=(",", ":"),
+        )
+    return out
 
 
 def languages(site_dir: Path) -> dict[str, int]:
@@ -81,8 +157,16 @@ class StreamingIndex:
     followed by a comma. A reader thread drains stdout so neither side blocks.
     """
 
-    def __init__(self, *, timeout: float = 600) -> None:
+    def __init__(
+        self,
+        *,
+        timeout: float = 600,
+        synonyms: Mapping[str, Sequence[Sequence[str]]] | None = None,
+    ) -> None:
         self.timeout = timeout
+        self.synonyms = synonyms or {}
+        self._words: dict[str, Counter[str]] = defaultdict(Counter)
+        self._pages_of: Counter[str] = Counter()
         self._next = 0
         self._responses: dict[int, dict[str, Any]] = {}
         self._errors: list[str] = []
@@ -116,6 +200,11 @@ class StreamingIndex:
 
     def add(self, html: str, url: str) -> None:
         """Queue one page; ``url`` as the browser requests it (``/a/<id>/``)."""
+        lang = _LANG.search(html)
+        code = lang.group(1) if lang else "unknown"
+        self._pages_of[code] += 1
+        text = htmlmod.unescape(_TAGS.sub(" ", html)).lower()
+        self._words[code].update(set(_VOCAB_WORD.findall(text)))
         self._send(
             {
                 "type": "AddFile",
@@ -156,6 +245,8 @@ class StreamingIndex:
             target = output / item["path"]
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(base64.b64decode(item["content"]))
+        for name, text in browser_files(self._words, self._pages_of, self.synonyms).items():
+            (output / name).write_text(text, encoding="utf-8")
 
     def close(self) -> None:
         if self._writer.is_alive():

@@ -191,7 +191,8 @@ class KcsPlugin(BasePlugin[KcsConfig]):
 
             self.close_index()
             try:
-                self.index = StreamingIndex()
+                synonyms = self.ctx.kb.config.search.synonyms if self.ctx else {}
+                self.index = StreamingIndex(synonyms=synonyms)
             except KcsError as exc:
                 raise PluginError(str(exc)) from exc
         return nav
@@ -203,7 +204,7 @@ class KcsPlugin(BasePlugin[KcsConfig]):
         if self.index is not None and is_article(kcs_meta):
             from .pagefind import search_document
 
-            self.index.add(search_document(html, kcs_meta["lang"]), "/" + page.url)
+            self.index.add(search_document(html, kcs_meta["lang"], kcs_meta), "/" + page.url)
             if self.index.pages == self.article_count:
                 # The last article: Pagefind builds its index while MkDocs renders on.
                 self.index.finish()

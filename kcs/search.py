@@ -584,6 +584,54 @@ def similar(
     return [hit for hit in hits if hit.score >= SIMILAR_MIN_RATIO * hits[0].score]
 
 
+RELATED_MIN_SCORE = 1.5
+#: a word in more than this share of a group's articles relates nothing
+RELATED_COMMON = 0.1
+
+
+def related(articles: Iterable[Article], limit: int = 3) -> dict[str, tuple[str, ...]]:
+    """Up to ``limit`` related articles per article, for pages whose ``related:`` is empty.
+
+    Only articles of the same language and the same audience are related (a public page
+    never points at an internal article, nor an internal one at a public one), and never
+    announcements. Two articles relate by the words their titles, summaries and tags
+    share, each weighted by its rarity (inverse document frequency); words in more than a
+    tenth of the group are ignored, and a pair must share two words or more and score at
+    least :data:`RELATED_MIN_SCORE`.
+    """
+    groups: dict[tuple[str, str], list[Article]] = defaultdict(list)
+    for article in articles:
+        if not article.is_announcement:
+            groups[(article.lang, article.audience)].append(article)
+    out: dict[str, tuple[str, ...]] = {}
+    for (lang, _audience), items in groups.items():
+        terms = [set(analyze(f"{a.title}\n{a.summary}\n{' '.join(a.tags)}", lang)) for a in items]
+        postings: dict[str, list[int]] = defaultdict(list)
+        for at, found in enumerate(terms):
+            for term in found:
+                postings[term].append(at)
+        total = len(items)
+        common = max(5, int(total * RELATED_COMMON))
+        for at, article in enumerate(items):
+            scores: dict[int, float] = defaultdict(float)
+            shared: dict[int, int] = defaultdict(int)
+            for term in terms[at]:
+                holders = postings[term]
+                if len(holders) > common:
+                    continue
+                weight = math.log(1 + total / len(holders))
+                for other in holders:
+                    if other != at:
+                        scores[other] += weight
+                        shared[other] += 1
+            good = {o: v for o, v in scores.items() if v >= RELATED_MIN_SCORE and shared[o] >= 2}
+            best = heapq.nlargest(limit, good.items(), key=lambda kv: (kv[1], -kv[0]))
+            chosen = tuple(items[o].id for o, _score in best)
+            if chosen:
+                out[article.id] = chosen
+    return out
+
+
 def hits_as_json(hits: Iterable[Hit]) -> list[dict[str, Any]]:
     return [hit.as_dict() for hit in hits]
 
@@ -598,6 +646,7 @@ __all__ = [
     "build_index",
     "load_or_build",
     "similar",
+    "related",
     "fingerprint",
     "hits_as_json",
     "cache_path",

@@ -215,7 +215,7 @@ def article_meta(
     ]
     related = [
         {"id": by_id[ident].id, "url": by_id[ident].url, "title": by_id[ident].title}
-        for ident in article.related
+        for ident in (article.related or ctx.auto_related.get(article.id, ()))
         if ident in by_id and ident != article.id
     ]
     absolute = (site_url.rstrip("/") + "/" if site_url else "/") + article.url

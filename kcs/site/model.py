@@ -8,6 +8,7 @@ generators keeps a later move to another static-site generator cheap.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -43,6 +44,13 @@ class SiteContext:
     @property
     def internal(self) -> bool:
         return self.audience == "internal"
+
+    @functools.cached_property
+    def auto_related(self) -> Mapping[str, tuple[str, ...]]:
+        """Related articles for pages without ``related:`` (same language and audience)."""
+        from ..search import related
+
+        return related(self.articles)
 
 
 @dataclass(frozen=True)

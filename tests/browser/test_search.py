@@ -95,3 +95,170 @@ def test_long_queries_are_capped_at_200_characters(visit, server):
     from urllib.parse import unquote
 
     assert unquote(sent) == ("lösenord " + "x" * 300)[:200]
+
+
+# --- natural queries, typos, unknown words, other languages (the sample site) ----------
+
+
+def rows(page: Any) -> list[str]:
+    hrefs = page.locator(".kcs-result__link").evaluate_all("els => els.map(e => e.href)")
+    return [re.search(r"/a/([^/]+)/", h).group(1) for h in hrefs]
+
+
+@pytest.mark.parametrize(
+    ("lang", "query", "expected"),
+    [
+        ("sv", "wifi fungerar inte", "network-wifi-staff"),
+        ("sv", "hur gör jag när skrivaren inte fungerar", "printing-add-printer"),
+        ("nl", "ik ben mijn wachtwoord vergeten wat nu", "accounts-reset-password-nl"),
+        ("en", "how do I add a printer to my laptop please", "printing-add-printer-en"),
+    ],
+)
+def test_a_sentence_finds_what_its_content_words_find(visit, lang, query, expected):
+    page = visit.goto(f"/{lang}/")
+    assert search(page, query)[0] == expected
+
+
+def test_a_sentence_on_the_contact_page_suggests_articles(visit):
+    page = visit.goto("/nl/contact/")
+    page.locator("#kcs-subject").fill("mijn wachtwoord werkt niet meer")
+    box = page.locator("[data-kcs-suggest]")
+    box.locator("a").first.wait_for(timeout=5000)
+    titles = box.locator("a").all_inner_texts()
+    assert any("wachtwoord" in t.lower() for t in titles), titles
+
+
+@pytest.mark.parametrize(
+    ("lang", "query", "expected"),
+    [
+        ("en", "pasword", "accounts-reset-password-en"),  # a letter dropped
+        ("en", "printr offline", "printing-add-printer-en"),
+        ("en", "passwrod forgotten", "accounts-reset-password-en"),  # two letters swapped
+        ("nl", "wachtwoordt vergeten", "accounts-reset-password-nl"),  # a letter added
+    ],
+)
+def test_a_misspelling_still_finds_the_article(visit, lang, query, expected):
+    page = visit.goto(f"/{lang}/")
+    assert expected in search(page, query)[:3]
+
+
+@pytest.mark.parametrize(
+    ("lang", "query"),
+    [("sv", "parkeringstillstånd"), ("en", "zebrafinch hovercraft"), ("sv", "och att det")],
+)
+def test_unknown_words_or_stop_words_only_answer_no_articles(visit, lang, query):
+    page = visit.goto(f"/{lang}/")
+    page.locator("#kcs-q-home").fill(query)
+    page.locator("#kcs-q-home").press("Enter")  # typing stop words alone does not search
+    page.locator(".kcs-noresult").wait_for(timeout=5000)
+    assert rows(page) == []
+
+
+@pytest.mark.parametrize(("lang", "label"), [("fi", "englanti"), ("nl", "Engels")])
+def test_an_error_code_is_found_in_other_languages_with_their_name(visit, lang, label):
+    page = visit.goto(f"/{lang}/")
+    found = search(page, "0x80070643")
+    assert "devices-windows-update-0x80070643" in found
+    first = page.locator(".kcs-result").first
+    assert first.locator(".kcs-result__lang").inner_text().lower() in (
+        label.lower(),
+        "ruotsi",
+        "zweeds",
+    )
+    assert first.locator(".kcs-result__link").get_attribute("hreflang") in ("en", "sv")
+
+
+def test_the_page_language_wins_when_it_has_the_code(visit):
+    page = visit.goto("/sv/")
+    assert search(page, "0x80070643")[0] == "devices-windows-update-0x80070643-sv"
+    assert page.locator(".kcs-result__lang").count() == 0
+
+
+def test_the_query_lives_in_the_address(visit):
+    page = visit.goto("/sv/?q=skrivare")
+    page.locator(".kcs-result").first.wait_for(timeout=5000)
+    assert page.locator("#kcs-q-home").input_value() == "skrivare"
+    assert "printing-add-printer" in rows(page)
+    page.locator("#kcs-q-home").fill("passerkort")
+    page.wait_for_url(re.compile(r"\?q=passerkort$"), timeout=5000)
+    page.reload()
+    page.locator(".kcs-result").first.wait_for(timeout=5000)
+    assert rows(page)[0] == "printing-follow-me"
+
+
+def test_every_hit_is_reachable_ten_at_a_time(visit):
+    page = visit.goto("/sv/?q=skrivare")
+    page.locator(".kcs-result").first.wait_for(timeout=5000)
+    status = page.locator("#kcs-q-home-status").inner_text()
+    total = int(re.search(r"\d+", status).group(0))
+    assert total > 10
+    first = rows(page)
+    assert len(first) == 10
+    page.locator(".kcs-pager__next").click()
+    page.wait_for_url(re.compile(r"&p=2"), timeout=5000)
+    page.wait_for_function(
+        "() => document.querySelector('.kcs-results').getAttribute('start') === '11'"
+    )
+    second = rows(page)
+    assert len(second) == total - 10 and not set(first) & set(second)
+    page.reload()  # the page number is in the address too
+    page.locator(".kcs-results[start='11']").wait_for(timeout=5000)
+    assert rows(page) == second
+
+
+def test_results_end_with_the_way_to_the_contact_page(visit):
+    page = visit.goto("/sv/?q=passerkort")
+    page.locator(".kcs-result").first.wait_for(timeout=5000)
+    last = page.locator("[data-kcs-results] > *").last
+    link = last.locator("a")
+    assert link.get_attribute("href").endswith("/sv/contact/#q=passerkort")
+
+
+def test_the_header_box_sends_enter_to_the_results_page(visit):
+    page = visit.goto("/a/accounts-reset-password/")
+    page.locator("#kcs-q-header").fill("skrivare")
+    page.locator("#kcs-q-header").press("Enter")
+    page.wait_for_url(re.compile(r"/sv/\?q=skrivare"), timeout=5000)
+    page.locator("#kcs-q-home").wait_for()
+    page.locator(".kcs-result").first.wait_for(timeout=5000)
+    assert "printing-add-printer" in rows(page)
+
+
+def test_without_javascript_the_form_reaches_a_useful_page(browser, server):
+    context = browser.new_context(java_script_enabled=False)
+    try:
+        page = context.new_page()
+        page.goto(server.url + "a/accounts-reset-password/")
+        page.locator("#kcs-q-header").fill("skrivare")
+        with page.expect_navigation():
+            page.locator("#kcs-q-header").press("Enter")
+        assert re.search(r"/sv/\?q=skrivare$", page.url)
+        # the language's home page: browse by topic and the way to the service desk
+        assert page.locator(".kcs-domains a").count() >= 3
+        contact = page.locator(".kcs-home__contact a").evaluate("a => a.href")
+        assert contact.endswith("/sv/contact/")
+    finally:
+        context.close()
+
+
+PAGEFIND_TOP = """
+async (query) => {
+  const pf = await window.kcsSearch.pagefind();
+  const found = await pf.search(query);
+  const data = await Promise.all(found.results.slice(0, 3).map((r) => r.data()));
+  return data.map((d) => d.url);
+}
+"""
+
+
+@pytest.mark.parametrize(
+    ("lang", "query"), [("sv", "passerkort"), ("en", "bitlocker"), ("fi", "tulostin")]
+)
+def test_the_search_box_shows_what_the_search_api_ranks(visit, lang, query):
+    """For a one-word query the box's rows are Pagefind's own top results, in order."""
+    page = visit.goto(f"/{lang}/")
+    shown = search(page, query)
+    api = [re.search(r"/a/([^/]+)/", u).group(1) for u in page.evaluate(PAGEFIND_TOP, query)]
+    assert shown[: len(api)] == api
+    engine = page.evaluate("q => window.kcsSearch.search(q, 10)", query)
+    assert [re.search(r"/a/([^/]+)/", i["url"]).group(1) for i in engine["items"]] == shown

@@ -89,52 +89,17 @@
 
   /* ----------------------------------------------------------------- pagefind */
 
-  var pagefindPromise = null;
+  /* The search itself (Pagefind, stop words, typos, synonyms, ranking) is kcs-search.js. */
+  var engine = window.kcsSearch;
 
-  /** Load Pagefind on first use; it picks the index of <html lang>. */
   function pagefind() {
-    if (!pagefindPromise) {
-      pagefindPromise = import(new URL("pagefind/pagefind.js", root).href).then(function (pf) {
-        return Promise.resolve(pf.options({ baseUrl: root.pathname, excerptLength: 22 })).then(
-          function () {
-            pf.init();
-            return pf;
-          }
-        );
-      });
-    }
-    return pagefindPromise;
+    return engine.pagefind();
   }
 
-  function item(d) {
-    return { url: d.url, title: (d.meta && d.meta.title) || d.url, excerpt: d.excerpt || "" };
-  }
-
-  /** Search; load the data (one small fragment file each) of the first `first` results,
-      and of the rest up to `max` in `more`, so the first rows show without waiting for
-      all of them: {total, items: [{url, title, excerpt}], more: Promise<items>|null}. */
-  function find(query, max, first) {
-    first = Math.min(first || max, max);
-    return pagefind()
-      .then(function (pf) {
-        return pf.search(searchTerms(query) || query);
-      })
-      .then(function (search) {
-        if (!search) return null; // superseded
-        var load = function (results) {
-          return Promise.all(results.map(function (r) { return r.data(); })).then(function (d) {
-            return d.map(item);
-          });
-        };
-        var rest = search.results.slice(first, max);
-        return load(search.results.slice(0, first)).then(function (items) {
-          return {
-            total: search.results.length,
-            items: items,
-            more: rest.length ? load(rest) : null,
-          };
-        });
-      });
+  /** {total, items: [{url, title, excerpt, lang}], more: Promise<items>|null, reason} for
+      hits `from`.. `from + max`, the first `first` of them before the rest. */
+  function find(query, max, first, from, domain) {
+    return engine.find(query, { max: max, first: first, from: from || 0, domain: domain });
   }
 
   /* Words too common to narrow a search. Sent to Pagefind they match nearly every page
@@ -205,14 +170,37 @@
 
   /* ------------------------------------------------------------ search boxes */
 
+  var langNames = {};
+
+  /** The name of language `code` in the page's language ("" when the page's own). */
+  function languageName(code) {
+    if (!code || code === lang) return "";
+    if (!langNames[code]) {
+      try {
+        langNames[code] = new Intl.DisplayNames([lang], { type: "language" }).of(code);
+      } catch (err) {
+        langNames[code] = code;
+      }
+    }
+    return langNames[code];
+  }
+
+  /** A search box. The home page's big one is the results page: the query lives in the
+      address (?q=, &p= page, &d= domain), every hit is reachable ten at a time, and a
+      domain filter narrows them. The header box shows the first hits as the reader types
+      and sends Enter to that results page (the form's action). */
   function SearchBox(form) {
     var input = form.querySelector("input[type=search]");
     var output = form.querySelector("[data-kcs-results]");
     var status = form.querySelector(".kcs-search__status");
+    var big = form.classList.contains("kcs-search--big");
     var shown = { query: "", total: 0 }; // what the result list shows now
     var logged = ""; // the last query a `search` beacon was sent for
     var settleTimer = null;
     var serial = 0;
+    var pageNo = 1;
+    var domain = "";
+    var domainSelect = null;
 
     function logSearch() {
       clearTimeout(settleTimer);
@@ -222,37 +210,97 @@
       beacon("search", [["q", shown.query], ["n", shown.total]]);
     }
 
+    function address(query) {
+      if (!big || !window.history || !history.replaceState) return;
+      var url = new URL(location.href);
+      url.search = "";
+      if (query) url.searchParams.set("q", query);
+      if (query && pageNo > 1) url.searchParams.set("p", String(pageNo));
+      if (query && domain) url.searchParams.set("d", domain);
+      history.replaceState(null, "", url.pathname + url.search + url.hash);
+    }
+
+    function contactLine(query) {
+      var p = text("p", "kcs-results__contact");
+      var link = text("a", "kcs-noresult__contact", S["search.contact"] || "Contact");
+      link.href = contactHref(query);
+      link.addEventListener("click", function () {
+        logSearch();
+      });
+      p.appendChild(link);
+      return p;
+    }
+
     function render(query, result) {
       output.textContent = "";
       shown = { query: query, total: result.total };
       form.setAttribute("data-kcs-shown", query); // which query the rows belong to
       form.classList.add("kcs-search--open");
       output.hidden = false;
+      address(query);
       if (!result.total) {
         var none = text("div", "kcs-noresult");
         var p = text("p", "", (S["search.none"] || "No articles found for") + " ");
         p.appendChild(text("q", "", query));
         none.appendChild(p);
-        var link = text("a", "kcs-noresult__contact", S["search.contact"] || "Contact");
-        link.href = contactHref(query);
-        link.addEventListener("click", function () {
-          logSearch();
-        });
-        none.appendChild(link);
+        none.appendChild(contactLine(query));
         output.appendChild(none);
         status.textContent = (S["search.none"] || "") + " " + query;
         return;
       }
       status.textContent =
         result.total === 1 ? S["search.one"] || "1" : (S["search.many"] || "{n}").replace("{n}", result.total);
+      var offset = big ? (pageNo - 1) * engine.PAGE_SIZE : 0;
       var list = text("ol", "kcs-results");
-      rows(list, query, result.items, 0);
+      if (offset) list.setAttribute("start", String(offset + 1));
+      rows(list, query, result.items, offset);
       output.appendChild(list);
       if (result.more) {
         result.more.then(function (items) {
-          if (shown.query === query && list.isConnected) rows(list, query, items, result.items.length);
+          if (shown.query === query && list.isConnected) {
+            rows(list, query, items, offset + result.items.length);
+          }
         });
       }
+      var pages = Math.ceil(result.total / engine.PAGE_SIZE);
+      if (big && pages > 1) {
+        output.appendChild(pager(query, pages));
+      } else if (!big && result.total > RESULTS_MAX) {
+        var all = text("p", "kcs-results__all");
+        var more = text("a", "", (S["search.all"] || "Show all {n}").replace("{n}", result.total));
+        var target = new URL(form.getAttribute("action") || ".", location.href);
+        target.searchParams.set("q", query);
+        more.href = target.pathname + target.search;
+        all.appendChild(more);
+        output.appendChild(all);
+      }
+      output.appendChild(contactLine(query));
+    }
+
+    function pager(query, pages) {
+      var nav = text("nav", "kcs-pager");
+      nav.setAttribute("aria-label", S["search.pages"] || "Result pages");
+      function button(label, to, cls) {
+        var b = text("button", "kcs-pager__" + cls, label);
+        b.type = "button";
+        b.disabled = to < 1 || to > pages;
+        b.addEventListener("click", function () {
+          pageNo = to;
+          search(query);
+          input.focus();
+        });
+        return b;
+      }
+      nav.appendChild(button(S["search.prev"] || "Previous", pageNo - 1, "prev"));
+      nav.appendChild(
+        text(
+          "span",
+          "kcs-pager__at",
+          (S["search.page"] || "Page {n} of {m}").replace("{n}", pageNo).replace("{m}", pages)
+        )
+      );
+      nav.appendChild(button(S["search.next"] || "Next", pageNo + 1, "next"));
+      return nav;
     }
 
     function rows(list, query, items, offset) {
@@ -263,9 +311,17 @@
         a.href = item.url;
         a.setAttribute("data-kcs-pos", String(index + 1));
         a.appendChild(text("span", "kcs-result__title", item.title));
+        var other = languageName(item.lang);
+        if (other) {
+          var tag = text("span", "kcs-result__lang", other);
+          tag.setAttribute("lang", lang);
+          a.setAttribute("hreflang", item.lang);
+          a.appendChild(tag);
+        }
         var excerpt = text("span", "kcs-result__excerpt");
         // Pagefind's excerpt is escaped page text with <mark> around the matched terms.
         excerpt.innerHTML = item.excerpt;
+        if (other) excerpt.setAttribute("lang", item.lang);
         a.appendChild(excerpt);
         a.addEventListener("click", function () {
           logSearch();
@@ -284,7 +340,9 @@
     var search = latestOnly(function (query) {
       var mine = ++serial;
       form.setAttribute("aria-busy", "true");
-      return find(query, RESULTS_MAX, FIRST_ROWS).then(function (result) {
+      var size = big ? engine.PAGE_SIZE : RESULTS_MAX;
+      var from = big ? (pageNo - 1) * size : 0;
+      return find(query, size, FIRST_ROWS, from, domain).then(function (result) {
         form.removeAttribute("aria-busy");
         if (mine !== serial || !result) return;
         render(query, result);
@@ -298,12 +356,14 @@
     function run(event, explicit) {
       var query = input.value.replace(/\s+/g, " ").trim();
       clearTimeout(settleTimer);
+      if (event && event.type === "input") pageNo = 1;
       if (!explicit && (query.length < MIN_TYPED || searchTerms(query).length < MIN_TYPED)) {
         if (query.length < MIN_TYPED) {
           serial++;
           close();
           status.textContent = "";
           shown = { query: "", total: 0 };
+          address("");
         }
         return;
       }
@@ -312,9 +372,40 @@
         close();
         status.textContent = "";
         shown = { query: "", total: 0 };
+        address("");
         return;
       }
       search(query);
+    }
+
+    function domainFilter() {
+      engine.domains().then(function (names) {
+        if (names.length < 2) return;
+        var wrap = text("p", "kcs-search__filter");
+        var id = input.id + "-domain";
+        var label = text("label", "", S["search.domain"] || "Topic");
+        label.setAttribute("for", id);
+        domainSelect = text("select");
+        domainSelect.id = id;
+        domainSelect.name = "d";
+        var any = text("option", "", S["search.all_domains"] || "All topics");
+        any.value = "";
+        domainSelect.appendChild(any);
+        names.forEach(function (name) {
+          var option = text("option", "", name);
+          option.value = name;
+          domainSelect.appendChild(option);
+        });
+        domainSelect.value = names.indexOf(domain) >= 0 ? domain : "";
+        domainSelect.addEventListener("change", function () {
+          domain = domainSelect.value;
+          pageNo = 1;
+          if (input.value.trim()) run(null, true);
+        });
+        wrap.appendChild(label);
+        wrap.appendChild(domainSelect);
+        form.insertBefore(wrap, status);
+      });
     }
 
     input.addEventListener("input", run);
@@ -326,13 +417,18 @@
       }
     });
     form.addEventListener("submit", function (event) {
-      event.preventDefault();
       var query = input.value.replace(/\s+/g, " ").trim();
+      if (!big) {
+        logSearch(); // the results page (the form's action) takes over
+        return;
+      }
+      event.preventDefault();
       if (shown.query && shown.query === query) {
         logSearch();
         var first = output.querySelector("a");
         if (first) first.focus();
       } else {
+        pageNo = 1;
         run(event, true);
       }
     });
@@ -354,10 +450,23 @@
       }
     });
     document.addEventListener("click", function (event) {
-      if (!form.contains(event.target) && !form.classList.contains("kcs-search--big")) close();
+      if (!form.contains(event.target) && !big) close();
     });
     // A query typed but never settled still counts when the reader leaves.
     window.addEventListener("pagehide", logSearch);
+
+    if (big) {
+      // The results page: start from the query in the address.
+      var params = new URLSearchParams(location.search);
+      domain = params.get("d") || "";
+      pageNo = Math.max(1, parseInt(params.get("p") || "1", 10) || 1);
+      domainFilter();
+      var start = engine.normalise(params.get("q") || "");
+      if (start) {
+        input.value = start;
+        search(start);
+      }
+    }
   }
 
   /* ----------------------------------------------------------------- feedback */
@@ -671,5 +780,5 @@
     start();
   }
 
-  window.kcs = { beacon: beacon, pagefind: pagefind };
+  window.kcs = { beacon: beacon, pagefind: pagefind, search: engine.search };
 })();
