@@ -8,7 +8,6 @@ authors) is not here: it comes from :mod:`kcs.history`.
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import functools
 import re
 import unicodedata
@@ -455,6 +454,8 @@ def parse_article(
 def _suggestion(name: str) -> str | None:
     """The known field an unknown one was probably meant to be (cached: imports repeat
     the same foreign fields thousands of times)."""
+    import difflib  # only for a front matter with an unknown field
+
     close = difflib.get_close_matches(name, FIELDS, n=1, cutoff=0.75)
     return close[0] if close else None
 

@@ -28,17 +28,19 @@ import logging
 import os
 import tempfile
 from collections.abc import Iterable, Iterator, Mapping
-from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
 from itertools import filterfalse
 from operator import itemgetter
 from pathlib import Path
-from typing import IO, NamedTuple
+from typing import IO, TYPE_CHECKING, NamedTuple
 
 from .errors import GitError
 from .git import Repo
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future
 
 log = logging.getLogger(__name__)
 
@@ -304,6 +306,8 @@ def start_history(
     root: Path | str, *, as_of: dt.datetime | dt.date | None = None
 ) -> Future[History]:
     """:func:`read_history` in a background thread, so git runs while articles load."""
+    from concurrent.futures import ThreadPoolExecutor
+
     pool = ThreadPoolExecutor(1, thread_name_prefix="kcs-history")
     future = pool.submit(read_history, root, as_of=as_of)
     pool.shutdown(wait=False)

@@ -11,11 +11,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .article import SECTION_HEADINGS, slugify
+from .articlefile import dump_article
 from .config import AUDIENCES, TYPES, Config
 from .errors import UsageError
 from .fsutil import atomic_write, inside
 from .knowledge import ARTICLES_DIR
-from .yamlio import dump_article
 
 #: One-line guidance under each heading, per language (HTML comments: not rendered).
 _GUIDANCE: dict[str, dict[str, str]] = {

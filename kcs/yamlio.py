@@ -1,23 +1,17 @@
-"""Safe YAML reading with line numbers, and articles written with their front matter.
+"""Safe YAML reading with line numbers.
 
 Only plain YAML is accepted: no tags that construct objects (safe loader) and no
 aliases at all, which rules out "billion laughs" expansion bombs. Errors carry
-the line number of the problem in the file the YAML came from.
-
-Articles are written through python-frontmatter (:func:`dump_article`) with
-:class:`FrontMatter` as its handler, so that the same safe rules apply when
-python-frontmatter reads YAML back.
+the line number of the problem in the file the YAML came from. Article files are
+written by :mod:`kcs.articlefile`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-import frontmatter
 import yaml
-from frontmatter.default_handlers import YAMLHandler
 
 try:  # the C loader (libyaml) parses far faster than the pure-Python one
     _Base: type = yaml.CSafeLoader
@@ -95,46 +89,3 @@ def _refuse_aliases(text: str) -> None:
                 "YAML anchors and aliases (&name / *name) are not allowed; write the value out",
                 event.start_mark.line + 1 if event.start_mark else None,
             )
-
-
-_DUMPER: type = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
-
-
-class FrontMatter(YAMLHandler):
-    """python-frontmatter's YAML handler with this module's rules: reading refuses
-    aliases and object tags (:func:`load_mapping`); writing keeps the keys in the order
-    given, writes Unicode as is and never uses flow style."""
-
-    def load(self, fm: str, **kwargs: object) -> Any:
-        try:
-            return load_mapping(fm).data
-        except YamlProblem as exc:
-            where = f"front matter line {exc.line}: " if exc.line else "front matter: "
-            raise ValueError(where + exc.message) from None
-
-    def export(self, metadata: dict[str, object], **kwargs: object) -> str:
-        options: dict[str, Any] = {
-            "Dumper": _DUMPER,
-            "sort_keys": False,
-            "allow_unicode": True,
-            "default_flow_style": False,
-            **kwargs,
-        }
-        return str(yaml.dump(metadata, **options)).strip()
-
-
-FRONT_MATTER = FrontMatter()
-
-
-def dump_article(meta: Mapping[str, Any], body: str, *, width: int = 100) -> str:
-    """The text of an article file: ``meta`` as YAML front matter, a blank line, ``body``.
-
-    ``width`` is where YAML folds long values onto further lines.
-    """
-    post = frontmatter.Post(body, handler=FRONT_MATTER)
-    post.metadata = dict(meta)  # not as keywords: a field may be called "content"
-    text: str = frontmatter.dumps(post, width=width)
-    # dumps() strips the end of the text; the file ends as the body does
-    if not body.strip():
-        return text + "\n\n" + body
-    return text + body[len(body.rstrip()) :]

@@ -21,10 +21,11 @@ from typing import Any
 
 from .. import knowledge
 from ..article import Article, slugify, split_front_matter
+from ..articlefile import dump_article
 from ..config import Config
 from ..errors import UsageError
 from ..fsutil import atomic_write
-from ..yamlio import YamlProblem, dump_article, load_mapping
+from ..yamlio import YamlProblem, load_mapping
 from . import guess_format, importer
 from . import mapping as mapping_module
 from .convert import Context, convert, title_has_placeholder

@@ -8,14 +8,11 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
-import io
 import logging
 import os
 import pickle
 import signal
 import sys
-import tarfile
-import tempfile
 import threading
 from concurrent.futures import Future
 from dataclasses import dataclass, replace
@@ -219,6 +216,10 @@ def _load_at(root: Path, commit: str, *, bodies: bool = True) -> KnowledgeBase:
             f"{root}: git archive {commit[:12]} failed: "
             f"{result.stderr.decode(errors='replace').strip()}"
         )
+    import io
+    import tarfile
+    import tempfile
+
     with tempfile.TemporaryDirectory(prefix="kcs-asof-") as tmp:
         with tarfile.open(fileobj=io.BytesIO(result.stdout)) as tar:
             members = [

@@ -15,8 +15,8 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
+from .location import database_path
 from .model import UsageStats
-from .store import connect, database_path
 
 
 def _db(root_or_db: Path) -> Path:
@@ -33,6 +33,8 @@ def most_used(
         return []
     today = today or dt.date.today()
     first = (today - dt.timedelta(days=days - 1)).isoformat()
+    from .store import connect  # only once there is a database to read
+
     conn = connect(db)
     try:
         rows = conn.execute(
@@ -52,6 +54,8 @@ def usage_by_article(db: Path, as_of: dt.date) -> dict[str, UsageStats]:
         return {}
     day90 = (as_of - dt.timedelta(days=89)).isoformat()
     day365 = (as_of - dt.timedelta(days=364)).isoformat()
+    from .store import connect  # only once there is a database to read
+
     conn = connect(db)
     try:
         rows = conn.execute(
@@ -92,6 +96,8 @@ def flags_by_day(
     db = _db(root_or_db)
     if not db.is_file():
         return []
+    from .store import connect  # only once there is a database to read
+
     conn = connect(db)
     try:
         rows = conn.execute(

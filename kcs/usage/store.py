@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 from ..errors import KcsError
+from .location import database_path as database_path  # where callers have long found it
 from .parse import MAX_LINE, compile_format
 from .privacy import new_salt, visitor_hash
 
@@ -168,14 +169,6 @@ def read_segments(conn: sqlite3.Connection, kind: str, days: Sequence[str] | Non
 
         return pl.DataFrame(schema=STORED[kind])
     return pl.concat(frames, how="vertical_relaxed")
-
-
-def database_path(root: Path) -> Path:
-    """Where kcs.yml ``usage.database`` puts the database (relative to the repository)."""
-    from ..config import load_config
-
-    config = load_config(root)
-    return root / config.usage.database
 
 
 @dataclass

@@ -92,6 +92,6 @@ def test_every_declared_dependency_is_used() -> None:
 def test_the_check_sees_a_dependency_that_is_not_imported() -> None:
     imported = imported_by_the_package()
     assert "yaml" in imported and "git" not in imported
-    assert "frontmatter" in imported  # kcs/yamlio.py writes articles through it
+    assert "frontmatter" in imported  # kcs/articlefile.py writes articles through it
     assert top_level_modules("pyyaml", set()) >= {"yaml"}
     assert "pagefind_bin" in top_level_modules("pagefind", {"bin"})

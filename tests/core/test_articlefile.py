@@ -9,7 +9,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kcs.yamlio import FRONT_MATTER, dump_article, load_mapping
+from kcs.articlefile import FRONT_MATTER, dump_article
+from kcs.yamlio import load_mapping
 
 
 def test_an_article_is_front_matter_a_blank_line_and_the_body() -> None:
