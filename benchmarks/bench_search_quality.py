@@ -15,8 +15,8 @@
      stemmed with the language's standard Snowball stemmer, no stop words: the baseline;
    - with ``--browser`` (default): the internal site built by ``kcs build``, served by
      nginx with deploy/nginx.conf, in Chromium: Pagefind's own JavaScript API called
-     as is (``pagefind.search(query)``) and the site's search (``window.kcs.search``, what
-     the search boxes show), both from the query language's home page.
+     as is (``pagefind.search(query)``) and the site's search (``window.kcsSearch.search``,
+     what the search boxes show), both from the query language's home page.
 4. Reports recall@1, recall@5 and MRR@10 per query kind (all languages) and per language,
    and with ``--write`` puts them into docs/benchmarks/search.md between its markers.
 """
@@ -144,8 +144,8 @@ async ([query]) => {
 
 SITE_SEARCH = """
 async ([query]) => {
-  if (!window.kcs || !window.kcs.search) return null;
-  const result = await window.kcs.search(query, 10);
+  if (!window.kcsSearch) return null;
+  const result = await window.kcsSearch.search(query, 10);
   return result ? result.items.map((i) => i.url) : [];
 }
 """

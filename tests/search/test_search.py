@@ -434,3 +434,37 @@ def test_every_sample_article_is_found_by_its_id_and_title(sample_repo: Path) ->
         assert article.id in ids(index.search(article.title, lang=article.lang, limit=5)), (
             article.path
         )
+
+
+# --- related articles ----------------------------------------------------------------------
+
+
+def _article(ident: str, title: str, *, lang: str = "en", audience: str = "public", **kw: str):
+    from kcs.article import parse_article
+    from kcs.config import load_config
+
+    extra = "".join(f"{k}: {v}\n" for k, v in kw.items())
+    text = (
+        f"---\nid: {ident}\ntitle: {title}\nlang: {lang}\naudience: {audience}\n"
+        f"state: validated\n{extra}---\n\n## Issue\n\nText.\n"
+    )
+    config = load_config(Path("/nonexistent"), text="languages: [sv, en]\n")
+    article, _findings = parse_article(f"articles/x/{ident}.md", text, config)
+    return article
+
+
+def test_related_articles_share_rare_words_within_one_language_and_audience() -> None:
+    articles = [
+        _article("a", "Outlook calendar sharing fails", summary="Shared calendar permissions"),
+        _article("b", "Shared calendar shows no permissions", summary="Outlook calendar"),
+        _article("c", "Printer offline", summary="Print queue stuck"),
+        _article("d", "Outlook calendar sharing internal fix", audience="internal"),
+        _article("e", "Outlook calendar sharing", lang="sv"),
+        *[_article(f"f{n}", f"Filler topic {n} vpn", summary="Network") for n in range(8)],
+    ]
+    found = search.related(articles)
+    assert found["a"] == ("b",)
+    assert found["b"] == ("a",)
+    assert "c" not in found  # shares no two words with anything
+    assert "d" not in found.get("a", ()) and "a" not in found.get("d", ())
+    assert "e" not in found.get("a", ())

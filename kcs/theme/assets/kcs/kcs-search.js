@@ -285,8 +285,20 @@
         if (!n) return;
         var idf = Math.log(1 + pages / n);
         var top = found.hits[0].result.score || 1;
+        // A hit on a longer word that only starts with the query word never outranks a
+        // hit on the word itself (or another form of it): its strength stays below theirs.
+        var weakestWhole = Infinity;
+        found.hits.forEach(function (hit) {
+          if (hit.closeness > WEIGHT.prefix) {
+            weakestWhole = Math.min(weakestWhole, (hit.closeness * hit.result.score) / top);
+          }
+        });
         found.hits.forEach(function (hit) {
           if (hit.closeness <= 0) return;
+          var strength = (hit.closeness * hit.result.score) / top;
+          if (hit.closeness <= WEIGHT.prefix && weakestWhole < Infinity) {
+            strength = Math.min(strength, 0.9 * weakestWhole);
+          }
           var id = hit.result.id;
           if (!scores[id]) {
             scores[id] = { score: 0, result: hit.result, data: hit.data, lang: hit.lang };
@@ -294,7 +306,7 @@
           }
           var entry = scores[id];
           if (!entry.data && hit.data) entry.data = hit.data;
-          entry.score += (weight * hit.closeness * idf * hit.result.score) / top;
+          entry.score += weight * idf * strength;
         });
       }
 
