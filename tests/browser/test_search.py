@@ -262,3 +262,22 @@ def test_the_search_box_shows_what_the_search_api_ranks(visit, lang, query):
     assert shown[: len(api)] == api
     engine = page.evaluate("q => window.kcsSearch.search(q, 10)", query)
     assert [re.search(r"/a/([^/]+)/", i["url"]).group(1) for i in engine["items"]] == shown
+
+
+@pytest.mark.parametrize("query", ["x" * 10_000, "vpn " * 2_500, "!!! ??? ... ---", "   "])
+def test_hostile_queries_get_a_plain_answer(visit, query):
+    page = visit.goto("/sv/")
+    result = page.evaluate(
+        """async (q) => {
+          const t0 = performance.now();
+          const r = await window.kcsSearch.search(q, 10);
+          return {total: r.total, reason: r.reason, ms: performance.now() - t0};
+        }""",
+        query,
+    )
+    assert result["ms"] < 5000
+    if "vpn" in query:
+        assert result["total"] >= 1
+    else:
+        assert result == {**result, "total": 0} and result["reason"] in ("empty", "unknown")
+    assert not [m for m in visit.console if m.startswith(("pageerror", "error"))]
