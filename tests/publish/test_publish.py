@@ -259,3 +259,17 @@ def test_full_disk_leaves_live_site(server: tuple[Path, Path, Path], small_disk:
     assert snapshot(dest) == before
     assert not any(p.name.startswith(".build-") for p in (dest / "releases").iterdir())
     assert "Restart the VPN client" in live_page(dest, "public", "a/vpn/index.html")
+
+
+def test_health_report_reads_the_servers_publish_log(server: tuple[Path, Path, Path]) -> None:
+    bare, work, dest = server
+    publish(bare, dest)
+    health = dest / "live/internal/reports/health/index.html"
+    assert "No publish log" in health.read_text(encoding="utf-8")
+    change(work, VPN, article("vpn", "VPN", "Second."), "second")
+    publish(bare, dest)
+    text = health.read_text(encoding="utf-8")
+    assert "No publish log" not in text and "median_publish_minutes" in text
+    # the copy the build read is not kept in the release's source folder
+    assert not (dest / "live/source/.kcs/publish-log.jsonl").exists()
+    assert (dest / "live/source/kcs.yml").is_file()
