@@ -277,6 +277,9 @@ def test_known_tricks_on_the_internal_host(
         "/..%2finternal/a/breakglass/",
         "/%2e%2e/internal/",
         "/../../live/internal/index.html",
+        "/../source/articles/accounts/breakglass.md",
+        "/..%2fsource/articles/accounts/breakglass.md",
+        "/../release.json",
     ],
 )
 def test_public_host_cannot_climb_into_internal(
