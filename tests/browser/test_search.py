@@ -281,3 +281,15 @@ def test_hostile_queries_get_a_plain_answer(visit, query):
     else:
         assert result == {**result, "total": 0} and result["reason"] in ("empty", "unknown")
     assert not [m for m in visit.console if m.startswith(("pageerror", "error"))]
+
+
+@pytest.mark.parametrize(
+    ("lang", "query", "expected"),
+    [
+        ("nl", "paswoord vergeten", "accounts-reset-password-nl"),
+        ("sv", "wlan", "network-wifi-staff"),
+    ],
+)
+def test_the_sample_synonyms_are_used(visit, lang, query, expected):
+    page = visit.goto(f"/{lang}/")
+    assert expected in search(page, query)[:3]
