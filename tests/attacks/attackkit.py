@@ -137,6 +137,16 @@ class World:
 
     # ------------------------------------------------------------ the GitHub path
 
+    @staticmethod
+    def workflow_base(ci: Path) -> str:
+        """The --base that .github/workflows/gate.yml passes, spelled for the CI clone."""
+        flow = (REPO_ROOT / ".github" / "workflows" / "gate.yml").read_text(encoding="utf-8")
+        match = re.search(r"kcs gate[^\n]*--base[ =]\"?([^\s\"]+)", flow)
+        spelled = match.group(1) if match else "origin/${BASE_REF}"
+        if "sha" in spelled.lower():  # the base commit itself
+            return git(ci, "rev-parse", "refs/remotes/origin/main").strip()
+        return spelled.replace("${BASE_REF}", "main").replace("$BASE_REF", "main")
+
     def pull_request(self, repo: Path, head: str = "HEAD") -> str:
         """Push ``head`` of ``repo`` to the forge as a pull request; return its commit id."""
         self._pull += 1
@@ -152,7 +162,7 @@ class World:
             shutil.rmtree(ci)
         git(self.tmp, "clone", "-q", "--local", str(self.forge), str(ci))
         git(ci, "fetch", "-q", "origin", "+refs/pull/*:refs/remotes/pull/*")
-        args = ["gate", "--root", str(ci), "--base", "origin/main", "--head", sha]
+        args = ["gate", "--root", str(ci), "--base", self.workflow_base(ci), "--head", sha]
         args += ["--author", author, "--skip-unknown"]
         for login in approvers:
             args += ["--approver", login]

@@ -119,3 +119,13 @@ def test_admin_path_by_push(world: World, path: str) -> None:
     commit(jan, {path: ADMIN_FILES[path]})
     result = push(jan, "origin", "main")
     assert_push_refused(world, result, before, path, rule=r"admin")
+
+
+def test_portal_page_approved_by_a_publisher_of_another_domain(world: World) -> None:
+    """An internal accounts article copied to docs/portal/ is shown on the public site; a
+    publisher of devices alone approves it."""
+    lotta = world.clone("lotta", origin=world.forge)
+    internal = (lotta / "articles/accounts/reset.md").read_text()
+    sha = world.pull_request(lotta, commit(lotta, {"docs/portal/reset.md": internal}))
+    result = world.gate(sha, "lottan", ["janbakker"])
+    assert_gate_refused(result, "docs/portal/reset.md", rule=r"admin|general|portal")

@@ -6,15 +6,18 @@ their own keys) and reaches the server by `git push`.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from attackkit import (
     PEOPLE,
     World,
     article,
+    assert_gate_refused,
     assert_push_accepted,
     assert_push_refused,
     commit,
+    kcs,
     kcs_yml,
     people_with,
     push,
@@ -174,19 +177,47 @@ def _unapproved(world: World) -> Path:
     return lotta
 
 
-def test_tag_named_main_shadows_main(world: World) -> None:
+def test_tags_named_main_do_not_decide_what_goes_live(world: World) -> None:
+    """Tags `main` and `origin/main` at a candidate's unapproved commit (also pushed as a
+    proposal branch, so clones fetch it): refused, or harmless because what is published
+    as main is refs/heads/main (`kcs publish --commit main`, as hooks/post-receive runs it)."""
     lotta = _unapproved(world)
     before = world.refs()
-    result = push(lotta, "origin", "HEAD:refs/tags/main")
-    assert_push_refused(world, result, before, "refs/tags/main", rule=r"main|ref|tag")
+    result = push(
+        lotta,
+        "origin",
+        "HEAD:refs/heads/proposal/lotta/vpn",
+        "HEAD:refs/tags/main",
+        "HEAD:refs/tags/origin/main",
+    )
+    if result.returncode != 0:
+        assert_push_refused(world, result, before, "refs/tags/", rule=r"main|ref|tag")
+        return
+    dest = world.tmp / "publish"
+    dest.mkdir()
+    code, out = kcs("publish", "--repo", str(world.server), "--dest", str(dest), "--commit", "main")
+    assert code == 0, out
+    published = json.loads((dest / "publish-log.jsonl").read_text().splitlines()[-1])["commit"]
+    assert published == git(world.server, "rev-parse", "refs/heads/main").strip(), (
+        "the tag named main was published instead of the branch"
+    )
 
 
-def test_tag_named_origin_main_shadows_the_build_recipe(world: World) -> None:
-    """The build clone resolves `origin/main` to refs/tags/origin/main before the branch."""
-    lotta = _unapproved(world)
-    before = world.refs()
-    result = push(lotta, "origin", "HEAD:refs/tags/origin/main")
-    assert_push_refused(world, result, before, "refs/tags/origin/main", rule=r"main|ref|tag")
+def test_tag_origin_main_on_the_forge_chooses_the_gates_base(world: World) -> None:
+    """Someone with push access tags `origin/main` at a commit whose kcs.yml makes Lotta a
+    self-publishing publisher; CI clones fetch tags, and `origin/main` finds the tag first."""
+    rigged = dict(PEOPLE["lotta"], roles={"*": "publisher"})
+    text = kcs_yml(
+        world.pubkeys, people=people_with(lotta=rigged), rules="publisher_self_publish: true"
+    )
+    mallory = world.clone("mallory", origin=world.forge)
+    commit(mallory, {"kcs.yml": text}, "Rig the rules")
+    git(mallory, "push", "-q", "origin", "HEAD:refs/tags/origin/main")
+    lotta = world.clone("lotta", origin=world.forge)
+    git(lotta, "reset", "-q", "--hard", "refs/tags/origin/main")  # her branch starts there
+    sha = world.pull_request(lotta, commit(lotta, {"articles/accounts/reset.md": PUBLIC_RESET}))
+    result = world.gate(sha, "lottan")
+    assert_gate_refused(result, "articles/accounts/reset.md", rule=r"publish")
 
 
 def test_ref_named_refs_main_shadows_main(world: World) -> None:
@@ -229,3 +260,40 @@ def test_unsigned_direct_commit(world: World) -> None:
     before = world.refs()
     result = push(mikko, "origin", "main")
     assert_push_refused(world, result, before, rule=r"sign")
+
+
+def test_branch_named_main_in_capitals(world: World) -> None:
+    """refs/heads/MAIN is refs/heads/main on a case-insensitive server file system."""
+    lotta = _unapproved(world)
+    before = world.refs()
+    result = push(lotta, "origin", "HEAD:refs/heads/MAIN")
+    assert_push_refused(world, result, before, "MAIN", rule=r"main|case|collid")
+
+
+def test_rules_loosened_and_used_in_the_same_push(world: World) -> None:
+    """Anna empties rules.admin_paths; in the same push Jan merges Lotta's new hook."""
+    anna = world.clone("anna")
+    loose = "publisher_self_publish: false\nadmin_paths: [kcs.yml]"
+    commit(anna, {"kcs.yml": kcs_yml(world.pubkeys, rules=loose)}, "Fewer admin paths")
+    assert push(anna, "origin", "HEAD:refs/heads/proposal/anna/rules").returncode == 0
+    lotta = world.clone("lotta")
+    git(lotta, "fetch", "-q", "origin")
+    git(lotta, "switch", "-q", "-c", "proposal/lotta/hook", "origin/proposal/anna/rules")
+    commit(lotta, {"hooks/pre-receive": "#!/bin/sh\nexit 0\n"}, "Faster hook")
+    assert push(lotta, "origin", "proposal/lotta/hook").returncode == 0
+    jan = world.clone("jan")
+    git(jan, "fetch", "-q", "origin")
+    git(jan, "merge", "-q", "--ff-only", "origin/proposal/anna/rules")
+    _merge(jan, "proposal/lotta/hook")
+    before = world.refs()
+    result = push(jan, "origin", "main")
+    assert_push_refused(world, result, before, "hooks/pre-receive", rule=r"admin")
+
+
+def test_mode_change_of_a_public_article_by_a_contributor(world: World) -> None:
+    mikko = world.clone("mikko")  # contributor of accounts
+    (mikko / "articles/accounts/public-mfa.md").chmod(0o755)
+    commit(mikko, {}, "Executable")
+    before = world.refs()
+    result = push(mikko, "origin", "main")
+    assert_push_refused(world, result, before, "articles/accounts/public-mfa.md", rule=r"publish")
