@@ -19,6 +19,7 @@ from urllib.parse import quote, unquote
 
 from .. import i18n
 from ..article import Article
+from ..channels.facts import article_facts
 from ..config import Config
 from ..errors import KcsError
 from ..fsutil import inside
@@ -293,6 +294,7 @@ def build(ctx: SiteContext, *, site_url: str = "") -> tuple[list[Page], list[Ass
     by_id = {a.id: a for a in ctx.articles}
     cache: dict[Any, int] = {}
     out: list[Page] = []
+    facts = article_facts(ctx)  # internal site only
     for article in ctx.articles:
         body = linker.body(article)
         head = "" if _has_h1(body) else f"# {_escape_title(article.title)}\n\n"
@@ -303,6 +305,9 @@ def build(ctx: SiteContext, *, site_url: str = "") -> tuple[list[Page], list[Ass
                 article, ctx, site_url=site_url, groups=groups, by_id=by_id, cache=cache
             ),
         }
+        kcs_meta = meta["kcs"]
+        if article.id in facts and isinstance(kcs_meta, dict):
+            kcs_meta["facts"] = facts[article.id]
         out.append(Page(f"a/{article.id}.md", f"{head}{top}{body.strip()}\n", meta))
     return out, list(linker.assets.values())
 

@@ -14,7 +14,9 @@ import logging
 from html import escape
 from typing import Any
 
+from .. import i18n
 from ..article import split_front_matter
+from ..channels import worddiff
 from ..errors import KcsError
 from ..review.diff import Change
 from ..review.listing import Proposal, list_proposals
@@ -55,17 +57,25 @@ def _fields(change: Change) -> list[tuple[str, str, str]]:
     return out
 
 
-def _proposal_block(proposal: Proposal, change: Change, ctx: SiteContext) -> str:
+def _t(lang: str, key: str) -> str:
+    return escape(i18n.text(lang, key))
+
+
+def _proposal_block(proposal: Proposal, change: Change, ctx: SiteContext, lang: str) -> str:
     who = proposal.author or proposal.author_name
     days = proposal.age_days(ctx.now)
-    waits = ", ".join(proposal.waiting_for) or "nobody: the author may merge it"
+    waits = ", ".join(proposal.waiting_for) or i18n.text(lang, "proposal.nobody")
+    meta = escape(i18n.text(lang, "proposal.meta")).format(
+        who=f"<strong>{escape(who)}</strong>",
+        since=f'<time datetime="{escape(proposal.started.isoformat())}">'
+        f"{escape(proposal.started.date().isoformat())}</time>",
+        days=days,
+        waits=escape(waits),
+    )
     parts = [
         '<div class="kcs-proposal">',
         f"<h2>{escape(proposal.branch)}</h2>",
-        f'<p class="kcs-proposal-meta">Proposed by <strong>{escape(who)}</strong> since '
-        f'<time datetime="{escape(proposal.started.isoformat())}">'
-        f"{escape(proposal.started.date().isoformat())}</time> ({days} day(s)); "
-        f"waits for: {escape(waits)}.</p>",
+        f'<p class="kcs-proposal-meta">{meta}</p>',
     ]
     fields = _fields(change)
     if fields:
@@ -75,18 +85,32 @@ def _proposal_block(proposal: Proposal, change: Change, ctx: SiteContext) -> str
             + "</ul>"
         )
     if change.new_path is None:
-        proposed = "<p><em>The proposal deletes this article.</em></p>"
+        proposed = f"<p><em>{_t(lang, 'proposal.deletes')}</em></p>"
     else:
         proposed = render_untrusted(_body(change.new_text))
     official = (
         render_untrusted(_body(change.old_text))
         if change.old_text
-        else ("<p><em>New article: no official version yet.</em></p>")
+        else f"<p><em>{_t(lang, 'proposal.new')}</em></p>"
     )
+    # The changed lines first, words marked (escaped source text, never rendered).
+    diff = worddiff.table(
+        _body(change.old_text),
+        _body(change.new_text) if change.new_path is not None else "",
+        caption=i18n.text(lang, "proposal.changes"),
+        headers=(
+            i18n.text(lang, "proposal.line_old"),
+            i18n.text(lang, "proposal.line_new"),
+            i18n.text(lang, "proposal.text"),
+        ),
+    )
+    parts.append(diff or f"<p>{_t(lang, 'proposal.unchanged')}</p>")
     parts += [
-        '<div class="kcs-compare" style="display:grid;grid-template-columns:1fr 1fr;gap:1em">',
-        f'<section class="kcs-official"><h3>Official</h3>{official}</section>',
-        f'<section class="kcs-proposed"><h3>Proposed</h3>{proposed}</section>',
+        '<div class="kcs-compare">',
+        f'<section class="kcs-official"><h3>{_t(lang, "proposal.official")}</h3>{official}'
+        "</section>",
+        f'<section class="kcs-proposed"><h3>{_t(lang, "proposal.proposed")}</h3>{proposed}'
+        "</section>",
         "</div>",
         "</div>",
     ]
@@ -123,15 +147,18 @@ def pages(ctx: SiteContext) -> list[Page]:
             f"<td>{len(items)}</td><td>{escape(', '.join(who))}</td>"
             f"<td>{since}</td></tr>"
         )
+        lang = art.lang if art else ctx.kb.config.default_language
+        heading = i18n.text(lang, "proposal.heading", title=title)
         body = [
-            f"<h1>Proposed edits: {escape(title)}</h1>",
-            f'<p><a href="../../a/{escape(ident)}/">The official article</a></p>',
+            f"<h1>{escape(heading)}</h1>",
+            f'<p><a href="../../a/{escape(ident)}/">{_t(lang, "proposal.official_link")}</a></p>',
         ]
-        body += [_proposal_block(p, c, ctx) for p, c in items]
+        body += [_proposal_block(p, c, ctx, lang) for p, c in items]
         meta: dict[str, Any] = {
-            "title": f"Proposed edits: {title}",
+            "title": heading,
             "kcs": {
                 "kind": "proposals",
+                "lang": lang,
                 "article": ident,
                 "proposals": [
                     {
@@ -144,19 +171,23 @@ def pages(ctx: SiteContext) -> list[Page]:
             },
         }
         out.append(Page(f"proposals/{ident}.md", "\n\n".join(body) + "\n", meta))
+    home = ctx.kb.config.default_language
+    columns = "".join(
+        f'<th scope="col">{_t(home, "proposal.col." + name)}</th>'
+        for name in ("article", "count", "by", "since")
+    )
     table = (
-        "<p>No open proposals.</p>"
+        f"<p>{_t(home, 'proposal.none')}</p>"
         if not rows
-        else "<table><thead><tr><th>Article</th><th>Proposals</th><th>By</th><th>Since</th>"
-        "</tr></thead><tbody>" + "".join(rows) + "</tbody></table>"
+        else f"<table><thead><tr>{columns}</tr></thead><tbody>" + "".join(rows) + "</tbody></table>"
     )
     out.append(
         Page(
             "proposals/index.md",
-            f"<h1>Proposed edits</h1>\n\n{table}\n",
+            f"<h1>{_t(home, 'proposal.index')}</h1>\n\n{table}\n",
             {
-                "title": "Proposed edits",
-                "kcs": {"kind": "proposals", "articles": sorted(by_article)},
+                "title": i18n.text(home, "proposal.index"),
+                "kcs": {"kind": "proposals", "lang": home, "articles": sorted(by_article)},
             },
         )
     )
