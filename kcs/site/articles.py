@@ -19,11 +19,11 @@ from urllib.parse import quote, unquote
 
 from .. import i18n
 from ..article import Article
-from ..channels.facts import article_facts
 from ..config import Config
 from ..errors import KcsError
 from ..fsutil import inside
 from . import announcements
+from .facts import article_facts
 from .model import Asset, Page, SiteContext
 
 log = logging.getLogger(__name__)

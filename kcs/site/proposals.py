@@ -16,10 +16,10 @@ from typing import Any
 
 from .. import i18n
 from ..article import split_front_matter
-from ..channels import worddiff
 from ..errors import KcsError
 from ..review.diff import Change
 from ..review.listing import Proposal, list_proposals
+from . import worddiff
 from .model import Page, SiteContext
 
 log = logging.getLogger(__name__)

@@ -17,8 +17,8 @@ sys.path.insert(0, str(Path(__file__).parents[1] / "gate"))
 from kbrepo import branch  # noqa: E402
 
 from kcs.build import build_sites  # noqa: E402
-from kcs.channels.worddiff import rows  # noqa: E402
 from kcs.cli import cli  # noqa: E402
+from kcs.site.worddiff import rows  # noqa: E402
 
 UA = '"Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 Chrome/130.0 Safari/537.36"'
 

@@ -15,7 +15,7 @@ import sqlite3
 from typing import Any
 
 from ..errors import KcsError
-from ..site.model import SiteContext
+from .model import SiteContext
 
 log = logging.getLogger(__name__)
 
