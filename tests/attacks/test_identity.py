@@ -3,6 +3,8 @@ renamed or shadowed, and kcs.yml edits through which someone grants themselves p
 
 from __future__ import annotations
 
+import re
+
 from attackkit import (
     PEOPLE,
     World,
@@ -29,6 +31,17 @@ def _pr(world: World, who: str, files: dict[str, str | None]) -> str:
 # ------------------------------------------------------------ forge logins
 
 
+def _refused_or_rejected(result: tuple[int, str], path: str, *, rule: str) -> None:
+    """Refused (exit 1, the file and rule named), or the look-alike name itself rejected
+    as bad input (exit 2, one line naming the normalisation)."""
+    code, out = result
+    if code == 2:
+        assert out.startswith("Error: ") and len(out.strip().splitlines()) == 1, out
+        assert re.search(r"NFKC|normali[sz]", out), out
+        return
+    assert_gate_refused(result, path, rule=rule)
+
+
 def test_stranger_whose_login_is_a_kcs_id_approves(world: World) -> None:
     """GitHub login 'anna' belongs to a stranger; Anna's own login is 'anna-l'."""
     sha = _pr(world, "lotta", {"articles/accounts/reset.md": PUBLIC_RESET})
@@ -47,14 +60,14 @@ def test_kelvin_sign_look_alike_approver(world: World) -> None:
     """'janbak\u212aer' (KELVIN SIGN) folds to 'janbakker' under str.lower()."""
     sha = _pr(world, "lotta", {"articles/devices/laptop.md": PUBLIC_LAPTOP})
     result = world.gate(sha, "lottan", ["janbak\u212aer"])
-    assert_gate_refused(result, "articles/devices/laptop.md", rule=r"publish")
+    _refused_or_rejected(result, "articles/devices/laptop.md", rule=r"publish")
 
 
 def test_kelvin_sign_look_alike_author(world: World) -> None:
     """'eri\u212aj' is not Erik (contributor of devices)."""
     sha = _pr(world, "mallory", {"articles/devices/laptop.md": article("Laptop run this")})
     result = world.gate(sha, "eri\u212aj")
-    assert_gate_refused(result, "articles/devices/laptop.md", rule=r"contributor|approv")
+    _refused_or_rejected(result, "articles/devices/laptop.md", rule=r"contributor|approv")
 
 
 # ------------------------------------------------------------ one's own entry
