@@ -61,6 +61,19 @@ def test_gate_workflow_installs_the_base_branch_code() -> None:
     assert installs, "gate.yml installs nothing: which kcs runs the gate?"
 
 
+def test_gate_workflow_definition_comes_from_the_base_branch() -> None:
+    """For `pull_request` and `pull_request_review` GitHub runs the workflow file of the pull
+    request's merge commit: a pull request that edits gate.yml would run its own `gate` job
+    (always green) as soon as anyone submits a review. Only events whose workflow file is
+    the base branch's may produce the gate's verdict."""
+    triggers = _triggers(_load(WORKFLOWS / "gate.yml"))
+    from_head = sorted(triggers - {"pull_request_target", "workflow_run", "workflow_dispatch"})
+    assert not from_head, (
+        f"gate.yml: triggered by {', '.join(from_head)}: these run the pull request's own "
+        "copy of gate.yml"
+    )
+
+
 @pytest.mark.parametrize("path", _pr_workflows(), ids=lambda p: p.name)
 def test_pull_request_workflows_hold_no_write_token(path: Path) -> None:
     flow = _load(path)
