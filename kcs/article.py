@@ -116,6 +116,7 @@ FIELDS: dict[str, str] = {
 }
 
 _ID = re.compile(r"^[a-z0-9][a-z0-9._-]{0,99}$")
+_HTML_COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.S)
 _FENCE = re.compile(r"^\s{0,3}(```|~~~)")
 _HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 _LINK = re.compile(r"(!?)\[((?:[^\[\]]|\[[^\]]*\])*)\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
@@ -130,6 +131,12 @@ class Section:
     heading: str
     line: int
     text: str
+
+    @property
+    def has_content(self) -> bool:
+        """True when the section says something: a template's HTML comment alone
+        (the hint left in an untouched section) is no content."""
+        return bool(_HTML_COMMENT.sub("", self.text).strip())
 
 
 @dataclass(frozen=True)
@@ -372,7 +379,7 @@ def parse_article(
         sections, links = _scan_body(body, body_line)
     else:
         body, sections, links = "", [], []
-    has_resolution = any(s.key == "resolution" and s.text.strip() for s in sections)
+    has_resolution = any(s.key == "resolution" and s.has_content for s in sections)
     state = choice("state", STATES, "not-validated" if has_resolution else "wip")
     audience = choice("audience", AUDIENCES, "internal")
     lang = text_field("lang", file_lang or config.default_language)

@@ -93,7 +93,12 @@ def check_sections(kb: KnowledgeBase, index: dict[str, Article]) -> Iterator[Fin
             continue
         for key in REQUIRED_SECTIONS[article.state]:
             section = article.section(key)
-            if section is None or not section.text.strip():
+            # a framed (wip) article may keep the template's hints; past wip a hint
+            # alone (an untouched section) is no content
+            filled = section is not None and (
+                section.has_content if article.state != "wip" else bool(section.text.strip())
+            )
+            if not filled:
                 heading = _heading(article, key)
                 what = "is empty" if section else "is missing"
                 yield Finding(

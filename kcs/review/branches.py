@@ -82,30 +82,20 @@ def resolve_branch(root: Path, branch: str, prefix: str = "proposal/") -> str:
     raise UsageError(f"no branch {branch!r}: see `kcs proposals` for the open ones")
 
 
-def proposal_author(
-    where: Repo | Path,
-    config: Config,
-    base: str,
-    tip: str,
-    approver: Person | None,
-) -> tuple[Person, bool]:
-    """Who wrote ``base..tip``: the signer of all its commits, if one person signed all.
+def proposal_writers(
+    where: Repo | Path, config: Config, base: str, tip: str, merger: Person
+) -> list[Person]:
+    """Who wrote ``base..tip``, by SSH signature against ``config``; first the earliest.
 
-    Unsigned work counts by name only: its author's role does not count, except
-    that an approver whose e-mail is on it is treated as its author (so a
-    publisher cannot pass their own unsigned change off as someone else's).
+    Unsigned commits, and commits signed with a key that is not in kcs.yml, count as
+    the ``merger``'s own work: whoever brings unsigned work onto main vouches for it.
+    A name or e-mail in a commit proves nothing.
     """
     repo = Repo.of(where)
-    commits = repo.text("rev-list", f"{base}..{tip}").split()
-    emails = set(repo.text("log", "--format=%ae", f"{base}..{tip}").split())
+    commits = repo.text("rev-list", "--reverse", f"{base}..{tip}").split()
     signatures = verify_commits(repo, commits, config)
-    signers = {s.person.id for s in signatures.values() if s.person}
-    if commits and len(signers) == 1 and all(s.person for s in signatures.values()):
-        signer = next(s.person for s in signatures.values() if s.person)
-        assert signer is not None
-        return signer, True
-    if approver and approver.email and approver.email.lower() in {e.lower() for e in emails}:
-        return approver, True
-    named = [config.person(e) for e in sorted(emails)]
-    first = next((p for p in named if p), None)
-    return (first or Person(id=sorted(emails)[0] if emails else "unknown", name="unknown"), False)
+    writers: dict[str, Person] = {}
+    for commit in commits:
+        person = signatures[commit].person or merger
+        writers.setdefault(person.id, person)
+    return list(writers.values())

@@ -8,16 +8,20 @@ loosen the rules, or grant the roles, it is judged by.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..article import DEFAULT_DOMAIN, Article, domain_of
 from ..config import Config, Person, load_config
 from ..errors import ConfigError, GitError, UsageError
 from ..git import Repo
 from .diff import Change, is_article_path, read_changes
-from .roles import EXTERNAL_AUDIENCES, Rules, changed_people, rules_from_config
+from .identity import lookup, own_entry_changes
+from .paths import path_problems
+from .roles import EXTERNAL_AUDIENCES, Rules, rules_from_config
 
 
 @dataclass(frozen=True)
@@ -105,9 +109,42 @@ class Decision:
         }
 
 
+#: A domain name: an identifier as kcs.yml writes it (``*`` is only a key of a role table).
+DOMAIN_NAME = re.compile(r"^[a-z0-9][a-z0-9._-]{0,99}$")
+#: Stands for a domain name that is not one, so that no role table entry can match it.
+NO_DOMAIN = "(not a domain)"
+
+
 def _folder_domain(path: str) -> str:
-    parts = path.split("/")
-    return parts[1] if len(parts) > 2 and parts[0] == "articles" else "general"
+    found = domain_of(path) or DEFAULT_DOMAIN
+    return found if DOMAIN_NAME.match(found) else NO_DOMAIN
+
+
+def _domain(article: Article | None, path: str) -> str:
+    if article is None:
+        return _folder_domain(path)
+    return article.domain if DOMAIN_NAME.match(article.domain) else NO_DOMAIN
+
+
+def domain_problems(change: Change) -> list[str]:
+    """Domain names in the change that are not identifiers (``*``, spaces, capitals)."""
+    out: list[str] = []
+    for path, article in (
+        (change.old_path, change.old_article),
+        (change.new_path, change.new_article),
+    ):
+        if not path or not path.startswith("articles/"):
+            continue
+        names = {domain_of(path) or DEFAULT_DOMAIN} if len(path.split("/")) > 2 else set()
+        if article is not None:
+            names.add(article.domain)
+        for name in sorted(names):
+            if not DOMAIN_NAME.match(name):
+                out.append(
+                    f"{path}: domain {name!r} is not a domain name: domains are identifiers "
+                    "from kcs.yml (lowercase letters, digits, '.', '_', '-'); '*' is no domain"
+                )
+    return out
 
 
 def requirements(change: Change, rules: Rules) -> list[tuple[str, str, str]]:
@@ -138,11 +175,11 @@ def requirements(change: Change, rules: Rules) -> list[tuple[str, str, str]]:
     old_aud = new_aud = None
     if old_path:
         art = change.old_article
-        old_dom = art.domain if art else _folder_domain(old_path)
+        old_dom = _domain(art, old_path)
         old_aud = art.audience if art else None
     if new_path:
         art = change.new_article
-        new_dom = art.domain if art else _folder_domain(new_path)
+        new_dom = _domain(art, new_path)
         new_aud = art.audience if art else None
     domains = list(dict.fromkeys(d for d in (old_dom, new_dom) if d))
     for domain in domains:
@@ -188,6 +225,8 @@ def requirements(change: Change, rules: Rules) -> list[tuple[str, str, str]]:
 
 
 def _may(rules: Rules, person: Person, action: str, domain: str) -> bool:
+    if domain == NO_DOMAIN:
+        return False
     if domain == "*" and action != "admin":
         return any(action in rules.capabilities.get(r, frozenset()) for r in person.roles.values())
     return rules.may(person, action, domain)
@@ -202,41 +241,70 @@ def decide(
     changed: Mapping[str, str] | None = None,
     problems: Sequence[str] = (),
     author_verified: bool = True,
+    co_authors: Sequence[Person] = (),
+    rules_changed: bool = False,
 ) -> Decision:
     """Judge ``changes`` written by ``author`` and approved by ``approvers``.
 
     ``changed`` maps the ids of people whose own kcs.yml entry the change alters to
-    what changed (see :func:`kcs.roles.changed_people`): they count for nothing.
-    ``author_verified`` is False on plain Git when the author's commits carry no
-    valid signature: then only the approvals count.
+    what changed (see :func:`kcs.review.identity.own_entry_changes`): they count for
+    nothing. ``author_verified`` is False on plain Git when the author's commits
+    carry no valid signature: then only the approvals count. ``co_authors`` wrote
+    parts of the change too: then no writer's own role counts, and no writer approves.
+
+    Refusals no approval can lift (``problems``, and domain names that are not
+    identifiers) make the decision "not allowed" whoever approved. An admin may
+    change other people's entries in kcs.yml alone, but code, CI and build files,
+    and the review rules themselves (``rules_changed``), need a second admin: an
+    admin acting alone neither changes what decides a review nor widens their
+    own powers.
     """
     changed = dict(changed or {})
     notes: list[str] = []
+    writers = {author.id, *(p.id for p in co_authors)}
     approving: list[Person] = []
     for person in approvers:
         if person.id == author.id:
             notes.append(f"{person.id}'s own approval does not count twice (they wrote the change)")
+        elif person.id in writers:
+            notes.append(f"{person.id}'s approval does not count: they wrote part of the change")
         elif person.id not in {p.id for p in approving}:
             approving.append(person)
     if not author_verified:
         notes.append(
             f"the author {author.id} is not verified by a signature: their role does not count"
         )
+    if co_authors:
+        notes.append(
+            f"written by {', '.join(sorted(writers))}: no writer's own role counts, "
+            "every rule needs an approver who wrote none of it"
+        )
     for pid, what in changed.items():
         if pid == author.id or pid in {p.id for p in approving}:
             notes.append(
                 f"{pid} counts for nothing in this change: their own entry is altered ({what})"
             )
-    counting_author = author_verified and author.id not in changed
+    counting_author = author_verified and author.id not in changed and not co_authors
     approving = [p for p in approving if p.id not in changed]
 
+    refusals = list(problems)
     files: list[FileDecision] = []
     for change in changes:
+        refusals.extend(domain_problems(change))
+        second_admin = any(
+            rules.is_admin_path(p) and (p != "kcs.yml" or rules_changed) for p in change.paths
+        )
         needs: list[Need] = []
         for action, domain, why in requirements(change, rules):
             who: str | None = None
             author_may = counting_author and _may(rules, author, action, domain)
-            if author_may and (action != "publish" or rules.publisher_self_publish):
+            if action == "admin":
+                counts = not second_admin
+            elif action == "publish":
+                counts = rules.publisher_self_publish
+            else:
+                counts = True
+            if author_may and counts:
                 who = author.id
             if who is None:
                 for person in approving:
@@ -262,7 +330,7 @@ def decide(
         approvers=tuple(p.id for p in approvers),
         files=tuple(files),
         notes=tuple(notes),
-        problems=tuple(problems),
+        problems=tuple(dict.fromkeys(refusals)),
     )
 
 
@@ -286,6 +354,11 @@ def _missing(
     hints: list[str] = []
     if author_may and action == "publish":
         hints.append(f"{author.id} wrote it and rules.publisher_self_publish is off")
+    if author_may and action == "admin":
+        hints.append(
+            f"{author.id} wrote it: code, CI and build files and the review rules need a "
+            "second admin"
+        )
     for person in approvers:
         if person.id in changed:
             hints.append(
@@ -331,6 +404,63 @@ class GateInput:
     changes: tuple[Change, ...] = field(default_factory=tuple)
 
 
+@dataclass(frozen=True)
+class ChangeSet:
+    """A proposed change as plain data: everything :func:`judge` decides on.
+
+    ``base`` is the kcs.yml in force (the base branch's, or the current main's on a
+    plain Git server); ``head_config`` the kcs.yml the change would bring (None with
+    ``head_problem`` when it cannot be read); ``tree`` every path of the resulting
+    tree, for the case-fold collision check.
+    """
+
+    base: Config
+    changes: tuple[Change, ...]
+    head_config: Config | None = None
+    head_problem: str | None = None
+    tree: tuple[str, ...] = ()
+
+
+def judge(
+    change: ChangeSet,
+    author: Person,
+    approvers: Sequence[Person] = (),
+    *,
+    co_authors: Sequence[Person] = (),
+    author_verified: bool = True,
+    notes: Sequence[str] = (),
+) -> Decision:
+    """The decision, a pure function of the data: both the GitHub gate and the
+    plain-Git server call it, so the same change gets the same answer on each."""
+    problems = path_problems(change.changes, change.tree)
+    changed: dict[str, str] = {}
+    if change.head_problem:
+        problems.append(change.head_problem)
+    elif change.head_config is not None:
+        changed = own_entry_changes(
+            [author, *approvers, *co_authors], change.base, change.head_config
+        )
+    decision = decide(
+        change.changes,
+        author=author,
+        approvers=approvers,
+        rules=rules_from_config(change.base),
+        changed=changed,
+        problems=problems,
+        author_verified=author_verified,
+        co_authors=co_authors,
+        rules_changed=change.head_config is not None
+        and change.head_config.rules != change.base.rules,
+    )
+    return Decision(
+        author=decision.author,
+        approvers=decision.approvers,
+        files=decision.files,
+        notes=tuple(notes) + decision.notes,
+        problems=decision.problems,
+    )
+
+
 def config_at(where: Repo | Path, commit: str) -> Config:
     """kcs.yml as it is in ``commit`` (defaults when the commit has none)."""
     repo = Repo.of(where)
@@ -339,6 +469,26 @@ def config_at(where: Repo | Path, commit: str) -> Config:
         return load_config(repo.root, text=text or "")
     except ConfigError as exc:
         raise ConfigError(f"in commit {commit[:10]}: {exc}") from None
+
+
+def tree_paths(repo: Repo, commit: str) -> tuple[str, ...]:
+    """Every file path in ``commit``'s tree."""
+    data = repo.run("ls-tree", "-r", "-z", "--full-tree", "--name-only", commit).stdout
+    return tuple(p.decode("utf-8", "surrogateescape") for p in data.split(b"\0") if p)
+
+
+def read_change_set(
+    repo: Repo, base_config: Config, start: str, head: str, *, with_text: bool = False
+) -> ChangeSet:
+    """The change from ``start`` to ``head`` as a :class:`ChangeSet` judged by ``base_config``."""
+    head_config: Config | None = None
+    head_problem: str | None = None
+    try:
+        head_config = config_at(repo, head)
+    except ConfigError as exc:
+        head_problem = f"kcs.yml {exc}; fix it before this change can be merged"
+    changes = read_changes(repo, start, head, base_config, with_text=with_text)
+    return ChangeSet(base_config, tuple(changes), head_config, head_problem, tree_paths(repo, head))
 
 
 def merge_base(repo: Repo, base: str, head: str) -> str:
@@ -360,8 +510,8 @@ def merge_base(repo: Repo, base: str, head: str) -> str:
     return result.stdout.decode().strip()
 
 
-def find_person(config: Config, ident: str, *, what: str) -> Person:
-    person = config.person(ident)
+def find_person(config: Config, ident: str, *, what: str, kind: str = "any") -> Person:
+    person = lookup(config, ident, kind=kind)
     if person is None:
         known = ", ".join(p.id for p in config.people) or "nobody"
         raise UsageError(
@@ -369,6 +519,15 @@ def find_person(config: Config, ident: str, *, what: str) -> Person:
             f"base commit (known: {known})"
         )
     return person
+
+
+def _login(config: Config, login: str, notes: list[str]) -> Person | None:
+    """The person whose ``github`` entry is ``login``; a look-alike name is noted, not matched."""
+    try:
+        return lookup(config, login, kind="login")
+    except UsageError as exc:
+        notes.append(str(exc))
+        return None
 
 
 def gate(
@@ -383,8 +542,9 @@ def gate(
 ) -> Decision:
     """Judge the change from ``base`` to ``head`` (the branch's own commits only).
 
-    ``skip_unknown`` (for forges) treats an unknown author as a candidate with no
-    roles and ignores approvals by people not in kcs.yml, noting them.
+    ``skip_unknown`` is for forges: names are forge logins, matched only against
+    people's ``github`` entries; an unknown author is a candidate with no roles and
+    approvals by people not in kcs.yml are ignored, with a note.
     """
     decision, _ = gate_with_input(
         where,
@@ -416,12 +576,13 @@ def gate_with_input(
     config = config_at(repo, base_id)
     notes: list[str] = []
     if skip_unknown:
-        writer = config.person(author) or Person(id=author, name=author)
-        if config.person(author) is None:
+        found = _login(config, author, notes)
+        writer = found or Person(id=f"login:{author}", name=author)
+        if found is None:
             notes.append(f"author {author!r} is not in kcs.yml: treated as a candidate")
         people = []
         for ident in approvers:
-            person = config.person(ident)
+            person = _login(config, ident, notes)
             if person is None:
                 notes.append(f"approval by {ident!r} ignored: not in kcs.yml")
             else:
@@ -453,36 +614,29 @@ def evaluate(
     notes: Sequence[str] = (),
     author_verified: bool = True,
     with_text: bool = False,
+    co_authors: Sequence[Person] = (),
 ) -> tuple[Decision, GateInput]:
     """Judge ``base_id..head_id`` (commit ids) for people already resolved."""
     repo = Repo.of(where)
     if config is None:
         config = config_at(repo, base_id)
-    problems: list[str] = []
-    changed: dict[str, str] = {}
-    try:
-        after = config_at(repo, head_id)
-        changed = changed_people(config, after)
-    except ConfigError as exc:
-        problems.append(f"kcs.yml {exc}; fix it before this change can be merged")
     start = merge_base(repo, base_id, head_id)
-    changes = read_changes(repo, start, head_id, config, with_text=with_text)
-    decision = decide(
-        changes,
-        author=author,
-        approvers=approvers,
-        rules=rules_from_config(config),
-        changed=changed,
-        problems=problems,
+    change = read_change_set(repo, config, start, head_id, with_text=with_text)
+    decision = judge(
+        change,
+        author,
+        approvers,
+        co_authors=co_authors,
         author_verified=author_verified,
+        notes=notes,
     )
     decision = Decision(
         author=decision.author,
         approvers=decision.approvers,
         files=decision.files,
-        notes=tuple(notes) + decision.notes,
+        notes=decision.notes,
         problems=decision.problems,
         base=base_id,
         head=head_id,
     )
-    return decision, GateInput(base_id, head_id, start, config, tuple(changes))
+    return decision, GateInput(base_id, head_id, start, config, change.changes)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ..errors import GitError, KcsError, UsageError
@@ -11,11 +11,12 @@ from .branches import (
     PROTECTED,
     current_branch,
     has_remote,
-    proposal_author,
     proposal_prefix,
+    proposal_writers,
     resolve_branch,
     work_tree,
 )
+from .content import changed_articles, content_problems
 from .gate import Decision, config_at, evaluate
 from .signing import person_by_key, signing_key
 
@@ -53,10 +54,13 @@ def merge(root: Path, branch: str, *, push: bool = True) -> MergeResult:
         raise UsageError(f"{branch} shares no history with {here}")
     if mb == tip:
         raise KcsError(f"{branch} is already merged into {here}")
-    author, verified = proposal_author(top, config, mb, tip, approver)
-    decision, _ = evaluate(
-        top, base, tip, author, [approver], config=config, author_verified=verified
+    author, *co_authors = proposal_writers(top, config, mb, tip, approver)
+    decision, got = evaluate(
+        top, base, tip, author, [approver], config=config, co_authors=co_authors
     )
+    content = content_problems(Repo(top), tip, config, changed_articles(got.changes))
+    if content:
+        decision = replace(decision, problems=(*decision.problems, *content))
     if not decision.allowed:
         return MergeResult(branch, decision, approver.id)
     trailer = f"Approved-by: {approver.name} <{approver.email or approver.id}>"

@@ -53,6 +53,33 @@ ACTION_ROLE: Mapping[str, str] = {
 
 DEFAULT_ADMIN_PATHS: tuple[str, ...] = ("kcs.yml", "mkdocs.yml", ".github/", "hooks/", "kcs/")
 
+#: Paths that decide what CI and the build execute or how Git reads the tree: always
+#: admin paths, whatever ``rules.admin_paths`` says (it can only add to them).
+MANDATORY_ADMIN_PATHS: tuple[str, ...] = (
+    *DEFAULT_ADMIN_PATHS,
+    "pyproject.toml",
+    "setup.py",
+    "setup.cfg",
+    "requirements.txt",
+    "package.json",
+    "package-lock.json",
+    "Makefile",
+    "noxfile.py",
+    "tox.ini",
+    ".pre-commit-config.yaml",
+    ".ci/",
+    "scripts/",
+    "deploy/",
+    "theme/",
+    "overrides/",
+    "tests/",
+)
+#: File names that are admin paths in any folder: they change how Git, Python or the
+#: build treat the files beside them (filters, submodules, test fixtures, hooks).
+ADMIN_FILE_NAMES: frozenset[str] = frozenset(
+    {".gitattributes", ".gitmodules", "conftest.py", "mkdocs.yml", "kcs.yml"}
+)
+
 
 @dataclass(frozen=True)
 class Rules:
@@ -76,7 +103,9 @@ class Rules:
         return action in self.capabilities.get(person.role_in(domain), frozenset())
 
     def is_admin_path(self, path: str) -> bool:
-        for prefix in self.admin_paths:
+        if path.rsplit("/", 1)[-1] in ADMIN_FILE_NAMES:
+            return True
+        for prefix in (*MANDATORY_ADMIN_PATHS, *self.admin_paths):
             if prefix.endswith("/"):
                 if path.startswith(prefix):
                     return True

@@ -69,6 +69,9 @@ def push(repo: Path, *args: str) -> subprocess.CompletedProcess[str]:
 
 
 def edit(repo: Path, rel: str, text: str) -> None:
+    """Write an article as the content standard wants it on main: with its id."""
+    if text.startswith("---\n") and "\nid: " not in text.split("\n---\n", 1)[0]:
+        text = f"---\nid: {Path(rel).stem}\n" + text[4:]
     write(repo / rel, text)
 
 
@@ -210,10 +213,18 @@ def test_force_push_and_unsigned_commits_are_refused(
 
 def test_merge_conflict_leaves_nothing_half_merged(server: Path, ssh_keys: dict[str, Path]) -> None:
     lotta = clone(server, "lotta", ssh_keys)
-    edit(lotta, "articles/network/vpn.md", article("VPN fails", body="## Issue\n\nA\n"))
+    edit(
+        lotta,
+        "articles/network/vpn.md",
+        article("VPN fails", body="## Issue\n\nA\n\n## Resolution\n\nA\n"),
+    )
     kcs("propose", "--root", str(lotta))
     mikko = clone(server, "mikko", ssh_keys)
-    edit(mikko, "articles/network/vpn.md", article("VPN broken", body="## Issue\n\nB\n"))
+    edit(
+        mikko,
+        "articles/network/vpn.md",
+        article("VPN broken", body="## Issue\n\nB\n\n## Resolution\n\nB\n"),
+    )
     git(mikko, "commit", "-q", "-am", "Direct fix")
     head = git(mikko, "rev-parse", "HEAD")
     code, out = kcs("merge", "--root", str(mikko), "--no-push", "proposal/lotta/vpn")

@@ -96,9 +96,19 @@ def test_pull_request_workflows_are_read_only_and_use_no_secrets() -> None:
         assert set(perms.values()) == {"read"}, name
         assert all("permissions" not in job for job in data["jobs"].values()), name
     gate = load("gate.yml")
-    assert set(gate[True]) == {"pull_request", "pull_request_review"}  # YAML 'on' is True
+    # YAML 'on' is True; pull_request_target: GitHub runs the base branch's gate.yml
+    assert set(gate[True]) == {"pull_request_target", "pull_request_review"}
     assert gate[True]["pull_request_review"]["types"] == ["submitted", "dismissed"]
     steps = gate["jobs"]["gate"]["steps"]
+    # the head is data: only the base is checked out, and the install comes after it
+    checkouts = [s for s in steps if s.get("uses", "").startswith("actions/checkout")]
+    assert [c["with"]["ref"] for c in checkouts] == ["${{ github.event.pull_request.base.sha }}"]
+    assert all(c["with"]["persist-credentials"] is False for c in checkouts)
+    install = next(i for i, s in enumerate(steps) if "pip install" in s.get("run", ""))
+    assert install > steps.index(checkouts[0])
+    assert not any("checkout" in s.get("run", "") or "switch" in s.get("run", "") for s in steps)
+    lint = [s["run"] for s in load("pull-request.yml")["jobs"]["lint"]["steps"] if "run" in s]
+    assert "kcs lint --strict" in lint
     script = steps[-1]["run"]
     assert "gh api --paginate" in script and "kcs gate --base" in script
     assert steps[-1]["env"]["GH_TOKEN"] == "${{ github.token }}"
