@@ -16,11 +16,13 @@ from attackkit import (
     assert_gate_refused,
     assert_push_accepted,
     assert_push_refused,
+    blob,
     commit,
     kcs,
     kcs_yml,
     people_with,
     push,
+    raw_commit,
 )
 from gitrepo import git
 
@@ -297,3 +299,53 @@ def test_mode_change_of_a_public_article_by_a_contributor(world: World) -> None:
     before = world.refs()
     result = push(mikko, "origin", "main")
     assert_push_refused(world, result, before, "articles/accounts/public-mfa.md", rule=r"publish")
+
+
+def test_key_added_and_used_in_the_same_push(world: World) -> None:
+    """Anna lists Mallory (publisher of network, with her key); Mallory's signed merge of
+    Lotta's publication rides in the same push: a push cannot bring its own key."""
+    mallory = {
+        "name": "Mallory",
+        "email": "mallory@example.org",
+        "github": "mallory",
+        "roles": {"network": "publisher"},
+    }
+    _propose(world, "lotta", {"articles/network/vpn.md": PUBLIC_VPN}, "proposal/lotta/vpn")
+    anna = world.clone("anna")
+    text = kcs_yml(world.pubkeys, people=people_with(mallory=mallory))
+    commit(anna, {"kcs.yml": text}, "Welcome Mallory")
+    assert push(anna, "origin", "HEAD:refs/heads/proposal/anna/mallory").returncode == 0
+    evil = world.clone("mallory")
+    git(evil, "fetch", "-q", "origin")
+    git(evil, "merge", "-q", "--ff-only", "origin/proposal/anna/mallory")
+    _merge(evil, "proposal/lotta/vpn")
+    before = world.refs()
+    result = push(evil, "origin", "main")
+    assert_push_refused(world, result, before, rule=r"sign|key|vpn\.md")
+
+
+def test_hostile_proposal_branch_does_not_stop_publishing(world: World) -> None:
+    """Proposal branches are open to all and the internal site shows them: a '..' entry or
+    a symbolic link there is refused, or publishing main still works."""
+    lotta = world.clone("lotta")
+    head = git(lotta, "rev-parse", "HEAD").strip()
+    link = ("120000", blob(lotta, "../../kcs.yml"))
+    raw_commit(
+        lotta,
+        [head],
+        {
+            b"articles/x/../../kcs.yml": "people: []\n",
+            b"articles/network/link.md": link,
+            "articles/network/vpn.md": PUBLIC_VPN,
+        },
+    )
+    before = world.refs()
+    result = push(lotta, "origin", "HEAD:refs/heads/proposal/lotta/evil")
+    if result.returncode != 0:
+        assert_push_refused(world, result, before, "articles/", rule=r"\.\.|symbolic|symlink")
+        return
+    dest = world.tmp / "publish"
+    dest.mkdir()
+    code, out = kcs("publish", "--repo", str(world.server), "--dest", str(dest), "--commit", "main")
+    assert code == 0, out
+    assert (dest / "live").exists()
