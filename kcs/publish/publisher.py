@@ -124,7 +124,13 @@ def publish(
         seconds = time.monotonic() - started
         now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
         entry = {**info, "published": now, "seconds": round(seconds, 2), "release": name}
-        publog.append(layout.log, {**entry, "action": "publish"})
+        try:
+            publog.append(layout.log, {**entry, "action": "publish"})
+        except OSError as exc:
+            raise KcsError(
+                f"{layout.log}: {commit[:12]} is live as {name}, but its publish record could "
+                f"not be written ({exc.strerror or exc}); free space and publish again"
+            ) from None
         removed = tuple(prune(layout, keep))
         log.info("%s live as %s in %.1f s", commit[:12], name, seconds)
         return PublishResult("published", commit, name, seconds, pages, removed)
