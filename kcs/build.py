@@ -23,7 +23,9 @@ import yaml
 
 from .config import AUDIENCES
 from .errors import BuildError, UsageError
+from .findings import Finding
 from .knowledge import KnowledgeBase, load
+from .render import CODE
 
 log = logging.getLogger(__name__)
 
@@ -78,14 +80,27 @@ def build_sites(
         time.monotonic() - read,
     )
     results = []
+    broken: dict[str, Finding] = {}  # articles that cannot be rendered, found by any site
     for audience in dict.fromkeys(audiences):
-        results.append(_build_one(root, kb, history, audience, out / audience, strict))
+        result, late = _build_one(root, kb, history, audience, out / audience, strict, broken)
+        broken.update(late)
+        if late and audience != "internal":
+            # The site lists articles that turned out not to render: build it without them.
+            result, _ = _build_one(root, kb, history, audience, out / audience, strict, broken)
+        results.append(result)
     return BuildResult(tuple(results))
 
 
 def _build_one(
-    root: Path, kb: KnowledgeBase, history: Any, audience: str, target: Path, strict: bool
-) -> SiteResult:
+    root: Path,
+    kb: KnowledgeBase,
+    history: Any,
+    audience: str,
+    target: Path,
+    strict: bool,
+    broken: dict[str, Finding],
+) -> tuple[SiteResult, dict[str, Finding]]:
+    """One site; also the articles found not to render only while rendering it."""
     from mkdocs.commands.build import build
     from mkdocs.exceptions import Abort, ConfigurationError, PluginError
 
@@ -104,7 +119,7 @@ def _build_one(
                     f"{root / MKDOCS_FILE}: add 'kcs' to plugins (and remove "
                     "'search'); kcs build needs its plugin"
                 )
-            plugin.prepare(Prepared(audience, kb, history))
+            plugin.prepare(Prepared(audience, kb, history, broken=dict(broken)))
             try:
                 build(config)
             except (Abort, ConfigurationError, PluginError) as exc:
@@ -112,6 +127,9 @@ def _build_one(
                 if errors:
                     raise BuildError(f"{audience} site: {errors[-1]}") from None
                 warned = [m for level, m in logged if level == logging.WARNING]
+                unrenderable = [m for m in warned if f": {CODE}: " in m]
+                if unrenderable:  # strict: the article that cannot be rendered is the news
+                    raise BuildError(f"{audience} site: {unrenderable[0]}") from None
                 first = f" ({warned[0]})" if warned else ""
                 raise BuildError(f"{audience} site: {exc}{first}") from None
         checking = time.monotonic()
@@ -128,7 +146,7 @@ def _build_one(
         if temp.exists():
             shutil.rmtree(temp, ignore_errors=True)
     built = plugin.built()
-    return SiteResult(
+    result = SiteResult(
         audience=audience,
         path=target,
         pages=built.pages,
@@ -137,6 +155,7 @@ def _build_one(
         warnings=tuple(m for level, m in logged if level == logging.WARNING),
         search=dict(built.search),
     )
+    return result, dict(built.late)
 
 
 @contextmanager

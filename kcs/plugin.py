@@ -14,7 +14,7 @@ import re
 import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeGuard
 
@@ -26,11 +26,14 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page as MkPage
 
-from . import channels, i18n, site
+from . import channels, i18n, render, site
+from .article import Article
 from .config import AUDIENCES
 from .errors import KcsError
+from .findings import Finding
 from .site import announcements, home
 from .site.articles import site_url_for
+from .site.links import ArticleLinks, Resolver
 
 if TYPE_CHECKING:
     from .history import History
@@ -61,6 +64,8 @@ class Prepared:
     audience: str
     kb: KnowledgeBase
     history: History | None
+    #: id → problem of articles known not to render (found by an earlier site's build).
+    broken: Mapping[str, Finding] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -70,6 +75,10 @@ class Built:
     pages: int  # generated pages (articles, listings, home, contact, ...)
     articles: int  # articles this audience may see
     search: Mapping[str, int]  # Pagefind pages per language
+    #: id → problem of every article that could not be rendered; ``late``: those found
+    #: only while MkDocs rendered (the site lists them: build a wider site again).
+    broken: Mapping[str, Finding] = field(default_factory=dict)
+    late: Mapping[str, Finding] = field(default_factory=dict)
 
 
 class KcsPlugin(BasePlugin[KcsConfig]):
@@ -85,6 +94,12 @@ class KcsPlugin(BasePlugin[KcsConfig]):
     def __init__(self) -> None:
         super().__init__()
         self.prepared: Prepared | None = None
+        self.broken: dict[str, Finding] = {}
+        self.late: dict[str, Finding] = {}
+        self.links: ArticleLinks | None = None
+        #: Broken links are found while MkDocs renders: their warnings count for --strict.
+        self.rendering = _Forwarding(("kcs.site.links",))
+        self.by_id: dict[str, Article] = {}
         self.ctx: site.SiteContext | None = None
         self.meta: dict[str, Any] = {}
         self.page_count = 0
@@ -101,7 +116,9 @@ class KcsPlugin(BasePlugin[KcsConfig]):
     def built(self) -> Built:
         """Pages, articles and search index of the last build."""
         articles = len(self.ctx.articles) if self.ctx else 0
-        return Built(self.page_count, articles, dict(self.indexed))
+        return Built(
+            self.page_count, articles, dict(self.indexed), dict(self.broken), dict(self.late)
+        )
 
     # ------------------------------------------------------------ events
 
@@ -126,12 +143,25 @@ class KcsPlugin(BasePlugin[KcsConfig]):
                     history = load_history(root)
                 for finding in kb.findings:
                     log.warning(str(finding))
+                self.broken = dict(self.prepared.broken) if self.prepared else {}
+                unchecked = [a for a in kb.for_audience(audience) if a.id not in self.broken]
+                self.broken.update(render.problems(unchecked, full=False))
+                for finding in self.broken.values():
+                    log.warning(str(finding))
                 self.ctx = site.context(
-                    kb, audience, history=history, most_used=site.most_used(kb.root)
+                    kb,
+                    audience,
+                    history=history,
+                    most_used=site.most_used(kb.root),
+                    broken=self.broken,
                 )
         except KcsError as exc:
             raise PluginError(str(exc)) from exc
         configure(config, self.ctx)
+        self.late = {}
+        self.rendering.start()
+        self.by_id = {a.id: a for a in self.ctx.articles if a.id not in self.broken}
+        self.links = link_extension(config, self.ctx)
         return config
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
@@ -181,6 +211,12 @@ class KcsPlugin(BasePlugin[KcsConfig]):
         meta = self.meta.get(page.file.src_uri)
         if meta is not None:
             page.meta.update(meta)
+        kcs_meta = page.meta.get("kcs")
+        article = self.by_id.get(kcs_meta["id"]) if is_article(kcs_meta) else None
+        if self.links is not None:
+            self.links.current = article
+        if article is not None:
+            self.guard(page, article)
         return markdown
 
     def on_nav(self, nav: Any, *, config: MkDocsConfig, files: Files) -> Any:
@@ -214,6 +250,7 @@ class KcsPlugin(BasePlugin[KcsConfig]):
         return finish_html(output, page.meta.get("kcs"))
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
+        self.rendering.stop()
         if self.index is None:
             return
         from .pagefind import OUTPUT_SUBDIR, languages
@@ -235,6 +272,7 @@ class KcsPlugin(BasePlugin[KcsConfig]):
         self.indexed = languages(Path(config.site_dir))
 
     def on_build_error(self, *, error: Exception) -> None:
+        self.rendering.stop()
         self.close_index()
 
     def close_index(self) -> None:
@@ -250,6 +288,35 @@ class KcsPlugin(BasePlugin[KcsConfig]):
         return server
 
     # ------------------------------------------------------------ helpers
+
+    def guard(self, page: MkPage, article: Article) -> None:
+        """Render ``page`` so that a failure shows a placeholder instead of ending the build.
+
+        The quick check before the build catches the known cases; this catches the rest
+        while MkDocs renders, at no cost to pages that render. kcs/build.py then builds
+        the wider sites again without the article.
+        """
+        render_page = page.render
+
+        def guarded(config: MkDocsConfig, files: Files) -> None:
+            try:
+                render_page(config, files)
+            except Exception as exc:  # noqa: BLE001 - one article never takes a site down
+                found = render.problem(
+                    article.path,
+                    article.body,
+                    article.body_line,
+                    render.setup_for(self.root(config)),
+                ) or Finding(article.path, article.body_line, render.CODE, f"{exc!r}"[:160])
+                self.late[article.id] = found
+                log.warning(str(found))
+                if self.links is not None:
+                    self.links.current = None
+                title = page.meta.get("title") or article.title
+                page.markdown = f"# {title}\n\n{render.placeholder(found, article.lang)}"
+                render_page(config, files)
+
+        setattr(page, "render", guarded)  # noqa: B010 - an instance attribute, on purpose
 
     def audience(self) -> str:
         forced = self.prepared.audience if self.prepared else None
@@ -315,6 +382,15 @@ def material_languages(langs: list[str]) -> list[str]:
     return [lang for lang in langs if (folder / f"{lang}.html").is_file()]
 
 
+def link_extension(config: MkDocsConfig, ctx: site.SiteContext) -> ArticleLinks:
+    """The Markdown extension that resolves article links for this site, added once."""
+    extension = ArticleLinks(Resolver(ctx, directory_urls=config.use_directory_urls))
+    extensions: list[Any] = config.markdown_extensions
+    extensions[:] = [e for e in extensions if not isinstance(e, ArticleLinks)]
+    extensions.append(extension)
+    return extension
+
+
 def insert_theme_dir(
     dirs: list[str], *, custom_dir: str | None, theme_dir: Path = THEME_DIR
 ) -> None:
@@ -358,18 +434,35 @@ def load_history(root: Path) -> Any:
 @contextmanager
 def forward_warnings() -> Iterator[None]:
     """Route warnings of the kcs library to MkDocs' logger so ``--strict`` counts them."""
-    handler = _Forward()
-    sources = [logging.getLogger(name) for name in ("kcs.site", "kcs.knowledge")]
-    saved = [(logger, logger.propagate) for logger in sources]
-    for logger in sources:
-        logger.addHandler(handler)
-        logger.propagate = False
+    forwarding = _Forwarding(("kcs.site", "kcs.knowledge"))
+    forwarding.start()
     try:
         yield
     finally:
-        for logger, propagate in saved:
-            logger.removeHandler(handler)
+        forwarding.stop()
+
+
+class _Forwarding:
+    """Warnings of some kcs loggers go to MkDocs' logger between start() and stop()."""
+
+    def __init__(self, names: tuple[str, ...]) -> None:
+        self.names = names
+        self.handler = _Forward()
+        self.saved: list[tuple[logging.Logger, bool]] = []
+
+    def start(self) -> None:
+        self.stop()
+        for name in self.names:
+            logger = logging.getLogger(name)
+            self.saved.append((logger, logger.propagate))
+            logger.addHandler(self.handler)
+            logger.propagate = False
+
+    def stop(self) -> None:
+        for logger, propagate in self.saved:
+            logger.removeHandler(self.handler)
             logger.propagate = propagate
+        self.saved = []
 
 
 class _Forward(logging.Handler):

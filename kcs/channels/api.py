@@ -11,14 +11,12 @@ is documented in docs/reference/content-api.md; a change that breaks a reader ge
 from __future__ import annotations
 
 import json
-import logging
 import re
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 from ..article import Article
-from ..site.articles import _Linker, site_url_for
+from ..site.articles import site_url_for
+from ..site.links import ArticleLinks, Resolver, rewrite_markdown
 from ..site.model import SiteContext
 from . import StaticFile
 
@@ -29,8 +27,7 @@ SCHEMA = f"kcs-content-api/{VERSION}"
 #: Python-Markdown extensions the sections are rendered with (a subset of the site's).
 EXTENSIONS = ("admonition", "attr_list", "md_in_html", "tables", "fenced_code", "sane_lists")
 
-_ARTICLE_LINK = re.compile(r"\]\((?P<id>[a-z0-9][a-z0-9._-]*)\.md(?=[#)\s])")
-_FILE_LINK = re.compile(r"\]\(\.\./(?=_kcs/files/)")
+_DEFINITION = re.compile(r"(?m)^ {0,3}\[[^\]\n]+\]:[ \t]*<?(?P<url>[^\s>]+)>?.*$")
 
 
 def base_url(ctx: SiteContext) -> str:
@@ -55,15 +52,9 @@ def summary(article: Article, ctx: SiteContext, base: str) -> dict[str, Any]:
     }
 
 
-def absolute_links(markdown: str, base: str) -> str:
-    """The site-relative links the page renderer writes, made absolute for other hosts."""
-    markdown = _ARTICLE_LINK.sub(lambda m: f"]({base}a/{m.group('id')}/", markdown)
-    return _FILE_LINK.sub(f"]({base}", markdown)
-
-
 def sections(article: Article, linked_body: str) -> list[tuple[str | None, str, str]]:
-    """(key, heading, Markdown) of each level-2 section of the link-rewritten body; text
-    before the first section comes first with an empty heading."""
+    """(key, heading, Markdown) of each level-2 section of the body; text before the
+    first section comes first with an empty heading."""
     lines = linked_body.split("\n")
     starts = [(s.line - article.body_line, s) for s in article.sections]
     out: list[tuple[str | None, str, str]] = []
@@ -84,8 +75,10 @@ def files(ctx: SiteContext) -> list[StaticFile]:
     from ..safe_html import clean
 
     base = base_url(ctx)
-    linker = _Linker(ctx)
-    renderer = md.Markdown(extensions=list(EXTENSIONS))
+    # Links are resolved on the parsed sections (every link form), to absolute URLs; the
+    # article pages already reported each broken link once.
+    links = ArticleLinks(Resolver(ctx, warn=False), absolute=base)
+    renderer = md.Markdown(extensions=[*EXTENSIONS, links])
     groups: dict[str, list[Article]] = {}
     for article in ctx.articles:
         groups.setdefault(article.translation_of or article.id, []).append(article)
@@ -98,19 +91,25 @@ def files(ctx: SiteContext) -> list[StaticFile]:
     listing: list[dict[str, Any]] = []
     out: list[StaticFile] = []
     for article in sorted(ctx.articles, key=lambda a: a.id):
+        if article.id in ctx.broken:
+            continue  # cannot be rendered: its page on the internal site says why
         entry = summary(article, ctx, base)
         listing.append(entry)
-        with _quiet(_Linker.__module__):
-            body = absolute_links(linker.body(article), base)
+        links.current = article
         parts = []
-        for key, heading, text in sections(article, body):
+        for key, heading, text in sections(article, article.body):
             renderer.reset()
+            links.seen = {}
+            for definition in _DEFINITION.finditer(text):  # used in this section or not
+                links.resolve(definition.group("url"))
+            # Reference-style links need their definitions, wherever in the body they are.
+            rendered = renderer.convert(text + "\n\n" + _definitions(article.body))
             parts.append(
                 {
                     "key": key,
                     "heading": heading,
-                    "markdown": text,
-                    "html": clean(renderer.convert(text)),
+                    "markdown": rewrite_markdown(text, links.seen),
+                    "html": clean(rendered),
                 }
             )
         translations = [
@@ -131,16 +130,9 @@ def files(ctx: SiteContext) -> list[StaticFile]:
     return out
 
 
-@contextmanager
-def _quiet(logger_name: str) -> Iterator[None]:
-    """Silence a logger: the article pages already reported each broken link once."""
-    logger = logging.getLogger(logger_name)
-    saved = logger.disabled
-    logger.disabled = True
-    try:
-        yield
-    finally:
-        logger.disabled = saved
+def _definitions(body: str) -> str:
+    """The reference-style link definitions of a body, one per line."""
+    return "\n".join(m.group(0).strip() for m in _DEFINITION.finditer(body))
 
 
 def _dump(value: Any) -> str:

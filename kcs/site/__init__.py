@@ -12,11 +12,12 @@ import datetime as dt
 import importlib
 import logging
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
 from ..errors import BuildError, KcsError
+from ..findings import Finding
 from ..knowledge import KnowledgeBase
 from .model import Asset, Page, SiteContext
 
@@ -52,15 +53,25 @@ def context(
     now: dt.datetime | None = None,
     history: Any = None,
     most_used: tuple[str, ...] = (),
+    broken: Mapping[str, Finding] | None = None,
 ) -> SiteContext:
-    """What every generator reads, computed once: the articles ``audience`` may see."""
+    """What every generator reads, computed once: the articles ``audience`` may see.
+
+    ``broken`` (id → problem): articles that cannot be rendered. The internal site shows
+    a placeholder for each; wider sites leave them out.
+    """
+    broken = dict(broken or {})
+    articles = kb.for_audience(audience)
+    if audience != "internal" and broken:
+        articles = tuple(a for a in articles if a.id not in broken)
     return SiteContext(
         kb=kb,
         audience=audience,
-        articles=kb.for_audience(audience),
+        articles=articles,
         now=now or dt.datetime.now(dt.UTC),
         most_used=most_used,
         history=history,
+        broken=broken,
     )
 
 

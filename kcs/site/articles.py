@@ -1,9 +1,8 @@
 """Article pages: one page per visible article at ``a/<id>.md`` (served at ``/a/<id>/``).
 
-The body's links to other article files become links to the target's stable URL (as
-a Markdown link to ``<id>.md`` so MkDocs checks it); a link to an article this site
-may not show becomes plain text, so no title or URL of it leaks. Images and other
-files beside an article are copied to ``_kcs/files/``. ``meta["kcs"]`` is the
+The body goes to MkDocs as written: its links are resolved on the parsed document
+while it renders (kcs/site/links.py), where every link form is known. Images and
+other files beside an article are copied to ``_kcs/files/``. ``meta["kcs"]`` is the
 contract with the templates: docs/architecture-site-meta.md.
 """
 
@@ -11,17 +10,15 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import posixpath
 import re
 from collections.abc import Mapping
 from typing import Any
-from urllib.parse import quote, unquote
+from urllib.parse import quote
 
 from .. import i18n
 from ..article import Article
 from ..config import Config
-from ..errors import KcsError
-from ..fsutil import inside
+from ..render import placeholder
 from . import announcements
 from .facts import article_facts
 from .model import Asset, Page, SiteContext
@@ -67,109 +64,6 @@ def review_status(
     if (due - today).days <= cache["due_soon"]:
         return due, "due-soon"
     return due, "fresh"
-
-
-# ---------------------------------------------------------------------- links
-
-
-class _Linker:
-    """Rewrites the links of article bodies for one site (shared lookups built once)."""
-
-    def __init__(self, ctx: SiteContext) -> None:
-        self.ctx = ctx
-        self.visible = {a.id for a in ctx.articles}
-        self.all_by_path = ctx.kb.by_path()
-        self.all_by_id = ctx.kb.by_id()
-        self.assets: dict[str, Asset] = {}
-
-    def body(self, article: Article) -> str:
-        """The article body with every link rewritten for this site."""
-        out: list[str] = []
-        in_fence = False
-        for offset, line in enumerate(article.body.split("\n")):
-            if _FENCE.match(line):
-                in_fence = not in_fence
-            elif not in_fence and "](" in line:
-                line = self._line(article, line, article.body_line + offset)
-            out.append(line)
-        return "\n".join(out)
-
-    def _line(self, article: Article, line: str, number: int) -> str:
-        # Odd pieces between backticks are inline code: left alone.
-        pieces = line.split("`")
-        for index in range(0, len(pieces), 2):
-            pieces[index] = _LINK.sub(lambda m: self._link(article, m, number), pieces[index])
-        return "`".join(pieces)
-
-    def _link(self, article: Article, match: re.Match[str], number: int) -> str:
-        text, target = match.group("text"), match.group("target")
-        whole = match.group(0)
-        if _SCHEME.match(target) or target.startswith(("#", "//")):
-            return whole
-        path, _, fragment = target.partition("#")
-        path = path.partition("?")[0]
-        anchor = f"#{fragment}" if fragment else ""
-        site = _SITE_URL.match(path)
-        if site:
-            return self._to_article(
-                article, self.all_by_id.get(site.group("id")), text, anchor, match, number
-            )
-        if path.startswith("/"):
-            return whole
-        resolved = posixpath.normpath(
-            posixpath.join(posixpath.dirname(article.path), unquote(path))
-        )
-        if resolved.endswith(".md"):
-            return self._to_article(
-                article, self.all_by_path.get(resolved), text, anchor, match, number
-            )
-        return self._to_file(article, resolved, match, number)
-
-    def _to_article(
-        self,
-        article: Article,
-        target: Article | None,
-        text: str,
-        anchor: str,
-        match: re.Match[str],
-        number: int,
-    ) -> str:
-        if target is None:
-            log.warning(
-                "%s:%d: link to %r matches no article; fix the path or remove the link",
-                article.path,
-                number,
-                match.group("target"),
-            )
-            return text
-        if target.id not in self.visible:
-            # Never a link (nor its title) to what this site may not show.
-            return text
-        title = match.group("title") or ""
-        return f"{match.group('bang')}[{text}]({target.id}.md{anchor}{title})"
-
-    def _to_file(self, article: Article, resolved: str, match: re.Match[str], number: int) -> str:
-        root = self.ctx.kb.root
-        try:
-            source = inside(root, resolved, what="link")
-        except KcsError:
-            log.warning(
-                "%s:%d: link %r leads outside the repository; link a file inside it",
-                article.path,
-                number,
-                match.group("target"),
-            )
-            return match.group("text")
-        if not source.is_file():
-            log.warning(
-                "%s:%d: linked file %r does not exist", article.path, number, match.group("target")
-            )
-            return match.group("text")
-        base = resolved.removeprefix("articles/")
-        src_uri = FILES_PREFIX + base
-        self.assets.setdefault(src_uri, Asset(src_uri, str(source)))
-        title = match.group("title") or ""
-        return f"{match.group('bang')}[{match.group('text')}](../{quote(src_uri)}{title})"
 
 
 # ----------------------------------------------------------------------- meta
@@ -289,14 +183,16 @@ def _has_h1(body: str) -> bool:
 
 def build(ctx: SiteContext, *, site_url: str = "") -> tuple[list[Page], list[Asset]]:
     """Pages and assets of every visible article."""
-    linker = _Linker(ctx)
     groups = _groups(ctx.articles)
     by_id = {a.id: a for a in ctx.articles}
     cache: dict[Any, int] = {}
     out: list[Page] = []
     facts = article_facts(ctx)  # internal site only
     for article in ctx.articles:
-        body = linker.body(article)
+        body = article.body
+        problem = ctx.broken.get(article.id)
+        if problem is not None:
+            body = placeholder(problem, article.lang)
         head = "" if _has_h1(body) else f"# {_escape_title(article.title)}\n\n"
         top = banner(article) if ctx.internal else ""
         meta = {
@@ -309,7 +205,7 @@ def build(ctx: SiteContext, *, site_url: str = "") -> tuple[list[Page], list[Ass
         if article.id in facts and isinstance(kcs_meta, dict):
             kcs_meta["facts"] = facts[article.id]
         out.append(Page(f"a/{article.id}.md", f"{head}{top}{body.strip()}\n", meta))
-    return out, list(linker.assets.values())
+    return out, assets(ctx)
 
 
 def _escape_title(title: str) -> str:
@@ -323,31 +219,10 @@ def pages(ctx: SiteContext) -> list[Page]:
 
 
 def assets(ctx: SiteContext) -> list[Asset]:
-    """Files the visible articles link to (images and the like), from the parsed links."""
-    root = ctx.kb.root
-    found: dict[str, Asset] = {}
-    for article in ctx.articles:
-        for link in article.links:
-            path = link.target.partition("#")[0].partition("?")[0]
-            if (
-                not path
-                or _SCHEME.match(path)
-                or path.startswith("/")
-                or path.endswith(".md")
-                or _SITE_URL.match(path)
-            ):
-                continue
-            resolved = posixpath.normpath(
-                posixpath.join(posixpath.dirname(article.path), unquote(path))
-            )
-            try:
-                source = inside(root, resolved, what="link")
-            except KcsError:
-                continue
-            if source.is_file():
-                src_uri = FILES_PREFIX + resolved.removeprefix("articles/")
-                found.setdefault(src_uri, Asset(src_uri, str(source)))
-    return list(found.values())
+    """Files the visible articles link to (images and the like)."""
+    from .links import assets as linked
+
+    return linked(ctx)
 
 
 def site_url_for(config: Config, audience: str) -> str:

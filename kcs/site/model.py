@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..article import Article
+from ..findings import Finding
 from ..knowledge import KnowledgeBase
 
 
@@ -40,6 +41,9 @@ class SiteContext:
     now: dt.datetime  # build time, timezone-aware
     most_used: tuple[str, ...] = ()  # article ids, most used first (usage data or featured)
     history: Any = None  # kcs.history.History of the whole repository, read once (or None)
+    #: id → problem of the articles that cannot be rendered (kcs/render.py): left out of
+    #: ``articles`` on wider sites, a placeholder page on the internal site.
+    broken: Mapping[str, Finding] = field(default_factory=dict)
 
     @property
     def internal(self) -> bool:

@@ -1,0 +1,185 @@
+"""Whether an article's Markdown can be rendered, and where it breaks.
+
+One bad article must never take a site down. :func:`problem` renders an article's body the
+way a site build does and turns any failure of the renderer into a one-line finding with
+the file line where it starts; ``kcs lint``, ``kcs import`` and the build all call it. The
+build leaves such an article out of the wider sites and shows agents a placeholder on the
+internal site (kcs/site/articles.py).
+
+Before Python-Markdown sees a page, MkDocs reads its raw HTML with the HTML tokenizer
+Python-Markdown ships, to collect anchors; that tokenizer stops with an AssertionError on
+markup such as ``<![LOG[...]LOG]!>`` (Configuration Manager log lines). The quick check
+(``full=False``) runs that tokenizer only: it costs a fraction of a render, so the build
+runs it on every article before rendering, and catches what else breaks while rendering.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .findings import Finding
+
+log = logging.getLogger(__name__)
+
+CODE = "render-error"
+#: Python-Markdown extensions a site is built with when mkdocs.yml names none.
+DEFAULT_EXTENSIONS: tuple[str, ...] = ("admonition", "attr_list", "md_in_html", "toc")
+#: MkDocs always adds these (mkdocs/config/defaults.py, markdown_extensions builtins).
+BUILTIN_EXTENSIONS: tuple[str, ...] = ("toc", "tables", "fenced_code")
+MAX_MESSAGE = 160
+
+
+@dataclass(frozen=True)
+class Setup:
+    """The Python-Markdown extensions (names) and their settings a site renders with."""
+
+    extensions: tuple[str, ...] = DEFAULT_EXTENSIONS
+    configs: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+
+
+def setup_for(root: Path) -> Setup:
+    """The Markdown setup of the repository's mkdocs.yml (the default one without it).
+
+    An mkdocs.yml that cannot be read gives the default: the build reports that file.
+    """
+    path = root / "mkdocs.yml"
+    names: list[str] = list(BUILTIN_EXTENSIONS)
+    configs: dict[str, Mapping[str, Any]] = {}
+    if path.is_file():
+        try:
+            from mkdocs.utils.yaml import yaml_load
+
+            with path.open(encoding="utf-8") as stream:
+                data = yaml_load(stream) or {}
+            listed = data.get("markdown_extensions") or []
+        except Exception:  # noqa: BLE001 - any unreadable file: the build names it
+            listed = list(DEFAULT_EXTENSIONS)
+        for item in listed if isinstance(listed, list) else [listed]:
+            if isinstance(item, str):
+                names.append(item)
+            elif isinstance(item, dict):
+                for name, value in item.items():
+                    names.append(str(name))
+                    if isinstance(value, dict):
+                        configs[str(name)] = value
+    else:
+        names.extend(DEFAULT_EXTENSIONS)
+    # The kcs plugin adds these to every site (kcs/plugin.py, configure).
+    names.extend(("admonition", "attr_list", "md_in_html"))
+    return Setup(tuple(dict.fromkeys(names)), configs)
+
+
+def problem(
+    path: str, body: str, body_line: int = 1, setup: Setup | None = None, *, full: bool = True
+) -> Finding | None:
+    """A ``render-error`` finding when ``body`` cannot be rendered, else None.
+
+    ``full=False`` runs only the HTML tokenizer MkDocs runs first (see the module text).
+    """
+    failure = _fails(body, setup, full)
+    if failure is None:
+        return None
+    offset = _locate(body, setup, full)
+    return Finding(
+        path,
+        body_line + offset,
+        CODE,
+        f"the Markdown renderer fails here ({failure}); put such text in a code block "
+        "(``` fences) or write < as &lt;",
+    )
+
+
+def _fails(text: str, setup: Setup | None, full: bool) -> str | None:
+    """None when ``text`` renders, else the reason in one short line."""
+    try:
+        _scan_html(text)
+        if full:
+            _convert(text, setup or Setup())
+    except RecursionError:
+        return "nesting too deep"
+    except Exception as exc:  # noqa: BLE001 - whatever the renderer raises is the finding
+        first = (str(exc).strip().splitlines() or [""])[0]
+        reason = f"{type(exc).__name__}: {first}" if first else type(exc).__name__
+        return reason if len(reason) <= MAX_MESSAGE else reason[: MAX_MESSAGE - 1] + "…"
+    return None
+
+
+def _locate(text: str, setup: Setup | None, full: bool) -> int:
+    """0-based line of ``text`` where rendering starts to fail: the shortest failing prefix."""
+    lines = text.split("\n")
+    low, high = 1, len(lines)  # the whole text fails; find the fewest lines that do
+    while low < high:
+        middle = (low + high) // 2
+        if _fails("\n".join(lines[:middle]), setup, full) is None:
+            low = middle + 1
+        else:
+            high = middle
+    return low - 1
+
+
+def _scan_html(text: str) -> None:
+    from markdown.htmlparser import htmlparser
+
+    parser = htmlparser.HTMLParser()
+    parser.feed(text)
+    parser.close()
+
+
+def _convert(text: str, setup: Setup) -> str:
+    import markdown
+
+    md = markdown.Markdown(extensions=list(setup.extensions), extension_configs=dict(setup.configs))
+    return md.convert(text)
+
+
+def placeholder(finding: Finding, lang: str) -> str:
+    """The Markdown of the page agents see instead of an article that cannot be rendered."""
+    head, text = PLACEHOLDER.get(lang, PLACEHOLDER["en"])
+    return f'!!! failure "{head}"\n    {text}\n\n    <code>{_entities(str(finding))}</code>\n'
+
+
+def _entities(text: str) -> str:
+    """Text that Markdown and HTML show as typed: everything but letters and digits as
+    character references."""
+    return "".join(c if c.isalnum() or c == " " else f"&#{ord(c)};" for c in text)
+
+
+#: (heading, text) of the placeholder per language.
+PLACEHOLDER: dict[str, tuple[str, str]] = {
+    "en": (
+        "This article cannot be shown",
+        "The renderer fails on its text, so it is left out of the other sites until the "
+        "file is fixed:",
+    ),
+    "sv": (
+        "Artikeln kan inte visas",
+        "Texten går inte att återge, så artikeln saknas på de andra webbplatserna tills "
+        "filen är rättad:",
+    ),
+    "fi": (
+        "Artikkelia ei voi näyttää",
+        "Sen tekstiä ei voi muuntaa, joten se puuttuu muilta sivustoilta, kunnes tiedosto "
+        "on korjattu:",
+    ),
+    "nl": (
+        "Dit artikel kan niet worden getoond",
+        "De tekst kan niet worden omgezet, dus het ontbreekt op de andere sites tot het "
+        "bestand is verbeterd:",
+    ),
+}
+
+
+def problems(
+    articles: Sequence[Any], setup: Setup | None = None, *, full: bool = True
+) -> dict[str, Finding]:
+    """id → finding of each article (with ``path``, ``body``, ``body_line``) that breaks."""
+    out: dict[str, Finding] = {}
+    for article in articles:
+        found = problem(article.path, article.body, article.body_line, setup, full=full)
+        if found is not None:
+            out[article.id] = found
+    return out

@@ -1,0 +1,346 @@
+"""Links of article pages, resolved on the parsed document.
+
+Every URL an article's rendered page holds passes through :meth:`Resolver.resolve`:
+Markdown links and images of any form (inline, reference-style, with text over several
+lines, autolinks) after Markdown has parsed them, and raw HTML (``<a href>``,
+``<img src>``, ``<source srcset>``, ...) as Python's HTML tokenizer reads it. A link to
+another article becomes a link to its stable URL; a link to an article this site may
+not show becomes plain text (lint reports it to the author), so neither its file name,
+its folder (the domain) nor its URL reaches the page. Nothing here stops a build.
+
+The Markdown extension (:class:`ArticleLinks`) is one instance per build; the plugin
+tells it which article is being rendered before MkDocs renders each page.
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+import posixpath
+import re
+import xml.etree.ElementTree as etree
+from collections.abc import Callable
+from dataclasses import dataclass
+from html.parser import HTMLParser
+from urllib.parse import quote, unquote
+
+from markdown import Markdown
+from markdown.extensions import Extension
+from markdown.treeprocessors import Treeprocessor
+
+from ..article import Article
+from ..errors import KcsError
+from ..fsutil import inside
+from .model import Asset, SiteContext
+
+log = logging.getLogger(__name__)
+
+FILES_PREFIX = "_kcs/files/"
+
+SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
+#: The site URL of an article as an author writes it: /a/<id>/, a/<id>/, ../a/<id>/.
+SITE_URL = re.compile(r"^(?:\.{1,2}/)*/?a/(?P<id>[a-z0-9][a-z0-9._-]*)/?(?:index\.html)?$")
+#: Attributes of raw HTML that hold one URL.
+URL_ATTRIBUTES = frozenset(
+    {"href", "src", "data", "action", "formaction", "poster", "cite", "background", "longdesc"}
+)
+#: Attributes that hold a list of URLs with sizes.
+SRCSET_ATTRIBUTES = frozenset({"srcset", "imagesrcset"})
+
+
+@dataclass(frozen=True)
+class Target:
+    """What a URL in an article is on this site.
+
+    ``url`` is None when the link must become plain text; otherwise the URL to write
+    (``markdown_url`` for links MkDocs still resolves, relative to the page's source).
+    """
+
+    url: str | None
+    markdown_url: str | None = None
+
+
+KEEP = Target(url="")  # sentinel: leave the URL as written
+
+
+class Resolver:
+    """Decides, for one site, what every link of an article becomes."""
+
+    def __init__(self, ctx: SiteContext, *, directory_urls: bool = True, warn: bool = True) -> None:
+        self.ctx = ctx
+        self.warn = warn
+        self.visible = {a.id for a in ctx.articles}
+        self.by_path = ctx.kb.by_path()
+        self.by_id = ctx.kb.by_id()
+        self.directory_urls = directory_urls
+        self.prefixes = tuple(
+            u.rstrip("/") + "/"
+            for u in (ctx.kb.config.site.url, ctx.kb.config.site.internal_url)
+            if u
+        )
+
+    def resolve(self, article: Article, url: str) -> Target:
+        """What ``url`` (as written in ``article``) becomes on this site."""
+        url = url.strip()
+        for prefix in self.prefixes:  # the site's own absolute URLs are site URLs
+            if url.startswith(prefix):
+                url = "/" + url[len(prefix) :]
+                break
+        if not url or SCHEME.match(url) or url.startswith(("#", "//")):
+            return KEEP
+        path, hashmark, fragment = url.partition("#")
+        path = path.partition("?")[0]
+        anchor = f"#{fragment}" if hashmark and fragment else ""
+        site = SITE_URL.match(path)
+        if site:
+            return self._article(article, url, self.by_id.get(site.group("id")), anchor)
+        if path.startswith("/"):
+            return KEEP
+        resolved = posixpath.normpath(
+            posixpath.join(posixpath.dirname(article.path), unquote(path))
+        )
+        if resolved.endswith(".md"):
+            return self._article(article, url, self.by_path.get(resolved), anchor)
+        return self._file(article, url, resolved)
+
+    def page_url(self, target_id: str, anchor: str = "") -> str:
+        """The final URL of article ``target_id`` seen from an article page."""
+        if self.directory_urls:
+            return f"../{quote(target_id)}/{anchor}"
+        return f"{quote(target_id)}.html{anchor}"
+
+    def _article(self, article: Article, url: str, target: Article | None, anchor: str) -> Target:
+        if target is None:
+            self._warn(
+                article, url, "link to %r matches no article; fix the path or remove the link"
+            )
+            return Target(None)
+        if target.id not in self.visible:
+            return Target(None)  # never a link (nor its title) to what this site may not show
+        return Target(self.page_url(target.id, anchor), f"{target.id}.md{anchor}")
+
+    def _file(self, article: Article, url: str, resolved: str) -> Target:
+        try:
+            source = inside(self.ctx.kb.root, resolved, what="link")
+        except KcsError:
+            self._warn(article, url, "link %r leads outside the repository; link a file inside it")
+            return Target(None)
+        if not source.is_file():
+            self._warn(article, url, "linked file %r does not exist")
+            return Target(None)
+        src_uri = FILES_PREFIX + resolved.removeprefix("articles/")
+        up = "../../" if self.directory_urls else "../"
+        return Target(up + quote(src_uri), "../" + quote(src_uri))
+
+    def _warn(self, article: Article, url: str, message: str) -> None:
+        if self.warn:
+            log.warning("%s:%d: " + message, article.path, line_of(article, url), url)
+
+
+def line_of(article: Article, text: str) -> int:
+    """The file line where ``text`` first occurs in the body (the body's first line if nowhere)."""
+    at = article.body.find(text)
+    if at < 0:
+        return article.body_line
+    return article.body_line + article.body.count("\n", 0, at)
+
+
+# ------------------------------------------------------------------ discovery
+
+
+def assets(ctx: SiteContext) -> list[Asset]:
+    """Files the visible articles link to (images and the like), from every link form."""
+    resolver = Resolver(ctx, warn=False)  # the render reports broken links, with their line
+    found: dict[str, Asset] = {}
+    for article in ctx.articles:
+        for link in article.links:
+            uri = resolver.resolve(article, link.target).markdown_url
+            if uri and uri.startswith("../" + FILES_PREFIX):
+                src_uri = unquote(uri[3:])
+                resolved = "articles/" + src_uri.removeprefix(FILES_PREFIX)
+                found.setdefault(
+                    src_uri, Asset(src_uri, str(inside(ctx.kb.root, resolved, what="link")))
+                )
+    return list(found.values())
+
+
+# ------------------------------------------------------------- the extension
+
+
+class ArticleLinks(Extension):
+    """Resolves the links of the article being rendered (``current``; None: other pages).
+
+    With ``absolute`` every URL is written final, from ``absolute`` (the site's address);
+    otherwise links to articles and files stay relative for MkDocs to check and finish.
+    ``seen`` records what each URL written in the article became.
+    """
+
+    def __init__(self, resolver: Resolver, *, absolute: str | None = None) -> None:
+        super().__init__()
+        self.resolver = resolver
+        self.absolute = absolute
+        self.current: Article | None = None
+        self.seen: dict[str, Target] = {}
+
+    def extendMarkdown(self, md: Markdown) -> None:  # noqa: N802 - Markdown's API
+        # After the inline patterns (20) made every link an element, before MkDocs checks
+        # and relativises links (0) and before the table of contents copies headings (5).
+        md.treeprocessors.register(_LinkTree(md, self), "kcs_links", 15)
+
+    def resolve(self, url: str) -> Target:
+        assert self.current is not None
+        target = self.resolver.resolve(self.current, url)
+        if self.absolute is not None and target.url:
+            # page_url and file URLs are relative to an article page at a/<id>/
+            target = Target(self.absolute + _from_article_page(target.url))
+        self.seen[url] = target
+        return target
+
+
+def _from_article_page(url: str) -> str:
+    """A URL relative to an article page (``a/<id>/``) as a site-relative path."""
+    return posixpath.normpath(posixpath.join("a/x/", url)) + ("/" if url.endswith("/") else "")
+
+
+class _LinkTree(Treeprocessor):
+    def __init__(self, md: Markdown, ext: ArticleLinks) -> None:
+        super().__init__(md)
+        self.ext = ext
+
+    def run(self, root: etree.Element) -> None:
+        if self.ext.current is None:
+            return
+        final = self.ext.absolute is not None
+        rewrite_tree(root, self.ext.resolve, final=final)
+        stash = self.md.htmlStash.rawHtmlBlocks
+        for index, block in enumerate(stash):
+            if isinstance(block, str):
+                stash[index] = rewrite_html(block, self.ext.resolve)
+            elif isinstance(block, etree.Element):
+                rewrite_tree(block, self.ext.resolve, final=True)
+
+
+def rewrite_markdown(text: str, seen: dict[str, Target]) -> str:
+    """Markdown source with each URL the parsed document held replaced by what it became
+    (a hidden target by ``#``): for readers that render the Markdown themselves."""
+    for url in sorted(seen, key=len, reverse=True):
+        target = seen[url]
+        if target is not KEEP and url:
+            text = text.replace(url, target.url or "#")
+    return text
+
+
+def rewrite_tree(
+    root: etree.Element, resolve: Callable[[str], Target], *, final: bool = False
+) -> None:
+    """Links and images of a parsed Markdown tree, rewritten in place.
+
+    ``final``: write final URLs (raw HTML parsed by md_in_html, which MkDocs leaves alone).
+    """
+    for element in list(root.iter()):
+        for name in ("href", "src"):
+            value = element.get(name)
+            if value is None:
+                continue
+            target = resolve(value)
+            if target is KEEP:
+                continue
+            if target.url is None:
+                _to_text(element)
+                break
+            element.set(name, target.url if final else target.markdown_url or target.url)
+
+
+def _to_text(element: etree.Element) -> None:
+    """A link becomes its text, an image its alt text: nothing points anywhere."""
+    alt = element.get("alt") if element.tag == "img" else None
+    for name in list(element.attrib):
+        if name not in ("class", "id"):
+            del element.attrib[name]
+    element.tag = "span"
+    if alt is not None:
+        element.text = alt
+
+
+def rewrite_html(source: str, resolve: Callable[[str], Target]) -> str:
+    """A raw HTML fragment with each URL attribute resolved; hidden targets lose the attribute.
+
+    Input the tokenizer cannot read is shown as text: it cannot carry a link then.
+    """
+    rewriter = _HtmlRewriter(resolve)
+    try:
+        rewriter.feed(source)
+        rewriter.close()
+    except Exception:  # noqa: BLE001 - any failure of the tokenizer: show the fragment as text
+        return html.escape(source)
+    return rewriter.result(source)
+
+
+class _HtmlRewriter(HTMLParser):
+    def __init__(self, resolve: Callable[[str], Target]) -> None:
+        super().__init__(convert_charrefs=True)
+        self.resolve = resolve
+        self.edits: list[tuple[int, int, str]] = []
+        self.lines: list[int] = []
+
+    def feed(self, data: str) -> None:
+        starts, at = [0], 0
+        for line in data.split("\n"):
+            at += len(line) + 1
+            starts.append(at)
+        self.lines = starts
+        super().feed(data)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self._tag(tag, attrs, "")
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self._tag(tag, attrs, " /")
+
+    def _tag(self, tag: str, attrs: list[tuple[str, str | None]], close: str) -> None:
+        changed = False
+        kept: list[tuple[str, str | None]] = []
+        for name, value in attrs:
+            if value is not None and name in URL_ATTRIBUTES:
+                target = self.resolve(value)
+                if target is not KEEP:
+                    changed = True
+                    if target.url is None:
+                        continue
+                    value = target.url
+            elif value is not None and name in SRCSET_ATTRIBUTES:
+                new = _srcset(value, self.resolve)
+                changed = changed or new != value
+                value = new
+            kept.append((name, value))
+        if not changed:
+            return
+        text = self.get_starttag_text() or ""
+        line, column = self.getpos()
+        start = self.lines[line - 1] + column
+        attributes = "".join(
+            f" {name}" if value is None else f' {name}="{html.escape(value, quote=True)}"'
+            for name, value in kept
+        )
+        self.edits.append((start, start + len(text), f"<{tag}{attributes}{close}>"))
+
+    def result(self, source: str) -> str:
+        out, at = [], 0
+        for start, end, text in self.edits:
+            out.append(source[at:start])
+            out.append(text)
+            at = end
+        out.append(source[at:])
+        return "".join(out)
+
+
+def _srcset(value: str, resolve: Callable[[str], Target]) -> str:
+    kept: list[str] = []
+    for candidate in value.split(","):
+        url, _, size = candidate.strip().partition(" ")
+        target = resolve(url)
+        if target is KEEP:
+            kept.append(candidate.strip())
+        elif target.url is not None:
+            kept.append(f"{target.url} {size}".strip())
+    return ", ".join(kept)
