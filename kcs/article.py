@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import html
 import re
 import unicodedata
 from collections.abc import Mapping
@@ -120,6 +121,14 @@ _HTML_COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.S)
 _FENCE = re.compile(r"^\s{0,3}(```|~~~)")
 _HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 _LINK = re.compile(r"(!?)\[((?:[^\[\]]|\[[^\]]*\])*)\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
+#: An article's site URL as an author writes it: /a/<id>/, a/<id>/, ../a/<id>/.
+SITE_URL = re.compile(r"^(?:\.{1,2}/)*/?a/(?P<id>[a-z0-9][a-z0-9._-]*)/?(?:index\.html)?$")
+_DEFINITION = re.compile(r"(?m)^ {0,3}\[([^\]\n]+)\]:[ \t]*<?([^\s>]+)>?")
+_HTML_URL = re.compile(
+    r"""<[a-zA-Z][^>]*?\s(?:href|src|data|poster|action)\s*=\s*"""
+    r"""(?:"([^"]*)"|'([^']*)'|([^\s>"']+))"""
+)
+_AUTOLINK = re.compile(r"<([a-zA-Z][a-zA-Z0-9+.-]*:[^\s<>]+)>")
 _LANG_SUFFIX = re.compile(r"\.([a-z]{2,3})$")
 
 
@@ -504,20 +513,32 @@ def _datetime(value: Any, name: str, line: int, problem: Any, *, end: bool) -> d
 
 
 def _scan_body(body: str, first_line: int) -> tuple[list[Section], list[Link]]:
-    """One pass over the body: level-2 sections and links, skipping fenced code."""
+    """One pass over the body: level-2 sections and links, skipping fenced code.
+
+    Links of every form are found: inline (their text may run over lines, so paragraphs
+    are searched whole), reference definitions and URLs in raw HTML. The site resolves
+    links on the parsed document; these feed lint and the copying of linked files.
+    """
     sections: list[Section] = []
     links: list[Link] = []
     current: tuple[str | None, str, int] | None = None
     buffer: list[str] = []
+    paragraph: list[str] = []
+    paragraph_line = first_line
     in_fence = False
     for offset, raw in enumerate(body.split("\n")):
         number = first_line + offset
         # cheap string tests first: most lines are plain text and need no regex at all
         stripped = raw.lstrip(" ")
         if stripped[:3] in ("```", "~~~") and _FENCE.match(raw):
+            _paragraph_links(paragraph, paragraph_line, links)
+            paragraph = []
             in_fence = not in_fence
         elif not in_fence:
-            heading = _HEADING.match(raw) if raw.startswith("##") else None
+            heading = _HEADING.match(raw) if raw.startswith("#") else None
+            if heading or not stripped:
+                _paragraph_links(paragraph, paragraph_line, links)
+                paragraph = []
             if heading and len(heading.group(1)) == 2:
                 if current is not None:
                     sections.append(
@@ -526,18 +547,52 @@ def _scan_body(body: str, first_line: int) -> tuple[list[Section], list[Link]]:
                 name = heading.group(2)
                 current = (_HEADING_ALIASES.get(name.strip().rstrip(":").lower()), name, number)
                 buffer = []
+                if "](" in raw:
+                    _paragraph_links([raw], number, links)
                 continue
-            if "](" in raw:
-                for match in _LINK.finditer(_strip_inline_code(raw)):
-                    links.append(
-                        Link(number, match.group(3), match.group(2), match.group(1) == "!")
-                    )
+            if heading:
+                _paragraph_links([raw], number, links)
+            elif stripped:
+                if not paragraph:
+                    paragraph_line = number
+                paragraph.append(raw)
         if current is not None:
             buffer.append(raw)
+    _paragraph_links(paragraph, paragraph_line, links)
     if current is not None:
         sections.append(Section(current[0], current[1], current[2], "\n".join(buffer).strip()))
+    links.sort(key=lambda link: link.line)
     return sections, links
 
 
-def _strip_inline_code(line: str) -> str:
-    return re.sub(r"`[^`]*`", "", line) if "`" in line else line
+def _paragraph_links(lines: list[str], first: int, links: list[Link]) -> None:
+    """The links of one paragraph (consecutive non-blank lines outside fences)."""
+    if not lines:
+        return
+    text = "\n".join(lines)
+    if "](" not in text and "]:" not in text and "<" not in text:
+        return
+    text = _strip_inline_code(text)
+    if "](" in text:
+        for match in _LINK.finditer(text):
+            line = first + text.count("\n", 0, match.start())
+            links.append(Link(line, match.group(3), match.group(2), match.group(1) == "!"))
+    if "]:" in text:
+        for match in _DEFINITION.finditer(text):
+            line = first + text.count("\n", 0, match.start())
+            links.append(Link(line, match.group(2), match.group(1), False))
+    if "<" in text:
+        for match in _HTML_URL.finditer(text):
+            line = first + text.count("\n", 0, match.start())
+            url = next(g for g in match.group(1, 2, 3) if g is not None)
+            links.append(Link(line, html.unescape(url), "", False))
+        for match in _AUTOLINK.finditer(text):
+            line = first + text.count("\n", 0, match.start())
+            links.append(Link(line, match.group(1), match.group(1), False))
+
+
+def _strip_inline_code(text: str) -> str:
+    """Code spans blanked out (same length, same line breaks): links in them are text."""
+    if "`" not in text:
+        return text
+    return re.sub(r"`[^`]*`", lambda m: re.sub(r"[^\n]", " ", m.group(0)), text)

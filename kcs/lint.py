@@ -10,12 +10,12 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import PurePosixPath
 from urllib.parse import unquote, urlsplit
 
 from . import personal_data
-from .article import SECTION_HEADINGS, Article
+from .article import SECTION_HEADINGS, SITE_URL, Article
 from .config import AUDIENCES
 from .findings import ERROR, WARNING, Finding
 from .knowledge import KnowledgeBase
@@ -62,10 +62,16 @@ def lint(kb: KnowledgeBase, *, paths: Iterable[str] | None = None) -> list[Findi
     """
     index = kb.by_id()
     findings: list[Finding] = list(kb.findings)
-    for check in CHECKS.values():
-        findings.extend(check(kb, index))
-    if paths is not None:
-        wanted = set(paths)
+    wanted = set(paths) if paths is not None else None
+    for name, check in CHECKS.items():
+        if name == "render" and wanted is not None:
+            # The files asked for (a change under review) get a full render; it needs no
+            # other article. The whole base gets the quick check (kcs/render.py).
+            narrowed = replace(kb, articles=_only(kb.articles, wanted))
+            findings.extend(check_render(narrowed, index, full=True))
+        else:
+            findings.extend(check(kb, index))
+    if wanted is not None:
         findings = [f for f in findings if f.path in wanted]
     return sorted(set(findings))
 
@@ -137,6 +143,20 @@ def check_links(kb: KnowledgeBase, index: dict[str, Article]) -> Iterator[Findin
     by_path = kb.by_path()
     for article in kb.articles:
         for link in article.links:
+            site = SITE_URL.match(_site_path(kb, link.target))
+            if site:
+                other = index.get(site.group("id"))
+                if other is None:
+                    yield Finding(
+                        article.path,
+                        link.line,
+                        "broken-link",
+                        f"link to '{link.target}' points to no article; fix the id or "
+                        "remove the link",
+                    )
+                else:
+                    yield from _audience_link(article, other, link.line)
+                continue
             target = link_target(article, link.target)
             if target is None:
                 continue
@@ -182,6 +202,16 @@ def check_links(kb: KnowledgeBase, index: dict[str, Article]) -> Iterator[Findin
                         "broken-link",
                         f"{name} '{ident}' is not the id of any article",
                     )
+
+
+def _site_path(kb: KnowledgeBase, url: str) -> str:
+    """The path of a link to the site itself (its absolute URLs included), without query
+    or fragment; other URLs as they are."""
+    for base in (kb.config.site.url, kb.config.site.internal_url):
+        if base and url.startswith(base.rstrip("/") + "/"):
+            url = url[len(base.rstrip("/")) :]
+            break
+    return url.partition("#")[0].partition("?")[0]
 
 
 def _audience_link(article: Article, other: Article, line: int) -> Iterator[Finding]:
@@ -330,6 +360,24 @@ def check_metadata(kb: KnowledgeBase, index: dict[str, Article]) -> Iterator[Fin
             )
 
 
+def _only(articles: tuple[Article, ...], paths: set[str]) -> tuple[Article, ...]:
+    return tuple(a for a in articles if a.path in paths)
+
+
+def check_render(
+    kb: KnowledgeBase, index: dict[str, Article], *, full: bool = False
+) -> Iterator[Finding]:
+    """Articles the site's Markdown renderer fails on (kcs/render.py): the build would
+    leave them out. ``full``: render them whole, not only the quick check."""
+    from . import render
+
+    setup = render.setup_for(kb.root)
+    for article in kb.articles:
+        found = render.problem(article.path, article.body, article.body_line, setup, full=full)
+        if found is not None:
+            yield found
+
+
 def _body_lines(article: Article) -> Iterator[tuple[int, str]]:
     """Body lines with file line numbers, leaving out fenced code blocks."""
     in_fence = False
@@ -350,4 +398,5 @@ CHECKS: dict[str, Check] = {
     "personal-data": check_personal_data,
     "length": check_length,
     "metadata": check_metadata,
+    "render": check_render,
 }

@@ -16,6 +16,7 @@ runs it on every article before rendering, and catches what else breaks while re
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -37,7 +38,7 @@ MAX_MESSAGE = 160
 class Setup:
     """The Python-Markdown extensions (names) and their settings a site renders with."""
 
-    extensions: tuple[str, ...] = DEFAULT_EXTENSIONS
+    extensions: tuple[str, ...] = (*BUILTIN_EXTENSIONS, *DEFAULT_EXTENSIONS[:-1])
     configs: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
 
 
@@ -95,13 +96,17 @@ def problem(
 
 def _fails(text: str, setup: Setup | None, full: bool) -> str | None:
     """None when ``text`` renders, else the reason in one short line."""
+    md = _markdown(setup or Setup(), full)
     try:
-        _scan_html(text)
-        if full:
-            _convert(text, setup or Setup())
+        md.reset()
+        md.convert(text)
+    except _Scanned:
+        pass
     except RecursionError:
+        _MARKDOWN.clear()  # a half-run instance is not used again
         return "nesting too deep"
     except Exception as exc:  # noqa: BLE001 - whatever the renderer raises is the finding
+        _MARKDOWN.clear()
         first = (str(exc).strip().splitlines() or [""])[0]
         reason = f"{type(exc).__name__}: {first}" if first else type(exc).__name__
         return reason if len(reason) <= MAX_MESSAGE else reason[: MAX_MESSAGE - 1] + "…"
@@ -109,31 +114,65 @@ def _fails(text: str, setup: Setup | None, full: bool) -> str | None:
 
 
 def _locate(text: str, setup: Setup | None, full: bool) -> int:
-    """0-based line of ``text`` where rendering starts to fail: the shortest failing prefix."""
+    """0-based line of ``text`` where rendering starts to fail: the last line of the
+    shortest failing prefix. Prefixes end outside fenced code only, so that a cut never
+    turns code into text."""
     lines = text.split("\n")
-    low, high = 1, len(lines)  # the whole text fails; find the fewest lines that do
+    cuts, fenced = [], False
+    for number, line in enumerate(lines, 1):
+        if _FENCE.match(line):
+            fenced = not fenced
+        if not fenced:
+            cuts.append(number)
+    if not cuts or cuts[-1] != len(lines):
+        cuts.append(len(lines))
+    low, high = 0, len(cuts) - 1  # the whole text fails; find the first cut that does
     while low < high:
         middle = (low + high) // 2
-        if _fails("\n".join(lines[:middle]), setup, full) is None:
+        if _fails("\n".join(lines[: cuts[middle]]), setup, full) is None:
             low = middle + 1
         else:
             high = middle
-    return low - 1
+    return cuts[low] - 1
 
 
-def _scan_html(text: str) -> None:
-    from markdown.htmlparser import htmlparser
-
-    parser = htmlparser.HTMLParser()
-    parser.feed(text)
-    parser.close()
+_FENCE = re.compile(r"^\s{0,3}(```|~~~)")
 
 
-def _convert(text: str, setup: Setup) -> str:
-    import markdown
+class _Scanned(Exception):
+    """The quick check is done: the rest of the conversion is not needed."""
 
-    md = markdown.Markdown(extensions=list(setup.extensions), extension_configs=dict(setup.configs))
-    return md.convert(text)
+
+#: One Markdown instance per setup and mode, reset between articles.
+_MARKDOWN: dict[tuple[str, bool], Any] = {}
+
+
+def _markdown(setup: Setup, full: bool) -> Any:
+    key = (repr((setup.extensions, sorted(setup.configs.items(), key=str))), full)
+    md = _MARKDOWN.get(key)
+    if md is None:
+        import markdown
+        from markdown.htmlparser import htmlparser
+        from markdown.preprocessors import Preprocessor
+
+        class Scan(Preprocessor):
+            """The tokenizer pass MkDocs makes over the raw HTML, at its place: after
+            fenced code is set aside (so code in fences is safe), before HTML blocks."""
+
+            def run(self, lines: list[str]) -> list[str]:
+                parser = htmlparser.HTMLParser()
+                parser.feed("\n".join(lines))
+                parser.close()
+                if not full:
+                    raise _Scanned
+                return lines
+
+        md = markdown.Markdown(
+            extensions=list(setup.extensions), extension_configs=dict(setup.configs)
+        )
+        md.preprocessors.register(Scan(md), "kcs_raw_html_scan", 21)
+        _MARKDOWN[key] = md
+    return md
 
 
 def placeholder(finding: Finding, lang: str) -> str:

@@ -104,11 +104,15 @@ def files(ctx: SiteContext) -> list[StaticFile]:
                 links.resolve(definition.group("url"))
             # Reference-style links need their definitions, wherever in the body they are.
             rendered = renderer.convert(text + "\n\n" + _definitions(article.body))
+            markdown = rewrite_markdown(text, links.seen)
+            links.seen = {}
+            renderer.reset()
+            renderer.convert(heading)  # a heading may hold links too
             parts.append(
                 {
                     "key": key,
-                    "heading": heading,
-                    "markdown": rewrite_markdown(text, links.seen),
+                    "heading": rewrite_markdown(heading, links.seen),
+                    "markdown": markdown,
                     "html": clean(rendered),
                 }
             )

@@ -14,6 +14,7 @@
 
 from __future__ import annotations
 
+import html
 import posixpath
 import re
 from dataclasses import dataclass, field
@@ -326,12 +327,42 @@ def _inline(line: str, ctx: Context) -> str:
             lambda m: m.group(0) if any(s <= m.start() < e for s, e in spans) else _link(m, ctx),
             line,
         )
+    if "<" in line and _HTML_TAG.search(line):
+        line = _HTML_TAG.sub(lambda m: _html_tag(m, ctx), line)
     ref = _REFDEF.match(line)
     if ref:
         new = _rewrite_target(ref.group(2), ctx, image=False, text="")
         if new is not None:
             line = ref.group(1) + new + ref.group(3)
     return line
+
+
+_HTML_TAG = re.compile(r"<(img|a)\b[^>]*?\s(?:src|href)\s*=[^>]*>", re.I)
+_HTML_URL = re.compile(r"""(\s(?:src|href)\s*=\s*)("[^"]*"|'[^']*')""", re.I)
+_HTML_ALT = re.compile(r"""\salt\s*=\s*("[^"]*"|'[^']*')""", re.I)
+
+
+def _html_tag(match: re.Match[str], ctx: Context) -> str:
+    """Raw HTML links and images get the same target rewriting as Markdown ones: an image
+    whose file is not in the source becomes its alt text, a link to nothing loses its
+    target."""
+    tag = match.group(0)
+    image = match.group(1).lower() == "img"
+    url = _HTML_URL.search(tag)
+    if url is None:
+        return tag
+    target = html.unescape(url.group(2)[1:-1])
+    alt = _HTML_ALT.search(tag)
+    text = html.unescape(alt.group(1)[1:-1]) if alt else ""
+    new = _rewrite_target(target, ctx, image=image, text=text)
+    if new == target:
+        return tag
+    if new is None:
+        if image:
+            return f"*{_escape_alt(text or _alt_from(target))}*"
+        return tag[: url.start()] + tag[url.end() :]
+    quoted = '"' + html.escape(new, quote=True) + '"'
+    return tag[: url.start()] + url.group(1) + quoted + tag[url.end() :]
 
 
 def _triple(match: re.Match[str], ctx: Context) -> str:

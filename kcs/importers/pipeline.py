@@ -209,8 +209,10 @@ def run_import(
     actions: list[Action] = []
     new_texts: dict[str, tuple[_Item, str]] = {}
     asset_count = 0
+    from .. import render
     from ..personal_data import ARTICLE_KINDS, LABELS, find
 
+    render_setup = render.setup_for(root)
     pool = ThreadPoolExecutor(max_workers=_WRITERS)
     pending: list[Future[None]] = []
     try:
@@ -254,6 +256,14 @@ def run_import(
                 )
             meta = _front_matter(it, state, kind)
             text = _render(meta, converted.body)
+            body_line = text[: text.rfind(converted.body)].count("\n") + 1
+            # The quick check (what the build's first pass runs): a full render of every
+            # imported article would double the import's time.
+            broken = render.problem(it.path, converted.body, body_line, render_setup, full=False)
+            if broken is not None:
+                it.notes.append(
+                    (render.CODE, f"line {broken.line}: {broken.message}; the site leaves it out")
+                )
             action, text = _decide(root, it, meta, text, converted.body)
             if action in ("create", "update"):
                 new_texts[it.path] = (it, text)

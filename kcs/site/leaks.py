@@ -3,8 +3,9 @@
 After a build for a wider audience (public, customer, partner) every output file is
 read: pages, sitemap (also gzipped), 404 page, feeds, assets, and the Pagefind index
 (its fragments and metadata are gzipped). A file leaks an article when it holds the
-article's URL (``a/<id>/``), its title, or one of its sentences that no allowed
-article shares.
+article's URL (``a/<id>/``), its file name (``<folder>/<file>.md``, or ``<file>.md``
+where no allowed article has that name), its title, or one of its sentences that no
+allowed article shares.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import unquote
 
 from ..article import Article
 from ..knowledge import KnowledgeBase
@@ -39,6 +41,8 @@ TEXT_SUFFIXES = {
 }
 #: Titles shorter than this are too generic to count ("VPN").
 MIN_TITLE = 8
+#: File names (without .md) shorter than this are too generic to count on their own.
+MIN_FILE_NAME = 8
 #: Sentences shorter than this are too generic to count.
 MIN_SENTENCE = 40
 SENTENCES_PER_ARTICLE = 2
@@ -46,6 +50,7 @@ SENTENCES_PER_ARTICLE = 2
 _PLAIN = re.compile(r"^[\w][\w\s,.;:!?'’()%/-]*$")
 _URL = re.compile(r"(?<![A-Za-z0-9_.-])a/([a-z0-9][a-z0-9._-]*)/")
 _SPACE = re.compile(r"\s+")
+_PERCENT = re.compile(r"%[0-9A-Fa-f]{2}")
 _WORD = re.compile(r"\w+")
 
 
@@ -53,7 +58,7 @@ _WORD = re.compile(r"\w+")
 class Leak:
     file: str  # relative to the site folder
     article: str  # id of the article that leaked
-    what: str  # url, title or sentence
+    what: str  # url, file name, title or sentence
     text: str
 
     def __str__(self) -> str:
@@ -88,12 +93,15 @@ def needles(kb: KnowledgeBase, audience: str) -> tuple[dict[str, str], dict[str,
     corpus = "\n".join(
         _norm(part) for a in allowed for part in (a.title, a.summary, a.body)
     ).casefold()
+    allowed_names = {a.path.rpartition("/")[2] for a in allowed}
     ids: dict[str, str] = {}
     texts: dict[str, tuple[str, str]] = {}
     for article in kb.articles:
         if article.id in allowed_ids:
             continue
         ids[article.id] = article.title
+        for name in file_names(article, allowed_names):
+            texts[name] = (article.id, "file name")
         title = _norm(article.title)
         if len(title) >= MIN_TITLE and title.casefold() not in corpus:
             texts.setdefault(title, (article.id, "title"))
@@ -109,6 +117,17 @@ def needles(kb: KnowledgeBase, audience: str) -> tuple[dict[str, str], dict[str,
     return ids, texts
 
 
+def file_names(article: Article, allowed_names: set[str]) -> list[str]:
+    """How a link would spell ``article``'s file: ``<folder>/<file>.md`` (its path below
+    articles/) and, when no allowed article has the same name, ``<file>.md``."""
+    below = article.path.removeprefix("articles/")
+    names = [below] if "/" in below else []
+    base = below.rpartition("/")[2]
+    if len(base) - 3 >= MIN_FILE_NAME and base not in allowed_names:
+        names.append(base)
+    return names
+
+
 def check(site_dir: Path, kb: KnowledgeBase, audience: str) -> list[Leak]:
     """Every leak of a forbidden article in ``site_dir`` (empty for the internal site)."""
     if audience == "internal":
@@ -119,12 +138,15 @@ def check(site_dir: Path, kb: KnowledgeBase, audience: str) -> list[Leak]:
     matcher = _Matcher(texts)
     leaks: list[Leak] = []
     for rel, text in _read_all(site_dir):
+        if _PERCENT.search(text):  # a URL-encoded file name or URL is still a leak
+            text = f"{text}\n{unquote(text)}"
         for match in _URL.finditer(text):
             ident = match.group(1)
             if ident in ids:
                 leaks.append(Leak(rel, ident, "url", match.group(0)))
         for (ident, what), needle in matcher.find(text):
-            leaks.append(Leak(rel, ident, what, needle))
+            if what != "file name" or _bounded(needle, text):
+                leaks.append(Leak(rel, ident, what, needle))
     return leaks
 
 
@@ -157,6 +179,11 @@ class _Matcher:
                 if needed <= words and needle in low:
                     found.append((info, original))
         return found
+
+
+def _bounded(name: str, text: str) -> bool:
+    """``name`` occurs in ``text`` as a whole path part (not as the tail of another name)."""
+    return re.search(rf"(?<![\w.-]){re.escape(name)}(?![\w-])", text, re.IGNORECASE) is not None
 
 
 def _norm(text: str) -> str:

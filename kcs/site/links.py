@@ -28,7 +28,7 @@ from markdown import Markdown
 from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 
-from ..article import Article
+from ..article import SITE_URL, Article
 from ..errors import KcsError
 from ..fsutil import inside
 from .model import Asset, SiteContext
@@ -38,8 +38,6 @@ log = logging.getLogger(__name__)
 FILES_PREFIX = "_kcs/files/"
 
 SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
-#: The site URL of an article as an author writes it: /a/<id>/, a/<id>/, ../a/<id>/.
-SITE_URL = re.compile(r"^(?:\.{1,2}/)*/?a/(?P<id>[a-z0-9][a-z0-9._-]*)/?(?:index\.html)?$")
 #: Attributes of raw HTML that hold one URL.
 URL_ATTRIBUTES = frozenset(
     {"href", "src", "data", "action", "formaction", "poster", "cite", "background", "longdesc"}
@@ -221,13 +219,25 @@ class _LinkTree(Treeprocessor):
 
 
 def rewrite_markdown(text: str, seen: dict[str, Target]) -> str:
-    """Markdown source with each URL the parsed document held replaced by what it became
-    (a hidden target by ``#``): for readers that render the Markdown themselves."""
-    for url in sorted(seen, key=len, reverse=True):
-        target = seen[url]
-        if target is not KEEP and url:
-            text = text.replace(url, target.url or "#")
-    return text
+    """Markdown source with each URL the parsed document held replaced by what it became:
+    for readers that render the Markdown themselves. A link to a hidden target becomes
+    its text (an autolink goes), its reference definition goes, and so does a raw HTML
+    attribute naming it."""
+    hidden = "\ue000kcs-hidden\ue000"  # private-use characters: a marker no text holds
+    changed = {url: t.url or hidden for url, t in seen.items() if t is not KEEP and url}
+    if not changed:
+        return text
+    # One pass, longest first: a replacement is never searched again.
+    pattern = "|".join(re.escape(url) for url in sorted(changed, key=len, reverse=True))
+    text = re.sub(pattern, lambda m: changed[m.group(0)], text)
+    if hidden not in text:
+        return text
+    mark = re.escape(hidden)
+    text = re.sub(rf"!?\[((?:[^\[\]]|\[[^\]]*\])*)\]\(\s*<?{mark}>?[^)]*\)", r"\1", text)
+    text = re.sub(rf"(?m)^ {{0,3}}\[[^\]\n]+\]:[ \t]*<?{mark}>?.*\n?", "", text)
+    text = re.sub(rf"""\s[\w:-]+\s*=\s*["']?{mark}["']?""", "", text)
+    text = re.sub(rf"<{mark}>", "", text)
+    return text.replace(hidden, "#")
 
 
 def rewrite_tree(
@@ -246,13 +256,14 @@ def rewrite_tree(
             if target is KEEP:
                 continue
             if target.url is None:
-                _to_text(element)
+                _to_text(element, value)
                 break
             element.set(name, target.url if final else target.markdown_url or target.url)
 
 
-def _to_text(element: etree.Element) -> None:
-    """A link becomes its text, an image its alt text: nothing points anywhere."""
+def _to_text(element: etree.Element, url: str) -> None:
+    """A link becomes its text, an image its alt text: nothing points anywhere. An
+    autolink's text is its URL: it goes too."""
     alt = element.get("alt") if element.tag == "img" else None
     for name in list(element.attrib):
         if name not in ("class", "id"):
@@ -260,6 +271,8 @@ def _to_text(element: etree.Element) -> None:
     element.tag = "span"
     if alt is not None:
         element.text = alt
+    elif (element.text or "").strip() == url.strip() and not len(element):
+        element.text = ""
 
 
 def rewrite_html(source: str, resolve: Callable[[str], Target]) -> str:
@@ -298,7 +311,7 @@ class _HtmlRewriter(HTMLParser):
         self._tag(tag, attrs, " /")
 
     def _tag(self, tag: str, attrs: list[tuple[str, str | None]], close: str) -> None:
-        changed = False
+        changed = hidden = False
         kept: list[tuple[str, str | None]] = []
         for name, value in attrs:
             if value is not None and name in URL_ATTRIBUTES:
@@ -306,6 +319,7 @@ class _HtmlRewriter(HTMLParser):
                 if target is not KEEP:
                     changed = True
                     if target.url is None:
+                        hidden = True
                         continue
                     value = target.url
             elif value is not None and name in SRCSET_ATTRIBUTES:
@@ -315,6 +329,8 @@ class _HtmlRewriter(HTMLParser):
             kept.append((name, value))
         if not changed:
             return
+        if hidden:  # a title names what the link pointed to
+            kept = [(name, value) for name, value in kept if name != "title"]
         text = self.get_starttag_text() or ""
         line, column = self.getpos()
         start = self.lines[line - 1] + column
