@@ -131,7 +131,7 @@ def test_hidden_links_become_their_text(built: tuple[Path, BuildResult]) -> None
     ):
         assert re.search(rf">[^<]*{text}", html.replace("\n", " ")), text
     article_part = html.split("data-pagefind-body", 1)[1].split("</article>")[0]
-    links = [h for h in hrefs(article_part) if not h.startswith(("#", "../../en/"))]
+    links = [h for h in hrefs(article_part) if "vpn" in h or "_kcs/files" in h]
     assert links == [
         "../vpn/#step-two",
         "../vpn/",
