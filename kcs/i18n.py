@@ -88,6 +88,19 @@ def texts_for(lang: str) -> dict[str, str]:
     return _merged(TABLE_PATH, lang)
 
 
+#: Key prefix of report phrases: ``"report: Top queries"`` holds that English phrase's text.
+PHRASE = "report: "
+
+
+def phrase(lang: str, english: str) -> str:
+    """A report's English phrase (a title, figure label, column, note) in ``lang``: the
+    table's ``report: <phrase>`` entry, else the English block's, else the phrase itself."""
+    if not english:
+        return english
+    merged = texts_for(lang)
+    return merged.get(PHRASE + english, english)
+
+
 def language_name(lang: str) -> str:
     """The language's own name for itself ("Svenska"); the code when the table has none."""
     return table().get(lang, {}).get("language", lang)

@@ -134,8 +134,8 @@ def publish_records(
     note = ""
     if not log_path.is_file():
         note = (
-            f"No publish log ({DEFAULT_LOG}): minutes from merge to publish are left out; "
-            "the publish workflow records each run with kcs publish-times record."
+            "Minutes from merge to publish are left out: no publishing run has been "
+            f"recorded yet ({DEFAULT_LOG} is written by kcs publish-times record)."
         )
     else:
         try:
@@ -329,7 +329,7 @@ EXPLAIN = {
     "validated share %": "Share of articles in state validated.",
     "lint findings": "Errors and warnings from kcs lint over all articles.",
     "broken links": "Links to articles, files or ids that do not exist.",
-    "past length guideline": "Articles longer than kcs.yml site.length_guideline words.",
+    "past length guideline": "Articles longer than the length guideline ({words} words).",
     "outdated translations": "Translations whose source article changed after them.",
     "domains at risk": "Domains changed or validated by one person or nobody in 12 months.",
     "median hours to publish": "Median time from a proposal's first commit to its approved "
@@ -440,7 +440,11 @@ def report(
             horizontal=True,
         ),
     )
-    explain = {**EXPLAIN, MERGE_TO_PUBLISH: EXPLAIN_PUBLISH_LOG} if with_log else EXPLAIN
+    explain = {
+        label: text.format(words=kb.config.site.length_guideline) for label, text in EXPLAIN.items()
+    }
+    if with_log:
+        explain[MERGE_TO_PUBLISH] = EXPLAIN_PUBLISH_LOG
     return Report(
         "health", "Knowledge health", today, figures, tuple(tables), charts, tuple(notes), explain
     )

@@ -10,7 +10,7 @@ import csv
 import datetime as dt
 import io
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from html import escape
 from typing import Any
 
@@ -83,20 +83,43 @@ def to_csv(report: Report, table: str | None = None) -> str:
     return buffer.getvalue()
 
 
-def html_body(report: Report, svgs: dict[str, str] | None = None, *, sep: str = "\n") -> str:
+#: The words html_body writes around a report's own text (the site passes them in the
+#: page's language).
+LABELS = {
+    "as_of": "As of {date}",
+    "figures": "Figures",
+    "figure": "Figure",
+    "value": "Value",
+    "meaning": "What it means",
+    "empty": "not measured yet",
+}
+
+
+def html_body(
+    report: Report,
+    svgs: dict[str, str] | None = None,
+    *,
+    sep: str = "\n",
+    labels: Mapping[str, str] | None = None,
+) -> str:
     """The report as an HTML fragment: one block per line, or per ``sep`` (the site pages
-    use a blank line so Markdown sees each block as raw HTML)."""
-    out = [f'<p class="kcs-report-asof">As of {escape(report.as_of.isoformat())}</p>']
+    use a blank line so Markdown sees each block as raw HTML). ``labels`` replaces
+    :data:`LABELS`; a figure without a value says ``empty`` instead of staying blank."""
+    words = {**LABELS, **(labels or {})}
+    as_of = words["as_of"].replace("{date}", report.as_of.isoformat())
+    out = [f'<p class="kcs-report-asof">{escape(as_of)}</p>']
     if report.figures:
         rows = "".join(
-            f"<tr><th>{escape(key)}</th><td>{escape(cell(value))}</td>"
+            f"<tr><th>{escape(key)}</th><td>{escape(cell(value) or words['empty'])}</td>"
             f"<td>{escape(report.explain.get(key, ''))}</td></tr>"
             for key, value in report.figures.items()
         )
         out.append(
-            '<div class="kcs-table-scroll" tabindex="0" role="region" aria-label="Figures">'
-            '<table class="kcs-table"><thead><tr><th>Figure</th><th>Value</th>'
-            f"<th>What it means</th></tr></thead><tbody>{rows}</tbody></table></div>"
+            '<div class="kcs-table-scroll" tabindex="0" role="region" '
+            f'aria-label="{escape(words["figures"])}">'
+            f'<table class="kcs-table"><thead><tr><th>{escape(words["figure"])}</th>'
+            f"<th>{escape(words['value'])}</th><th>{escape(words['meaning'])}</th></tr></thead>"
+            f"<tbody>{rows}</tbody></table></div>"
         )
     for name, svg in (svgs or {}).items():
         out.append(f'<div class="kcs-chart" id="chart-{escape(name)}">{svg}</div>')

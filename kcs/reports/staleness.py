@@ -256,10 +256,10 @@ COLUMNS = (
 EXPLAIN = {
     "articles": "Every article under articles/, whatever its state.",
     "overdue": "Articles whose review due date (last validated + review interval) has passed.",
-    "due soon": "Articles due for review within kcs.yml review.due_soon.",
+    "due soon": "Articles due for review within the next {due_soon} days.",
     "never validated": "Articles in state wip or not-validated that nobody licensed has "
     "validated yet.",
-    "wip too long": "Work-in-progress articles older than kcs.yml review.wip_max.",
+    "wip too long": "Drafts (work in progress) older than {wip_max} days.",
     "fresh": "Validated articles whose review is not yet due.",
     "archived": "Articles kept for reference, out of active use.",
 }
@@ -301,7 +301,12 @@ def report(
             "Most urgent first: overdue, due soon, never validated, wip too long, fresh, archived.",
         )
     ]
-    explain = dict(EXPLAIN)
+    explain = {
+        label: text.format(
+            due_soon=kb.config.review.due_soon.days, wip_max=kb.config.review.wip_max.days
+        )
+        for label, text in EXPLAIN.items()
+    }
     if usage is None:
         notes.append(
             "No usage data: demand-driven triage (review what is used, archive what "

@@ -104,7 +104,7 @@ def report(inputs: PeriodInputs) -> Report:
         "Contacts submitted": "Contact-form submissions (the contact beacon).",
         "Potential deflection": POTENTIAL,
         "Contacts avoided": CONFIRMED,
-        "Value of one avoided contact": f"kcs.yml cost model: {cost.formula}.",
+        "Value of one avoided contact": f"The cost model: {cost.formula}.",
         "Money saved (estimate)": f"Contacts avoided × {cost.per_avoided:.2f} {cost.currency} "
         "(see above); an estimate, not a measurement.",
         "User hours saved (estimate)": f"Contacts avoided × {cost.user_minutes_lost:g} "

@@ -10,21 +10,16 @@ from __future__ import annotations
 import logging
 from html import escape
 
+from .. import i18n
 from ..history import History, read_history
 from ..reports import compute, names
 from ..reports.charts import render_all
 from ..reports.inputs import load_usage
 from ..reports.render import html_body
 from .model import Page, SiteContext
+from .report_text import labels, localise, summary
 
 log = logging.getLogger(__name__)
-
-#: One sentence per report for the index page.
-SUMMARIES = {
-    "staleness": "What is due for review, overdue, never validated, or in progress too long.",
-    "health": "Content standard, review backlog, outdated translations and one-expert risk.",
-    "contributors": "Thank you: who created, improved and validated knowledge.",
-}
 
 
 def _history(ctx: SiteContext) -> History:
@@ -40,11 +35,15 @@ def pages(ctx: SiteContext) -> list[Page]:
     history = _history(ctx)
     today = ctx.now.date()
     usage = load_usage(ctx.kb.root, today)
+    # The internal site speaks its default language; its report pages do too.
+    lang = ctx.kb.config.default_language
     out: list[Page] = []
-    index = ["# Reports", ""]
+    title = i18n.text(lang, "reports")
+    index = [f"# {escape(title)}", ""]
     for name in names("repository"):
-        report = compute(name)(ctx.kb, history, today, usage=usage)
-        body = html_body(report, render_all(report), sep="\n\n")
+        computed = compute(name)(ctx.kb, history, today, usage=usage)
+        report = localise(computed, lang)
+        body = html_body(report, render_all(report), sep="\n\n", labels=labels(lang))
         out.append(
             Page(
                 f"reports/{name}.md",
@@ -53,33 +52,35 @@ def pages(ctx: SiteContext) -> list[Page]:
                     "title": report.title,
                     "kcs": {
                         "kind": "report",
+                        "lang": lang,
                         "report": name,
                         "as_of": today.isoformat(),
-                        "figures": {k: v for k, v in report.figures.items()},
+                        "figures": dict(computed.figures),
                     },
                 },
             )
         )
-        index.append(f"- [{escape(report.title)}]({name}.md): {escape(SUMMARIES.get(name, ''))}")
+        index.append(f"- [{escape(report.title)}]({name}.md): {escape(summary(lang, name))}")
     # the usage pages (kcs/site/usage.py) and open proposals (kcs/site/proposals.py) are
     # built by their own generators on every internal site
     from .usage import PAGES as USAGE_PAGES
-    from .usage import SUMMARIES as USAGE_SUMMARIES
 
-    index += ["", "## Use of the site", ""]
-    for name in USAGE_PAGES:
-        index.append(f"- [{name.capitalize()}]({name}.md): {escape(USAGE_SUMMARIES[name])}")
+    index += ["", f"## {escape(i18n.text(lang, 'report.section.usage'))}", ""]
+    for name, (report_name, _days) in USAGE_PAGES.items():
+        label = i18n.phrase(lang, report_name.capitalize())
+        index.append(f"- [{escape(label)}]({name}.md): {escape(summary(lang, name))}")
     index += [
         "",
-        "## Review",
+        f"## {escape(i18n.text(lang, 'report.section.review'))}",
         "",
-        "- [Open proposals](../proposals/index.md): proposed edits waiting for a reviewer.",
+        f"- [{escape(i18n.text(lang, 'proposals'))}](../proposals/index.md): "
+        f"{escape(summary(lang, 'proposals'))}",
     ]
     out.append(
         Page(
             "reports/index.md",
             "\n".join(index) + "\n",
-            {"title": "Reports", "kcs": {"kind": "report", "report": "index"}},
+            {"title": title, "kcs": {"kind": "report", "lang": lang, "report": "index"}},
         )
     )
     return out

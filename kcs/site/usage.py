@@ -10,10 +10,12 @@ import datetime as dt
 import logging
 from html import escape
 
+from .. import i18n
 from ..errors import KcsError
 from ..reports.charts import render_all
 from ..reports.render import html_body
 from .model import Page, SiteContext
+from .report_text import labels, localise, summary
 
 log = logging.getLogger(__name__)
 
@@ -23,12 +25,6 @@ PAGES: dict[str, tuple[str, int]] = {
     "search": ("search", 30),
     "gaps": ("gaps", 30),
     "value": ("value", 365),
-}
-SUMMARIES = {
-    "usage": "What people read: views, visitors and feedback per article, language and domain.",
-    "search": "What people search for, what they click, and what finds nothing.",
-    "gaps": "Searches that found no answer, and contacts that followed a search.",
-    "value": "Self-service success and the contacts it avoided, in money and hours.",
 }
 
 
@@ -45,23 +41,24 @@ def pages(ctx: SiteContext) -> list[Page]:
     cost = cost_model(config)
     articles = metas(ctx.kb.articles)
     today = ctx.now.date()
+    lang = config.default_language  # the internal site's language
     out = []
     for name, (report_name, days) in PAGES.items():
         first = today - dt.timedelta(days=days - 1)
         try:
             inputs = open_inputs(db, first, today, articles, cost)
         except KcsError as exc:
-            title = report_name.capitalize()
+            log.info("no usage data for reports/%s: %s", name, exc)
+            title = i18n.phrase(lang, report_name.capitalize())
             body = (
-                f"<p>No usage data yet ({escape(str(exc))}).</p>\n\n<p>Run "
-                "<code>kcs usage ingest /var/log/nginx/access.log*</code> before the "
-                "build.</p>"
+                f"<p>{escape(i18n.text(lang, 'report.nodata'))}</p>\n\n"
+                f"<p>{escape(i18n.text(lang, 'report.nodata.howto'))}</p>"
             )
             out.append(
                 Page(
                     f"reports/{name}.md",
                     f"# {escape(title)}\n\n{body}\n",
-                    {"title": title, "kcs": {"kind": "report", "report": name}},
+                    {"title": title, "kcs": {"kind": "report", "lang": lang, "report": name}},
                 )
             )
             continue
@@ -69,15 +66,17 @@ def pages(ctx: SiteContext) -> list[Page]:
             report = module(report_name).report(inputs)
         finally:
             inputs.conn.close()
-        body = html_body(report, render_all(report), sep="\n\n")
+        shown = localise(report, lang)
+        body = html_body(shown, render_all(shown), sep="\n\n", labels=labels(lang))
         out.append(
             Page(
                 f"reports/{name}.md",
-                f"# {escape(report.title)}\n\n<p>{escape(SUMMARIES[name])}</p>\n\n{body}\n",
+                f"# {escape(shown.title)}\n\n<p>{escape(summary(lang, name))}</p>\n\n{body}\n",
                 {
-                    "title": report.title,
+                    "title": shown.title,
                     "kcs": {
                         "kind": "report",
+                        "lang": lang,
                         "report": name,
                         "as_of": today.isoformat(),
                         "figures": dict(report.figures),

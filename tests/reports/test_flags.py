@@ -16,6 +16,7 @@ from reportrepo import ANNA, KCS_YML, TODAY, article
 
 from kcs.cli import cli
 from kcs.history import read_history
+from kcs.i18n import phrase
 from kcs.knowledge import load
 from kcs.site import context
 from kcs.site.reports import pages
@@ -151,7 +152,9 @@ def test_internal_site_page_shows_flags_resolved(flagged: Path) -> None:
     page = got["reports/contributors.md"]
     assert page.meta["kcs"]["figures"]["flags resolved"] == 3
     html = markdown.markdown(page.markdown)
-    assert "<th>flags_resolved</th>" in html and "<td>Erik Johansson</td>" in html
+    # the column in the internal site's language (kcs/data/interface.yml)
+    column = phrase(load(flagged).config.default_language, "flags_resolved")
+    assert f"<th>{column}</th>" in html and "<td>Erik Johansson</td>" in html
 
 
 def test_without_usage_database_the_report_works_and_says_why(tmp_path: Path) -> None:

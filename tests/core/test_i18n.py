@@ -1,0 +1,117 @@
+"""One interface-text table (kcs/data/interface.yml) for Python, templates and kcs.js."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+from gitrepo import REPO_ROOT, commit_all, init_repo, write
+
+from kcs import i18n
+from kcs.search_text import stopwords
+
+THEME = REPO_ROOT / "kcs" / "theme"
+
+
+def test_every_language_has_every_key():
+    table = i18n.table()
+    # Report phrases are English already; other languages translate what they can.
+    english = {k for k in table["en"] if not k.startswith(i18n.PHRASE)}
+    for lang, block in table.items():
+        keys = {k for k in block if not k.startswith(i18n.PHRASE)}
+        assert keys == english, f"{lang}: {sorted(keys ^ english)}"
+
+
+def test_lookups_fall_back_to_english_then_to_the_key():
+    assert i18n.text("fi", "toc") == "Sisällysluettelo"
+    assert i18n.text("xx", "toc") == "Table of contents"
+    assert i18n.text("sv", "no.such.key") == "no.such.key"
+    assert i18n.text("sv", "search.many", n=3) == "3 artiklar"
+    assert i18n.phrase("sv", "Top queries") == "Vanligaste sökfrågorna"
+    assert i18n.phrase("sv", "an untranslated sentence") == "an untranslated sentence"
+    assert i18n.language_name("nl") == "Nederlands"
+
+
+def test_no_other_interface_text_tables():
+    """The texts left the templates, kcs.js and the site modules for the table."""
+    js = (THEME / "assets" / "kcs" / "kcs.js").read_text(encoding="utf-8")
+    assert "STOP_WORDS" not in js
+    assert not re.search(r"[\"'](?:[a-zåäö']+ ){10,}", js), "a word list in kcs.js"
+    i18n_html = (THEME / "partials" / "kcs" / "i18n.html").read_text(encoding="utf-8")
+    assert "Svenska" not in i18n_html and "Sök" not in i18n_html
+    for module in ("home", "contact", "listings", "articles"):
+        source = (REPO_ROOT / "kcs" / "site" / f"{module}.py").read_text(encoding="utf-8")
+        assert "Hjälp" not in source and "Kontakta" not in source and "Utkast" not in source
+
+
+def test_the_browser_gets_the_shipped_stop_words():
+    for lang in ("sv", "fi", "nl", "en"):
+        data = i18n.browser_data(lang)
+        assert data["stopwords"] == sorted(stopwords(lang)) and data["stopwords"]
+        assert data["strings"]["search.none"] == i18n.text(lang, "search.none")
+
+
+def test_adding_a_language_touches_one_file(tmp_path, monkeypatch):
+    """A German block in the table (and `de` in kcs.yml's languages) gives German pages:
+    titles, templates' words, Material's texts and the browser's strings."""
+    table = yaml.safe_load(i18n.TABLE_PATH.read_text(encoding="utf-8"))
+    german = {key: f"DE {value}" for key, value in table["en"].items()}
+    german.update({"language": "Deutsch", "home.title": "Hilfe", "search": "Suchen"})
+    edited = tmp_path / "interface.yml"
+    edited.write_text(
+        i18n.TABLE_PATH.read_text(encoding="utf-8")
+        + yaml.safe_dump({"de": german}, allow_unicode=True),
+        encoding="utf-8",
+    )
+    monkeypatch.setattr(i18n, "TABLE_PATH", edited)
+
+    root = tmp_path / "kb"
+    write(root / "kcs.yml", "site:\n  name: Testdesk\nlanguages: [sv, de]\ndefault_language: sv\n")
+    write(
+        root / "articles" / "accounts" / "reset.md",
+        "---\ntitle: Lösenord\nlang: sv\nstate: validated\naudience: public\n---\n\n"
+        "## Problem\n\nx\n\n## Lösning\n\ny\n",
+    )
+    init_repo(root)
+    commit_all(root, "kb")
+    from kcs.build import build_sites
+
+    build_sites(root, audiences=("public",), out=root / "site")
+    home = (root / "site" / "public" / "de" / "index.html").read_text(encoding="utf-8")
+    assert '<html lang="de"' in home
+    assert "<title>Hilfe - Testdesk</title>" in home
+    assert ">Suchen<" in home  # a template's word
+    assert "DE Skip to content" in home  # main.html's skip link
+    assert "DE Accessibility" in home  # the footer
+    assert 'hreflang="de" lang="de" data-kcs-lang="de">Deutsch<' in (
+        root / "site" / "public" / "sv" / "index.html"
+    ).read_text(encoding="utf-8")  # the switcher on the Swedish pages
+    data = json.loads(
+        re.search(r'id="kcs-data" type="application/json">(.*?)</script>', home).group(1)
+    )
+    assert data["strings"]["search.none"] == "DE No articles found for"
+    assert data["stopwords"] == []  # no stop-word list for German: nothing is dropped
+    privacy = root / "site" / "public" / "de" / "privacy" / "index.html"
+    assert "DE Privacy" in privacy.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    "bad", ["en: [a, b]\n", "sv:\n  search: 3\nen:\n  search: x\n", "sv: {}\n"]
+)
+def test_a_broken_table_is_one_clear_error(tmp_path, monkeypatch, bad):
+    from kcs.errors import ConfigError
+
+    path = tmp_path / "interface.yml"
+    path.write_text(bad, encoding="utf-8")
+    monkeypatch.setattr(i18n, "TABLE_PATH", path)
+    with pytest.raises(ConfigError, match=str(path)):
+        i18n.table()
+
+
+def test_the_table_is_where_the_docs_say():
+    doc = (REPO_ROOT / "docs" / "reference" / "interface-text.md").read_text(encoding="utf-8")
+    assert "kcs/data/interface.yml" in doc
+    assert Path(i18n.TABLE_PATH).relative_to(REPO_ROOT).as_posix() == "kcs/data/interface.yml"
