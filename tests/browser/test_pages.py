@@ -81,5 +81,6 @@ def test_contact_page_channels(ctx):
         "hours": "Vardagar 07.30–17.00",
         "suggestions_max": 5,
         "home_url": "sv/",
+        "handoff": "",  # a mailto: target hands nothing over to a ticket system
     }
     assert pages["en/contact.md"]["kcs"]["hours"] == "Weekdays 07:30–17:00 CET"
