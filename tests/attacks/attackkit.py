@@ -351,12 +351,13 @@ def assert_push_refused(
     rule: str,
     by: str = "kcs",
 ) -> None:
-    """The push failed (exit 1), one `kcs:` line names every one of ``names`` and the rule
+    """The push failed (exit 1), one `kcs:` line (``by``: which lines, a regular
+    expression after "remote: ") names every one of ``names`` and the rule
     (a regular expression, matched outside the names), and no ref on the server moved."""
     lines = [
         line.removeprefix("remote: ").strip()
         for line in result.stderr.splitlines()
-        if line.startswith(f"remote: {by}")
+        if re.match(f"remote: (?:{by})", line)
     ]
     verdict = result.stderr.strip() or "accepted"
     assert result.returncode == 1, f"push exit status {result.returncode}: {verdict}"
