@@ -117,6 +117,11 @@
         a.target = "_blank";
         a.rel = "noopener";
         a.textContent = item.title;
+        // WCAG 2.5.8: a target of at least 24 × 24 px, whatever the host's styles.
+        a.style.display = "inline-block";
+        a.style.minHeight = "24px";
+        a.style.minWidth = "24px";
+        a.style.padding = "4px 0";
         a.addEventListener("click", function () {
           logSuggest();
           var id = /\/a\/([^/?#]+)/.exec(item.url);

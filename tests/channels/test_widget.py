@@ -19,6 +19,9 @@ from click.testing import CliRunner
 
 sys.path.insert(0, str(Path(__file__).parents[1] / "browser"))
 
+sys.path.insert(0, str(Path(__file__).parents[1] / "gate"))
+
+from kbrepo import branch  # noqa: E402
 from nginx import Nginx, nginx_binary  # noqa: E402
 from sitekit import CHROMIUM, build, launch, make_kb  # noqa: E402
 
@@ -98,6 +101,18 @@ def portal(
     if not Path(CHROMIUM).exists() or nginx_binary() is None:
         pytest.skip("chromium and nginx are needed")
     kb = make_kb(tmp_path_factory.mktemp("widget") / "kb", usage=False)
+    # An open proposal, for the internal article facts and the proposal page.
+    path = "articles/accounts/reset-password.md"
+    branch(
+        kb,
+        "proposal/lotta/reset-password",
+        {
+            path: (kb / path)
+            .read_text(encoding="utf-8")
+            .replace("på din mobil eller på en annan dator", "på mobilen")
+        },
+    )
+    # After the branch: its commit would take the changed kcs.yml along.
     config = kb / "kcs.yml"
     text = config.read_text(encoding="utf-8").replace(
         "form_target: mailto:servicedesk@example.org",
@@ -121,9 +136,33 @@ def chromium(portal: tuple[Path, Nginx]) -> Iterator[Any]:
         browser.close()
 
 
+AXE = Path(__file__).parents[1] / "browser" / "node_modules" / "axe-core" / "axe.min.js"
+AXE_OPTIONS = {
+    "runOnly": {
+        "type": "tag",
+        "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"],
+    },
+    "resultTypes": ["violations"],
+}
+
+
+def axe(page: Any, include: str) -> list[str]:
+    """Serious and critical axe-core findings inside ``include`` (skipped without axe-core:
+    ``npm ci --prefix tests/browser`` installs it)."""
+    if not AXE.is_file():
+        pytest.skip("axe-core is not installed: npm ci --prefix tests/browser")
+    page.evaluate(AXE.read_text(encoding="utf-8") + ";0")
+    result = page.evaluate("([c, o]) => axe.run(c, o)", [{"include": [[include]]}, AXE_OPTIONS])
+    return [
+        f"{v['id']} ({v['impact']}): {[n['target'] for n in v['nodes'][:3]]}"
+        for v in result["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+
+
 class Visitor:
-    def __init__(self, browser: Any, n: int) -> None:
-        self.context = browser.new_context(user_agent=UA.format(n=n), locale="sv-SE")
+    def __init__(self, browser: Any, n: int, **options: Any) -> None:
+        self.context = browser.new_context(user_agent=UA.format(n=n), locale="sv-SE", **options)
         self.console: list[str] = []
         self.requests: list[str] = []
         self.context.on("request", lambda r: self.requests.append(r.url))
@@ -155,6 +194,7 @@ def test_widget_suggests_opens_and_reports(chromium, portal, ticket) -> None:
     assert any("/a/accounts-reset-password/" in h for h in hrefs), hrefs
     assert links.first.get_attribute("target") == "_blank"
     assert page.locator(".kcs-suggest-widget__status").inner_text().endswith("kan hjälpa")
+    assert axe(page, ".kcs-suggest-widget") == []
     line = server.wait_for_line("t=suggest&q=gl%C3%B6mt%20l%C3%B6senord&n=", timeout=5)
     assert f'"{ticket.url}"' in line  # the referer is the host's origin only
     with one.context.expect_page() as opened:
@@ -206,4 +246,40 @@ def test_contact_form_hands_off_to_the_ticket_system(chromium, portal, ticket) -
         "l": ["sv"],
     }
     server.wait_for_line("t=contact&q=&l=sv")
+    visitor.close()
+
+
+def test_no_beacon_under_global_privacy_control(chromium, portal, ticket) -> None:
+    _, server = portal
+    visitor = Visitor(chromium, 4)
+    visitor.context.add_init_script(
+        "Object.defineProperty(navigator, 'globalPrivacyControl', {get: () => true})"
+    )
+    page = visitor.page
+    page.goto(ticket.url + "form.html")
+    page.locator("#description").press_sequentially("skrivare", delay=30)
+    page.locator(".kcs-suggest-widget__list a").first.wait_for(timeout=8000)
+    page.wait_for_timeout(1500)  # past the settle time of the suggest beacon
+    page.get_by_role("button", name="Skicka ärende").click()
+    page.wait_for_url(ticket.url + "submit?*")
+    page.wait_for_timeout(300)
+    assert [line for line in server.log_lines() if "visitor-4" in line and "/_kcs/e" in line] == []
+    assert any("visitor-4" in line for line in server.log_lines())  # its index reads, yes
+    visitor.close()
+
+
+def test_internal_facts_and_proposal_page_pass_axe(chromium, portal) -> None:
+    _, server = portal
+    visitor = Visitor(chromium, 5)
+    page = visitor.page
+    page.goto(server.internal_url + "a/accounts-reset-password/")
+    facts = page.locator(".kcs-facts")
+    assert facts.is_visible()
+    assert "proposal/lotta/reset-password" in facts.inner_text()
+    assert axe(page, ".kcs-facts") == []
+    facts.get_by_role("link", name="proposal/lotta/reset-password").click()
+    page.wait_for_url(server.internal_url + "proposals/accounts-reset-password/")
+    assert page.locator(".kcs-diff del").first.inner_text() == "din mobil eller på en annan dator"
+    assert page.locator(".kcs-diff ins").first.inner_text() == "mobilen"
+    assert axe(page, ".kcs-proposal") == []
     visitor.close()
