@@ -238,6 +238,8 @@ def _write_tree(repo: Path, node: dict[bytes, object]) -> str:
     for name, value in node.items():
         if isinstance(value, dict):
             rows.append((name, "40000", _write_tree(repo, value)))
+        elif isinstance(value, list):  # the same name more than once, in this order
+            rows.extend((name, mode, sha) for mode, sha in value)
         else:
             mode, sha = value  # type: ignore[misc]
             rows.append((name, mode, sha))
@@ -287,7 +289,7 @@ def make_tree(repo: Path, entries: Mapping[bytes, tuple[str, str]]) -> str:
 def raw_commit(
     repo: Path,
     parents: Sequence[str],
-    changes: Mapping[bytes | str, tuple[str, str] | str | bytes | None] | None = None,
+    changes: Mapping[bytes | str, object] | None = None,
     message: str = "Change",
     *,
     base: str | None = None,
@@ -296,7 +298,8 @@ def raw_commit(
     move: bool = True,
 ) -> str:
     """A commit whose tree is ``base`` (default: the first parent) with ``changes``:
-    path → (mode, object id), file text, or None to delete. Paths are taken as they
+    path → (mode, object id), a list of them (one name, several entries), file text, or
+    None to delete. Paths are taken as they
     are, so ``..``, backslashes and control characters reach the tree unchecked.
     ``move`` points the current branch at it."""
     start = base or parents[0]
@@ -305,8 +308,8 @@ def raw_commit(
         key = path.encode("utf-8", "surrogateescape") if isinstance(path, str) else path
         if value is None:
             entries.pop(key, None)
-        elif isinstance(value, tuple):
-            entries[key] = value
+        elif isinstance(value, tuple | list):
+            entries[key] = value  # type: ignore[assignment]
         else:
             entries[key] = ("100644", blob(repo, value))
     tree = make_tree(repo, entries)

@@ -16,6 +16,7 @@ from attackkit import (
     blob,
     push,
     raw_commit,
+    tree_entries,
 )
 from gitrepo import git
 
@@ -132,3 +133,31 @@ def test_gate(world: World, attack: PathAttack) -> None:
     sha = world.pull_request(lotta, _attack_commit(world, lotta, attack))
     result = world.gate(sha, "lottan", ["anna-l", "mvirtanen", "janbakker"])
     assert_gate_refused(result, *attack.names, rule=attack.rule)
+
+
+def _duplicate_entry(repo) -> str:
+    """public-mfa.md twice in one tree: first as it is (public), then an internal rewrite.
+    Git's diff reads the second as a new internal file; a checkout keeps the second, so the
+    public article is gone, changed by someone who may only change internal articles."""
+    head = git(repo, "rev-parse", "HEAD").strip()
+    path = "articles/accounts/public-mfa.md"
+    current = tree_entries(repo, head)[path.encode()]
+    rewrite = ("100644", blob(repo, article("Set up MFA", ident="public-mfa")))
+    return raw_commit(repo, [head], {path: [current, rewrite]}, "Tidy")
+
+
+def test_duplicate_tree_entry_by_push(world: World) -> None:
+    mikko = world.clone("mikko")  # contributor of accounts
+    before = world.refs()
+    _duplicate_entry(mikko)
+    result = push(mikko, "origin", "HEAD:refs/heads/main")
+    assert_push_refused(
+        world, result, before, "articles/accounts/public-mfa.md", rule=r"duplicate|twice|publish"
+    )
+
+
+def test_duplicate_tree_entry_by_pull_request(world: World) -> None:
+    lotta = world.clone("lotta", origin=world.forge)
+    sha = world.pull_request(lotta, _duplicate_entry(lotta))
+    result = world.gate(sha, "lottan", ["mvirtanen"])
+    assert_gate_refused(result, "articles/accounts/public-mfa.md", rule=r"duplicate|twice|publish")
