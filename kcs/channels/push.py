@@ -413,8 +413,12 @@ def push(
     now: dt.datetime | None = None,
     dry_run: bool = False,
     env: Mapping[str, str] | None = None,
+    state_path: Path | None = None,
 ) -> PushResult:
     """Send each due announcement to each channel once; see the module docstring.
+
+    ``state_path`` overrides kcs.yml ``announce.state``: a server whose repository checkout
+    is replaced on every publish keeps the record beside it instead.
 
     A delivery that fails is reported in ``failed`` and retried on the next push; the
     others go on. Configuration errors raise ConfigError before anything is sent.
@@ -423,7 +427,8 @@ def push(
     now = now or dt.datetime.now(dt.UTC)
     config = kb.config
     targets = channels(config, env)
-    state_path = inside(kb.root, config.announce.state, what="announce.state")
+    if state_path is None:
+        state_path = inside(kb.root, config.announce.state, what="announce.state")
     state = State.load(state_path)
     sent: list[Delivery] = []
     failed: list[str] = []

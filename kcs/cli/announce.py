@@ -23,9 +23,18 @@ def group() -> None:
     default=None,
     help="Decide as at this time (ISO 8601; default: now).",
 )
+@click.option(
+    "--state",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="The record of what was sent (default: kcs.yml announce.state in the repository); "
+    "keep it where it outlives the checkout.",
+)
 @format_option("Output format (json: the result as data).", choices=("text", "json"))
 @root_option
-def push(dry_run: bool, now: dt.datetime | None, fmt: str, root: Path | None) -> None:
+def push(
+    dry_run: bool, now: dt.datetime | None, state: Path | None, fmt: str, root: Path | None
+) -> None:
     """Send each announcement that has started, or whose severity rose, to the channels
     under announce in kcs.yml (Teams, Slack and Mattermost webhooks, e-mail), once.
 
@@ -39,7 +48,7 @@ def push(dry_run: bool, now: dt.datetime | None, fmt: str, root: Path | None) ->
 
     if now is not None and now.tzinfo is None:
         now = now.replace(tzinfo=dt.UTC)
-    result = run(load(resolve_root(root)), now=now, dry_run=dry_run)
+    result = run(load(resolve_root(root)), now=now, dry_run=dry_run, state_path=state)
     if fmt == "json":
         echo_json(
             {

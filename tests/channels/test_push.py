@@ -302,3 +302,16 @@ def test_decide() -> None:
     assert decide({"severity": "warning", "sent": ["info", "warning"]}, "info") == "lower"
     assert decide({"severity": "info", "sent": ["info", "warning"]}, "warning") == "skip"
     assert decide({"severity": "warning", "sent": ["warning"]}, "warning") == "skip"
+
+
+def test_state_outside_the_checkout(kb_root: Path, receivers, tmp_path: Path) -> None:
+    """A server replaces the checkout on every publish: --state keeps the record apart."""
+    http, _ = receivers
+    state = tmp_path / "kept" / "announce-sent.json"
+    args = ["announce", "push", "--state", str(state), "--root", str(kb_root)]
+    first = CliRunner().invoke(cli, args)
+    assert first.exit_code == 0 and first.output.count("sent ") == 9, first.output
+    assert state.is_file() and not (kb_root / ".kcs/announce-sent.json").exists()
+    posted = len(http.posts)
+    again = CliRunner().invoke(cli, args)
+    assert (again.exit_code, again.output, len(http.posts)) == (0, "nothing to send\n", posted)
