@@ -146,6 +146,10 @@ def plan(
         "domains": {"general": {lang: DOMAIN_LABELS.get(lang, "General") for lang in languages}},
         "people": [person],
         "contact": {"form_target": "", "email": "", "phone": ""},
+        # deploy/ configures the web server: changing it is an admin's decision too.
+        "rules": {
+            "admin_paths": ["kcs.yml", "mkdocs.yml", ".github/", "hooks/", "kcs/", "deploy/"]
+        },
     }
     files["kcs.yml"] = (
         "# The portal's configuration; every key is explained in the kcs documentation\n"

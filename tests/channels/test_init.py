@@ -82,6 +82,12 @@ def test_layout_and_pinned_package(tmp_path: Path) -> None:
     ]
     assert "lang: fi" in (root / "articles/general/welcome.md").read_text(encoding="utf-8")
     assert not (root / "kcs").exists() and not (root / "pyproject.toml").exists()
+    from kcs.config import load_config
+    from kcs.review.roles import rules_from_config
+
+    config = load_config(root)
+    assert config.warnings == ()
+    assert rules_from_config(config).admin_paths[-1] == "deploy/"
 
 
 @pytest.mark.slow
