@@ -58,8 +58,9 @@ def test_push_to_main_publishes_in_background(tmp_path: Path) -> None:
         holder.wait()
     wait_for(lambda: (dest / "live").exists())
     assert "Pushed text." in live_page(dest, "public", "a/vpn/index.html")
+    wait_for(lambda: "nothing to send" in (dest / "publish.out").read_text())
     out = (dest / "publish.out").read_text()
-    assert " live as " in out
+    assert " live as " in out and out.index(" live as ") < out.index("nothing to send")
 
 
 def test_other_branches_and_no_folder_publish_nothing(tmp_path: Path) -> None:
