@@ -4,7 +4,9 @@ configuration, the ticket system a second HTTP server on 127.0.0.1."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+import os
 import sys
 import threading
 from collections.abc import Iterator
@@ -103,15 +105,25 @@ def portal(
     kb = make_kb(tmp_path_factory.mktemp("widget") / "kb", usage=False)
     # An open proposal, for the internal article facts and the proposal page.
     path = "articles/accounts/reset-password.md"
-    branch(
-        kb,
-        "proposal/lotta/reset-password",
-        {
-            path: (kb / path)
-            .read_text(encoding="utf-8")
-            .replace("på din mobil eller på en annan dator", "på mobilen")
-        },
-    )
+    saved = {k: os.environ.get(k) for k in ("GIT_AUTHOR_NAME", "GIT_AUTHOR_EMAIL")}
+    os.environ.update(GIT_AUTHOR_NAME="Lotta Niemi", GIT_AUTHOR_EMAIL="lotta.niemi@example.org")
+    try:
+        branch(
+            kb,
+            "proposal/lotta/reset-password",
+            {
+                path: (kb / path)
+                .read_text(encoding="utf-8")
+                .replace("på din mobil eller på en annan dator", "på mobilen")
+            },
+            date=(dt.datetime.now(dt.UTC) - dt.timedelta(days=2)).isoformat(timespec="seconds"),
+        )
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
     # After the branch: its commit would take the changed kcs.yml along.
     config = kb / "kcs.yml"
     text = config.read_text(encoding="utf-8").replace(
@@ -160,6 +172,19 @@ def axe(page: Any, include: str) -> list[str]:
     ]
 
 
+#: KCS_SCREENSHOTS=1 writes what a person sees into docs/screenshots while the tests run.
+SHOTS = (
+    Path(__file__).parents[2] / "docs" / "screenshots"
+    if os.environ.get("KCS_SCREENSHOTS")
+    else None
+)
+
+
+def shot(page: Any, name: str) -> None:
+    if SHOTS is not None:
+        page.screenshot(path=str(SHOTS / name), full_page=False)
+
+
 class Visitor:
     def __init__(self, browser: Any, n: int, **options: Any) -> None:
         self.context = browser.new_context(user_agent=UA.format(n=n), locale="sv-SE", **options)
@@ -195,6 +220,7 @@ def test_widget_suggests_opens_and_reports(chromium, portal, ticket) -> None:
     assert links.first.get_attribute("target") == "_blank"
     assert page.locator(".kcs-suggest-widget__status").inner_text().endswith("kan hjälpa")
     assert axe(page, ".kcs-suggest-widget") == []
+    shot(page, "widget-ticket-form.png")
     line = server.wait_for_line("t=suggest&q=gl%C3%B6mt%20l%C3%B6senord&n=", timeout=5)
     assert f'"{ticket.url}"' in line  # the referer is the host's origin only
     with one.context.expect_page() as opened:
@@ -277,9 +303,13 @@ def test_internal_facts_and_proposal_page_pass_axe(chromium, portal) -> None:
     assert facts.is_visible()
     assert "proposal/lotta/reset-password" in facts.inner_text()
     assert axe(page, ".kcs-facts") == []
+    facts.scroll_into_view_if_needed()
+    shot(page, "article-facts.png")
     facts.get_by_role("link", name="proposal/lotta/reset-password").click()
     page.wait_for_url(server.internal_url + "proposals/accounts-reset-password/")
     assert page.locator(".kcs-diff del").first.inner_text() == "din mobil eller på en annan dator"
     assert page.locator(".kcs-diff ins").first.inner_text() == "mobilen"
     assert axe(page, ".kcs-proposal") == []
+    page.locator(".kcs-diff").scroll_into_view_if_needed()
+    shot(page, "proposal-diff.png")
     visitor.close()
