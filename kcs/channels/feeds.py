@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import xml.etree.ElementTree as ET
 from typing import Any
 
@@ -21,6 +22,8 @@ from . import StaticFile
 from .api import PREFIX, SCHEMA, VERSION, base_url
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
+#: Characters XML 1.0 does not allow; a title holding one would make the feed unreadable.
+_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 def feed_path(lang: str) -> str:
@@ -56,7 +59,7 @@ def atom(ctx: SiteContext, lang: str) -> str:
     def sub(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) -> ET.Element:
         element = ET.SubElement(parent, f"{{{ATOM_NS}}}{tag}", attrs)
         if text is not None:
-            element.text = text
+            element.text = _XML_INVALID.sub("", text)
         return element
 
     items = announcements.current(ctx.articles, ctx.now, lang=lang)

@@ -136,7 +136,9 @@ def email_message(notice: Notice, sender: str, to: tuple[str, ...]) -> EmailMess
     message = EmailMessage()
     message["From"] = sender
     message["To"] = ", ".join(to)
-    message["Subject"] = f"[{_SEVERITY_LABEL[notice.severity]}] {notice.title}"
+    # A header value may not hold a line break; a title with one would break the message.
+    subject = " ".join(notice.title.split())
+    message["Subject"] = f"[{_SEVERITY_LABEL[notice.severity]}] {subject}"
     message["Date"] = formatdate(localtime=False)
     message["Message-ID"] = make_msgid(domain=sender.rpartition("@")[2] or None)
     message["Content-Language"] = notice.lang

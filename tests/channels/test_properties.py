@@ -97,3 +97,34 @@ def test_word_diff_shows_each_side_exactly(old, new) -> None:
             assert "<del>" not in row
         elif 'class="kcs-diff__same"' in row:
             assert plain(row) in a.split("\n") and plain(row) in b.split("\n")
+
+
+HOSTILE = st.text(
+    alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), min_size=1, max_size=40
+)
+
+
+@settings(max_examples=100, deadline=None)
+@given(HOSTILE, HOSTILE)
+def test_any_title_gives_a_readable_feed_and_mail(title, summary) -> None:
+    """Whatever an announcement's title and summary hold, the Atom feed parses and the
+    e-mail can be written."""
+    import datetime as dt
+    import xml.etree.ElementTree as ET
+    from dataclasses import replace
+
+    from kcs.channels.push import Notice, email_message
+
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        write_kb(root, [("public", "validated", "announcement", False)])
+        kb = load(root)
+        article = replace(kb.articles[0], title=title, summary=summary)
+        kb = replace(kb, articles=(article,))
+        ctx = context(kb, "public", now=dt.datetime(2026, 6, 1, tzinfo=dt.UTC))
+        atom = feeds.atom(ctx, "sv")
+        entry = ET.fromstring(atom.encode("utf-8")).find("{http://www.w3.org/2005/Atom}entry")
+        assert entry is not None
+        notice = Notice("a0", title, summary, "critical", "sv", "", "", "")
+        message = email_message(notice, "portal@example.test", ("desk@example.test",))
+        assert message.as_bytes()
