@@ -169,6 +169,8 @@ def browser_rankers(site: Path, queries: list[Query]) -> dict[str, dict[int, lis
                     for at, query in enumerate(queries):
                         if query.lang != lang:
                             continue
+                        if at % 100 == 0:
+                            print(f"browser: query {at} of {len(queries)}", file=sys.stderr)
                         out["pagefind"][at] = _ids(page.evaluate(PAGEFIND_API, [query.text]))
                         site_urls = page.evaluate(SITE_SEARCH, [query.text])
                         if site_urls is not None:
@@ -305,8 +307,25 @@ def render(result: dict[str, object]) -> str:
     head = "| queries | n | " + " | ".join(SYSTEMS[s] for s in systems) + " |"
     rule = "|---|---:|" + "---:|" * len(systems)
     lines = [
-        f"Measured by `benchmarks/bench_search_quality.py` on {platform.machine()}, "
-        f"{result['articles']:,} articles. Each cell: recall@1 / recall@5 / MRR@10.",
+        f"Measured by `benchmarks/bench_search_quality.py` on {platform.machine()} "
+        f"({result['articles']:,} articles: `../shared/corpus/` imported with `kcs import`; "
+        "officedocs-support in English, alchemy-insights in Swedish, Finnish and Dutch). The "
+        "queries are generated from the articles by `benchmarks/search_queries.py` (a fixed, "
+        "seeded procedure per query kind, documented there; nothing picked by hand and "
+        "nothing tuned against these answers): symptom words from the Symptoms section, "
+        "natural questions around the title, the title's words with one or two letters "
+        "wrong, a pasted error message quoted in the article, an error code, an event id. "
+        "Every query is asked in its own language: `kcs search --lang` (the library call "
+        "the CLI makes), the site's search and Pagefind from that language's page.",
+        "",
+        "Systems: **BM25 baseline** — Okapi BM25 (k1 1.2, b 0.75) over title + body with "
+        "the language's Snowball stemmer, computed in the same run; **`kcs search`** — "
+        "BM25F with typo, synonym and pasted-message handling; **site search** — "
+        "`kcs-search.js` over Pagefind in Chromium, what the search boxes show; **Pagefind "
+        "API** — `pagefind.search(query)` as is, on the same internal site built by "
+        "`kcs build` and served by nginx with deploy/nginx.conf.",
+        "",
+        "Each cell: recall@1 / recall@5 / MRR@10.",
         "",
         head,
         rule,

@@ -76,6 +76,7 @@ PREFIX_WEIGHT = 0.1
 TYPO_WEIGHT = 0.5
 SYNONYM_WEIGHT = 0.8
 MAX_PREFIX_TERMS = 30
+RARE_DOCS = 3  # a query word in at most this many articles also looks for its other forms
 MAX_QUERY_TERMS = 64  # longer queries keep their first 64 distinct terms
 PHRASE_MIN_WORDS = 5
 PHRASE_CANDIDATES = 30
@@ -266,13 +267,17 @@ class SearchIndex:
         for stem in stems:
             if not (len(stem) >= 4 and stem.isalpha()):
                 continue
-            known = terms.position(stem) is not None
-            for term in terms.with_prefix(stem):
-                if term != stem and term.isalpha():
-                    add(term, PREFIX_WEIGHT)
-            for size in range(max(5, len(stem) - 2), len(stem)):
-                if terms.position(stem[:size]) is not None:
-                    add(stem[:size], PREFIX_WEIGHT)
+            record = terms.record(stem)
+            known = record is not None
+            if not record or len(record) <= RARE_DOCS:
+                # Other forms only for a word few articles have: for a common one they
+                # mostly add articles about other words that share its first letters.
+                for term in terms.with_prefix(stem):
+                    if term != stem and term.isalpha():
+                        add(term, PREFIX_WEIGHT)
+                for size in range(max(5, len(stem) - 2), len(stem)):
+                    if terms.position(stem[:size]) is not None:
+                        add(stem[:size], PREFIX_WEIGHT)
             if not known:
                 for term in terms.near(stem):
                     add(term, TYPO_WEIGHT)

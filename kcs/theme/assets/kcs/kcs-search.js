@@ -30,7 +30,8 @@
   var lang = document.documentElement.lang || D.lang || "en";
 
   var QUERY_MAX = 200; // characters searched at most
-  var MAX_TERMS = 8; // distinct words searched at most
+  var MAX_TERMS = 8; // distinct words searched one by one at most
+  var MAX_TOGETHER = 24; // words of the search for all of them together
   var CHECKED = 6; // hits per word whose matched words are looked at
   var PAGE_SIZE = 10;
   var WEIGHT = { whole: 1, form: 0.9, typo: 0.5, synonym: 0.8, prefix: 0.3 };
@@ -146,10 +147,17 @@
       seen[text] = true;
       list.push({ text: text, kind: kind, code: /\d/.test(text) && text.length >= 4 });
     }
-    all.forEach(function (w) {
-      if (!stop[w] && list.length < MAX_TERMS) add(w, "whole");
+    var content = all.filter(function (w) {
+      return !stop[w];
+    });
+    content.forEach(function (w) {
+      if (list.length < MAX_TERMS) add(w, "whole");
     });
     if (!list.length) return { stop: true, list: [] };
+    // Every content word together as well (Pagefind requires them all): an article
+    // that has all of them, such as the one a pasted message comes from, comes first.
+    var together = content.slice(0, MAX_TOGETHER).join(" ");
+    if (list.length > 1 && !seen[together]) list.push({ text: together, kind: "all", code: false });
     var padded = " " + all.join(" ") + " ";
     (conf.synonyms || []).forEach(function (group) {
       var hit = group.some(function (member) {
@@ -316,7 +324,16 @@
         chain = chain.then(function () {
           return lookup(pf, term, options).then(function (found) {
             if (found.known) {
-              collect(found, term.kind === "synonym" ? WEIGHT.synonym : 1);
+              var weight = term.kind === "synonym" ? WEIGHT.synonym : 1;
+              if (term.kind === "all") {
+                // only articles with every word as typed: other forms of several words
+                // together are as likely another topic (Swedish skriver/skrivaren)
+                weight = parsed.list.length;
+                found.hits = found.hits.filter(function (hit) {
+                  return hit.closeness >= WEIGHT.whole;
+                });
+              }
+              collect(found, weight);
             } else if (term.kind === "whole") {
               unknown.push(term);
             }
