@@ -3,7 +3,9 @@
    - A query is split into words; the page language's stop words are dropped and every
      other word is searched on its own, so a sentence finds what its content words find
      (Pagefind requires every word of a query in one page). Articles are ranked by the
-     sum over the words they match, rarer words counting more: best matches first.
+     sum over the words they match, rarer words counting more: best matches first. An
+     article with every content word as typed counts extra, and one containing a query of
+     five words or more word for word (a pasted message) comes first.
    - Pagefind falls back to ever shorter prefixes of a word it does not know
      ("parkeringstillstånd" matches "par"). The words a hit matched are checked: a hit on
      a far-fetched prefix is dropped, a longer word that merely starts with the query word
@@ -32,6 +34,7 @@
   var QUERY_MAX = 200; // characters searched at most
   var MAX_TERMS = 8; // distinct words searched one by one at most
   var MAX_TOGETHER = 24; // words of the search for all of them together
+  var PHRASE_MIN_WORDS = 5; // a query this long may be a pasted message
   var CHECKED = 6; // hits per word whose matched words are looked at
   var PAGE_SIZE = 10;
   var WEIGHT = { whole: 1, form: 0.9, typo: 0.5, synonym: 0.8, prefix: 0.3 };
@@ -158,6 +161,10 @@
     // that has all of them, such as the one a pasted message comes from, comes first.
     var together = content.slice(0, MAX_TOGETHER).join(" ");
     if (list.length > 1 && !seen[together]) list.push({ text: together, kind: "all", code: false });
+    // A pasted message: the whole query, stop words too, checked word for word.
+    if (all.length >= PHRASE_MIN_WORDS) {
+      list.push({ text: all.slice(0, MAX_TOGETHER).join(" "), kind: "phrase", code: false });
+    }
     var padded = " " + all.join(" ") + " ";
     (conf.synonyms || []).forEach(function (group) {
       var hit = group.some(function (member) {
@@ -169,6 +176,14 @@
       });
     });
     return { list: list };
+  }
+
+  /** Lower-case letters and digits only, single spaces: for comparing word sequences. */
+  function plain(text) {
+    return String(text || "")
+      .toLowerCase()
+      .replace(/[^\p{L}\p{N}]+/gu, " ")
+      .trim();
   }
 
   /** Optimal-string-alignment distance, or budget + 1 when larger. */
@@ -267,6 +282,7 @@
           }
           return { result: result, closeness: close, data: i < datas.length ? datas[i] : null };
         });
+        if (term.kind === "phrase") return { hits: hits, known: true }; // checked word for word
         return { hits: best > 0 ? hits : [], known: best > 0 };
       });
     });
@@ -325,7 +341,16 @@
           return lookup(pf, term, options).then(function (found) {
             if (found.known) {
               var weight = term.kind === "synonym" ? WEIGHT.synonym : 1;
-              if (term.kind === "all") {
+              if (term.kind === "phrase") {
+                var needle = " " + plain(term.text) + " ";
+                weight = 2 * parsed.list.length;
+                found.hits = found.hits.filter(function (hit) {
+                  return hit.data && (" " + plain(hit.data.content) + " ").indexOf(needle) >= 0;
+                });
+                found.hits.forEach(function (hit) {
+                  hit.closeness = WEIGHT.whole;
+                });
+              } else if (term.kind === "all") {
                 // only articles with every word as typed: other forms of several words
                 // together are as likely another topic (Swedish skriver/skrivaren)
                 weight = parsed.list.length;
