@@ -51,6 +51,8 @@ def test_404_is_localised_and_helps(visit, path, lang, title):
     assert page.locator("[data-kcs-notfound]:visible").count() == 1
     assert block.locator("h1").inner_text() == title
     assert page.locator("html").get_attribute("lang") == lang
+    # the header stays in the default language, and is marked so
+    assert page.locator(".md-header").get_attribute("lang") == "sv"
     assert page.title().startswith(title)
     box = block.locator("input[type=search]")
     assert box.is_visible()

@@ -730,6 +730,10 @@
     Array.prototype.forEach.call(blocks, function (block) {
       block.hidden = block !== chosen;
     });
+    // The header, banner and footer stay in the site's default language: say so.
+    Array.prototype.forEach.call(document.querySelectorAll(".md-header, .md-banner, .md-footer"), function (part) {
+      part.setAttribute("lang", D.lang);
+    });
     document.documentElement.lang = code;
     document.title = chosen.getAttribute("data-kcs-title") + " - " + document.title.split(" - ").pop();
   }
