@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from typing import Any
 
@@ -293,3 +294,22 @@ def test_hostile_queries_get_a_plain_answer(visit, query):
 def test_the_sample_synonyms_are_used(visit, lang, query, expected):
     page = visit.goto(f"/{lang}/")
     assert expected in search(page, query)[:3]
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["sv/?q=skrivare", "sv/?q=skrivare&p=2", "fi/?q=0x80070643", "sv/?q=parkeringstillst%C3%A5nd"],
+)
+def test_the_results_page_passes_axe(visit, path):
+    """Results with paging, the topic menu, other-language hits and "no articles"."""
+    from test_axe import AXE, axe_violations
+
+    if not AXE.is_file():
+        missing = pytest.fail if os.environ.get("CI") else pytest.skip
+        missing("axe-core is not installed: npm ci --prefix tests/browser")
+    page = visit.goto(path)
+    page.locator(".kcs-result, .kcs-noresult").first.wait_for(timeout=5000)
+    if "skrivare" in path:
+        page.locator(".kcs-search__filter select").wait_for(timeout=5000)
+        assert page.locator(".kcs-pager").is_visible()
+    assert axe_violations(page, AXE.read_text(encoding="utf-8")) == []
