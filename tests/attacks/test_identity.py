@@ -16,6 +16,7 @@ from attackkit import (
     people_with,
     push,
 )
+from gitrepo import git
 
 PUBLIC_RESET = article("I forgot my password", audience="public", state="validated")
 PUBLIC_LAPTOP = article("Laptop is slow", audience="public", state="validated")
@@ -164,3 +165,43 @@ def test_unknown_key_signs_a_direct_commit(world: World) -> None:
     commit(fake, {"articles/network/vpn.md": article("VPN run my script")})
     result = push(fake, "origin", "main")
     assert_push_refused(world, result, before, rule=r"key|sign")
+
+
+def test_admin_adds_an_entry_with_a_full_width_copy_of_her_login(world: World) -> None:
+    """'\uff41nna-l' (FULLWIDTH a) is 'anna-l' after NFKC: the same login, so her own entry."""
+    helper = {
+        "name": "Helper",
+        "email": "helper@example.org",
+        "github": "\uff41nna-l",
+        "roles": {"*": "publisher"},
+    }
+    text = kcs_yml(world.pubkeys, people=people_with(helper=helper))
+    sha = _pr(world, "anna", {"kcs.yml": text})
+    assert_gate_refused(world.gate(sha, "anna-l"), "kcs.yml", rule=r"own|entry|anna|NFKC|normal")
+
+
+def test_admin_adds_a_sock_puppet_and_publishes_through_it(world: World) -> None:
+    """(Arguable) Anna alone lists 'helper' (fresh id, e-mail and login; a second key of
+    hers) as publisher of accounts, then merges her own publication signed as helper:
+    no second person ever looked at either change."""
+    helper = {
+        "name": "Helper",
+        "email": "helper@example.org",
+        "github": "helper-bot",
+        "roles": {"accounts": "publisher"},
+        "key": "anna2",
+    }
+    anna = world.clone("anna")
+    commit(anna, {"kcs.yml": kcs_yml(world.pubkeys, people=people_with(helper=helper))})
+    result = push(anna, "origin", "main")
+    if result.returncode != 0:  # refused at the first step: the safe choice
+        assert "kcs.yml" in result.stderr, result.stderr
+        return
+    git(anna, "switch", "-q", "-c", "proposal/anna/reset")
+    commit(anna, {"articles/accounts/reset.md": PUBLIC_RESET}, "Publish reset")
+    assert push(anna, "origin", "proposal/anna/reset").returncode == 0
+    puppet = world.clone("anna2")
+    git(puppet, "merge", "-q", "--no-ff", "-S", "-m", "Merge", "origin/proposal/anna/reset")
+    before = world.refs()
+    result = push(puppet, "origin", "main")
+    assert_push_refused(world, result, before, "articles/accounts/reset.md", rule=r"publish")
