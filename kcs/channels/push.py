@@ -94,6 +94,12 @@ def mattermost(notice: Notice) -> dict[str, Any]:
     return {"text": text}
 
 
+def _plain(text: str, **style: str) -> dict[str, Any]:
+    """Text as Teams shows it verbatim: a TextBlock would read Markdown in it (a title's
+    ``[text](url)`` would become a link), a RichTextBlock's TextRun does not."""
+    return {"type": "RichTextBlock", "inlines": [{"type": "TextRun", "text": text, **style}]}
+
+
 def teams(notice: Notice) -> dict[str, Any]:
     """Microsoft Teams (Workflows incoming webhook) payload: one Adaptive Card."""
     body: list[dict[str, Any]] = [
@@ -103,10 +109,10 @@ def teams(notice: Notice) -> dict[str, Any]:
             "weight": "Bolder",
             "color": _TEAMS_COLOUR.get(notice.severity, "Default"),
         },
-        {"type": "TextBlock", "text": notice.title, "size": "Large", "wrap": True},
+        _plain(notice.title, size="Large"),
     ]
     if notice.summary:
-        body.append({"type": "TextBlock", "text": notice.summary, "wrap": True})
+        body.append(_plain(notice.summary))
     card: dict[str, Any] = {
         "$schema": "http://adaptivecards.io/schemas/adaptive-card.json",
         "type": "AdaptiveCard",

@@ -103,7 +103,7 @@ def test_first_push_sends_each_started_announcement_once(
     teams = posts["/teams/workflow"]
     cards = [t["attachments"][0]["content"] for t in teams]
     assert all(t["type"] == "message" for t in teams)
-    assert [c["body"][1]["text"] for c in cards] == [
+    assert [c["body"][1]["inlines"][0]["text"] for c in cards] == [
         "E-posten fungerar inte just nu",
         "E-mail is down right now",
         INTERNAL_NOTICE,
