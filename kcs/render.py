@@ -177,7 +177,9 @@ def _markdown(setup: Setup, full: bool) -> Any:
 
 def placeholder(finding: Finding, lang: str) -> str:
     """The Markdown of the page agents see instead of an article that cannot be rendered."""
-    head, text = PLACEHOLDER.get(lang, PLACEHOLDER["en"])
+    from . import i18n
+
+    head, text = i18n.text(lang, "unrenderable.title"), i18n.text(lang, "unrenderable")
     return f'!!! failure "{head}"\n    {text}\n\n    <code>{_entities(str(finding))}</code>\n'
 
 
@@ -185,31 +187,6 @@ def _entities(text: str) -> str:
     """Text that Markdown and HTML show as typed: everything but letters and digits as
     character references."""
     return "".join(c if c.isalnum() or c == " " else f"&#{ord(c)};" for c in text)
-
-
-#: (heading, text) of the placeholder per language.
-PLACEHOLDER: dict[str, tuple[str, str]] = {
-    "en": (
-        "This article cannot be shown",
-        "The renderer fails on its text, so it is left out of the other sites until the "
-        "file is fixed:",
-    ),
-    "sv": (
-        "Artikeln kan inte visas",
-        "Texten går inte att återge, så artikeln saknas på de andra webbplatserna tills "
-        "filen är rättad:",
-    ),
-    "fi": (
-        "Artikkelia ei voi näyttää",
-        "Sen tekstiä ei voi muuntaa, joten se puuttuu muilta sivustoilta, kunnes tiedosto "
-        "on korjattu:",
-    ),
-    "nl": (
-        "Dit artikel kan niet worden getoond",
-        "De tekst kan niet worden omgezet, dus het ontbreekt op de andere sites tot het "
-        "bestand is verbeterd:",
-    ),
-}
 
 
 def problems(
