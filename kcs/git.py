@@ -164,10 +164,26 @@ class Repo:
         return found
 
     def try_resolve(self, ref: str) -> str | None:
+        """The commit ``ref`` names, or None. A branch or remote-tracking branch of that
+        name wins over a tag or any other ref: a pushed tag ``origin/main`` must not
+        stand in for the branch a review is judged against."""
         if not ref or ref.startswith("-"):
             raise UsageError(f"{ref!r} is not a Git revision")
-        result = self.run("rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}", check=False)
-        return result.stdout.decode().strip() if result.returncode == 0 else None
+        candidates = [ref]
+        if not ref.startswith("refs/") and "^" not in ref and "~" not in ref and ":" not in ref:
+            candidates = [f"refs/heads/{ref}", f"refs/remotes/{ref}", ref]
+        for name in candidates:
+            result = self.run(
+                "rev-parse",
+                "--verify",
+                "--quiet",
+                "--end-of-options",
+                f"{name}^{{commit}}",
+                check=False,
+            )
+            if result.returncode == 0:
+                return result.stdout.decode().strip()
+        return None
 
     def read_blobs(self, specs: Iterable[str]) -> dict[str, bytes]:
         """Contents of many objects (ids or ``commit:path``) through one ``cat-file --batch``.

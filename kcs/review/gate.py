@@ -154,7 +154,9 @@ def requirements(change: Change, rules: Rules) -> list[tuple[str, str, str]]:
         if rules.is_admin_path(path):
             needs.append(("admin", "*", f"{path} is an admin path"))
         elif not path.startswith("articles/"):
-            needs.append(("publish", "*", "outside articles/: may be shown on the site"))
+            # portal pages belong to no domain and reach every site's readers: a
+            # publisher of one domain cannot vouch for them
+            needs.append(("admin", "*", "outside articles/: portal pages are shown on every site"))
     inside = [p for p in change.paths if p.startswith("articles/")]
     special = bool({change.old_mode, change.new_mode} & {"120000", "160000"})
     if inside and special:

@@ -54,13 +54,17 @@ def ref_problem(ref: str, *, protected: str = PROTECTED) -> str | None:
             name = ref[len(space) :]
             break
     else:
+        if ref.count("/") < 2:
+            return None  # Git itself refuses such a name ("funny refname")
         return (
             f"{ref}: refused: only branches (refs/heads/) and tags (refs/tags/) may be "
             "pushed; other refs could be read as the official branch"
         )
     parts = name.split("/")
     main = protected.removeprefix("refs/heads/")
-    if name in SHADOWING_NAMES or name == main or (len(parts) == 2 and parts[1] in {main, "HEAD"}):
+    shadows = {n.casefold() for n in (*SHADOWING_NAMES, main)}
+    # case-insensitive file systems store refs/heads/MAIN as refs/heads/main
+    if name.casefold() in shadows or (len(parts) == 2 and parts[1].casefold() in shadows):
         return (
             f"{ref}: refused: the name {name!r} shadows the official branch {main} for anyone "
             "who resolves a short name (a tag main, a branch origin/main); pick another name"

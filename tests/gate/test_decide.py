@@ -208,11 +208,13 @@ def test_changed_people_sees_roles_keys_and_new_people(tmp_path: Path) -> None:
 def test_files_outside_articles_and_binaries(config: Config) -> None:
     docs = Change("M", "docs/portal/index.md", "docs/portal/index.md")
     assert requirements(docs, Rules()) == [
-        ("publish", "*", "outside articles/: may be shown on the site")
+        ("admin", "*", "outside articles/: portal pages are shown on every site")
     ]
     assert judge(config, [docs], "jan").allowed is False
     assert judge(config, [docs], "lotta", "erik").allowed is False
-    assert judge(config, [docs], "lotta", "sanne").allowed  # publisher of email
+    # a publisher of one domain cannot vouch for a page of every site
+    assert judge(config, [docs], "lotta", "sanne").allowed is False
+    assert judge(config, [docs], "lotta", "anna").allowed
     new_image = Change("A", None, "articles/accounts/shot.png", binary=True)
     assert requirements(new_image, Rules()) == [
         ("internal", "accounts", "adds a file beside the articles")
@@ -258,7 +260,7 @@ def test_unverified_author_role_does_not_count(config: Config) -> None:
 def test_moving_an_article_out_of_articles(config: Config) -> None:
     c = Change("R", P, "docs/portal/reset.md", old_article=art(config, P))
     assert requirements(c, Rules()) == [
-        ("publish", "*", "outside articles/: may be shown on the site"),
+        ("admin", "*", "outside articles/: portal pages are shown on every site"),
         ("internal", "accounts", "changes an article in accounts"),
         ("archive", "accounts", "moves it out of articles/"),
     ]

@@ -176,7 +176,7 @@ def test_binary_deletion_and_outside_files(kb: Path) -> None:
         (n["action"], n["satisfied_by"]) for n in by_path["articles/devices/laptop.md"]["needs"]
     ] == [("internal", "jan"), ("archive", "jan")]
     assert by_path["docs/portal/index.md"]["needs"][0]["missing"].startswith(
-        "needs the approval of a publisher of any domain"
+        "needs the approval of an admin (outside articles/: portal pages are shown on every site)"
     )
 
 

@@ -281,7 +281,9 @@ def test_unsigned_work_is_the_mergers_own(
     refused(push(jan, "origin", "main"), server, before, "laptop.md", "publisher of devices")
 
 
-@pytest.mark.parametrize("ref", ["refs/tags/main", "refs/tags/origin/main", "refs/main"])
+@pytest.mark.parametrize(
+    "ref", ["refs/tags/main", "refs/tags/origin/main", "refs/remotes/origin/main"]
+)
 def test_no_ref_may_shadow_main(
     server: Path,  # noqa: F811
     ssh_keys: dict[str, Path],

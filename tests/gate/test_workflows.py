@@ -66,7 +66,13 @@ def run_actionlint(
 
 
 def test_every_workflow_passes_actionlint(actionlint: tuple[list[str], dict[str, str]]) -> None:
-    assert [w.name for w in WORKFLOWS] == ["gate.yml", "publish.yml", "pull-request.yml"]
+    assert [w.name for w in WORKFLOWS] == [
+        "gate-rerun.yml",
+        "gate.yml",
+        "publish.yml",
+        "pull-request.yml",
+        "review.yml",
+    ]
     result = run_actionlint(actionlint, WORKFLOWS)
     assert result.returncode == 0, result.stdout + result.stderr
 
@@ -96,9 +102,15 @@ def test_pull_request_workflows_are_read_only_and_use_no_secrets() -> None:
         assert set(perms.values()) == {"read"}, name
         assert all("permissions" not in job for job in data["jobs"].values()), name
     gate = load("gate.yml")
-    # YAML 'on' is True; pull_request_target: GitHub runs the base branch's gate.yml
-    assert set(gate[True]) == {"pull_request_target", "pull_request_review"}
-    assert gate[True]["pull_request_review"]["types"] == ["submitted", "dismissed"]
+    # YAML 'on' is True; pull_request_target: GitHub runs the base branch's gate.yml, never
+    # the pull request's copy (pull_request and pull_request_review would)
+    assert set(gate[True]) == {"pull_request_target"}
+    review = load("review.yml")
+    assert review[True]["pull_request_review"]["types"] == ["submitted", "dismissed"]
+    assert review["permissions"] == {} and "uses" not in str(review["jobs"])
+    rerun = load("gate-rerun.yml")
+    assert rerun[True] == {"workflow_run": {"workflows": ["review"], "types": ["completed"]}}
+    assert "checkout" not in str(rerun["jobs"])  # runs nothing of the pull request
     steps = gate["jobs"]["gate"]["steps"]
     # the head is data: only the base is checked out, and the install comes after it
     checkouts = [s for s in steps if s.get("uses", "").startswith("actions/checkout")]
