@@ -52,6 +52,17 @@ def path_problems(changes: Sequence[Change], tree: Iterable[str] = ()) -> list[s
     ``tree`` is every path of the resulting tree, for the case-fold collision check.
     """
     problems: list[str] = []
+    tree = list(tree)
+    # Git writes each name once; a hand-made tree may hold one twice, and then a diff and
+    # a checkout disagree on which of the two counts
+    seen: set[str] = set()
+    for path in tree:
+        if path in seen:
+            problems.append(
+                f"{_shown(path)}: the tree names it twice (a duplicate entry); "
+                "commit it once with git add"
+            )
+        seen.add(path)
     added: list[str] = []
     for change in changes:
         if change.new_path is None:

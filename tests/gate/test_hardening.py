@@ -335,3 +335,65 @@ def test_a_template_comment_is_no_resolution(kb: Path) -> None:
     write(kb / "articles/accounts/x.md", text)
     code, out = kcs("lint", "--root", str(kb), "--strict", str(kb / "articles/accounts/x.md"))
     assert code == 1 and "section 'Resolution' is empty" in out
+
+
+def _tree_bytes(repo: Path, rows: list[tuple[str, bytes, str]]) -> str:
+    data = b"".join(f"{m} ".encode() + name + b"\0" + bytes.fromhex(sha) for m, name, sha in rows)
+    return (
+        subprocess.run(
+            ["git", "hash-object", "-t", "tree", "-w", "--literally", "--stdin"],
+            cwd=repo,
+            input=data,
+            capture_output=True,
+            check=True,
+        )
+        .stdout.decode()
+        .strip()
+    )
+
+
+def _rows(repo: Path, treeish: str) -> list[tuple[str, bytes, str]]:
+    out = subprocess.run(
+        ["git", "ls-tree", "-z", treeish], cwd=repo, capture_output=True, check=True
+    ).stdout
+    rows = []
+    for item in filter(None, out.split(b"\0")):
+        meta, _, name = item.partition(b"\t")
+        mode, _, sha = meta.decode().split()
+        rows.append((mode.lstrip("0"), name, sha))
+    return rows
+
+
+def test_a_tree_naming_a_file_twice(server: Path, ssh_keys: dict[str, Path]) -> None:  # noqa: F811
+    """The public article, then an internal rewrite under the same name in the same tree."""
+    mikko = clone(server, "mikko", ssh_keys)  # contributor: may change internal articles
+    rewrite = (
+        subprocess.run(
+            ["git", "hash-object", "-w", "--stdin"],
+            cwd=mikko,
+            input=article("Set up MFA").encode(),
+            capture_output=True,
+            check=True,
+        )
+        .stdout.decode()
+        .strip()
+    )
+    rows = []
+    for mode, name, sha in _rows(mikko, "HEAD:articles/accounts"):
+        rows.append((mode, name, sha))
+        if name == b"public-mfa.md":
+            rows.append((mode, name, rewrite))
+    accounts = _tree_bytes(mikko, rows)
+    articles = _tree_bytes(
+        mikko,
+        [(m, n, accounts if n == b"accounts" else s) for m, n, s in _rows(mikko, "HEAD:articles")],
+    )
+    root = _tree_bytes(
+        mikko, [(m, n, articles if n == b"articles" else s) for m, n, s in _rows(mikko, "HEAD")]
+    )
+    head = git(mikko, "commit-tree", "-S", root, "-p", "HEAD", "-m", "Tidy").strip()
+    code, out = gate(mikko, head, "mikko", base="origin/main")
+    assert code == 1 and "articles/accounts/public-mfa.md: the tree names it twice" in out
+    before = refs(server)
+    result = push(mikko, "origin", f"{head}:refs/heads/main")
+    refused(result, server, before, "public-mfa.md", "twice")
