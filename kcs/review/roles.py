@@ -103,9 +103,12 @@ class Rules:
         return action in self.capabilities.get(person.role_in(domain), frozenset())
 
     def is_admin_path(self, path: str) -> bool:
+        # compared case-folded: a checkout on a case-insensitive file system reads
+        # .GitAttributes as .gitattributes and Scripts/ as scripts/
+        path = path.casefold()
         if path.rsplit("/", 1)[-1] in ADMIN_FILE_NAMES:
             return True
-        for prefix in (*MANDATORY_ADMIN_PATHS, *self.admin_paths):
+        for prefix in (p.casefold() for p in (*MANDATORY_ADMIN_PATHS, *self.admin_paths)):
             if prefix.endswith("/"):
                 if path.startswith(prefix):
                     return True

@@ -105,7 +105,13 @@ def tree_commit(repo: Path, path: bytes, mode: str, content: bytes, *, sign: boo
 
 
 @pytest.mark.parametrize(
-    "path", ["pyproject.toml", "scripts/build.sh", "articles/x/.gitattributes"]
+    "path",
+    [
+        "pyproject.toml",
+        "scripts/build.sh",
+        "articles/x/.gitattributes",
+        "articles/x/.GitAttributes",
+    ],
 )
 def test_files_that_decide_what_ci_runs_need_an_admin(kb: Path, path: str) -> None:
     head = branch(kb, "evil", {path: "* filter=evil\n"})
