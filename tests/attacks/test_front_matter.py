@@ -13,6 +13,7 @@ from attackkit import (
     assert_gate_refused,
     assert_push_refused,
     commit,
+    kcs,
     push,
 )
 from gitrepo import git
@@ -141,3 +142,31 @@ def test_contributor_deletes_a_published_article(world: World) -> None:
     assert_push_refused(
         world, result, before, "articles/accounts/public-mfa.md", rule=r"archive|delet|publish"
     )
+
+
+def test_front_matter_in_files_that_are_not_markdown_articles(world: World) -> None:
+    """A contributor adds public front matter in files the build might take for articles
+    (.markdown, .MD): refused, or never on the public site."""
+    secret = "## Issue\n\nsecret-token-7f3a\n\n## Resolution\n\nRestart.\n"
+    files = {
+        "articles/network/secret.markdown": article("Secret", audience="public", body=secret),
+        "articles/network/upper.MD": article("Upper", audience="public", body=secret),
+    }
+    erik = world.clone("mikko")  # contributor everywhere, publisher of network only
+    git(erik, "config", "user.signingkey", str(world.keys["mikko"]))
+    before = world.refs()
+    commit(erik, files, "Notes")
+    result = push(erik, "origin", "main")
+    if result.returncode != 0:
+        assert_push_refused(world, result, before, "articles/network/", rule=r"publish|markdown|md")
+        return
+    dest = world.tmp / "publish"
+    dest.mkdir()
+    code, out = kcs("publish", "--repo", str(world.server), "--dest", str(dest))
+    assert code == 0, out
+    public = [
+        p for p in (dest / "live").resolve().rglob("*") if p.is_file() and "public" in p.parts
+    ]
+    assert public, "no public site was published"
+    leaked = [p for p in public if b"secret-token-7f3a" in p.read_bytes()]
+    assert not leaked, f"front matter outside .md articles reached the public site: {leaked[:3]}"

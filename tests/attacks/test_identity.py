@@ -205,3 +205,17 @@ def test_admin_adds_a_sock_puppet_and_publishes_through_it(world: World) -> None
     before = world.refs()
     result = push(puppet, "origin", "main")
     assert_push_refused(world, result, before, "articles/accounts/reset.md", rule=r"publish")
+
+
+def test_empty_login_does_not_match_an_entry_without_one(world: World) -> None:
+    """A person listed with empty e-mail and login (a key-only plain-Git reviewer) is not
+    whoever gives an empty name."""
+    ghost = {"name": "Ghost", "email": "''", "github": "''", "roles": {"accounts": "publisher"}}
+    admin = world.clone("anna", origin=world.forge)
+    commit(admin, {"kcs.yml": kcs_yml(world.pubkeys, people=people_with(ghost=ghost))})
+    git(admin, "push", "-q", "origin", "main")
+    sha = _pr(world, "lotta", {"articles/accounts/reset.md": PUBLIC_RESET})
+    code, out = world.gate(sha, "lottan", [""])
+    assert code in (1, 2), out
+    if code == 1:
+        assert_gate_refused((code, out), "articles/accounts/reset.md", rule=r"publish")
