@@ -32,7 +32,7 @@ from .config import AUDIENCES
 from .errors import KcsError
 from .findings import Finding
 from .site import announcements, home
-from .site.articles import site_url_for
+from .site.articles import scrollable_tables, site_url_for
 from .site.links import ArticleLinks, Resolver
 
 if TYPE_CHECKING:
@@ -244,6 +244,8 @@ class KcsPlugin(BasePlugin[KcsConfig]):
             if self.index.pages == self.article_count:
                 # The last article: Pagefind builds its index while MkDocs renders on.
                 self.index.finish()
+        if is_article(kcs_meta):
+            html = scrollable_tables(html, i18n.text(kcs_meta["lang"], "table.scroll"))
         return html
 
     def on_post_page(self, output: str, *, page: MkPage, config: MkDocsConfig) -> str:

@@ -108,7 +108,7 @@ def report(inputs: PeriodInputs) -> Report:
         "Money saved (estimate)": f"Contacts avoided × {cost.per_avoided:.2f} {cost.currency} "
         "(see above); an estimate, not a measurement.",
         "User hours saved (estimate)": f"Contacts avoided × {cost.user_minutes_lost:g} "
-        "minutes (cost.user_minutes_lost) / 60.",
+        "working minutes lost per contact / 60.",
     }
     notes = (
         NOT_COUNTED,

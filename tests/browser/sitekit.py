@@ -66,6 +66,30 @@ Vänta tills arbetet är klart.
 """
 
 
+#: A public article with a table too wide for a phone (tests of keyboard scrolling).
+WIDE_TABLE = """---
+id: test-wide-table
+title: Skrivarmodeller och drivrutiner
+lang: sv
+state: validated
+audience: public
+type: reference
+reviewed: 2026-11-01
+---
+
+## Problem
+
+Vilken drivrutin hör till vilken skrivare?
+
+## Lösning
+
+| Modell | Våning | Drivrutin | Version | Duplex | Färg | Häftning | Kortläsare | Anmärkning |
+|---|---|---|---|---|---|---|---|---|
+| Ricoh IM C3000 | 1 | PCL6 Universal | 4.32.0.0 | ja | ja | nej | ja | Hämtas från skrivarservern |
+| HP LaserJet M507 | 2 | HP Universal PCL6 | 7.1.0.25570 | ja | nej | nej | nej | Endast svartvitt |
+"""
+
+
 def make_kb(
     dest: Path,
     now: dt.datetime | None = None,
@@ -98,6 +122,10 @@ def make_kb(
             path = dest / "articles" / "general" / f"{ident}-{lang}.md"
             text = announcement(f"{ident}-{lang}", starts, ends, lang=lang, of=ident)
             path.write_text(text, encoding="utf-8")
+    if announcements:
+        (dest / "articles" / "printing" / "test-wide-table.md").write_text(
+            WIDE_TABLE, encoding="utf-8"
+        )
     init_repo(dest)
     commit_all(dest, "Sample knowledge base", date="2026-01-15T10:00:00+01:00")
     if usage:

@@ -86,3 +86,22 @@ def test_reflows_at_320_px(browser, server, path):
     context.close()
     assert overflow <= 0, f"{overflow}px sideways scrolling"
     assert wide == []
+
+
+def test_a_wide_article_table_scrolls_with_the_keyboard(browser, server):
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    page.goto(server.url + "a/test-wide-table/")
+    box = page.get_by_role("region", name="Tabell, rulla i sidled")
+    assert box.evaluate("b => b.scrollWidth > b.clientWidth")
+    page.keyboard.press("Tab")  # the skip link
+    for _ in range(40):  # Tab until the table's box has the focus
+        page.keyboard.press("Tab")
+        if box.evaluate("b => b === document.activeElement"):
+            break
+    assert box.evaluate("b => b === document.activeElement")
+    page.keyboard.press("ArrowRight")
+    page.wait_for_function("b => b.scrollLeft > 0", arg=box.element_handle())
+    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    context.close()
+    assert overflow <= 0

@@ -48,6 +48,7 @@ def public_pages() -> list[str]:
             f"{lang}/privacy/",
             f"{lang}/no-such-page/",  # the 404 page
         ]
+    pages.append("a/test-wide-table/")  # an article with a table wider than a phone
     return pages
 
 
