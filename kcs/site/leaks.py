@@ -1,11 +1,12 @@
 """The leak check: no text of an article a site's audience may not read is in its output.
 
 After a build for a wider audience (public, customer, partner) every output file is
-read: pages, sitemap (also gzipped), 404 page, feeds, assets, and the Pagefind index
-(its fragments and metadata are gzipped). A file leaks an article when it holds the
-article's URL (``a/<id>/``), its file name (``<folder>/<file>.md``, or ``<file>.md``
-where no allowed article has that name), its title, or one of its sentences that no
-allowed article shares.
+read: pages, sitemap (also gzipped), 404 page, feeds, the content API, scripts, assets,
+the Pagefind index (its fragments and metadata are gzipped) and any file of a kind not
+known to hold no text (only images, fonts, media and archives are skipped). A file
+leaks an article when it holds the article's URL (``a/<id>/``), its file name
+(``<folder>/<file>.md``, or ``<file>.md`` where no allowed article has that name), its
+title, or one of its sentences that no allowed article shares.
 """
 
 from __future__ import annotations
@@ -38,6 +39,27 @@ TEXT_SUFFIXES = {
     ".csv",
     ".rss",
     ".atom",
+}
+#: Files that hold no text (images, fonts, archives, WebAssembly); every other file is read.
+BINARY_SUFFIXES = {
+    ".png",
+    ".jpg",
+    ".jpeg",
+    ".gif",
+    ".webp",
+    ".avif",
+    ".ico",
+    ".woff",
+    ".woff2",
+    ".ttf",
+    ".otf",
+    ".eot",
+    ".wasm",
+    ".pdf",
+    ".zip",
+    ".mp4",
+    ".webm",
+    ".mp3",
 }
 #: Titles shorter than this are too generic to count ("VPN").
 MIN_TITLE = 8
@@ -217,7 +239,9 @@ def _decoded(path: Path) -> bytes | None:
             return raw
     if path.suffix.lower() in TEXT_SUFFIXES or name.startswith("pagefind") or ".pf_" in name:
         return raw
-    return None
+    if path.suffix.lower() in BINARY_SUFFIXES:
+        return None
+    return raw  # a file of a kind not known here is read: it may hold text
 
 
 def _unescape_json(text: str) -> str:

@@ -179,3 +179,15 @@ def test_leak_check_catches_a_file_name(tmp_path: Path) -> None:
     )
     with pytest.raises(BuildError, match=r"about/index.html: file name of article 'bg-secret-7'"):
         build_sites(root, ("public",))
+
+
+def test_leak_check_reads_files_of_any_kind(tmp_path: Path) -> None:
+    root = make_repo(tmp_path, ARTICLES)
+    write(
+        root / "mkdocs.yml",
+        "site_name: T\ndocs_dir: docs/portal\ntheme:\n  name: material\nplugins:\n  - kcs\n",
+    )
+    write(root / "docs/portal/index.md", "# Portal\n")
+    write(root / "docs/portal/export.dat", "row;https://help.example.test/a/draft-lockout-3/\n")
+    with pytest.raises(BuildError, match=r"export.dat: url of article 'draft-lockout-3'"):
+        build_sites(root, ("public",))
