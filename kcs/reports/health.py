@@ -392,7 +392,7 @@ def report(
             ("translation", "source", "translation_changed", "source_changed", "lines_changed"),
             tuple(translations),
             "The source changed after the translation last did; "
-            "lines_changed is the size of the source's change since then.",
+            "lines changed is the size of the source's change since then.",
         )
     )
     tables.append(
