@@ -115,3 +115,32 @@ def test_the_table_is_where_the_docs_say():
     doc = (REPO_ROOT / "docs" / "reference" / "interface-text.md").read_text(encoding="utf-8")
     assert "kcs/data/interface.yml" in doc
     assert Path(i18n.TABLE_PATH).relative_to(REPO_ROOT).as_posix() == "kcs/data/interface.yml"
+
+
+def test_a_report_in_the_sites_language():
+    import datetime as dt
+
+    from kcs.reports.model import Bar, Report, Table
+    from kcs.site.report_text import localise
+
+    report = Report(
+        "search",
+        "Search",
+        dt.date(2026, 12, 4),
+        {"Searches": 3, "Mean click position": None},
+        (
+            Table(
+                "top", "Top queries", ("query", "searches"), (("vpn", 3),), "an untranslated note"
+            ),
+        ),
+        (Bar("top", "Top queries", ("vpn",), {"clicked": (1.0,)}, "searches"),),
+        explain={"Searches": "Search beacons, once per visit and normalised query."},
+    )
+    for lang, title, column in (("fi", "Haku", "hakulauseke"), ("nl", "Zoeken", "zoekvraag")):
+        shown = localise(report, lang)
+        assert shown.title == title
+        assert shown.tables[0].columns[0] == column
+        assert shown.tables[0].rows == report.tables[0].rows  # data stays as it is
+        assert shown.tables[0].note == "an untranslated note"  # English where untranslated
+        assert list(shown.charts[0].series) == [i18n.phrase(lang, "clicked")]
+    assert localise(report, "sv").figures == {"Sökningar": 3, "Genomsnittlig klickposition": None}
