@@ -19,7 +19,7 @@ from ..config import Config, Person, load_config
 from ..errors import ConfigError, GitError, UsageError
 from ..git import Repo
 from .diff import Change, is_article_path, read_changes
-from .identity import lookup, own_entry_changes
+from .identity import lookup, own_entry_changes, power_grants
 from .paths import path_problems
 from .roles import EXTERNAL_AUDIENCES, Rules, rules_from_config
 
@@ -256,10 +256,10 @@ def decide(
 
     Refusals no approval can lift (``problems``, and domain names that are not
     identifiers) make the decision "not allowed" whoever approved. An admin may
-    change other people's entries in kcs.yml alone, but code, CI and build files,
-    and the review rules themselves (``rules_changed``), need a second admin: an
-    admin acting alone neither changes what decides a review nor widens their
-    own powers.
+    narrow other people's entries in kcs.yml alone, but code, CI and build files,
+    and a kcs.yml that changes the review rules or grants roles or identities
+    (``rules_changed``), need a second admin: an admin acting alone neither changes
+    what decides a review nor makes a sock puppet.
     """
     changed = dict(changed or {})
     notes: list[str] = []
@@ -358,8 +358,8 @@ def _missing(
         hints.append(f"{author.id} wrote it and rules.publisher_self_publish is off")
     if author_may and action == "admin":
         hints.append(
-            f"{author.id} wrote it: code, CI and build files and the review rules need a "
-            "second admin"
+            f"{author.id} wrote it: code, CI and build files, the review rules and grants of "
+            "roles or identities in kcs.yml need a second admin"
         )
     for person in approvers:
         if person.id in changed:
@@ -442,17 +442,21 @@ def judge(
         changed = own_entry_changes(
             [author, *approvers, *co_authors], change.base, change.head_config
         )
+    rules = rules_from_config(change.base)
+    grants: list[str] = []
+    if change.head_config is not None and not change.head_problem:
+        grants = power_grants(change.base, change.head_config, rules.capabilities)
     decision = decide(
         change.changes,
         author=author,
         approvers=approvers,
-        rules=rules_from_config(change.base),
+        rules=rules,
         changed=changed,
         problems=problems,
         author_verified=author_verified,
         co_authors=co_authors,
-        rules_changed=change.head_config is not None
-        and change.head_config.rules != change.base.rules,
+        rules_changed=bool(grants)
+        or (change.head_config is not None and change.head_config.rules != change.base.rules),
     )
     return Decision(
         author=decision.author,

@@ -132,3 +132,37 @@ def own_entry_changes(people: Iterable[Person], before: Config, after: Config) -
                     person.id, f"entry {pid}, which shares an identity with them, {what}"
                 )
     return out
+
+
+def power_grants(
+    before: Config, after: Config, capabilities: Mapping[str, frozenset[str]]
+) -> list[str]:
+    """Entries the change gives more power: a person added with any capability, a role
+    widened in some domain, or an identity (e-mail, login, key) handed to someone else.
+
+    One admin may narrow or remove entries alone; a grant is how an admin alone would
+    make a sock puppet, so it needs a second admin.
+    """
+    old = {p.id: p for p in before.people}
+    domains = {"*"} | {d for p in (*before.people, *after.people) for d in p.roles}
+    out: list[str] = []
+    for person in after.people:
+        was = old.get(person.id)
+        gained = sorted(
+            {
+                action
+                for domain in domains
+                for action in capabilities.get(person.role_in(domain), frozenset())
+                - (capabilities.get(was.role_in(domain), frozenset()) if was else frozenset())
+            }
+        )
+        if was is None and gained:
+            out.append(f"adds {person.id} with {', '.join(gained)}")
+        elif gained:
+            out.append(f"gives {person.id} {', '.join(gained)}")
+        elif was is not None and any(
+            getattr(was, name) != getattr(person, name) and getattr(person, name)
+            for name in ("email", "github", "ssh_key")
+        ):
+            out.append(f"changes the identities of {person.id}")
+    return out

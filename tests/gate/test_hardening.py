@@ -127,10 +127,21 @@ def test_an_admin_alone_may_not_change_code_or_the_rules(kb: Path) -> None:
     rules = kcs_yml(rules="publisher_self_publish: true")
     code, out = gate(kb, branch(kb, "rules", {"kcs.yml": rules}), "anna")
     assert code == 1 and "second admin" in out
-    # other people's entries are an admin's own business
-    people = {**PEOPLE, "erik": {**PEOPLE["erik"], "roles": {"printing": "publisher"}}}
-    code, out = gate(kb, branch(kb, "erik", {"kcs.yml": kcs_yml(people)}), "anna")
+    # revoking other people's roles is an admin's own business
+    people = {**PEOPLE, "jan": {**PEOPLE["jan"], "roles": {"devices": "contributor"}}}
+    code, out = gate(kb, branch(kb, "revoke", {"kcs.yml": kcs_yml(people)}), "anna")
     assert code == 0, out
+    # granting is not: it is how an admin alone would make a sock puppet
+    puppet = {
+        **PEOPLE["lotta"],
+        "email": "p@example.org",
+        "github": "p",
+        "roles": {"*": "publisher"},
+    }
+    people = {**PEOPLE, "puppet": puppet}
+    code, out = gate(kb, branch(kb, "puppet", {"kcs.yml": kcs_yml(people)}), "anna")
+    assert code == 1 and "second admin" in out
+    assert gate(kb, "puppet", "anna", "sanne")[0] == 1  # a publisher is no admin
 
 
 # ------------------------------------------------------------ 2. no wildcard domains
