@@ -56,6 +56,7 @@ class Target:
 
     url: str | None
     markdown_url: str | None = None
+    hidden_title: str = ""  # of the article a link may not show: its text must not either
 
 
 KEEP = Target(url="")  # sentinel: leave the URL as written
@@ -114,7 +115,8 @@ class Resolver:
             )
             return Target(None)
         if target.id not in self.visible:
-            return Target(None)  # never a link (nor its title) to what this site may not show
+            # never a link (nor its title) to what this site may not show
+            return Target(None, hidden_title=target.title)
         return Target(self.page_url(target.id, anchor), f"{target.id}.md{anchor}")
 
     def _file(self, article: Article, url: str, resolved: str) -> Target:
@@ -221,23 +223,59 @@ class _LinkTree(Treeprocessor):
 def rewrite_markdown(text: str, seen: dict[str, Target]) -> str:
     """Markdown source with each URL the parsed document held replaced by what it became:
     for readers that render the Markdown themselves. A link to a hidden target becomes
-    its text (an autolink goes), its reference definition goes, and so does a raw HTML
-    attribute naming it."""
-    hidden = "\ue000kcs-hidden\ue000"  # private-use characters: a marker no text holds
-    changed = {url: t.url or hidden for url, t in seen.items() if t is not KEEP and url}
+    its text (none if it spells the target's title; an autolink goes), its reference
+    definition goes, and so does a raw HTML attribute naming it."""
+    changed: dict[str, str] = {}
+    titles: dict[str, str] = {}
+    for url, target in seen.items():
+        if target is KEEP or not url:
+            continue
+        if target.url is None:
+            # private-use characters: a marker no text holds, one per hidden URL
+            marker = f"\ue000{len(titles)}\ue000"
+            titles[marker] = " ".join(target.hidden_title.split()).casefold()
+            changed[url] = marker
+        else:
+            changed[url] = target.url
     if not changed:
         return text
     # One pass, longest first: a replacement is never searched again.
     pattern = "|".join(re.escape(url) for url in sorted(changed, key=len, reverse=True))
     text = re.sub(pattern, lambda m: changed[m.group(0)], text)
-    if hidden not in text:
+    if not titles:
         return text
-    mark = re.escape(hidden)
-    text = re.sub(rf"!?\[((?:[^\[\]]|\[[^\]]*\])*)\]\(\s*<?{mark}>?[^)]*\)", r"\1", text)
-    text = re.sub(rf"(?m)^ {{0,3}}\[[^\]\n]+\]:[ \t]*<?{mark}>?.*\n?", "", text)
+    mark = "\ue000\\d+\ue000"
+
+    def link_text(match: re.Match[str] | _Use) -> str:
+        title = titles.get(match.group(2), "")
+        shown = match.group(1)
+        return "" if title and title in " ".join(shown.split()).casefold() else shown
+
+    text = re.sub(rf"!?\[((?:[^\[\]]|\[[^\]]*\])*)\]\(\s*<?({mark})>?[^)]*\)", link_text, text)
+    definition = rf"(?m)^ {{0,3}}\[([^\]\n]+)\]:[ \t]*<?({mark})>?.*\n?"
+    for match in list(re.finditer(definition, text)):
+        label, marker = re.escape(match.group(1)), match.group(2)
+        uses = rf"!?\[((?:[^\[\]]|\[[^\]]*\])*)\]\[{label}\]|!?\[({label})\](?:\[\])?(?![\[(:])"
+
+        def use(found: re.Match[str], marker: str = marker) -> str:
+            return link_text(_Use(found.group(1) or found.group(2) or "", marker))
+
+        text = re.sub(uses, use, text, flags=re.IGNORECASE)
+    text = re.sub(definition, "", text)
     text = re.sub(rf"""\s[\w:-]+\s*=\s*["']?{mark}["']?""", "", text)
     text = re.sub(rf"<{mark}>", "", text)
-    return text.replace(hidden, "#")
+    return re.sub(mark, "#", text)
+
+
+@dataclass(frozen=True)
+class _Use:
+    """A reference-style use of a hidden link, shaped like the inline link's match."""
+
+    shown: str
+    marker: str
+
+    def group(self, number: int) -> str:
+        return self.shown if number == 1 else self.marker
 
 
 def rewrite_tree(
@@ -256,14 +294,15 @@ def rewrite_tree(
             if target is KEEP:
                 continue
             if target.url is None:
-                _to_text(element, value)
+                _to_text(element, value, target.hidden_title)
                 break
             element.set(name, target.url if final else target.markdown_url or target.url)
 
 
-def _to_text(element: etree.Element, url: str) -> None:
+def _to_text(element: etree.Element, url: str, hidden_title: str = "") -> None:
     """A link becomes its text, an image its alt text: nothing points anywhere. An
-    autolink's text is its URL: it goes too."""
+    autolink's text is its URL, and a text that spells the hidden article's title would
+    carry it out: those go too."""
     alt = element.get("alt") if element.tag == "img" else None
     for name in list(element.attrib):
         if name not in ("class", "id"):
@@ -272,6 +311,11 @@ def _to_text(element: etree.Element, url: str) -> None:
     if alt is not None:
         element.text = alt
     elif (element.text or "").strip() == url.strip() and not len(element):
+        element.text = ""
+    text = " ".join("".join(element.itertext()).split()).casefold()
+    if hidden_title and " ".join(hidden_title.split()).casefold() in text:
+        for child in list(element):
+            element.remove(child)
         element.text = ""
 
 

@@ -191,3 +191,18 @@ def test_leak_check_reads_files_of_any_kind(tmp_path: Path) -> None:
     write(root / "docs/portal/export.dat", "row;https://help.example.test/a/draft-lockout-3/\n")
     with pytest.raises(BuildError, match=r"export.dat: url of article 'draft-lockout-3'"):
         build_sites(root, ("public",))
+
+
+def test_a_link_text_spelling_the_hidden_title_goes_with_the_link(tmp_path: Path) -> None:
+    titled = article(
+        "titled",
+        "Titled links",
+        f"See [{SECRET_TITLE}](../internal-ops/break-glass-procedure.md) or ask.\n\n"
+        f"Also [the *{SECRET_TITLE}* page][s].\n\n[s]: /a/bg-secret-7/\n",
+    )
+    root = make_repo(tmp_path, {**ARTICLES, "articles/accounts/titled.md": titled}, files=PNG)
+    build_sites(root, ("public",))  # the leak check passes: the title is not on the page
+    page = (root / "site/public/a/titled/index.html").read_text(encoding="utf-8")
+    assert "See <span></span> or ask." in page and "Also <span></span>." in page
+    api = (root / "site/public/api/v1/a/titled.json").read_text(encoding="utf-8")
+    assert SECRET_TITLE not in api and "See  or ask." in api
