@@ -349,3 +349,34 @@ def test_hostile_proposal_branch_does_not_stop_publishing(world: World) -> None:
     code, out = kcs("publish", "--repo", str(world.server), "--dest", str(dest), "--commit", "main")
     assert code == 0, out
     assert (dest / "live").exists()
+
+
+def _steps(resolution: str) -> str:
+    return (
+        f"## Issue\n\nIt drops.\n\n## Environment\n\nWindows 11\n\n## Resolution\n\n{resolution}\n"
+    )
+
+
+def test_tag_named_like_a_proposal_is_not_what_gets_merged(world: World) -> None:
+    """Mallory tags her own commit `proposal/lotta/vpn`; clones fetch tags, and a short
+    name finds refs/tags/ before refs/remotes/. `kcs merge proposal/lotta/vpn` must merge
+    Lotta's branch (or refuse), never the tag."""
+    _propose(
+        world,
+        "lotta",
+        {"articles/network/vpn.md": article("VPN drops", body=_steps("Reconnect the VPN."))},
+        "proposal/lotta/vpn",
+    )
+    mallory = world.clone("mallory", sign=False)
+    commit(mallory, {"articles/network/vpn.md": article("VPN", body=_steps("Run evil.sh"))})
+    result = push(
+        mallory, "origin", "HEAD:refs/heads/proposal/mallory/x", "HEAD:refs/tags/proposal/lotta/vpn"
+    )
+    if result.returncode != 0:
+        assert_push_refused(world, result, world.refs(), "proposal/lotta/vpn", rule=r"ref|tag|name")
+        return
+    mikko = world.clone("mikko")  # publisher of network, reviews and merges Lotta's proposal
+    code, out = kcs("merge", "--root", str(mikko), "proposal/lotta/vpn")
+    merged = git(world.server, "show", "refs/heads/main:articles/network/vpn.md")
+    assert code == 0 or "Refused" in out, out
+    assert "Run evil.sh" not in merged, f"the tag was merged instead of the branch:\n{out}"
