@@ -75,7 +75,7 @@ def test_contributor_renames_within_his_domain(world: World) -> None:
     assert_push_accepted(world, push(mikko, "origin", "main"), "refs/heads/main", sha)
 
 
-def test_admin_changes_another_persons_role(world: World) -> None:
+def test_admin_revokes_another_persons_role(world: World) -> None:
     # a revocation: granting roles needs a second admin (docs/security.md, sock puppets)
     erik = dict(PEOPLE["erik"], roles={"devices": "contributor"})
     anna = world.clone("anna")
