@@ -14,6 +14,7 @@ from attackkit import (
     assert_gate_refused,
     assert_push_refused,
     blob,
+    kcs,
     push,
     raw_commit,
     tree_entries,
@@ -161,3 +162,22 @@ def test_duplicate_tree_entry_by_pull_request(world: World) -> None:
     sha = world.pull_request(lotta, _duplicate_entry(lotta))
     result = world.gate(sha, "lottan", ["mvirtanen"])
     assert_gate_refused(result, "articles/accounts/public-mfa.md", rule=r"duplicate|twice|publish")
+
+
+def test_kcs_merge_of_a_proposal_with_a_hostile_entry(world: World) -> None:
+    """A proposal branch holding a '..' entry (if the server takes it at all): `kcs merge`
+    refuses it with a reason naming the entry, exit 1, and nothing changes anywhere."""
+    lotta = world.clone("lotta")
+    git(lotta, "switch", "-q", "-c", "proposal/lotta/evil")
+    _attack_commit(world, lotta, ATTACKS[0])
+    result = push(lotta, "origin", "proposal/lotta/evil")
+    if result.returncode != 0:
+        assert_push_refused(world, result, world.refs(), *ATTACKS[0].names, rule=ATTACKS[0].rule)
+        return
+    mikko = world.clone("mikko")
+    before, local = world.refs(), git(mikko, "rev-parse", "HEAD")
+    code, out = kcs("merge", "--root", str(mikko), "proposal/lotta/evil")
+    assert code == 1, out
+    assert any("articles/x/../../kcs.yml" in line for line in out.splitlines()), out
+    assert world.refs() == before and git(mikko, "rev-parse", "HEAD") == local
+    assert git(mikko, "status", "--porcelain") == ""
