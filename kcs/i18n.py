@@ -34,8 +34,6 @@ BROWSER_KEYS: tuple[str, ...] = (
     "search.pages",
     "search.domain",
     "search.all_domains",
-    "dismiss",
-    "severity.ended",
 )
 
 
