@@ -9,6 +9,7 @@ from __future__ import annotations
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from gitrepo import GIT_ENV, REPO_ROOT, commit_all, init_repo
@@ -42,3 +43,24 @@ def sample_repo(tmp_path: Path) -> Iterator[Path]:
     init_repo(dest)
     commit_all(dest, "Sample knowledge base", date="2026-01-15T10:00:00+01:00")
     yield dest
+
+
+@pytest.fixture(scope="session")
+def shared_chromium() -> Iterator[Any]:
+    """One Chromium for the whole test process.
+
+    Playwright's sync API runs one event loop a process: a second ``sync_playwright()`` in
+    the same pytest worker fails with "using Playwright Sync API inside the asyncio loop",
+    so every area that drives a browser takes this one.
+    """
+    import sys
+
+    from playwright.sync_api import sync_playwright
+
+    sys.path.insert(0, str(Path(__file__).parent / "browser"))
+    from sitekit import launch
+
+    with sync_playwright() as playwright:
+        browser = launch(playwright)
+        yield browser
+        browser.close()

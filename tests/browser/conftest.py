@@ -20,7 +20,7 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from nginx import Nginx, nginx_binary  # noqa: E402
-from sitekit import CHROMIUM, build, launch, make_kb  # noqa: E402
+from sitekit import CHROMIUM, build, make_kb  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 
@@ -76,13 +76,8 @@ def server(built_sites: Path, tmp_path_factory: pytest.TempPathFactory) -> Itera
 
 
 @pytest.fixture(scope="session")
-def browser(built_sites: Path) -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = launch(playwright)
-        yield chromium
-        chromium.close()
+def browser(built_sites: Path, shared_chromium: Any) -> Any:
+    return shared_chromium
 
 
 class Visit:

@@ -25,7 +25,7 @@ sys.path.insert(0, str(Path(__file__).parents[1] / "gate"))
 
 from kbrepo import branch  # noqa: E402
 from nginx import Nginx, nginx_binary  # noqa: E402
-from sitekit import CHROMIUM, build, launch, make_kb  # noqa: E402
+from sitekit import CHROMIUM, build, make_kb  # noqa: E402
 
 from kcs.cli import cli  # noqa: E402
 
@@ -139,13 +139,8 @@ def portal(
 
 
 @pytest.fixture(scope="module")
-def chromium(portal: tuple[Path, Nginx]) -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = launch(playwright)
-        yield browser
-        browser.close()
+def chromium(portal: tuple[Path, Nginx], shared_chromium: Any) -> Any:
+    return shared_chromium
 
 
 AXE = Path(__file__).parents[1] / "browser" / "node_modules" / "axe-core" / "axe.min.js"
