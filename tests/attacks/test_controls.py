@@ -109,3 +109,26 @@ def test_pull_request_internal_fix_by_a_contributor(world: World) -> None:
     sha = world.pull_request(erik, commit(erik, {"articles/devices/laptop.md": article("Slow")}))
     code, out = world.gate(sha, "erikj")
     assert code == 0, out
+
+
+def test_proposal_that_merged_main_in_is_judged_for_its_own_change(world: World) -> None:
+    """Lotta updates her branch from main (which moved meanwhile); Mikko merges it by hand."""
+    lotta = world.clone("lotta")
+    git(lotta, "switch", "-q", "-c", "proposal/lotta/vpn")
+    commit(lotta, {"articles/network/vpn.md": article("VPN drops after sleep")})
+    erik = world.clone("erik")
+    commit(erik, {"articles/devices/laptop.md": article("Laptop is slow after updates")})
+    assert push(erik, "origin", "main").returncode == 0
+    git(lotta, "fetch", "-q", "origin")
+    git(lotta, "merge", "-q", "--no-edit", "-S", "origin/main")
+    assert push(lotta, "origin", "proposal/lotta/vpn").returncode == 0
+    mikko = world.clone("mikko")
+    git(mikko, "merge", "-q", "--no-ff", "-S", "-m", "Merge", "origin/proposal/lotta/vpn")
+    sha = git(mikko, "rev-parse", "HEAD").strip()
+    assert_push_accepted(world, push(mikko, "origin", "main"), "refs/heads/main", sha)
+    forge_sha = world.pull_request(lotta, "proposal/lotta/vpn")
+    git(
+        world.forge, "update-ref", "refs/heads/main", git(lotta, "rev-parse", "origin/main").strip()
+    )
+    code, out = world.gate(forge_sha, "lottan", ["mvirtanen"])
+    assert code == 0, out
