@@ -126,9 +126,21 @@ def _domain(article: Article | None, path: str) -> str:
     return article.domain if DOMAIN_NAME.match(article.domain) else NO_DOMAIN
 
 
-def domain_problems(change: Change) -> list[str]:
-    """Domain names in the change that are not identifiers (``*``, spaces, capitals)."""
+def domain_problems(change: Change, known: frozenset[str] = frozenset()) -> list[str]:
+    """Domain names in the change that are not identifiers (``*``, spaces, capitals), and
+    (when ``known`` is given) domains an article moves into that kcs.yml does not name."""
     out: list[str] = []
+    new_path = change.new_path
+    if known and new_path and new_path.startswith("articles/"):
+        names = {domain_of(new_path) or DEFAULT_DOMAIN} if new_path.count("/") > 1 else set()
+        if change.new_article is not None:
+            names.add(change.new_article.domain)
+        for name in sorted(names - known - {DEFAULT_DOMAIN}):
+            if DOMAIN_NAME.match(name):
+                out.append(
+                    f"{new_path}: domain {name!r} is not a domain in kcs.yml; "
+                    "an admin adds it to domains: first"
+                )
     for path, article in (
         (change.old_path, change.old_article),
         (change.new_path, change.new_article),
@@ -292,7 +304,7 @@ def decide(
     refusals = list(problems)
     files: list[FileDecision] = []
     for change in changes:
-        refusals.extend(domain_problems(change))
+        refusals.extend(domain_problems(change, rules.domains))
         second_admin = any(
             rules.is_admin_path(p) and (p != "kcs.yml" or rules_changed) for p in change.paths
         )

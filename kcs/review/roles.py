@@ -90,6 +90,8 @@ class Rules:
     capabilities: Mapping[str, frozenset[str]] = field(
         default_factory=lambda: dict(DEFAULT_CAPABILITIES)
     )
+    #: The domains kcs.yml names (``domains`` and role tables); empty: not checked.
+    domains: frozenset[str] = frozenset()
 
     def may(self, person: Person, action: str, domain: str) -> bool:
         """Whether ``person`` may approve ``action`` in ``domain``.
@@ -142,6 +144,7 @@ def rules_from_config(config: Config) -> Rules:
         publisher_self_publish=config.rules.publisher_self_publish,
         admin_paths=tuple(paths) if paths is not None else DEFAULT_ADMIN_PATHS,
         capabilities=caps,
+        domains=frozenset(domains_of(config)),
     )
 
 

@@ -161,6 +161,13 @@ def test_a_star_is_no_domain(kb: Path, path: str, text: str) -> None:
     assert f"{path}: domain '*' is not a domain name" in out
 
 
+def test_a_domain_is_one_kcs_yml_names(kb: Path) -> None:
+    head = branch(kb, "hr", {"articles/payroll/x.md": article("X", **PUBLIC)})
+    code, out = gate(kb, head, "lotta", "anna", "mikko", "jan", "sanne")
+    assert code == 1
+    assert "articles/payroll/x.md: domain 'payroll' is not a domain in kcs.yml" in out
+
+
 # ------------------------------------------------------------ 3. identity
 
 
