@@ -66,19 +66,32 @@ def waiting_text(decision: Decision) -> list[str]:
     return list(out)
 
 
+def _branch_refs(name: str) -> list[str]:
+    """Full ref names a branch called ``name`` may have here: never a tag, so a tag
+    named like a branch (``main``, ``origin/main``, a proposal's name) is not taken."""
+    if name.startswith("refs/"):
+        return [name]
+    return [f"refs/heads/{name}", f"refs/remotes/{name}", f"refs/remotes/origin/{name}"]
+
+
 def main_ref(root: Path, main: str | None = None) -> str:
-    for ref in [main] if main else ["main", "origin/main"]:
-        if Repo.of(root).try_resolve(ref):
+    """The full ref name of the official branch (``refs/heads/main`` or origin's)."""
+    repo = Repo.of(root)
+    for ref in _branch_refs(main) if main else ["refs/heads/main", "refs/remotes/origin/main"]:
+        if repo.try_resolve(ref):
             return ref
     raise UsageError(f"no branch {main or 'main'}: pass --main with the official branch")
 
 
 def resolve_branch(root: Path, branch: str, prefix: str = "proposal/") -> str:
-    """The commit of ``branch`` (also tried as origin/<branch> and with the prefix)."""
-    for ref in (branch, f"origin/{branch}", f"{prefix}{branch}", f"origin/{prefix}{branch}"):
-        found = Repo.of(root).try_resolve(ref)
-        if found:
-            return found
+    """The commit of ``branch`` (also tried as origin/<branch> and with the prefix);
+    branches only, never a tag of the same name."""
+    repo = Repo.of(root)
+    for name in (branch, f"{prefix}{branch}"):
+        for ref in _branch_refs(name):
+            found = repo.try_resolve(ref)
+            if found:
+                return found
     raise UsageError(f"no branch {branch!r}: see `kcs proposals` for the open ones")
 
 

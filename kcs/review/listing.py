@@ -260,7 +260,8 @@ def review(
     tip = resolve_branch(root, branch, proposal_prefix(config))
     log_lines = _branch_log(root, target, tip)
     if not log_lines:
-        raise KcsError(f"{branch} has nothing that is not already on {target}")
+        shown = target.removeprefix("refs/heads/").removeprefix("refs/remotes/")
+        raise KcsError(f"{branch} has nothing that is not already on {shown}")
     person = config.person(log_lines[0][3])
     author = person or Person(id=log_lines[0][3], name=log_lines[0][2])
     approvers = [find_person(config, reviewer, what="reviewer")] if reviewer else []
