@@ -106,6 +106,8 @@ class KcsPlugin(BasePlugin[KcsConfig]):
         self.article_count = 0
         self.indexed: dict[str, int] = {}
         self.index: Any = None  # kcs.pagefind.StreamingIndex while pages are rendered
+        self.nav: Any = None
+        self.files: Files | None = None
 
     # ------------------------------------------------------------ kcs build's interface
 
@@ -220,6 +222,7 @@ class KcsPlugin(BasePlugin[KcsConfig]):
         return markdown
 
     def on_nav(self, nav: Any, *, config: MkDocsConfig, files: Files) -> Any:
+        self.nav, self.files = nav, files
         # Pagefind starts before MkDocs converts the Markdown: it reads each article as soon
         # as its HTML exists, on the other core, during the longest phase of the build.
         if self.config.pagefind:
@@ -253,6 +256,8 @@ class KcsPlugin(BasePlugin[KcsConfig]):
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         self.rendering.stop()
+        if self.ctx is not None and self.files is not None:
+            write_notfound_pages(config, self.nav, self.files, list(self.ctx.kb.config.languages))
         if self.index is None:
             return
         from .pagefind import OUTPUT_SUBDIR, languages
@@ -407,6 +412,25 @@ def insert_theme_dir(
 
 def is_article(kcs_meta: Any) -> TypeGuard[dict[str, Any]]:
     return isinstance(kcs_meta, dict) and kcs_meta.get("kind") == "article"
+
+
+def write_notfound_pages(config: MkDocsConfig, nav: Any, files: Files, langs: list[str]) -> None:
+    """``<lang>/404.html`` per language: the 404 page with that language's header, search
+    box, switcher and footer, which nginx sends for a missing address under ``/<lang>/``.
+    The root ``404.html`` (MkDocs' own) stays for every other address."""
+    from urllib.parse import urlsplit
+
+    from mkdocs.commands.build import get_context
+
+    template = config.theme.get_env().get_template("404.html")
+    for lang in langs:
+        meta = {"lang": lang, "kind": "notfound"}
+        # Absolute links, as MkDocs writes its error pages: they are served at any depth.
+        context = get_context(nav, files, config, base_url=urlsplit(config.site_url or "/").path)
+        output = finish_html(template.render({**context, "kcs_page_meta": meta}), meta)
+        target = Path(config.site_dir) / lang / "404.html"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(output, encoding="utf-8")
 
 
 def finish_html(output: str, kcs_meta: Any) -> str:

@@ -35,14 +35,30 @@ def test_the_first_tab_stop_skips_to_the_content(visit, path):
 
 
 @pytest.mark.parametrize(
-    ("path", "lang", "title"),
+    ("path", "lang", "title", "chrome"),
     [
-        ("/fi/no-such-page/", "fi", "Sivua ei löytynyt"),
-        ("/a/no-such-article/", "sv", "Sidan finns inte"),
-        ("/en/d/nothing/", "en", "Page not found"),
+        (
+            "/fi/no-such-page/",
+            "fi",
+            "Sivua ei löytynyt",
+            ("Palvelupiste", "Hae ohjeista", "Yhteystiedot"),
+        ),
+        (
+            "/a/no-such-article/",
+            "sv",
+            "Sidan finns inte",
+            ("Servicedesk – själv", "Sök bland", "Kontakt"),
+        ),
+        (
+            "/en/d/nothing/",
+            "en",
+            "Page not found",
+            ("Service desk – self", "Search the", "Contact"),
+        ),
+        ("/nl/x/y", "nl", "Pagina niet gevonden", ("Servicedesk – selfs", "Zoek in de", "Contact")),
     ],
 )
-def test_404_is_localised_and_helps(visit, path, lang, title):
+def test_404_is_localised_and_helps(visit, path, lang, title, chrome):
     response = visit.page.goto(visit.server.url + path.lstrip("/"))
     assert response.status == 404
     page = visit.page
@@ -51,9 +67,19 @@ def test_404_is_localised_and_helps(visit, path, lang, title):
     assert page.locator("[data-kcs-notfound]:visible").count() == 1
     assert block.locator("h1").inner_text() == title
     assert page.locator("html").get_attribute("lang") == lang
-    # the header stays in the default language, and is marked so
-    assert page.locator(".md-header").get_attribute("lang") == "sv"
-    assert page.title().startswith(title)
+    # Under /<lang>/ the whole page speaks that language: site name, header search,
+    # language switcher, contact link, title (the root 404 page for /a/... is the default's).
+    name, placeholder, contact = chrome
+    assert page.title().startswith(title + " - " + name)
+    header = page.locator(".md-header")
+    assert header.locator(".kcs-header__name").inner_text().startswith(name)
+    assert header.locator("input[type=search]").get_attribute("placeholder").startswith(placeholder)
+    assert header.locator(".kcs-langs summary span").first.inner_text() == lang.upper()
+    assert header.locator(".kcs-header__contact").inner_text() == contact
+    marked = page.locator(".md-header[lang], .md-footer[lang]").evaluate_all(
+        "els => els.map(e => e.lang)"
+    )
+    assert set(marked) <= {lang}
     box = block.locator("input[type=search]")
     assert box.is_visible()
     assert block.locator("ul a").count() >= 4  # the most used articles

@@ -159,6 +159,7 @@ PIECES = [
     "reports",
     "index.html",
     "404.html",
+    "sv",
     "oauth2",
     "auth",
     "sign_in",
@@ -256,6 +257,9 @@ def test_nothing_internal_without_sign_in(
         "/sitemap.xml",
         "/404.html",
         "/nothing-here",
+        "/_kcs/404",
+        "/sv/404.html",
+        "/sv/nothing-here",
         "//a/breakglass/",
         "/./a/./breakglass/",
         "/a/breakglass/;x",
@@ -287,3 +291,28 @@ def test_public_host_cannot_climb_into_internal(
 ) -> None:
     status, _, body = request(served, "GET", target, PUBLIC)
     assert status in (400, 404) and not leaks(served, body, secret)
+
+
+@pytest.mark.parametrize(("host", "headers"), [(PUBLIC, {}), (INTERNAL, SIGNED_IN)])
+def test_a_missing_address_gets_the_404_page_of_its_language(
+    served: Served, host: str, headers: dict[str, str]
+) -> None:
+    root = served.live / ("public" if host == PUBLIC else "internal")
+    langs = sorted(p.parent.name for p in root.glob("*/404.html"))
+    assert langs, "the build writes <lang>/404.html"
+    # This site has one language, whose 404 page may equal the root one: a second
+    # language's page, told apart by its text, shows which file nginx picked.
+    extra = root / "fi-FI" / "404.html"
+    extra.parent.mkdir()
+    extra.write_text("<p>Sivua ei löytynyt</p>", encoding="utf-8")
+    try:
+        for lang in [*langs, "fi-FI"]:
+            status, _, body = request(served, "GET", f"/{lang}/no/such/page", host, headers)
+            assert status == 404 and body == (root / lang / "404.html").read_bytes(), lang
+        # elsewhere, and under a prefix that is no language, the root 404 page
+        for target in ("/a/no-such-page/", "/zz/nothing", "/api/nothing"):
+            status, _, body = request(served, "GET", target, host, headers)
+            assert status == 404 and body == (root / "404.html").read_bytes(), target
+    finally:
+        extra.unlink()
+        extra.parent.rmdir()
