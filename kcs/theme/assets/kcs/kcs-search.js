@@ -54,7 +54,7 @@
             excerptLength: 22,
             // Whole words well above longer words that start with them.
             ranking: { termSimilarity: 2.0 },
-          })
+          }),
         ).then(function () {
           pf.init();
           return pf;
@@ -117,7 +117,11 @@
   /* ------------------------------------------------------------------ words */
 
   function normalise(query) {
-    return Array.from(String(query || "").replace(/\s+/g, " ").trim())
+    return Array.from(
+      String(query || "")
+        .replace(/\s+/g, " ")
+        .trim(),
+    )
       .slice(0, QUERY_MAX)
       .join("");
   }
@@ -252,11 +256,12 @@
       var results = (search && search.results) || [];
       if (!results.length) return { hits: [], known: false };
       var parts = words(term.text);
-      var checked = results.slice(0, CHECKED);
+      // a pasted message is checked word for word in more of its (few) hits
+      var checked = results.slice(0, term.kind === "phrase" ? 2 * CHECKED : CHECKED);
       return Promise.all(
         checked.map(function (r) {
           return r.data();
-        })
+        }),
       ).then(function (datas) {
         var best = 0;
         var lowest = 1;
@@ -265,7 +270,9 @@
           if (i < datas.length) {
             var content = String(datas[i].content || "").split(/\s+/);
             var matched = (result.words || []).map(function (at) {
-              return String(content[at] || "").toLowerCase().replace(WORD_EDGE, "");
+              return String(content[at] || "")
+                .toLowerCase()
+                .replace(WORD_EDGE, "");
             });
             close = Math.min.apply(
               null,
@@ -273,7 +280,7 @@
                 return matched.reduce(function (m, w) {
                   return Math.max(m, closeness(part, w));
                 }, 0);
-              })
+              }),
             );
             if (close > best) best = close;
             if (close > 0 && close < lowest) lowest = close;
@@ -335,34 +342,37 @@
       }
 
       var unknown = [];
-      var chain = Promise.resolve();
-      parsed.list.forEach(function (term) {
-        chain = chain.then(function () {
-          return lookup(pf, term, options).then(function (found) {
-            if (found.known) {
-              var weight = term.kind === "synonym" ? WEIGHT.synonym : 1;
-              if (term.kind === "phrase") {
-                var needle = " " + plain(term.text) + " ";
-                weight = 2 * parsed.list.length;
-                found.hits = found.hits.filter(function (hit) {
-                  return hit.data && (" " + plain(hit.data.content) + " ").indexOf(needle) >= 0;
-                });
-                found.hits.forEach(function (hit) {
-                  hit.closeness = WEIGHT.whole;
-                });
-              } else if (term.kind === "all") {
-                // only articles with every word as typed: other forms of several words
-                // together are as likely another topic (Swedish skriver/skrivaren)
-                weight = parsed.list.length;
-                found.hits = found.hits.filter(function (hit) {
-                  return hit.closeness >= WEIGHT.whole;
-                });
-              }
-              collect(found, weight);
-            } else if (term.kind === "whole") {
-              unknown.push(term);
+      // All words at once: their index chunks and fragments load side by side.
+      var chain = Promise.all(
+        parsed.list.map(function (term) {
+          return lookup(pf, term, options);
+        }),
+      ).then(function (founds) {
+        founds.forEach(function (found, at) {
+          var term = parsed.list[at];
+          if (found.known) {
+            var weight = term.kind === "synonym" ? WEIGHT.synonym : 1;
+            if (term.kind === "phrase") {
+              var needle = " " + plain(term.text) + " ";
+              weight = 2 * parsed.list.length;
+              found.hits = found.hits.filter(function (hit) {
+                return hit.data && (" " + plain(hit.data.content) + " ").indexOf(needle) >= 0;
+              });
+              found.hits.forEach(function (hit) {
+                hit.closeness = WEIGHT.whole;
+              });
+            } else if (term.kind === "all") {
+              // only articles with every word as typed: other forms of several words
+              // together are as likely another topic (Swedish skriver/skrivaren)
+              weight = parsed.list.length;
+              found.hits = found.hits.filter(function (hit) {
+                return hit.closeness >= WEIGHT.whole;
+              });
             }
-          });
+            collect(found, weight);
+          } else if (term.kind === "whole") {
+            unknown.push(term);
+          }
         });
       });
       chain = chain.then(function () {
@@ -427,7 +437,7 @@
           hit.data = d;
           return item(hit, d);
         });
-      })
+      }),
     );
   }
 
