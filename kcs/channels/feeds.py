@@ -1,9 +1,10 @@
 """Announcements as feeds: an Atom feed per language and ``api/v1/announcements.json``.
 
 Both list the announcements the site itself shows in its banner (not yet ended, most
-severe first), from the site's own article list, so a wider site's feed never carries an
-internal announcement. Feed readers, intranet pages and chat integrations poll them;
-pushing to chat and e-mail is :mod:`kcs.channels.push`.
+severe first; a language's feed what that language's pages show, an untranslated
+announcement in the default language included), from the site's own article list, so a
+wider site's feed never carries an internal announcement. Feed readers, intranet pages
+and chat integrations poll them; pushing to chat and e-mail is :mod:`kcs.channels.push`.
 """
 
 from __future__ import annotations
@@ -62,18 +63,22 @@ def atom(ctx: SiteContext, lang: str) -> str:
             element.text = _XML_INVALID.sub("", text)
         return element
 
-    items = announcements.current(ctx.articles, ctx.now, lang=lang)
+    config = ctx.kb.config
+    # The announcements the site's pages in ``lang`` show, untranslated ones included.
+    items = announcements.shown_in(ctx.articles, ctx.now, lang, config.default_language)
+    site_name = config.site_name_in(lang)
     feed = ET.Element(f"{{{ATOM_NS}}}feed", {"xml:lang": lang})
     title = i18n.text(lang, "feed.announcements")
     sub(feed, "id", base + feed_path(lang) if base != "/" else f"urn:kcs:announcements:{lang}")
-    sub(feed, "title", f"{ctx.kb.config.site_name}: {title}")
+    sub(feed, "title", f"{site_name}: {title}")
     newest = max((_updated(a, ctx) for a in items), default=ctx.now)
     sub(feed, "updated", _iso(newest))
     sub(feed, "link", rel="self", href=base + feed_path(lang))
     sub(feed, "link", rel="alternate", href=f"{base}{lang}/")
     sub(feed, "generator", "kcs-portal")
     for article in items:
-        entry = sub(feed, "entry")
+        # An entry in another language than the feed says which.
+        entry = sub(feed, "entry", **({"xml:lang": article.lang} if article.lang != lang else {}))
         sub(entry, "id", _entry_id(article, base))
         sub(entry, "title", article.title)
         sub(entry, "updated", _iso(_updated(article, ctx)))
@@ -84,7 +89,7 @@ def atom(ctx: SiteContext, lang: str) -> str:
         if article.summary:
             sub(entry, "summary", article.summary)
         author = sub(entry, "author")
-        sub(author, "name", ctx.kb.config.site_name)
+        sub(author, "name", site_name)
     body = ET.tostring(feed, encoding="unicode")
     return f'<?xml version="1.0" encoding="utf-8"?>\n{body}\n'
 

@@ -75,11 +75,18 @@ def banner(
 def for_language(
     articles: Iterable[Article], now: dt.datetime, lang: str, default: str
 ) -> list[dict[str, Any]]:
+    """:func:`shown_in` as the data templates render."""
+    return [as_meta(a, now) for a in shown_in(articles, now, lang, default)]
+
+
+def shown_in(
+    articles: Iterable[Article], now: dt.datetime, lang: str, default: str
+) -> list[Article]:
     """What readers of ``lang`` are told: each current announcement in its ``lang``
     translation, else in the default language, else as written; most severe first.
 
     An announcement concerns everyone, so one nobody translated yet still reaches the
-    readers of every language.
+    readers of every language (their pages and their feed alike).
     """
     groups: dict[str, dict[str, Article]] = {}
     for article in current(articles, now):
@@ -88,7 +95,7 @@ def for_language(
     for versions in groups.values():
         picked = versions.get(lang) or versions.get(default) or next(iter(versions.values()))
         chosen.append(picked)
-    return [as_meta(a, now) for a in current(chosen, now)]
+    return current(chosen, now)
 
 
 def by_language(
