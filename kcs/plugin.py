@@ -374,6 +374,11 @@ def configure(config: MkDocsConfig, ctx: site.SiteContext) -> None:
         },
     }
     insert_theme_dir(config.theme.dirs, custom_dir=config.theme.custom_dir)
+    # Material renders its own texts (and every page's fallback) in theme.language: one it
+    # has no texts for (kcs init --lang se) would stop the build, so English stands in;
+    # the portal's texts and each page's <html lang> still follow the page.
+    if not material_languages([str(config.theme["language"])]):
+        config.theme["language"] = "en"
     # privacy by default: Material would load web fonts from Google's hosts
     config.theme["font"] = False
     for extension in ("admonition", "attr_list", "md_in_html"):

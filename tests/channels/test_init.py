@@ -12,8 +12,9 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from gitrepo import REPO_ROOT
+from gitrepo import REPO_ROOT, commit_all, init_repo
 
+from kcs.build import build_sites
 from kcs.cli import cli
 from kcs.init import init_repository
 
@@ -211,3 +212,18 @@ def run(args: list[str], **kwargs) -> str:
     done = subprocess.run(args, capture_output=True, text=True, **kwargs)
     assert done.returncode == 0, f"{args}: {done.stdout}{done.stderr}"
     return done.stdout + done.stderr
+
+
+def test_a_language_the_theme_has_no_texts_for_still_builds(tmp_path: Path) -> None:
+    """Northern Sami first: Material has no texts for it, the site still builds, its
+    pages in that language."""
+    langs = "se,sv"
+    kb = tmp_path / "kb"
+    result = CliRunner().invoke(cli, ["init", str(kb), "--lang", langs])
+    assert result.exit_code == 0, result.output
+    init_repo(kb)
+    commit_all(kb, "Start")
+    build_sites(kb, ("public",), tmp_path / "site")
+    first = langs.split(",")[0]
+    home = (tmp_path / "site/public" / first / "index.html").read_text(encoding="utf-8")
+    assert f'<html lang="{first}"' in home
