@@ -26,10 +26,13 @@ from .errors import BuildError, UsageError
 from .findings import Finding
 from .knowledge import KnowledgeBase, load
 from .render import CODE
+from .unbuildable import CODES as UNBUILDABLE_CODES
 
 log = logging.getLogger(__name__)
 
 DEFAULT_AUDIENCES = ("public", "internal")
+#: Findings of articles a site leaves out: under --strict the first one is the message.
+LEFT_OUT_CODES = (CODE, *UNBUILDABLE_CODES)
 MKDOCS_FILE = "mkdocs.yml"
 
 
@@ -127,7 +130,9 @@ def _build_one(
                 if errors:
                     raise BuildError(f"{audience} site: {errors[-1]}") from None
                 warned = [m for level, m in logged if level == logging.WARNING]
-                unrenderable = [m for m in warned if f": {CODE}: " in m]
+                unrenderable = [
+                    m for m in warned if any(f": {code}: " in m for code in LEFT_OUT_CODES)
+                ]
                 if unrenderable:  # strict: the article that cannot be rendered is the news
                     raise BuildError(f"{audience} site: {unrenderable[0]}") from None
                 first = f" ({warned[0]})" if warned else ""

@@ -32,6 +32,8 @@ _DURATION = re.compile(
     r"^\s*(\d+)\s*(d|day|days|w|week|weeks|m|mo|month|months|y|year|years)\s*$", re.I
 )
 _DAYS = {"d": 1, "w": 7, "m": 30, "y": 365}
+#: The longest review interval or other duration (100 years).
+MAX_DURATION_DAYS = 100 * 365
 _LANG = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$")
 _ID = re.compile(r"^[a-z0-9][a-z0-9._-]{0,99}$")
 
@@ -45,18 +47,20 @@ def parse_duration(value: object) -> int:
     if isinstance(value, bool):
         raise ValueError("expected a duration such as 90d, 6 months or 1 year")
     if isinstance(value, int):
-        if value <= 0:
-            raise ValueError("a duration must be positive")
-        return value
-    match = _DURATION.match(str(value))
-    if not match:
-        raise ValueError(
-            f"{value!r} is not a duration; write e.g. 90d, 2 weeks, 6 months or 1 year"
-        )
-    number, unit = int(match.group(1)), match.group(2).lower()
-    if number <= 0:
+        days = value
+    else:
+        match = _DURATION.match(str(value))
+        if not match:
+            raise ValueError(
+                f"{value!r} is not a duration; write e.g. 90d, 2 weeks, 6 months or 1 year"
+            )
+        days = int(match.group(1)) * _DAYS[match.group(2).lower()[0]]
+    if days <= 0:
         raise ValueError("a duration must be positive")
-    return number * _DAYS[unit[0]]
+    if days > MAX_DURATION_DAYS:
+        # A due date must stay inside the calendar (a date ends at the year 9999).
+        raise ValueError(f"{value!r} is longer than {MAX_DURATION_DAYS // 365} years")
+    return days
 
 
 # --------------------------------------------------------------------- schema

@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from pathlib import PurePosixPath
 from urllib.parse import unquote, urlsplit
 
-from . import personal_data
+from . import personal_data, unbuildable
 from .article import SECTION_HEADINGS, SITE_URL, Article
 from .config import AUDIENCES
 from .findings import ERROR, WARNING, Finding
@@ -389,8 +389,16 @@ def _body_lines(article: Article) -> Iterator[tuple[int, str]]:
             yield article.body_line + offset, line
 
 
+def check_buildable(kb: KnowledgeBase, index: dict[str, Article]) -> Iterator[Finding]:
+    """What the build would leave out (duplicate ids are the check above)."""
+    for finding in unbuildable.findings(kb):
+        if finding.code != unbuildable.DUPLICATE:
+            yield finding
+
+
 CHECKS: dict[str, Check] = {
     "duplicate-id": check_duplicate_ids,
+    "buildable": check_buildable,
     "sections": check_sections,
     "links": check_links,
     "images": check_images,

@@ -26,7 +26,7 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page as MkPage
 
-from . import channels, i18n, render, site
+from . import channels, i18n, render, site, unbuildable
 from .article import Article
 from .config import AUDIENCES
 from .errors import KcsError
@@ -144,6 +144,9 @@ class KcsPlugin(BasePlugin[KcsConfig]):
                     kb = load(root)
                     history = load_history(root)
                 for finding in kb.findings:
+                    log.warning(str(finding))
+                kb, left_out = unbuildable.leave_out(kb)
+                for finding in left_out:
                     log.warning(str(finding))
                 self.broken = dict(self.prepared.broken) if self.prepared else {}
                 unchecked = [a for a in kb.for_audience(audience) if a.id not in self.broken]

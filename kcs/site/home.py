@@ -11,8 +11,9 @@ from collections.abc import Iterable
 from typing import Any
 
 from .. import i18n
-from ..article import Article, slugify
+from ..article import Article
 from . import announcements
+from .listings import tag_slug
 from .model import Page, SiteContext
 
 MOST_USED_MAX = 8
@@ -95,7 +96,7 @@ def home_meta(ctx: SiteContext, lang: str) -> dict[str, Any]:
             for d in domains
         ],
         "tags": [
-            {"tag": tag, "url": f"{lang}/t/{slugify(tag)}/", "count": count}
+            {"tag": tag, "url": f"{lang}/t/{tag_slug(tag)}/", "count": count}
             for tag, count in sorted(tags, key=lambda item: item[0].lower())
         ],
         "contact_url": f"{lang}/contact/",

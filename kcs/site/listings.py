@@ -29,6 +29,16 @@ def _text(value: str) -> str:
     return re.sub(r"([\\`*_\[\]<>])", r"\\\1", value)
 
 
+#: Slugs a tag cannot take: ``<lang>/t/index.md`` is the tag overview.
+RESERVED_TAG_SLUGS = frozenset({"index"})
+
+
+def tag_slug(tag: str) -> str:
+    """The path name of a tag's page; a tag named like the overview gets a suffix."""
+    slug = slugify(tag)
+    return f"{slug}-tag" if slug in RESERVED_TAG_SLUGS else slug
+
+
 def _card(article: Article) -> dict[str, Any]:
     return {
         "id": article.id,
@@ -68,8 +78,8 @@ def pages(ctx: SiteContext) -> list[Page]:
         for article in mine:
             by_domain[article.domain].append(article)
             # Two tags of one article may share a slug ("Konto", "konto"): list it once.
-            for slug in dict.fromkeys(slugify(tag) for tag in article.tags):
-                tag_label.setdefault(slug, next(t for t in article.tags if slugify(t) == slug))
+            for slug in dict.fromkeys(tag_slug(tag) for tag in article.tags):
+                tag_label.setdefault(slug, next(t for t in article.tags if tag_slug(t) == slug))
                 by_tag[slug].append(article)
         domains = sorted(
             by_domain,
