@@ -67,12 +67,22 @@ def executable() -> Path:
         ) from None
 
 
-def search_document(content: str, lang: str, meta: Mapping[str, Any] | None = None) -> str:
+def search_document(
+    content: str,
+    lang: str,
+    meta: Mapping[str, Any] | None = None,
+    *,
+    internal: bool = False,
+) -> str:
     """What Pagefind reads of an article: its HTML from Markdown (title heading, banner,
     body) in a minimal page of its language; heading anchors ("¶") are not text.
 
-    ``meta`` (the page's ``meta["kcs"]``) adds the summary, tags, tickets and error codes
-    as weighted text, the domain's label as the ``domain`` filter and ``lang`` metadata.
+    ``meta`` (the page's ``meta["kcs"]``) adds the summary, tags and error codes as
+    weighted text, the domain's label as the ``domain`` filter and ``lang`` metadata.
+    Ticket ids are added on the ``internal`` site only: they are internal data, and
+    whatever Pagefind indexes can be read from its fragments. The tags and codes come
+    last; their word count (``tail`` metadata) lets the browser keep them out of the
+    excerpts, where they read as a jumble of words.
     """
     from .search_text import codes
 
@@ -83,20 +93,25 @@ def search_document(content: str, lang: str, meta: Mapping[str, Any] | None = No
         summary = str(meta.get("summary") or "")
         if summary:
             extra.append(f'<p data-pagefind-weight="{SUMMARY_WEIGHT}">{esc(summary)}</p>')
+        tail = 0
         tags = " ".join(str(t) for t in meta.get("tags") or ())
         if tags:
             extra.append(f'<p data-pagefind-weight="{TAGS_WEIGHT}">{esc(tags)}</p>')
+            tail += len(tags.split())
         plain = htmlmod.unescape(_TAGS.sub(" ", content))
-        found = [str(t) for t in meta.get("tickets") or ()] + codes(plain)
+        tickets = [str(t) for t in meta.get("tickets") or ()] if internal else []
+        found = tickets + codes(plain)
         if found:
             words = " ".join(dict.fromkeys(found))
             extra.append(f'<p data-pagefind-weight="{CODES_WEIGHT}">{esc(words)}</p>')
+            tail += len(words.split())
         label = str(meta.get("domain_label") or meta.get("domain") or "")
         if label:
             extra.append(
                 f'<span data-pagefind-filter="domain[data-v]" data-v="{esc(label)}"></span>'
             )
         extra.append(f'<span data-pagefind-meta="lang[data-v]" data-v="{esc(lang)}"></span>')
+        extra.append(f'<span data-pagefind-meta="tail[data-v]" data-v="{tail}"></span>')
     return (
         f'<!doctype html><html lang="{lang}"><head><meta charset="utf-8"></head>'
         f"<body><main data-pagefind-body>{body}{''.join(extra)}</main></body></html>"

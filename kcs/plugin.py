@@ -246,7 +246,9 @@ class KcsPlugin(BasePlugin[KcsConfig]):
         if self.index is not None and is_article(kcs_meta):
             from .pagefind import search_document
 
-            self.index.add(search_document(html, kcs_meta["lang"], kcs_meta), "/" + page.url)
+            internal = self.ctx is not None and self.ctx.internal
+            document = search_document(html, kcs_meta["lang"], kcs_meta, internal=internal)
+            self.index.add(document, "/" + page.url)
             if self.index.pages == self.article_count:
                 # The last article: Pagefind builds its index while MkDocs renders on.
                 self.index.finish()
