@@ -313,3 +313,32 @@ def test_the_results_page_passes_axe(visit, path):
         page.locator(".kcs-search__filter select").wait_for(timeout=5000)
         assert page.locator(".kcs-pager").is_visible()
     assert axe_violations(page, AXE.read_text(encoding="utf-8")) == []
+
+
+@pytest.mark.parametrize(("p", "start"), [("999", "11"), ("0", None), ("-1", None), ("x", None)])
+def test_a_page_number_out_of_range_shows_a_page_that_exists(visit, p, start):
+    page = visit.goto(f"/sv/?q=skrivare&p={p}")
+    page.locator(".kcs-result").first.wait_for(timeout=5000)
+    assert page.locator(".kcs-results").get_attribute("start") == start
+    assert len(rows(page)) > 0
+    at = page.locator(".kcs-pager__at").inner_text()
+    assert re.fullmatch(r"\D*(\d+)\D+(\d+)\D*", at).group(1) == ("2" if start else "1")
+
+
+def test_the_internal_search_loads_its_data_behind_sign_in(visit, server):
+    """Signed in on the internal host, the search reads its settings and every language's
+    index with the session cookie: a code only the other languages have is found."""
+    from authstub import COOKIE, TOKEN
+
+    visit.context.add_cookies([{"name": COOKIE, "value": TOKEN, "url": server.internal_url}])
+    server.auth.grant_all = False
+    try:
+        page = visit.goto("/fi/", internal=True)
+        found = search(page, "0x80070643")
+    finally:
+        server.auth.grant_all = True
+    assert "devices-windows-update-0x80070643" in found
+    log = server.internal_access_log.read_text(encoding="utf-8").splitlines()
+    data = [line for line in log if "/pagefind/kcs-search-fi.json" in line]
+    assert data and all(" 200 " in line for line in data)
+    assert not [line for line in log if "/pagefind/" in line and " 403 " in line]

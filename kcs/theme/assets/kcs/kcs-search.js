@@ -68,7 +68,10 @@
 
   function json(name) {
     if (!jsonCache[name]) {
-      jsonCache[name] = fetch(new URL("pagefind/" + name, root).href, { credentials: "omit" })
+      jsonCache[name] = fetch(new URL("pagefind/" + name, root).href, {
+        // The internal site is behind sign-in: its session cookie must go along.
+        credentials: "same-origin",
+      })
         .then(function (r) {
           return r.ok ? r.json() : {};
         })

@@ -345,6 +345,13 @@
       return find(query, size, FIRST_ROWS, from, domain).then(function (result) {
         form.removeAttribute("aria-busy");
         if (mine !== serial || !result) return;
+        var last = Math.max(1, Math.ceil(result.total / size));
+        if (big && pageNo > last) {
+          // An address with a page past the end (?p=999) shows the last page.
+          pageNo = last;
+          search(query);
+          return;
+        }
         render(query, result);
         settleTimer = setTimeout(logSearch, SETTLE_MS);
       });
