@@ -4,11 +4,18 @@ Used by lint (personal data must not reach non-internal articles), the importer
 (report what was found) and usage analytics (redact search queries and sampled log
 lines before storage, IP addresses included). National ids are checked with their
 checksums, which keeps error codes, dates and ticket numbers from being mistaken for them.
+
+Patterns run on a folded view of the text in which look-alike characters count as their
+ASCII originals (full-width ``＠`` and digits, non-breaking hyphens and other dashes, odd
+spaces) and invisible format characters such as zero-width spaces are dropped: anyone who
+wants an address past a check can type those, and a reader still sees the address.
 """
 
 from __future__ import annotations
 
+import functools
 import re
+import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
@@ -162,16 +169,92 @@ ARTICLE_KINDS = frozenset({"email", "personnummer", "henkilotunnus", "card", "bs
 PLACEHOLDERS: dict[str, str] = {"henkilotunnus": "[hetu]"}
 
 
+#: Beyond the Basic Multilingual Plane only the mathematical letters and digits fold to
+#: ASCII; scanning the rest would cost start-up time for nothing.
+_FOLD_RANGES = (range(0x80, 0x10000), range(0x1D400, 0x1D800))
+
+
+@functools.cache
+def _fold_table() -> dict[int, str]:
+    """Characters that read as an ASCII character: NFKC look-alikes, dashes, spaces, digits."""
+    table: dict[int, str] = {}
+    for block in _FOLD_RANGES:
+        for code in block:
+            char = chr(code)
+            normal = unicodedata.normalize("NFKC", char)
+            category = unicodedata.category(char)
+            if len(normal) == 1 and normal.isascii() and normal.isprintable():
+                table[code] = normal
+            elif category == "Pd" or char == "\u2212":
+                table[code] = "-"
+            elif category == "Zs":
+                table[code] = " "
+            elif category == "Nd":
+                table[code] = str(unicodedata.decimal(char))
+    return table
+
+
+def _char_class(codes: list[int]) -> str:
+    """A regex character class of ``codes``, consecutive runs written as ranges."""
+    parts: list[str] = []
+    start = previous = None
+    for code in sorted(codes) + [-1]:
+        if previous is not None and code == previous + 1:
+            previous = code
+            continue
+        if start is not None and previous is not None:
+            first, last = re.escape(chr(start)), re.escape(chr(previous))
+            parts.append(first if start == previous else f"{first}-{last}")
+        start = previous = code
+    return "[" + "".join(parts) + "]"
+
+
+@functools.cache
+def _patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """Characters to fold or drop, and the invisible ones alone.
+
+    Invisible are the format characters (zero-width spaces and joiners, soft hyphens,
+    direction marks, tags): nothing a reader sees, so nothing the patterns should see.
+    """
+    invisible = [
+        code
+        for block in (*_FOLD_RANGES, range(0xE0000, 0xE0080))
+        for code in block
+        if unicodedata.category(chr(code)) == "Cf"
+    ]
+    odd = re.compile(_char_class([*_fold_table(), *invisible]))
+    return odd, re.compile(_char_class(invisible))
+
+
+def fold(text: str) -> tuple[str, list[int] | None]:
+    """The text as the patterns see it, and where each of its characters came from
+    (``None`` when nothing was dropped, so positions are the same in both)."""
+    if text.isascii():
+        return text, None
+    odd, invisible = _patterns()
+    if odd.search(text) is None:
+        return text, None
+    table = _fold_table()
+    folded = odd.sub(lambda m: table.get(ord(m.group()), m.group()), text)
+    if invisible.search(folded) is None:
+        return folded, None
+    origin = [index for index, char in enumerate(folded) if invisible.match(char) is None]
+    return "".join(folded[index] for index in origin), origin
+
+
 def find(
     text: str, *, allow: frozenset[str] = frozenset(), kinds: frozenset[str] | None = None
 ) -> Iterator[Match]:
     """Every piece of personal data in ``text``, left to right, without overlaps.
 
     ``allow`` holds exact strings that are fine (e.g. the service desk's own address);
-    ``kinds`` limits the search (default: every kind, IP addresses included).
+    ``kinds`` limits the search (default: every kind, IP addresses included). Positions
+    and texts of the matches are those of ``text`` itself, not of its folded view.
     """
     if not text:
         return
+    original = text
+    text, origin = fold(text)
     present = {"@": "@" in text, ":": ":" in text, "digit": _DIGIT.search(text) is not None}
     taken: list[tuple[int, int]] = []
     found: list[Match] = []
@@ -185,7 +268,11 @@ def find(
             if any(start < e and s < end for s, e in taken):
                 continue
             taken.append((start, end))
-            found.append(Match(detector.kind, start, end, m.group(0)))
+            if origin is not None:
+                start, end = origin[start], origin[end - 1] + 1
+            if original[start:end] in allow:
+                continue
+            found.append(Match(detector.kind, start, end, original[start:end]))
     yield from sorted(found, key=lambda match: match.start)
 
 

@@ -91,3 +91,24 @@ def test_missing_path_is_a_usage_error(lintkb: Path) -> None:
 def test_personal_data_in_internal_article_is_allowed(lintkb: Path) -> None:
     code, out, _ = run("lint", "--root", str(lintkb), str(lintkb / "articles/printing/internal.md"))
     assert (code, out) == (0, "")
+
+
+@pytest.mark.parametrize(
+    "spelled",
+    [
+        "anna.svensson\uff20example.org",  # full-width at sign
+        "anna.svensson@exam\u200bple.org",  # zero-width space
+        "\uff10\uff17\uff10-\uff11\uff12\uff13 \uff14\uff15 \uff16\uff17",  # full-width digits
+        "070\u2011123 45 67",  # non-breaking hyphen
+    ],
+)
+def test_personal_data_spelled_with_look_alikes_is_found(tmp_path: Path, spelled: str) -> None:
+    write(tmp_path / "kcs.yml", "languages: [sv]\ndefault_language: sv\n")
+    write(
+        tmp_path / "articles/konto/a.md",
+        "---\nid: a\ntitle: Kontot är låst\nstate: validated\naudience: public\n---\n\n"
+        f"## Problem\n\nKontot är låst.\n\n## Lösning\n\nKontakta {spelled}.\n",
+    )
+    code, out, _ = run("lint", "--root", str(tmp_path), "--strict")
+    assert code == 1
+    assert "articles/konto/a.md:" in out and "personal-data" in out, out

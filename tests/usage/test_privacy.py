@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from kcs.usage.privacy import bsn_ok, hetu_ok, luhn_ok, redact, scrub_line, visitor_hash
 
@@ -46,6 +48,53 @@ def test_personal_data_becomes_a_placeholder(text: str, expected: str) -> None:
 )
 def test_lookalikes_stay(text: str) -> None:
     assert redact(text) == text
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("ANNA.SVENSSON\uff20EXAMPLE.ORG", "[email]"),
+        ("mejla anna.svensson@example\u200b.org nu", "mejla [email] nu"),
+        ("ring \uff10\uff17\uff10-\uff11\uff12\uff13 \uff14\uff15 \uff16\uff17", "ring [phone]"),
+        ("ring 070\u2011123 45 67", "ring [phone]"),
+        ("ring 070\u00a0123\u00a045\u00a067", "ring [phone]"),
+        ("pnr 19811218\u20139876", "pnr [personnummer]"),
+        (
+            "pnr \uff11\uff19\uff18\uff11\uff11\uff12\uff11\uff18-\uff19\uff18\uff17\uff16",
+            "pnr [personnummer]",
+        ),
+        ("\U0001d41a\U0001d427\U0001d427\U0001d41a@example.org", "[email]"),
+    ],
+)
+def test_look_alike_characters_are_read_as_what_they_look_like(text: str, expected: str) -> None:
+    assert redact(text) == expected
+
+
+_FULL_WIDTH = {c: chr(ord(c) + 0xFEE0) for c in "0123456789@.-abcdefghijklmnopqrstuvwxyz"}
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    datum=st.sampled_from(
+        ["anna.lindqvist@example.org", "070-123 45 67", "19811218-9876", "131052-308T"]
+    ),
+    positions=st.sets(st.integers(min_value=0, max_value=30)),
+    zero_width=st.sets(st.integers(min_value=1, max_value=25)),
+)
+def test_no_spelling_of_a_datum_gets_past_redaction(
+    datum: str, positions: set[int], zero_width: set[int]
+) -> None:
+    """Any mix of full-width characters and zero-width spaces inside a datum is redacted."""
+    spelled = "".join(
+        _FULL_WIDTH.get(char, char) if index in positions else char
+        for index, char in enumerate(datum)
+    )
+    spelled = "".join(
+        "\u200b" + char if index in zero_width and index < len(spelled) else char
+        for index, char in enumerate(spelled)
+    )
+    redacted = redact(f"fr\u00e5ga {spelled} tack")
+    assert redacted.startswith("fr\u00e5ga [") and redacted.endswith("] tack"), redacted
 
 
 def test_checksums() -> None:
