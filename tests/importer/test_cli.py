@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from kcs.cli.importer import command
+from kcs.cli import cli
 
 
 def source(tmp_path: Path) -> Path:
@@ -31,8 +31,9 @@ def source(tmp_path: Path) -> Path:
 def test_output_and_report(kb: Path, tmp_path: Path) -> None:
     report = tmp_path / "report.md"
     result = CliRunner().invoke(
-        command,
+        cli,
         [
+            "import",
             str(source(tmp_path)),
             "--root",
             str(kb),
@@ -63,8 +64,17 @@ def test_output_and_report(kb: Path, tmp_path: Path) -> None:
 def test_dry_run_json(kb: Path, tmp_path: Path) -> None:
     report = tmp_path / "r.json"
     result = CliRunner().invoke(
-        command,
-        [str(source(tmp_path)), "--root", str(kb), "--dry-run", "--json", "--report", str(report)],
+        cli,
+        [
+            "import",
+            str(source(tmp_path)),
+            "--root",
+            str(kb),
+            "--dry-run",
+            "--json",
+            "--report",
+            str(report),
+        ],
     )
     assert result.exit_code == 0
     data = json.loads(result.output)
@@ -88,8 +98,16 @@ def test_bad_into_is_a_usage_error(kb: Path, tmp_path: Path) -> None:
 
 def test_dry_run_lists_what_would_happen(kb: Path, tmp_path: Path) -> None:
     result = CliRunner().invoke(
-        command,
-        [str(source(tmp_path)), "--root", str(kb), "--dry-run", "--into", "articles/network"],
+        cli,
+        [
+            "import",
+            str(source(tmp_path)),
+            "--root",
+            str(kb),
+            "--dry-run",
+            "--into",
+            "articles/network",
+        ],
     )
     assert result.exit_code == 0
     lines = result.output.splitlines()
@@ -106,11 +124,14 @@ def test_from_names_the_source_format_and_the_old_format_spelling_still_works(
 ) -> None:
     src = source(tmp_path)
     new = CliRunner().invoke(
-        command, [str(src), "--root", str(kb), "--dry-run", "--from", "md", "--format", "json"]
+        cli,
+        ["import", str(src), "--root", str(kb), "--dry-run", "--from", "md", "--format", "json"],
     )
     assert new.exit_code == 0, new.output
     assert caplog.records == []
-    old = CliRunner().invoke(command, [str(src), "--root", str(kb), "--dry-run", "--format", "md"])
+    old = CliRunner().invoke(
+        cli, ["import", str(src), "--root", str(kb), "--dry-run", "--format", "md"]
+    )
     assert old.exit_code == 0, old.output
     assert [r.getMessage() for r in caplog.records] == [
         "--format md is deprecated for the source format; use --from md"
@@ -120,7 +141,9 @@ def test_from_names_the_source_format_and_the_old_format_spelling_still_works(
     assert old.stdout.splitlines()[-5].startswith("2 articles from oldkb (md, docs style) in ")
     # both spellings reach the importer alike (the time taken aside)
     runs = [
-        CliRunner().invoke(command, [str(src), "--root", str(kb), "--dry-run", option, "html"])
+        CliRunner().invoke(
+            cli, ["import", str(src), "--root", str(kb), "--dry-run", option, "html"]
+        )
         for option in ("--from", "--format")
     ]
     untimed = [(r.exit_code, re.sub(r" in [^:]*:", ":", r.stdout)) for r in runs]
@@ -132,7 +155,8 @@ def test_from_and_an_old_format_spelling_that_disagree_are_a_usage_error(
     kb: Path, tmp_path: Path
 ) -> None:
     result = CliRunner().invoke(
-        command, [str(source(tmp_path)), "--root", str(kb), "--from", "md", "--format", "html"]
+        cli,
+        ["import", str(source(tmp_path)), "--root", str(kb), "--from", "md", "--format", "html"],
     )
     assert result.exit_code == 2
     assert "--from md and --format html disagree" in result.output

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from kcs.cli.report_duplicates import command
+from kcs.cli import cli
 from kcs.duplicates import Doc, find_duplicates, shingles
 from kcs.importers.pipeline import run_import
 
@@ -73,10 +73,12 @@ def test_import_reports_duplicates_against_existing_articles(kb: Path, tmp_path:
         f"  keep vpn: vpn-drops ({similarity:.0%})",
     ]
     runner = CliRunner()
-    text = runner.invoke(command, ["--root", str(kb)])
+    text = runner.invoke(cli, ["report", "duplicates", "--root", str(kb)])
     assert text.exit_code == 0
     lines = text.output.splitlines()
     assert lines[-1] == "1 group(s) of near-duplicates among 3 articles."
     assert lines[0].startswith("keep vpn")
-    out = runner.invoke(command, ["--root", str(kb), "--format", "json", "--threshold", "0.95"])
+    out = runner.invoke(
+        cli, ["report", "duplicates", "--root", str(kb), "--format", "json", "--threshold", "0.95"]
+    )
     assert out.exit_code == 0 and json.loads(out.output) == []
