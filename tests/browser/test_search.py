@@ -342,3 +342,18 @@ def test_the_internal_search_loads_its_data_behind_sign_in(visit, server):
     data = [line for line in log if "/pagefind/kcs-search-fi.json" in line]
     assert data and all(" 200 " in line for line in data)
     assert not [line for line in log if "/pagefind/" in line and " 403 " in line]
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("distansarbete", "network-vpn-connect"),
+        ("2147944003", "devices-windows-update-0x80070643-sv"),
+    ],
+)
+def test_excerpts_show_article_text_not_the_indexed_tags_and_codes(visit, query, expected):
+    """A word only the tags or codes hold finds the article; its excerpt is article text."""
+    page = visit.goto("/sv/")
+    assert search(page, query)[0] == expected
+    shown = page.locator(".kcs-result__excerpt").first.inner_text()
+    assert len(shown.split()) >= 5 and query not in shown

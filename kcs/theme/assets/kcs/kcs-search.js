@@ -37,6 +37,7 @@
   var PHRASE_MIN_WORDS = 5; // a query this long may be a pasted message
   var CHECKED = 6; // hits per word whose matched words are looked at
   var PAGE_SIZE = 10;
+  var EXCERPT_WORDS = 22;
   var WEIGHT = { whole: 1, form: 0.9, typo: 0.5, synonym: 0.8, prefix: 0.3 };
   var WORD_EDGE = /^[^\p{L}\p{N}]+|[^\p{L}\p{N}]+$/gu;
 
@@ -51,7 +52,7 @@
         return Promise.resolve(
           pf.options({
             baseUrl: root.pathname,
-            excerptLength: 22,
+            excerptLength: EXCERPT_WORDS,
             // Whole words well above longer words that start with them.
             ranking: { termSimilarity: 2.0 },
           }),
@@ -423,12 +424,47 @@
       });
   }
 
+  /** Pagefind's excerpt, but from the article's text alone: the tags and codes that end
+      what the build indexed (`tail` words, see kcs/pagefind.py) are there to be found,
+      not read. The window with the most matched words; the opening when none is before. */
+  function excerpt(d) {
+    var tail = parseInt((d.meta && d.meta.tail) || "0", 10) || 0;
+    var raw = d.raw_content;
+    if (!tail || typeof raw !== "string" || raw.indexOf("\u200B") >= 0) return d.excerpt || "";
+    // Split as Pagefind does, so that its word locations point into this list.
+    var words = raw.split(/[\r\n\s]+/g);
+    while (words.length && words[words.length - 1] === "") words.pop();
+    var end = Math.max(0, words.length - tail);
+    var score = {};
+    (d.weighted_locations || []).forEach(function (l) {
+      if (l.location < end) score[l.location] = (score[l.location] || 0) + (l.balanced_score || 1);
+    });
+    var best = 0;
+    var start = 0;
+    var sum = 0;
+    for (var i = 0; i < end; i++) {
+      sum += score[i] || 0;
+      if (i >= EXCERPT_WORDS) sum -= score[i - EXCERPT_WORDS] || 0;
+      if (sum > best) {
+        best = sum;
+        start = Math.max(0, i - EXCERPT_WORDS + 1);
+      }
+    }
+    // A few words of context before the window's first match.
+    while (start < end && best && !score[start]) start++;
+    start = Math.max(0, start - 4);
+    var stop = Math.min(start + EXCERPT_WORDS, end);
+    var out = [];
+    for (var j = start; j < stop; j++) out.push(score[j] ? "<mark>" + words[j] + "</mark>" : words[j]);
+    return out.join(" ").trim();
+  }
+
   function item(hit, d) {
     var url = new URL(d.url, location.href); // a merged index may spell its path otherwise
     return {
       url: url.pathname + url.hash,
       title: (d.meta && d.meta.title) || d.url,
-      excerpt: d.excerpt || "",
+      excerpt: excerpt(d),
       lang: (d.meta && d.meta.lang) || hit.lang || lang,
     };
   }
