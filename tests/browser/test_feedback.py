@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import time
 
 ARTICLE = "accounts-reset-password"
 
@@ -75,3 +76,37 @@ def test_home_search_is_first_after_the_header(visit):
         if page.evaluate("document.activeElement.id") == "kcs-q-home":
             return
     raise AssertionError("the home page's search box is not reachable with Tab")
+
+
+def test_internal_beacons_carry_the_sign_in_cookie_and_public_ones_none(visit, server):
+    """Behind the internal host's sign-in a beacon without the session cookie is refused;
+    the stand-in checks the cookie. The public site's beacons carry no cookie at all."""
+    from authstub import COOKIE, TOKEN
+
+    for url in (server.internal_url, server.url):
+        visit.context.add_cookies([{"name": COOKIE, "value": TOKEN, "url": url}])
+    sent: list[dict[str, str]] = []
+    visit.page.on(
+        "request", lambda r: sent.append(r.all_headers()) if "/_kcs/e?" in r.url else None
+    )
+    server.auth.grant_all = False
+    try:
+        page = visit.goto("/a/printing-follow-me/", internal=True)
+        page.get_by_role("button", name="Ja", exact=True).click()
+        needle = "GET /_kcs/e?v=1&t=feedback&a=printing-follow-me&h=yes&l=sv HTTP/1.1"
+        deadline = time.monotonic() + 10
+        lines: list[str] = []
+        while time.monotonic() < deadline and not lines:
+            log = server.internal_access_log.read_text(encoding="utf-8").splitlines()
+            lines = [line for line in log if needle in line]
+            time.sleep(0.1)
+    finally:
+        server.auth.grant_all = True
+    assert lines and " 204 " in lines[0], lines
+    assert sent and COOKIE in sent[0].get("cookie", "")
+
+    sent.clear()
+    page = visit.goto("/a/printing-follow-me/")
+    page.get_by_role("button", name="Ja", exact=True).click()
+    server.wait_for_line("t=feedback&a=printing-follow-me&h=yes&l=sv HTTP/1.1")
+    assert sent and "cookie" not in sent[0]

@@ -3,8 +3,8 @@
    404 pages, and the usage beacons.
 
    Every event is one same-origin GET of /_kcs/e?v=1&t=<type>&... that the web server
-   answers with 204 and writes to its access log (docs/reference/beacons.md). No cookies,
-   no other host; nothing is sent when the browser asks for Do Not Track or Global
+   answers with 204 and writes to its access log (docs/reference/beacons.md). No cookies
+   on the public site (the internal site's beacons carry its sign-in cookie), no other host; nothing is sent when the browser asks for Do Not Track or Global
    Privacy Control. Data from the page comes from <script id="kcs-data"
    type="application/json"> and data- attributes: no inline script, so the
    Content-Security-Policy needs no 'unsafe-inline'. */
@@ -55,7 +55,10 @@
     try {
       fetch(url.href, {
         method: "GET",
-        credentials: "omit",
+        // The internal site is behind sign-in: without its session cookie the web
+        // server refuses the beacon and agent use is never counted. The public site
+        // sends none, even where the sign-in cookie is scoped to a parent domain.
+        credentials: D.internal ? "same-origin" : "omit",
         cache: "no-store",
         keepalive: true, // survives the navigation a click starts
         mode: "same-origin",
