@@ -15,6 +15,7 @@ import os
 import re
 import shutil
 import sqlite3
+import stat
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -178,13 +179,25 @@ def _check_upload(upload: Path) -> None:
     for site in ("public", "internal"):
         if not (upload / site).is_dir() or (upload / site).is_symlink():
             raise KcsError(f"{upload / site}: missing; a release holds public/ and internal/")
+        # A build always writes a home page and a search index; an upload without them
+        # is not a site (an interrupted rsync, a wrong folder) and must not go live.
+        for needed in ("index.html", "pagefind/pagefind-entry.json"):
+            if not (upload / site / needed).is_file():
+                raise KcsError(
+                    f"{upload / site / needed}: missing; upload the whole release kcs build made"
+                )
     for folder, dirs, files in os.walk(upload):
         for entry in (*dirs, *files):
             path = Path(folder) / entry
-            if path.is_symlink():
+            mode = path.lstat().st_mode
+            if stat.S_ISLNK(mode):
                 raise KcsError(
                     f"{path}: a symlink; an uploaded release holds plain files only "
                     "(nginx would follow a link out of the site)"
+                )
+            if not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):
+                raise KcsError(
+                    f"{path}: not a regular file; an uploaded release holds plain files only"
                 )
 
 

@@ -138,3 +138,26 @@ def test_upload_cannot_leave_incoming(server: dict[str, Path]) -> None:
         timeout=60,
     )
     assert done.returncode != 0
+
+
+@pytest.mark.parametrize("flaw", ["fifo", "no pages", "no search index"])
+def test_upload_that_is_not_a_built_release_is_refused(server: dict[str, Path], flaw: str) -> None:
+    from kcs.errors import KcsError
+    from kcs.publish import activate
+
+    name = release_name(str(server["commit"]))
+    upload = server["dest"] / "incoming" / name
+    shutil.copytree(server["release"], upload, symlinks=True)
+    if flaw == "fifo":
+        os.mkfifo(upload / "public" / "fifo")
+        message = "fifo: not a regular file"
+    elif flaw == "no pages":
+        (upload / "internal" / "index.html").unlink()
+        message = "internal/index.html: missing"
+    else:
+        shutil.rmtree(upload / "public" / "pagefind")
+        message = "public/pagefind/pagefind-entry.json: missing"
+    with pytest.raises(KcsError) as caught:
+        activate(server["dest"], name)
+    assert message in str(caught.value) and "\n" not in str(caught.value)
+    assert not (server["dest"] / "live").exists()
