@@ -68,8 +68,17 @@ def deliver(
     state_path: Path | None = None,
     env: Mapping[str, str] | None = None,
 ) -> Delivered | None:
-    """Deliver one alert for the new gaps not alerted before; None when there are none."""
+    """Deliver one alert for the new gaps not alerted before; None when there are none.
+
+    With ``state_path`` given, the fallback Markdown file is written beside it: on a
+    server the root is the live release, which the next publish replaces, so a file
+    there would be lost while the state says its gaps were alerted.
+    """
     env = os.environ if env is None else env
+    if state_path is not None:
+        fallback = state_path.parent / Path(config.alerts.file).name
+    else:
+        fallback = config.root / config.alerts.file
     state_path = state_path or config.root / config.alerts.state
     done = _load_state(state_path)
     fresh = [g for g in new_gap_list(inputs, min_count) if _ident(g) not in done]
@@ -89,7 +98,7 @@ def deliver(
         smtp_send(mail, _message(mail.sender, mail.to, body, names), env, "alerts.email")
         delivered = Delivered("email", ", ".join(mail.to), names)
     else:
-        target = config.root / config.alerts.file
+        target = fallback
         atomic_write(target, f"# {TITLE}\n\n{body}")
         delivered = Delivered("file", str(target), names)
     _save_state(state_path, done | {_ident(g) for g in fresh})

@@ -32,7 +32,8 @@ NEW_GAPS = 3
     "--state",
     type=click.Path(dir_okay=False, path_type=Path),
     default=None,
-    help="With --alert: the file of gaps already alerted (default: kcs.yml alerts.state).",
+    help="With --alert: the file of gaps already alerted (default: kcs.yml alerts.state); "
+    "the Markdown fallback alert is then written beside it.",
 )
 @period_options
 def command(

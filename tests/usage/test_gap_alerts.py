@@ -79,6 +79,30 @@ def test_markdown_file_without_forge_or_mail(repo: Path) -> None:
     assert alert(repo) == (0, "no new gaps to alert\n")
 
 
+def test_with_a_state_file_the_markdown_alert_lands_beside_it(repo: Path, tmp_path: Path) -> None:
+    """On a server the root is the live release, replaced by the next publish: the
+    fallback file goes to the stable folder of --state, or its gaps would be lost."""
+    stable = tmp_path / "srv"
+    stable.mkdir()
+    state = stable / "gap-alerts.json"
+    done = run(
+        "report",
+        "gaps",
+        "--root",
+        str(repo),
+        "--since",
+        "7d",
+        "--min-count",
+        "3",
+        "--alert",
+        "--state",
+        str(state),
+    )
+    assert done == (0, f"alerted 1 new gaps by file: {stable / 'gap-alert.md'}\n")
+    assert "| skrivare | sv |" in (stable / "gap-alert.md").read_text()
+    assert state.is_file() and not (repo / ".kcs/gap-alert.md").exists()
+
+
 class Mailbox:
     def __init__(self) -> None:
         self.messages: list[Any] = []
