@@ -8,20 +8,18 @@ import http.client
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
-from aiosmtpd.controller import Controller
 from authstub import COOKIE, TOKEN, AuthStub
 from gitrepo import REPO_ROOT, commit_all, git, init_repo, write
 from nginx import Nginx
 from pubkb import ARTICLES, INTERNAL_SENTENCE, KCS_YML, article
+from receivers import SmtpReceiver, smtp_receiver
 
 PUBLIC, INTERNAL = "help.example.test", "kb.example.test"
 BROWSER = (
@@ -31,27 +29,10 @@ BROWSER = (
 KCS = str(Path(sys.executable).parent / "kcs")
 
 
-class Mailbox:
-    def __init__(self) -> None:
-        self.messages: list[Any] = []
-
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
-        self.messages.append(envelope)
-        return "250 OK"
-
-
 @pytest.fixture
-def smtp() -> Iterator[tuple[int, Mailbox]]:
-    box = Mailbox()
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    controller = Controller(box, hostname="127.0.0.1", port=port)
-    controller.start()
-    try:
-        yield port, box
-    finally:
-        controller.stop()
+def smtp() -> Iterator[SmtpReceiver]:
+    with smtp_receiver() as receiver:
+        yield receiver
 
 
 def wait_for(what: str, check: Callable[[], bool], timeout: float = 240) -> None:
@@ -81,8 +62,7 @@ def kcs(*args: str) -> str:
     return done.stdout
 
 
-def test_merge_to_live_to_measured(tmp_path: Path, smtp: tuple[int, Mailbox]) -> None:
-    smtp_port, box = smtp
+def test_merge_to_live_to_measured(tmp_path: Path, smtp: SmtpReceiver) -> None:
     # --- the plain-Git server: bare repository with the shipped post-receive hook
     bare, dest = tmp_path / "kb.git", tmp_path / "srv"
     dest.mkdir()
@@ -96,7 +76,7 @@ def test_merge_to_live_to_measured(tmp_path: Path, smtp: tuple[int, Mailbox]) ->
     write(
         work / "kcs.yml",
         KCS_YML
-        + f"alerts:\n  email: {{host: 127.0.0.1, port: {smtp_port}, sender: kb@example.test, "
+        + f"alerts:\n  email: {{host: 127.0.0.1, port: {smtp.port}, sender: kb@example.test, "
         "to: [kb-owners@example.test]}\n",
     )
     for rel, text in ARTICLES.items():
@@ -217,8 +197,8 @@ def test_merge_to_live_to_measured(tmp_path: Path, smtp: tuple[int, Mailbox]) ->
         ]
         assert kcs(*gaps) == "alerted 1 new gaps by email: kb-owners@example.test\n"
         assert kcs(*gaps) == "no new gaps to alert\n"
-        (message,) = box.messages
-        assert "toner cartridge" in message.content.decode()
+        ((_, _, message),) = smtp.messages
+        assert "toner cartridge" in message.get_content()
 
         # --- a merge that does not build: the previous site keeps serving
         live_before = os.readlink(dest / "live")

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import socket
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -14,8 +13,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from aiosmtpd.controller import Controller
 from click.testing import CliRunner
+from receivers import SmtpReceiver, smtp_receiver
 from usagekit import BROWSER, make_kb
 
 from kcs.cli import cli
@@ -103,58 +102,31 @@ def test_with_a_state_file_the_markdown_alert_lands_beside_it(repo: Path, tmp_pa
     assert state.is_file() and not (repo / ".kcs/gap-alert.md").exists()
 
 
-class Mailbox:
-    def __init__(self) -> None:
-        self.messages: list[Any] = []
-
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
-        self.messages.append(envelope)
-        return "250 OK"
-
-
 @pytest.fixture
-def smtp() -> Iterator[tuple[Controller, Mailbox]]:
-    box = Mailbox()
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    controller = Controller(box, hostname="127.0.0.1", port=port)
-    controller.start()
-    try:
-        yield controller, box
-    finally:
-        controller.stop()
+def smtp() -> Iterator[SmtpReceiver]:
+    with smtp_receiver() as receiver:
+        yield receiver
 
 
-def smtp_port(controller: Controller) -> int:
-    return int(controller.port)
-
-
-def test_email_once_per_gap(repo: Path, tmp_path: Path, smtp: tuple[Controller, Mailbox]) -> None:
-    controller, box = smtp
+def test_email_once_per_gap(repo: Path, tmp_path: Path, smtp: SmtpReceiver) -> None:
     configure(
         repo,
-        f"alerts:\n  email: {{host: 127.0.0.1, port: {smtp_port(controller)}, "
+        f"alerts:\n  email: {{host: 127.0.0.1, port: {smtp.port}, "
         "sender: kb@example.org, to: [desk-lead@example.org]}\n",
     )
     assert alert(repo) == (0, "alerted 1 new gaps by email: desk-lead@example.org\n")
     assert alert(repo) == (0, "no new gaps to alert\n")
-    (message,) = box.messages
-    assert message.rcpt_tos == ["desk-lead@example.org"]
-    content = message.content.decode()
-    assert "Subject: Content gaps: searches that found no answer (1 new)" in content
-    assert "| skrivare | sv | 4 |" in content
+    ((_, rcpt_tos, message),) = smtp.messages
+    assert rcpt_tos == ["desk-lead@example.org"]
+    assert message["Subject"] == "Content gaps: searches that found no answer (1 new)"
+    assert "| skrivare | sv | 4 |" in message.get_content()
     # a second gap later: one more message, naming it
     ingest(repo, tmp_path / "access.log", searches("toner", 3, 60))
     assert alert(repo) == (0, "alerted 1 new gaps by email: desk-lead@example.org\n")
-    assert len(box.messages) == 2 and "toner" in box.messages[1].content.decode()
+    assert len(smtp.messages) == 2 and "toner" in smtp.messages[1][2].get_content()
 
 
-def test_unreachable_smtp_is_one_line_and_retried(
-    repo: Path, smtp: tuple[Controller, Mailbox]
-) -> None:
-    controller, box = smtp
-    port = smtp_port(controller)
+def test_unreachable_smtp_is_one_line_and_retried(repo: Path, smtp: SmtpReceiver) -> None:
     configure(
         repo,
         "alerts:\n  email: {host: 127.0.0.1, port: 9, sender: a@example.org, to: b@example.org}\n",
@@ -162,9 +134,9 @@ def test_unreachable_smtp_is_one_line_and_retried(
     code, out = alert(repo)
     assert code == 1 and out.startswith("Error: alerts.email: cannot send through 127.0.0.1:9 (")
     assert out.count("\n") == 1 and not (repo / ".kcs/gap-alerts.json").exists()
-    text = (repo / "kcs.yml").read_text().replace("port: 9", f"port: {port}")
+    text = (repo / "kcs.yml").read_text().replace("port: 9", f"port: {smtp.port}")
     (repo / "kcs.yml").write_text(text)
-    assert alert(repo)[0] == 0 and len(box.messages) == 1
+    assert alert(repo)[0] == 0 and len(smtp.messages) == 1
 
 
 class FakeGitHub:
@@ -242,13 +214,12 @@ def github() -> Iterator[FakeGitHub]:
 
 
 def test_github_issue_opened_then_updated_never_duplicated(
-    repo: Path, tmp_path: Path, github: FakeGitHub, smtp: tuple[Controller, Mailbox]
+    repo: Path, tmp_path: Path, github: FakeGitHub, smtp: SmtpReceiver
 ) -> None:
-    controller, box = smtp
     configure(
         repo,
         f"alerts:\n  github: {{repo: org/kb, token_env: KB_TOKEN, api_url: '{github.url}'}}\n"
-        f"  email: {{host: 127.0.0.1, port: {smtp_port(controller)}, sender: a@example.org, "
+        f"  email: {{host: 127.0.0.1, port: {smtp.port}, sender: a@example.org, "
         "to: b@example.org}\n",
     )
     env = {"KB_TOKEN": "t0ken"}
@@ -267,7 +238,7 @@ def test_github_issue_opened_then_updated_never_duplicated(
     assert "toner" in issue["body"] and "skrivare" in issue["body"]
     assert github.comments == [(1, f"New gaps on {dt.date.today().isoformat()}: `toner`")]
     assert set(github.auth) == {"Bearer t0ken"}
-    assert box.messages == []  # the issue, not also a mail
+    assert smtp.messages == []  # the issue, not also a mail
     # without the token the e-mail is the channel
     ingest(repo, tmp_path / "access.log", searches("skanner", 3, 70))
     assert alert(repo, {"KB_TOKEN": ""})[1] == "alerted 1 new gaps by email: b@example.org\n"
