@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import subprocess
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -53,6 +55,22 @@ def commit_all(
         args += ["--author", author]
     git(path, *args, env=env)
     return git(path, "rev-parse", "HEAD").strip()
+
+
+@contextmanager
+def git_identity() -> Iterator[None]:
+    """GIT_ENV in os.environ for the block, restored after it: for repositories made
+    outside the fixture that sets it (session and module fixtures)."""
+    saved = {k: os.environ.get(k) for k in GIT_ENV}
+    os.environ.update(GIT_ENV)
+    try:
+        yield
+    finally:
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
 
 
 def write(path: Path, text: str) -> Path:

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import gzip
 import html
-import os
 import re
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from urllib.parse import unquote
 
-from gitrepo import GIT_ENV, commit_all, init_repo, write
+from gitrepo import commit_all, git_identity, init_repo, write
 
 KCS_YML = """\
 site:
@@ -59,17 +58,9 @@ def make_repo(
     for rel, data in (files or {}).items():
         (root / rel).parent.mkdir(parents=True, exist_ok=True)
         (root / rel).write_bytes(data)
-    saved = {k: os.environ.get(k) for k in GIT_ENV}
-    os.environ.update(GIT_ENV)
-    try:
+    with git_identity():
         init_repo(root)
         commit_all(root, "Articles", date="2026-11-20T10:00:00+01:00")
-    finally:
-        for k, v in saved.items():
-            if v is None:
-                os.environ.pop(k, None)
-            else:
-                os.environ[k] = v
     return root
 
 

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import os
 import struct
 import zlib
 from pathlib import Path
 
-from gitrepo import GIT_ENV, commit_all, init_repo, write
+from gitrepo import commit_all, git_identity, init_repo, write
 
 KCS_YML = """\
 site:
@@ -179,15 +178,7 @@ def make_kb(root: Path, *, git: bool = True, extra: dict[str, str] | None = None
     (root / "articles/accounts/img").mkdir(parents=True, exist_ok=True)
     (root / "articles/accounts/img/shot.png").write_bytes(png())
     if git:
-        saved = {k: os.environ.get(k) for k in GIT_ENV}
-        os.environ.update(GIT_ENV)
-        try:
+        with git_identity():
             init_repo(root)
             commit_all(root, "Articles", date="2026-01-15T10:00:00+01:00")
-        finally:
-            for k, v in saved.items():
-                if v is None:
-                    os.environ.pop(k, None)
-                else:
-                    os.environ[k] = v
     return root
