@@ -19,12 +19,12 @@ import argparse
 import os
 import platform
 import re
-import resource
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+from common import commit_all, run
 
 REPO = Path(__file__).resolve().parent.parent
 CORPUS = REPO.parent / "shared" / "corpus" / "officedocs-support"
@@ -59,13 +59,6 @@ _LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
 _FRONT = re.compile(r"\A---\n.*?\n---\n", re.S)
 _TITLE = re.compile(r"^title:\s*(.+)$", re.M)
 _H1 = re.compile(r"^# .*\n", re.M)
-GIT_ENV = {
-    "GIT_AUTHOR_NAME": "Bench",
-    "GIT_AUTHOR_EMAIL": "bench@example.org",
-    "GIT_COMMITTER_NAME": "Bench",
-    "GIT_COMMITTER_EMAIL": "bench@example.org",
-    "GIT_CONFIG_NOSYSTEM": "1",
-}
 
 
 def corpus() -> list[tuple[str, str, str]]:
@@ -128,34 +121,8 @@ def make_sites(base: Path, count: int) -> tuple[Path, Path]:
             encoding="utf-8",
         )
         (bare / "docs/a" / f"{ident}.md").write_text(f"# {title}\n\n{body}\n", encoding="utf-8")
-    env = {**os.environ, **GIT_ENV}
-    for args in (
-        ["init", "-q", "-b", "main"],
-        ["add", "-A"],
-        ["commit", "-q", "-m", "Benchmark articles"],
-    ):
-        subprocess.run(["git", *args], cwd=kb, env=env, check=True)
+    commit_all(kb, "Benchmark articles")
     return kb, bare
-
-
-def run(command: list[str], cwd: Path) -> tuple[float, float, str]:
-    """Wall-clock and CPU seconds (user + system, child processes included) and output."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    start = time.perf_counter()
-    result = subprocess.run(
-        command,
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        check=False,
-        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
-    )
-    seconds = time.perf_counter() - start
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    if result.returncode != 0:
-        raise SystemExit(f"{' '.join(command)} failed:\n{result.stderr[-2000:]}")
-    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    return seconds, cpu, result.stdout + result.stderr
 
 
 def measure(count: int, repeat: int) -> dict[str, float]:

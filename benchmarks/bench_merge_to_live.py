@@ -35,7 +35,8 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "benchmarks"))
 sys.path.insert(0, str(REPO / "tests" / "browser"))
 
-from bench_build import GIT_ENV, make_sites  # noqa: E402
+from bench_build import make_sites  # noqa: E402
+from common import GIT_ENV  # noqa: E402
 from nginx import Nginx  # noqa: E402
 from sitekit import launch  # noqa: E402
 

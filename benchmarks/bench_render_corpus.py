@@ -16,13 +16,14 @@ from __future__ import annotations
 import argparse
 import os
 import platform
-import resource
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+import common
+from common import GIT_ENV
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
@@ -30,32 +31,10 @@ CORPUS = REPO.parent / "shared" / "corpus"
 FIXTURES = REPO / "tests" / "buildsafe" / "fixtures" / "render"
 BIN = Path(sys.executable).parent
 NASTY = ("configmgr-log", "marked-section-bogus")
-GIT_ENV = {
-    "GIT_AUTHOR_NAME": "Bench",
-    "GIT_AUTHOR_EMAIL": "bench@example.org",
-    "GIT_COMMITTER_NAME": "Bench",
-    "GIT_COMMITTER_EMAIL": "bench@example.org",
-}
 
 
 def run(command: list[str], cwd: Path, *, ok: tuple[int, ...] = (0,)) -> tuple[float, float, str]:
-    """Wall-clock and CPU seconds (child processes included) and the output."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    start = time.perf_counter()
-    result = subprocess.run(
-        command,
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        check=False,
-        env={**os.environ, **GIT_ENV, "NO_MKDOCS_2_WARNING": "1"},
-    )
-    seconds = time.perf_counter() - start
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    if result.returncode not in ok:
-        raise SystemExit(f"{' '.join(command)} failed:\n{result.stderr[-2000:]}")
-    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    return seconds, cpu, result.stdout + result.stderr
+    return common.run(command, cwd, env=GIT_ENV, ok=ok)
 
 
 def prepare(base: Path) -> Path:
@@ -93,8 +72,7 @@ def prepare(base: Path) -> Path:
             f"---\nid: nasty-{name}\ntitle: Nasty {name}\nlang: en\n---\n\n{body}",
             encoding="utf-8",
         )
-    for args in (["init", "-q", "-b", "main"], ["add", "-A"], ["commit", "-q", "-m", "corpus"]):
-        subprocess.run(["git", *args], cwd=kb, env={**os.environ, **GIT_ENV}, check=True)
+    common.commit_all(kb, "corpus")
     return kb
 
 

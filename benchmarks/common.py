@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import random
 import resource
+import subprocess
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -58,6 +60,14 @@ WORDS = [
     "netwerk",
     "verbinding",
 ]
+#: A fixed identity for the benchmark repositories' commits.
+GIT_ENV = {
+    "GIT_AUTHOR_NAME": "Bench",
+    "GIT_AUTHOR_EMAIL": "bench@example.org",
+    "GIT_COMMITTER_NAME": "Bench",
+    "GIT_COMMITTER_EMAIL": "bench@example.org",
+    "GIT_CONFIG_NOSYSTEM": "1",
+}
 DOMAINS = ("accounts", "network", "printing", "email", "teams", "devices", "access")
 LANGS = ("sv", "fi", "nl", "en")
 
@@ -101,3 +111,37 @@ def timed(func: Callable[[], Any], repeat: int = 1) -> tuple[float, Any]:
 
 def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def run(
+    command: list[str],
+    cwd: Path,
+    *,
+    env: dict[str, str] | None = None,
+    ok: tuple[int, ...] = (0,),
+) -> tuple[float, float, str]:
+    """Wall-clock and CPU seconds (user + system, child processes included) of one whole
+    process, and its output; any exit status outside ``ok`` ends the benchmark."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    result = subprocess.run(
+        command,
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, **(env or {}), "NO_MKDOCS_2_WARNING": "1"},
+    )
+    seconds = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if result.returncode not in ok:
+        raise SystemExit(f"{' '.join(command)} failed:\n{result.stderr[-2000:]}")
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return seconds, cpu, result.stdout + result.stderr
+
+
+def commit_all(root: Path, message: str) -> None:
+    """A new Git repository at ``root`` holding everything below it in one commit."""
+    env = {**os.environ, **GIT_ENV}
+    for args in (["init", "-q", "-b", "main"], ["add", "-A"], ["commit", "-q", "-m", message]):
+        subprocess.run(["git", *args], cwd=root, env=env, check=True)
