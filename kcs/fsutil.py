@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import tempfile
 from pathlib import Path, PurePosixPath
+from typing import Any
 
 from .errors import KcsError
 
@@ -29,6 +31,25 @@ def atomic_write(path: Path, data: str | bytes, *, encoding: str = "utf-8") -> N
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
         raise
+
+
+def read_state(path: Path, key: str, kind: type, what: str, lost: str) -> Any:
+    """``key`` of the JSON state file ``path`` (None when there is no file yet), which must
+    be a ``kind``; a damaged file is an error naming it and ``lost``: what moving the file
+    away costs (state is never silently reset)."""
+    if not path.is_file():
+        return None
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        value = data[key]
+        if not isinstance(value, kind):
+            raise TypeError
+    except (ValueError, KeyError, TypeError) as exc:
+        raise KcsError(
+            f"{path}: not a {what} state file ({exc.__class__.__name__}); move it away "
+            f"only if you accept that {lost}"
+        ) from None
+    return value
 
 
 def inside(root: Path, relative: str, *, what: str = "path") -> Path:

@@ -33,7 +33,7 @@ from urllib.parse import quote, urlsplit
 
 from ..config import Config
 from ..errors import ConfigError, KcsError
-from ..fsutil import atomic_write
+from ..fsutil import atomic_write, read_state
 from ..reports.gaps import Gap, article_request, find_gaps
 from ..reports.period import PeriodInputs
 
@@ -110,19 +110,8 @@ def _ident(gap: Gap) -> str:
 
 
 def _load_state(path: Path) -> set[str]:
-    if not path.is_file():
-        return set()
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-        alerted = data["alerted"]
-        if not isinstance(alerted, list):
-            raise TypeError
-    except (ValueError, KeyError, TypeError) as exc:
-        raise KcsError(
-            f"{path}: not a gap-alert state file ({exc.__class__.__name__}); move it away "
-            "only if you accept that current gaps are alerted again"
-        ) from None
-    return {str(item) for item in alerted}
+    alerted = read_state(path, "alerted", list, "gap-alert", "current gaps are alerted again")
+    return {str(item) for item in alerted or ()}
 
 
 def _save_state(path: Path, alerted: set[str]) -> None:

@@ -33,7 +33,7 @@ from urllib.parse import urlsplit
 from ..article import Article
 from ..config import AUDIENCES, Config
 from ..errors import ConfigError, KcsError
-from ..fsutil import atomic_write, inside
+from ..fsutil import atomic_write, inside, read_state
 from ..knowledge import KnowledgeBase
 from ..site import announcements
 from ..site.articles import site_url_for
@@ -284,19 +284,8 @@ class State:
 
     @classmethod
     def load(cls, path: Path) -> State:
-        if not path.exists():
-            return cls(path)
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-            sent = data["sent"]
-            if not isinstance(sent, dict):
-                raise TypeError
-        except (ValueError, KeyError, TypeError) as exc:
-            raise KcsError(
-                f"{path}: not a push state file ({exc.__class__.__name__}); move it away "
-                "only if you accept that current announcements are sent again"
-            ) from None
-        return cls(path, sent)
+        sent = read_state(path, "sent", dict, "push", "current announcements are sent again")
+        return cls(path) if sent is None else cls(path, sent)
 
     def record(self, channel: str, article: Article, now: dt.datetime) -> None:
         entry = self.sent.setdefault(channel, {}).setdefault(article.id, {"sent": []})

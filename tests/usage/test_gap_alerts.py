@@ -269,3 +269,13 @@ def test_token_never_sent_in_clear_to_another_host(repo: Path) -> None:
         "Error: kcs.yml: alerts.github.api_url: 'http://github.attacker.example' must be an "
         "https:// address\n",
     )
+
+
+def test_damaged_state_file_is_one_line_and_kept(repo: Path) -> None:
+    state = repo / ".kcs/gap-alerts.json"
+    state.parent.mkdir(exist_ok=True)
+    state.write_text('{"alerted": "skrivare"}')
+    code, out = alert(repo)
+    assert code == 1 and out.count("\n") == 1
+    assert out.startswith(f"Error: {state}: not a gap-alert state file (TypeError); move it away")
+    assert state.read_text() == '{"alerted": "skrivare"}'
