@@ -135,7 +135,7 @@ def publish_records(
     if not log_path.is_file():
         note = (
             "Minutes from merge to publish are left out: no publishing run has been "
-            f"recorded yet ({DEFAULT_LOG} is written by kcs publish-times record)."
+            f"recorded yet (kcs publish writes {DEFAULT_LOG})."
         )
     else:
         try:
