@@ -7,6 +7,10 @@ import subprocess
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import pytest
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 CORPUS = REPO_ROOT.parent / "shared" / "corpus"
@@ -18,6 +22,20 @@ GIT_ENV = {
     "GIT_COMMITTER_EMAIL": "committer@example.org",
     "GIT_CONFIG_NOSYSTEM": "1",
 }
+
+#: The pinned identity; tests in which each clone commits as its own person drop it.
+IDENTITY_VARIABLES = (
+    "GIT_AUTHOR_NAME",
+    "GIT_AUTHOR_EMAIL",
+    "GIT_COMMITTER_NAME",
+    "GIT_COMMITTER_EMAIL",
+)
+
+
+def unpin_identity(monkeypatch: pytest.MonkeyPatch) -> None:
+    """From here on each clone commits as the person its own Git config names."""
+    for name in IDENTITY_VARIABLES:
+        monkeypatch.delenv(name, raising=False)
 
 
 def git(cwd: Path, *args: str, env: dict[str, str] | None = None) -> str:

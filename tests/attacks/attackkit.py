@@ -31,12 +31,6 @@ NAMES: dict[str, tuple[str, str]] = {pid: (p["name"], p["email"]) for pid, p in 
 NAMES["mallory"] = ("Mallory", "mallory@example.org")
 NAMES["anna2"] = NAMES["anna"]
 KEY_HOLDERS = (*PEOPLE, "mallory", "anna2")
-IDENTITY_VARIABLES = (
-    "GIT_AUTHOR_NAME",
-    "GIT_AUTHOR_EMAIL",
-    "GIT_COMMITTER_NAME",
-    "GIT_COMMITTER_EMAIL",
-)
 article = kbrepo.article
 
 

@@ -13,7 +13,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import attackkit  # noqa: E402
 import kbrepo  # noqa: E402
-from gitrepo import git  # noqa: E402
+from gitrepo import IDENTITY_VARIABLES, git, unpin_identity  # noqa: E402
 
 
 @pytest.fixture(scope="session")
@@ -41,7 +41,7 @@ def seed(tmp_path_factory: pytest.TempPathFactory, pubkeys: dict[str, str]) -> P
     """The knowledge base every attack starts from (one root commit on main)."""
     folder = tmp_path_factory.mktemp("attack-seed")
     with pytest.MonkeyPatch.context() as mp:
-        for name in attackkit.IDENTITY_VARIABLES:
+        for name in IDENTITY_VARIABLES:
             mp.setenv(name, "seed@example.org" if name.endswith("EMAIL") else "Seed")
         kb = kbrepo.make_kb(
             folder / "kb", keys={p: pubkeys[p] for p in attackkit.PEOPLE if p in pubkeys}
@@ -62,8 +62,7 @@ def world(
     monkeypatch: pytest.MonkeyPatch,
 ) -> attackkit.World:
     # each clone commits as its own person: the suite-wide identity must not win
-    for name in attackkit.IDENTITY_VARIABLES:
-        monkeypatch.delenv(name, raising=False)
+    unpin_identity(monkeypatch)
     return attackkit.World(tmp_path, seed, keys, pubkeys)
 
 

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 from attackkit import PEOPLE, article, kcs_yml, raw_commit, with_id
-from gitrepo import REPO_ROOT, git, init_repo, write
+from gitrepo import REPO_ROOT, git, init_repo, unpin_identity, write
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
@@ -182,13 +182,7 @@ def run(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """Make the history, push, and check where main went."""
-    for name in (
-        "GIT_AUTHOR_NAME",
-        "GIT_AUTHOR_EMAIL",
-        "GIT_COMMITTER_NAME",
-        "GIT_COMMITTER_EMAIL",
-    ):
-        monkeypatch.delenv(name, raising=False)
+    unpin_identity(monkeypatch)
     tmp = Path(tempfile.mkdtemp(prefix="kcs-fuzz-"))
     try:
         seed = init_repo(tmp / "seed")

@@ -34,7 +34,7 @@ from attackkit import (
     with_id,
 )
 from click.testing import CliRunner
-from gitrepo import REPO_ROOT, git, init_repo, write
+from gitrepo import REPO_ROOT, git, init_repo, unpin_identity, write
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
@@ -375,13 +375,7 @@ def _check(s: Scenario, keys: Mapping[str, Path], pubkeys: Mapping[str, str]) ->
 def test_decision_needs_a_holder_and_agrees_across_paths(
     s: Scenario, keys: dict[str, Path], pubkeys: dict[str, str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    for name in (
-        "GIT_AUTHOR_NAME",
-        "GIT_AUTHOR_EMAIL",
-        "GIT_COMMITTER_NAME",
-        "GIT_COMMITTER_EMAIL",
-    ):
-        monkeypatch.delenv(name, raising=False)
+    unpin_identity(monkeypatch)
     _check(s, keys, pubkeys)
 
 
@@ -390,11 +384,5 @@ def test_decision_needs_a_holder_and_agrees_across_paths(
 def test_hostile_paths_and_wildcards_never_pass(
     s: Scenario, keys: dict[str, Path], pubkeys: dict[str, str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    for name in (
-        "GIT_AUTHOR_NAME",
-        "GIT_AUTHOR_EMAIL",
-        "GIT_COMMITTER_NAME",
-        "GIT_COMMITTER_EMAIL",
-    ):
-        monkeypatch.delenv(name, raising=False)
+    unpin_identity(monkeypatch)
     _check(s, keys, pubkeys)

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from gitrepo import REPO_ROOT, git, write
+from gitrepo import REPO_ROOT, git, unpin_identity, write
 from kbrepo import PEOPLE, article, make_kb, public_key
 
 from kcs.cli import cli
@@ -34,13 +34,7 @@ def server(tmp_path: Path, ssh_keys: dict[str, Path], monkeypatch: pytest.Monkey
     hook.chmod(0o755)
     git(bare, "config", "kcs.python", sys.executable)
     # from here on each clone commits as its own person (the suite pins one identity)
-    for name in (
-        "GIT_AUTHOR_NAME",
-        "GIT_AUTHOR_EMAIL",
-        "GIT_COMMITTER_NAME",
-        "GIT_COMMITTER_EMAIL",
-    ):
-        monkeypatch.delenv(name, raising=False)
+    unpin_identity(monkeypatch)
     return bare
 
 
