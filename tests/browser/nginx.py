@@ -17,6 +17,8 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -181,6 +183,21 @@ class Nginx:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait(timeout=5)
+
+
+@contextmanager
+def serving_release(prefix: Path, live: Path, names: tuple[str, str]) -> Iterator[Nginx]:
+    """Both sites of a published release (``live``/public, ``live``/internal) on one port
+    as deployed: the internal host behind a sign-in stand-in that grants only its cookie."""
+    auth = AuthStub().start()
+    try:
+        server = Nginx.start(prefix, live / "public", live / "internal", auth=auth, names=names)
+        try:
+            yield server
+        finally:
+            server.stop()
+    finally:
+        auth.stop()
 
 
 def _wait_for(port: int, process: subprocess.Popen[bytes], timeout: float = 10) -> bool:

@@ -22,7 +22,7 @@ sys.path.insert(0, str(HERE.parent / "publish"))
 
 from authstub import AuthStub  # noqa: E402
 from gitrepo import GIT_ENV  # noqa: E402
-from nginx import Nginx, nginx_binary  # noqa: E402
+from nginx import Nginx, nginx_binary, serving_release  # noqa: E402
 from pubkb import make_server  # noqa: E402
 
 from kcs.publish import publish  # noqa: E402
@@ -53,16 +53,5 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
         dest = base / "srv"
         dest.mkdir()
         publish(bare, dest)
-    auth = AuthStub().start()
-    server = Nginx.start(
-        base / "nginx",
-        dest / "live/public",
-        dest / "live/internal",
-        auth=auth,
-        names=(PUBLIC, INTERNAL),
-    )
-    try:
-        yield Served(dest, server, auth)
-    finally:
-        server.stop()
-        auth.stop()
+    with serving_release(base / "nginx", dest / "live", (PUBLIC, INTERNAL)) as server:
+        yield Served(dest, server, server.auth)

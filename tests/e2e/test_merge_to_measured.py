@@ -15,9 +15,9 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from authstub import COOKIE, TOKEN, AuthStub
+from authstub import COOKIE, TOKEN
 from gitrepo import REPO_ROOT, commit_all, git, init_repo, write
-from nginx import Nginx
+from nginx import serving_release
 from pubkb import ARTICLES, INTERNAL_SENTENCE, KCS_YML, article
 from receivers import SmtpReceiver, smtp_receiver
 
@@ -87,15 +87,7 @@ def test_merge_to_live_to_measured(tmp_path: Path, smtp: SmtpReceiver) -> None:
     wait_for("the first release", lambda: (dest / "live").exists())
 
     # --- nginx from deploy/nginx.conf, both hosts on one port, sign-in stand-in
-    auth = AuthStub().start()
-    server = Nginx.start(
-        tmp_path / "nginx",
-        dest / "live/public",
-        dest / "live/internal",
-        auth=auth,
-        names=(PUBLIC, INTERNAL),
-    )
-    try:
+    with serving_release(tmp_path / "nginx", dest / "live", (PUBLIC, INTERNAL)) as server:
         port = server.port
         assert get(port, "/a/vpn/", PUBLIC)[0] == 200
 
@@ -212,6 +204,3 @@ def test_merge_to_live_to_measured(tmp_path: Path, smtp: SmtpReceiver) -> None:
         assert os.readlink(dest / "live") == live_before
         assert get(port, "/a/printer/", PUBLIC)[0] == 200
         assert get(port, "/a/breakglass/", INTERNAL)[0] == 403
-    finally:
-        server.stop()
-        auth.stop()
