@@ -74,6 +74,12 @@ def render(decision: object) -> str:
     help="Forges: treat an unknown author as a candidate and ignore unknown "
     "approvers instead of failing.",
 )
+@click.option(
+    "--content-standard",
+    is_flag=True,
+    help="Also refuse changed articles that fail kcs lint --strict (read from HEAD as "
+    "data); the forge's gate uses it, so the content standard binds there too.",
+)
 @format_option("Output format (json: the decision as data).", choices=("text", "json"))
 @root_option
 def command(
@@ -82,6 +88,7 @@ def command(
     author: str,
     approvers: tuple[str, ...],
     skip_unknown: bool,
+    content_standard: bool,
     fmt: str,
     root: object,
 ) -> None:
@@ -101,6 +108,7 @@ def command(
         author,
         approvers,
         skip_unknown=skip_unknown,
+        content_standard=content_standard,
     )
     if fmt == "json":
         echo_json(decision.to_dict())

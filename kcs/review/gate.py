@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -557,14 +557,19 @@ def gate(
     *,
     skip_unknown: bool = False,
     author_verified: bool = True,
+    content_standard: bool = False,
 ) -> Decision:
     """Judge the change from ``base`` to ``head`` (the branch's own commits only).
 
     ``skip_unknown`` is for forges: names are forge logins, matched only against
     people's ``github`` entries; an unknown author is a candidate with no roles and
     approvals by people not in kcs.yml are ignored, with a note.
+    ``content_standard`` also refuses changed articles that fail ``kcs lint --strict``,
+    read from ``head`` as data and judged by the base's code and kcs.yml: on a forge the
+    pull request's own lint workflow is the pull request's to edit, so only this check
+    binds.
     """
-    decision, _ = gate_with_input(
+    decision, got = gate_with_input(
         where,
         base,
         head,
@@ -573,6 +578,14 @@ def gate(
         skip_unknown=skip_unknown,
         author_verified=author_verified,
     )
+    if content_standard:
+        from .content import changed_articles, content_problems
+
+        lines = content_problems(
+            Repo.of(where), got.head, got.config, changed_articles(got.changes)
+        )
+        if lines:
+            decision = replace(decision, problems=(*decision.problems, *lines))
     return decision
 
 

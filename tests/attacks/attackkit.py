@@ -141,6 +141,15 @@ class World:
             return git(ci, "rev-parse", "refs/remotes/origin/main").strip()
         return spelled.replace("${BASE_REF}", "main").replace("$BASE_REF", "main")
 
+    @staticmethod
+    def workflow_flags() -> list[str]:
+        """The switches .github/workflows/gate.yml gives `kcs gate`, so the harness judges
+        as the workflow does (a flag dropped from the workflow is dropped here too)."""
+        flow = (REPO_ROOT / ".github" / "workflows" / "gate.yml").read_text(encoding="utf-8")
+        call = re.search(r"^\s*kcs gate (?:[^\n]*\\\n)*[^\n]*", flow, re.MULTILINE)
+        line = call.group(0) if call else ""
+        return [f for f in ("--skip-unknown", "--content-standard") if f in line]
+
     def pull_request(self, repo: Path, head: str = "HEAD") -> str:
         """Push ``head`` of ``repo`` to the forge as a pull request; return its commit id."""
         self._pull += 1
@@ -157,7 +166,7 @@ class World:
         git(self.tmp, "clone", "-q", "--local", str(self.forge), str(ci))
         git(ci, "fetch", "-q", "origin", "+refs/pull/*:refs/remotes/pull/*")
         args = ["gate", "--root", str(ci), "--base", self.workflow_base(ci), "--head", sha]
-        args += ["--author", author, "--skip-unknown"]
+        args += ["--author", author, *self.workflow_flags()]
         for login in approvers:
             args += ["--approver", login]
         result = CliRunner().invoke(cli, args)

@@ -1,11 +1,12 @@
-"""The content standard on the plain-Git path: `kcs merge` and the pre-receive hook
-refuse what `kcs lint --strict` refuses (personal data in a public article first)."""
+"""The content standard on every path: `kcs merge`, the pre-receive hook and the forge's
+gate refuse what `kcs lint --strict` refuses (personal data in a public article first)."""
 
 from __future__ import annotations
 
 import re
 from pathlib import Path
 
+import pytest
 from attackkit import World, article, assert_push_refused, commit, kcs, push
 from gitrepo import git
 
@@ -76,3 +77,35 @@ def test_pre_receive_refuses_an_untouched_template_section(world: World) -> None
     anna, before = _merged_by_hand(world, TEMPLATE_BODY)
     result = push(anna, "origin", "main")
     assert_push_refused(world, result, before, RESET, rule=r"resolution|template|section|empty")
+
+
+def _forge_gate(world: World, body: str) -> tuple[int, str]:
+    """A publisher-approved pull request with ``body``, judged as gate.yml judges it."""
+    lotta = world.clone("lotta", origin=world.forge)
+    text = article("I forgot my password", audience="public", state="validated", body=body)
+    sha = world.pull_request(lotta, commit(lotta, {RESET: text}, "Better steps"))
+    return world.gate(sha, "lottan", ["anna-l"])
+
+
+@pytest.mark.parametrize(
+    ("body", "rule"),
+    [
+        (EMAIL_BODY, r"personal|e-mail|email|address"),
+        (PHONE_BODY, r"personal|phone|number"),
+        (TEMPLATE_BODY, r"resolution|template|section|empty"),
+    ],
+    ids=["email", "phone", "template"],
+)
+def test_forge_gate_refuses_what_lint_strict_refuses(world: World, body: str, rule: str) -> None:
+    """The pull request's own lint workflow is its to edit; the gate, run from the base
+    branch, is what binds."""
+    code, out = _forge_gate(world, body)
+    assert code == 1, out
+    assert any(
+        RESET in line and re.search(rule, line, re.IGNORECASE) for line in out.splitlines()
+    ), out
+
+
+def test_forge_gate_allows_the_same_pull_request_without_personal_data(world: World) -> None:
+    code, out = _forge_gate(world, EMAIL_BODY.replace("Write to sven.svensson@example.com", "Ask"))
+    assert code == 0, out

@@ -54,9 +54,13 @@ def run_script(
 
 @pytest.fixture
 def pr(kb: Path) -> tuple[Path, str, str]:
-    old = branch(kb, "pr", {"articles/accounts/reset.md": article("Reset", audience="public")})
+    old = branch(
+        kb, "pr", {"articles/accounts/reset.md": article("Reset", audience="public", ident="reset")}
+    )
     git(kb, "switch", "-q", "pr")
-    (kb / "articles/accounts/reset.md").write_text(article("Reset it", audience="public"))
+    (kb / "articles/accounts/reset.md").write_text(
+        article("Reset it", audience="public", ident="reset")
+    )
     git(kb, "commit", "-q", "-am", "second push")
     head = git(kb, "rev-parse", "HEAD").strip()
     git(kb, "switch", "-q", "main")
