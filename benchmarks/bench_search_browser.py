@@ -25,6 +25,7 @@ import datetime as dt
 import gzip
 import html
 import re
+import shutil
 import statistics
 import subprocess
 import sys
@@ -164,6 +165,23 @@ def add_articles(site: Path, count: int) -> None:
         )
 
 
+def large_site(small: Path, large: Path, count: int) -> tuple[dict[str, int], float]:
+    """``large``: the built site ``small`` plus ``count`` corpus articles, indexed by
+    Pagefind the way `pagefind --site` does (pages with data-pagefind-body are indexed,
+    everything else skipped). Returns pages per language and the indexing seconds."""
+    from kcs.pagefind import executable, languages
+
+    shutil.copytree(small, large)
+    shutil.rmtree(large / "pagefind")
+    add_articles(large, count)
+    t0 = time.monotonic()
+    subprocess.run(
+        [str(executable()), "--site", str(large), "--output-subdir", "pagefind", "--quiet"],
+        check=True,
+    )
+    return languages(large), time.monotonic() - t0
+
+
 class Traffic:
     """Bytes on the wire per request, Pagefind's worker included (Resource Timing in the
     page cannot see a worker's fetches; Playwright's network events can)."""
@@ -266,8 +284,6 @@ def main() -> None:
 
     from playwright.sync_api import sync_playwright
 
-    from kcs.pagefind import executable, languages
-
     with tempfile.TemporaryDirectory(prefix="kcs-bench-") as tmp_name:
         tmp = Path(tmp_name)
         started = time.monotonic()
@@ -275,20 +291,7 @@ def main() -> None:
         build(root, root / "site")
         small = root / "site" / "public"
         large = tmp / "large"
-        import shutil
-
-        shutil.copytree(small, large)
-        shutil.rmtree(large / "pagefind")
-        add_articles(large, args.articles)
-        t0 = time.monotonic()
-        # The whole folder at once, like `pagefind --site`: pages with data-pagefind-body
-        # (articles) are indexed, everything else is skipped.
-        subprocess.run(
-            [str(executable()), "--site", str(large), "--output-subdir", "pagefind", "--quiet"],
-            check=True,
-        )
-        pages = languages(large)
-        index_s = time.monotonic() - t0
+        pages, index_s = large_site(small, large, args.articles)
         print(
             f"built and indexed in {time.monotonic() - started:.0f} s "
             f"(Pagefind {index_s:.1f} s): {pages}",

@@ -22,13 +22,10 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import gzip
-import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
-import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -36,7 +33,7 @@ from typing import Any
 REPO = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(REPO / "tests" / "browser"), str(REPO / "tests"), str(REPO / "benchmarks")]
 
-from bench_search_browser import add_articles  # noqa: E402
+from bench_search_browser import large_site  # noqa: E402
 from nginx import Nginx  # noqa: E402
 from sitekit import build, launch, make_kb  # noqa: E402
 
@@ -143,8 +140,6 @@ def main() -> None:
 
     from playwright.sync_api import sync_playwright
 
-    from kcs.pagefind import executable, languages
-
     with tempfile.TemporaryDirectory(prefix="kcs-bench-suggest-") as tmp_name:
         tmp = Path(tmp_name)
         root = make_kb(tmp / "kb", announcements=False, usage=False)
@@ -152,17 +147,9 @@ def main() -> None:
         small = root / "site" / "public"
         script = (small / "_kcs" / "suggest.js").read_bytes()
         sizes = {"raw": len(script), "gzip": len(gzip.compress(script, 9))}
+        pages, index_s = large_site(small, tmp / "large", args.articles)
+        print(f"large site indexed in {index_s:.0f} s: {pages}", flush=True)
         large = tmp / "large"
-        shutil.copytree(small, large)
-        shutil.rmtree(large / "pagefind")
-        add_articles(large, args.articles)
-        t0 = time.monotonic()
-        subprocess.run(
-            [str(executable()), "--site", str(large), "--output-subdir", "pagefind", "--quiet"],
-            check=True,
-        )
-        pages = languages(large)
-        print(f"large site indexed in {time.monotonic() - t0:.0f} s: {pages}", flush=True)
 
         small_server = Nginx.start(tmp / "nginx-small", small, root / "site" / "internal")
         large_server = Nginx.start(tmp / "nginx-large", large, root / "site" / "internal")
