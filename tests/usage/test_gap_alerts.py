@@ -15,11 +15,9 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 from receivers import SmtpReceiver, smtp_receiver
-from usagekit import BROWSER, make_kb
+from usagekit import BROWSER, TODAY, make_kb
 
 from kcs.cli import cli
-
-TODAY = dt.datetime.now(dt.UTC).replace(hour=9, minute=0, second=0, microsecond=0)
 
 
 def searches(query: str, visitors: int, first: int = 1) -> str:

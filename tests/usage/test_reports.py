@@ -9,22 +9,10 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from usagekit import BROWSER, make_kb
+from usagekit import TODAY, e, line, make_kb
 
 from kcs.cli import cli
 from kcs.usage import most_used, usage_by_article
-
-TODAY = dt.datetime.now(dt.UTC).replace(hour=9, minute=0, second=0, microsecond=0)
-
-
-def line(ip: str, minute: int, path: str, status: int = 200) -> str:
-    stamp = (TODAY + dt.timedelta(minutes=minute)).strftime("%d/%b/%Y:%H:%M:%S +0000")
-    return f'{ip} - - [{stamp}] "GET {path} HTTP/1.1" {status} 10 "-" "{BROWSER}"\n'
-
-
-def e(query: str) -> str:
-    return f"/_kcs/e?v=1&{query}"
-
 
 LOG = [
     # A: finds nothing for "skrivare", then writes to the desk

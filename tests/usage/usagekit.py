@@ -7,6 +7,7 @@ X-Forwarded-For, so one machine can play many visitors in the access log.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import signal
 import socket
@@ -21,6 +22,8 @@ BROWSER = (
     "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
     "Chrome/124.0.0.0 Safari/537.36"
 )
+#: The day the hand-written access logs are dated (this morning, so "the last 7 days" holds it).
+TODAY = dt.datetime.now(dt.UTC).replace(hour=9, minute=0, second=0, microsecond=0)
 ARTICLES = ("vpn-connect", "printing-add-printer", "accounts-reset-password")
 
 CONF = """
@@ -46,6 +49,17 @@ http {{
   }}
 }}
 """
+
+
+def line(ip: str, minute: int, path: str, status: int = 200) -> str:
+    """One access-log line (nginx combined format) ``minute`` minutes after TODAY."""
+    stamp = (TODAY + dt.timedelta(minutes=minute)).strftime("%d/%b/%Y:%H:%M:%S +0000")
+    return f'{ip} - - [{stamp}] "GET {path} HTTP/1.1" {status} 10 "-" "{BROWSER}"\n'
+
+
+def e(query: str) -> str:
+    """The beacon path with ``query``."""
+    return f"/_kcs/e?v=1&{query}"
 
 
 def free_port() -> int:
