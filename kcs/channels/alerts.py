@@ -26,7 +26,6 @@ import urllib.request
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from email.message import EmailMessage
-from email.utils import formatdate, make_msgid
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlsplit
@@ -120,12 +119,9 @@ def _save_state(path: Path, alerted: set[str]) -> None:
 
 
 def _message(sender: str, to: Sequence[str], body: str, names: Sequence[str]) -> EmailMessage:
-    message = EmailMessage()
-    message["From"] = sender
-    message["To"] = ", ".join(to)
-    message["Subject"] = f"{TITLE} ({len(names)} new)"
-    message["Date"] = formatdate(localtime=False)
-    message["Message-ID"] = make_msgid(domain=sender.rpartition("@")[2] or None)
+    from .push import new_message
+
+    message = new_message(sender, to, f"{TITLE} ({len(names)} new)")
     message.set_content(body)
     return message
 

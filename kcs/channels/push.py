@@ -22,7 +22,7 @@ import smtplib
 import ssl
 import urllib.error
 import urllib.request
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
@@ -138,15 +138,21 @@ FORMATS: dict[str, Callable[[Notice], dict[str, Any]]] = {
 }
 
 
-def email_message(notice: Notice, sender: str, to: tuple[str, ...]) -> EmailMessage:
+def new_message(sender: str, to: Sequence[str], subject: str) -> EmailMessage:
+    """A message with the headers every mail kcs sends carries (body not yet set)."""
     message = EmailMessage()
     message["From"] = sender
     message["To"] = ", ".join(to)
-    # A header value may not hold a line break; a title with one would break the message.
-    subject = " ".join(notice.title.split())
-    message["Subject"] = f"[{_SEVERITY_LABEL[notice.severity]}] {subject}"
+    message["Subject"] = subject
     message["Date"] = formatdate(localtime=False)
     message["Message-ID"] = make_msgid(domain=sender.rpartition("@")[2] or None)
+    return message
+
+
+def email_message(notice: Notice, sender: str, to: tuple[str, ...]) -> EmailMessage:
+    # A header value may not hold a line break; a title with one would break the message.
+    subject = " ".join(notice.title.split())
+    message = new_message(sender, to, f"[{_SEVERITY_LABEL[notice.severity]}] {subject}")
     message["Content-Language"] = notice.lang
     lines = [notice.title, ""]
     if notice.summary:
