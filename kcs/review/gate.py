@@ -569,38 +569,6 @@ def gate(
     pull request's own lint workflow is the pull request's to edit, so only this check
     binds.
     """
-    decision, got = gate_with_input(
-        where,
-        base,
-        head,
-        author,
-        approvers,
-        skip_unknown=skip_unknown,
-        author_verified=author_verified,
-    )
-    if content_standard:
-        from .content import changed_articles, content_problems
-
-        lines = content_problems(
-            Repo.of(where), got.head, got.config, changed_articles(got.changes)
-        )
-        if lines:
-            decision = replace(decision, problems=(*decision.problems, *lines))
-    return decision
-
-
-def gate_with_input(
-    where: Repo | Path,
-    base: str,
-    head: str,
-    author: str,
-    approvers: Sequence[str] = (),
-    *,
-    skip_unknown: bool = False,
-    author_verified: bool = True,
-    with_text: bool = False,
-) -> tuple[Decision, GateInput]:
-    """:func:`gate`, also returning what it read."""
     repo = Repo.of(where)
     base_id = repo.resolve(base)
     head_id = repo.resolve(head)
@@ -621,7 +589,7 @@ def gate_with_input(
     else:
         writer = find_person(config, author, what="author")
         people = [find_person(config, ident, what="approver") for ident in approvers]
-    return evaluate(
+    decision, got = evaluate(
         repo,
         base_id,
         head_id,
@@ -630,8 +598,14 @@ def gate_with_input(
         config=config,
         notes=notes,
         author_verified=author_verified,
-        with_text=with_text,
     )
+    if content_standard:
+        from .content import changed_articles, content_problems
+
+        lines = content_problems(repo, head_id, config, changed_articles(got.changes))
+        if lines:
+            decision = replace(decision, problems=(*decision.problems, *lines))
+    return decision
 
 
 def evaluate(
