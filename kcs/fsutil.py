@@ -33,6 +33,15 @@ def atomic_write(path: Path, data: str | bytes, *, encoding: str = "utf-8") -> N
         raise
 
 
+def append_line(path: Path, line: str) -> None:
+    """Add ``line`` to the text file ``path``: the whole file is rewritten through
+    :func:`atomic_write`, so a reader never sees half a line (logs of a few lines a day)."""
+    old = path.read_text(encoding="utf-8") if path.is_file() else ""
+    if old and not old.endswith("\n"):
+        old += "\n"
+    atomic_write(path, old + line + "\n")
+
+
 def read_state(path: Path, key: str, kind: type, what: str, lost: str) -> Any:
     """``key`` of the JSON state file ``path`` (None when there is no file yet), which must
     be a ``kind``; a damaged file is an error naming it and ``lost``: what moving the file

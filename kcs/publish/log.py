@@ -12,22 +12,9 @@ import json
 from pathlib import Path
 from typing import Any
 
-from ..fsutil import atomic_write
+from ..fsutil import append_line
 
 
 def append(path: Path, entry: dict[str, Any]) -> None:
-    """Add one line; the whole file is rewritten through a rename, never half-written."""
-    old = path.read_text(encoding="utf-8") if path.is_file() else ""
-    if old and not old.endswith("\n"):
-        old += "\n"
-    atomic_write(path, old + json.dumps(entry, sort_keys=True) + "\n")
-
-
-def entries(path: Path) -> list[dict[str, Any]]:
-    if not path.is_file():
-        return []
-    out = []
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if line.strip():
-            out.append(json.loads(line))
-    return out
+    """Add one record; never half-written."""
+    append_line(path, json.dumps(entry, sort_keys=True))

@@ -29,7 +29,7 @@ from typing import Any
 
 from ..article import domain_of
 from ..errors import KcsError
-from ..fsutil import atomic_write
+from ..fsutil import append_line
 from ..git import Repo
 from ..history import History, read_history
 
@@ -81,10 +81,7 @@ def record_publish(
         "published": (now or dt.datetime.now(dt.UTC)).isoformat(timespec="seconds"),
         "commit": Repo(root).resolve(commit),
     }
-    old = log.read_text(encoding="utf-8") if log.is_file() else ""
-    if old and not old.endswith("\n"):
-        old += "\n"
-    atomic_write(log, old + json.dumps(entry) + "\n")
+    append_line(log, json.dumps(entry))
     return entry
 
 
