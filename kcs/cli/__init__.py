@@ -11,34 +11,107 @@ from __future__ import annotations
 import importlib
 import logging
 import sys
-from typing import Any
+from gettext import gettext as _
+from typing import Any, NamedTuple
 
 import click
 
 from ..errors import KcsError
 
-#: command name → "module:attribute" (an explicit registry, see docs/architecture.md)
-COMMANDS: dict[str, str] = {
-    "new": "kcs.cli.new:command",
-    "lint": "kcs.cli.lint:command",
-    "search": "kcs.cli.search:command",
-    "build": "kcs.cli.build:command",
-    "publish": "kcs.cli.publish:command",
-    "serve": "kcs.cli.serve:command",
-    "gate": "kcs.cli.gate:command",
-    "codeowners": "kcs.cli.codeowners:command",
-    "signers": "kcs.cli.signers:command",
-    "propose": "kcs.cli.propose:command",
-    "proposals": "kcs.cli.proposals:command",
-    "review": "kcs.cli.review:command",
-    "merge": "kcs.cli.merge:command",
-    "hook": "kcs.cli.hook:group",
-    "publish-times": "kcs.cli.publish_times:group",
-    "report": "kcs.cli.report:group",
-    "usage": "kcs.cli.usage:group",
-    "import": "kcs.cli.importer:command",
-    "announce": "kcs.cli.announce:group",
-    "init": "kcs.cli.init:command",
+
+class Lazy(NamedTuple):
+    """A subcommand in a registry: where it lives, and its one-line summary.
+
+    ``summary`` is the first sentence of the command's help, so that listing the
+    commands (``kcs --help``) imports none of them; tests/core/test_startup.py checks
+    that it matches the command's own help.
+    """
+
+    target: str  # "module:attribute"
+    summary: str
+
+
+#: command name → where it lives (an explicit registry, see docs/architecture.md)
+COMMANDS: dict[str, Lazy] = {
+    "new": Lazy(
+        "kcs.cli.new:command",
+        "Create an article titled TITLE (in the requester's words) and print its path.",
+    ),
+    "lint": Lazy(
+        "kcs.cli.lint:command", "Check articles (all, or PATHS) against the content standard."
+    ),
+    "search": Lazy(
+        "kcs.cli.search:command",
+        "Search the articles' titles, summaries, sections, tags, ids and error codes.",
+    ),
+    "build": Lazy(
+        "kcs.cli.build:command", "Build the self-service sites with MkDocs, Material and Pagefind."
+    ),
+    "publish": Lazy(
+        "kcs.cli.publish:command",
+        "Build the public and internal sites of a commit and switch them live at once.",
+    ),
+    "serve": Lazy(
+        "kcs.cli.serve:command",
+        "Preview the site at http://127.0.0.1:PORT/, rebuilt when articles change.",
+    ),
+    "gate": Lazy(
+        "kcs.cli.gate:command",
+        "Check a change against the review rules of the base commit's kcs.yml.",
+    ),
+    "codeowners": Lazy(
+        "kcs.cli.codeowners:command",
+        "Generate .github/CODEOWNERS: domain publishers and kdes, admins for admin paths.",
+    ),
+    "signers": Lazy(
+        "kcs.cli.signers:command",
+        "Write the allowed-signers file: one line per person with an ssh_key, principal = id.",
+    ),
+    "propose": Lazy(
+        "kcs.cli.propose:command",
+        "Propose your changes: a branch proposal/<you>/<article>, pushed for review.",
+    ),
+    "proposals": Lazy(
+        "kcs.cli.proposals:command",
+        "List open proposals: branch, articles, author, age and the role they wait for.",
+    ),
+    "review": Lazy(
+        "kcs.cli.review:command",
+        "Show each changed article: front-matter changes and the body's diff, then the rules.",
+    ),
+    "merge": Lazy(
+        "kcs.cli.merge:command", "Merge BRANCH into the current branch (main) as you, the signer."
+    ),
+    "hook": Lazy(
+        "kcs.cli.hook:group",
+        "Entry points for Git hooks installed on the knowledge repository's server.",
+    ),
+    "publish-times": Lazy(
+        "kcs.cli.publish_times:group",
+        "The publish log that the health report's time to publish is measured from.",
+    ),
+    "report": Lazy(
+        "kcs.cli.report:group",
+        "Reports on staleness, health, contributors, usage, gaps, value and duplicates.",
+    ),
+    "usage": Lazy(
+        "kcs.cli.usage:group",
+        "Usage analytics: read access logs and ticket exports into the usage database.",
+    ),
+    "import": Lazy(
+        "kcs.cli.importer:command",
+        "Import SOURCE (a folder of Markdown or HTML files, or a CSV export).",
+    ),
+    "announce": Lazy(
+        "kcs.cli.announce:group",
+        "Announcements outside the portal: push them to chat webhooks and e-mail.",
+    ),
+    "init": Lazy(
+        "kcs.cli.init:command",
+        "Create a knowledge repository in FOLDER (new or empty): kcs.yml, mkdocs.yml, "
+        "workflows, hooks, deploy files, pre-commit configuration and one example article "
+        "per language.",
+    ),
 }
 
 
@@ -53,11 +126,12 @@ class KcsClickError(click.ClickException):
 class LazyGroup(click.Group):
     """A group whose subcommands are imported on first use from a registry.
 
+    Listing them (``--help``) imports none: the registry carries each one's summary.
     It is also the one error boundary: a :class:`KcsError` raised by any command
     becomes ``Error: <message>`` and the error's exit status.
     """
 
-    def __init__(self, *args: Any, registry: dict[str, str], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, registry: dict[str, Lazy], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.registry = registry
 
@@ -65,14 +139,28 @@ class LazyGroup(click.Group):
         return sorted(self.registry)
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
-        target = self.registry.get(cmd_name)
-        if target is None:
+        entry = self.registry.get(cmd_name)
+        if entry is None:
             return None
-        module_name, attr = target.split(":")
+        module_name, attr = entry.target.split(":")
         module = importlib.import_module(module_name)
         command = getattr(module, attr)
         assert isinstance(command, click.Command)
         return command
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """The commands and their summaries, laid out as click lays them out."""
+        names = self.list_commands(ctx)
+        if not names:
+            return
+        # the width click gives the summaries: three times the default spacing
+        limit = formatter.width - 6 - max(map(len, names))
+        rows = [
+            (name, click.Command(name, help=self.registry[name].summary).get_short_help_str(limit))
+            for name in names
+        ]
+        with formatter.section(_("Commands")):
+            formatter.write_dl(rows)
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
