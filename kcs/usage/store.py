@@ -15,6 +15,7 @@ reads (computed by :mod:`kcs.usage.rollup`), and those stay.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import gzip
 import hashlib
@@ -257,8 +258,15 @@ def ingest(
             batch_lines,
         )
         started = time.process_time()
+        unread: list[str] = []
         for path in paths:
-            _ingest_file(conn, Path(path), options, result)
+            try:
+                _ingest_file(conn, Path(path), options, result)
+            except _Unread as exc:
+                # the other logs are read all the same: a rotation that took this one away
+                # must not hold up the lines of the rest
+                log.warning("%s", exc)
+                unread.append(str(exc))
         read = time.process_time()
         result.days = sorted(day for (day,) in conn.execute("SELECT day FROM dirty"))
         rollup_dirty(conn, articles or {})
@@ -272,6 +280,9 @@ def ingest(
         log.info("CPU seconds: %s", result.seconds)
     finally:
         conn.close()
+    if unread:
+        more = f" ({len(unread) - 1} more logs not read to their end)" if len(unread) > 1 else ""
+        raise KcsError(unread[0] + more)
     return result
 
 
@@ -309,17 +320,34 @@ def _meta(conn: sqlite3.Connection, key: str) -> str | None:
     return row[0] if row else None
 
 
-def _open(path: Path) -> tuple[IO[bytes], bool]:
+class _Unread(KcsError):
+    """A log that could not be read to its end; the lines before were counted."""
+
+
+@contextlib.contextmanager
+def _opened(path: Path) -> Iterator[tuple[IO[bytes], int, bool]]:
+    """The log as a stream of bytes (decompressed if gzip), its file descriptor and
+    whether it is compressed.
+
+    Everything after the open reads through this one descriptor, never the path again:
+    logrotate may rename, delete or replace the path at any moment, and the file that
+    was opened is the one whose lines and offset are recorded.
+    """
     try:
-        handle: IO[bytes] = open(path, "rb")  # noqa: SIM115 - closed by the caller
+        handle: IO[bytes] = open(path, "rb")  # noqa: SIM115 - closed below
     except OSError as exc:
-        raise KcsError(f"{path}: cannot read the log ({exc.strerror})") from None
-    magic = handle.read(2)
-    handle.seek(0)
-    if magic == b"\x1f\x8b":
-        handle.close()
-        return gzip.open(path, "rb"), True  # type: ignore[return-value]
-    return handle, False
+        raise _Unread(
+            f"{path}: cannot read the log ({exc.strerror}); the other logs were read, "
+            "run the ingest again"
+        ) from None
+    with handle:
+        magic = handle.read(2)
+        handle.seek(0)
+        if magic == b"\x1f\x8b":
+            with gzip.GzipFile(fileobj=handle, mode="rb") as unpacked:
+                yield unpacked, handle.fileno(), True  # type: ignore[misc]
+        else:
+            yield handle, handle.fileno(), False
 
 
 @dataclass(frozen=True)
@@ -333,39 +361,28 @@ class _Options:
 def _ingest_file(
     conn: sqlite3.Connection, path: Path, options: _Options, result: IngestResult
 ) -> None:
-    stream, compressed = _open(path)
-    with stream:
+    with _opened(path) as (stream, fd, compressed):
         try:
             first = stream.readline(MAX_LINE)
         except (OSError, EOFError) as exc:
-            raise KcsError(f"{path}: cannot read the log ({exc})") from None
+            raise _Unread(f"{path}: cannot read the log ({exc})") from None
         if not first or (not first.endswith(b"\n") and not compressed):
             result.skipped_files += 1  # no complete line yet: nothing to fingerprint
             return
         first_hash = hashlib.sha256(first).hexdigest()[:32]
-        stat = os.stat(path)
+        stat = os.fstat(fd)
         known = conn.execute(
             "SELECT fingerprint, offset, tail FROM files WHERE first = ? ORDER BY rowid",
             (first_hash,),
         ).fetchall()
         # the same first line is not enough (two servers' logs may both begin with the
         # same probe request): the bytes before the recorded offset must match as well
-        row = next((r for r in known if r[1] == 0 or _tail(path, r[1]) == r[2]), None)
+        row = next((r for r in known if r[1] == 0 or _tail(stream, compressed, r[1]) == r[2]), None)
         fingerprint = row[0] if row else f"{first_hash}:{len(known)}"
         offset = row[1] if row else 0
-        tail = b""  # the bytes before the offset, to recognise the file next time
-        if compressed:
-            stream.seek(0)
-            remaining = offset
-            while remaining:
-                chunk = stream.read(min(remaining, 1 << 20))
-                if not chunk:
-                    break
-                remaining -= len(chunk)
-                tail = (tail + chunk)[-TAIL:]
-        else:
-            stream.seek(max(0, offset - TAIL))
-            tail = stream.read(min(TAIL, offset))
+        # the bytes before the offset, to recognise the file next time
+        tail = _before(stream, compressed, offset) or b""
+        stream.seek(offset)
         result.files += 1
         if not row:
             if known:
@@ -375,20 +392,20 @@ def _ingest_file(
                 "VALUES (?, ?, ?, ?, ?, 0, ?)",
                 (fingerprint, first_hash, stat.st_dev, stat.st_ino, str(path), _now()),
             )
-        _read_lines(conn, stream, compressed, fingerprint, offset, tail, options, result)
+        reader = _Reader(stream, compressed, None if compressed else (fd, first))
+        _read_lines(conn, reader, fingerprint, offset, tail, options, result)
+        if reader.problem:
+            raise _Unread(f"{path}: {reader.problem}")
 
 
 TAIL = 1024  # bytes before the offset that identify where reading stopped (several lines)
 
 
-def _tail(path: Path, offset: int) -> str | None:
-    """Hash of the TAIL bytes before ``offset`` (decompressed), None if the file is shorter."""
-    stream, _compressed = _open(path)
-    with stream:
-        if not _compressed:
-            stream.seek(max(0, offset - TAIL))
-            data = stream.read(min(TAIL, offset))
-        else:
+def _before(stream: IO[bytes], compressed: bool, offset: int) -> bytes | None:
+    """The TAIL bytes before ``offset`` (decompressed), None if the file is shorter."""
+    try:
+        if compressed:
+            stream.seek(0)
             data, remaining = b"", offset
             while remaining:
                 chunk = stream.read(min(remaining, 1 << 20))
@@ -396,9 +413,18 @@ def _tail(path: Path, offset: int) -> str | None:
                     return None
                 remaining -= len(chunk)
                 data = (data + chunk)[-TAIL:]
-    if len(data) < min(TAIL, offset):
+            return data
+        stream.seek(max(0, offset - TAIL))
+        data = stream.read(min(TAIL, offset))
+    except (OSError, EOFError):  # a compressed file cut short: not the one read before
         return None
-    return hashlib.sha256(data).hexdigest()[:32]
+    return data if len(data) == min(TAIL, offset) else None
+
+
+def _tail(stream: IO[bytes], compressed: bool, offset: int) -> str | None:
+    """Hash of the TAIL bytes before ``offset``, None if the file is shorter."""
+    data = _before(stream, compressed, offset)
+    return None if data is None else hashlib.sha256(data).hexdigest()[:32]
 
 
 class _Batch:
@@ -413,31 +439,72 @@ class _Batch:
         self.events = 0
 
 
-def _chunks(stream: IO[bytes], compressed: bool, size: int) -> Iterable[tuple[bytes, int]]:
-    """Blocks of whole lines and the bytes they took from the file; a plain file's
-    unfinished last line is left for later."""
-    rest = b""
-    while True:
-        block = stream.read(size)
-        if not block:
-            if rest and compressed:
-                # a closed (rotated) file: its last line is complete without a newline
-                yield rest + b"\n", len(rest)
-            return
-        cut = block.rfind(b"\n") + 1
-        if cut == 0:
-            rest += block
-            continue
-        # one copy: the rest of the last read, and this read up to its last newline
-        whole = b"".join((rest, memoryview(block)[:cut]))
-        rest = block[cut:]
-        yield whole, len(whole)
+class _Reader:
+    """Blocks of whole lines of one log and the bytes they took from the file; a plain
+    file's unfinished last line is left for later.
+
+    A plain log can be truncated while it is read (logrotate's copytruncate, then nginx
+    writes on from the start): the bytes at the reader's position would then belong to
+    other lines, and counting them would make the file unrecognisable next time and its
+    rotated copy read again from the start. So each block counts only if the file still
+    begins with the line it began with once the block is read; reading stops at the first
+    block that fails this, and ``problem`` says why reading stopped early.
+    """
+
+    def __init__(
+        self, stream: IO[bytes], compressed: bool, check: tuple[int, bytes] | None
+    ) -> None:
+        self.stream, self.compressed, self.check = stream, compressed, check
+        self.problem = ""
+
+    def _intact(self) -> bool:
+        if self.check is None:
+            return True
+        fd, first = self.check
+        try:
+            return os.pread(fd, len(first), 0) == first
+        except OSError:
+            return False
+
+    def _read(self, size: int) -> bytes:
+        try:
+            block = self.stream.read(size)
+        except (OSError, EOFError) as exc:
+            self.problem = (
+                f"cannot read the log to its end ({exc}); the lines before were counted, "
+                "run the ingest again once the file is whole"
+            )
+            return b""
+        if not self._intact():
+            self.problem = (
+                "truncated while it was read (logrotate copytruncate?); the lines before "
+                "were counted, run the ingest again with its rotated copy to read the rest"
+            )
+            return b""
+        return block
+
+    def chunks(self, size: int) -> Iterable[tuple[bytes, int]]:
+        rest = b""
+        while True:
+            block = self._read(size)
+            if not block:
+                if rest and self.compressed and not self.problem:
+                    # a closed (rotated) file: its last line is complete without a newline
+                    yield rest + b"\n", len(rest)
+                return
+            cut = block.rfind(b"\n") + 1
+            if cut == 0:
+                rest += block
+                continue
+            # one copy: the rest of the last read, and this read up to its last newline
+            whole = b"".join((rest, memoryview(block)[:cut]))
+            rest = block[cut:]
+            yield whole, len(whole)
 
 
 def _read_lines(
     conn: sqlite3.Connection,
-    stream: IO[bytes],
-    compressed: bool,
+    reader: _Reader,
     fingerprint: str,
     offset: int,
     tail: bytes,
@@ -452,7 +519,7 @@ def _read_lines(
     args = (options.log_format, options.languages, options.pruned_before, budget)
     # blocks of at most BLOCK_BYTES; a batch commits once it holds batch_lines lines
     chunk_size = max(4096, min(options.batch_lines * 230, BLOCK_BYTES))
-    for scanned, used, last in _scanned(stream, compressed, offset, chunk_size, args):
+    for scanned, used, last in _scanned(reader, offset, chunk_size, args):
         position += used
         tail = (tail + last)[-TAIL:]
         if scanned.people.height:
@@ -479,7 +546,7 @@ def _read_lines(
 
 
 def _scanned(
-    stream: IO[bytes], compressed: bool, offset: int, chunk_size: int, args: tuple[Any, ...]
+    reader: _Reader, offset: int, chunk_size: int, args: tuple[Any, ...]
 ) -> Iterator[tuple[Scanned, int, bytes]]:
     """(scanned block, bytes used, their last TAIL bytes), each block scanned by a thread
     while the caller writes the one before: one block at a time, because a scan already
@@ -491,7 +558,7 @@ def _scanned(
     with ThreadPoolExecutor(1) as pool:
         pending: deque[tuple[Future[Scanned], int, bytes]] = deque()
         line_at = offset
-        for block, used in _chunks(stream, compressed, chunk_size):
+        for block, used in reader.chunks(chunk_size):
             last = block[max(0, used - TAIL) : used]
             # counted here, not in the scanning thread, which is the one the ingest waits on
             lines = block.count(b"\n")
