@@ -42,6 +42,16 @@ def append_line(path: Path, line: str) -> None:
     atomic_write(path, old + line + "\n")
 
 
+def user_name() -> str:
+    """The user this process runs as, for messages that say whom to give a file to."""
+    import pwd
+
+    try:
+        return pwd.getpwuid(os.geteuid()).pw_name
+    except KeyError:  # a uid without a passwd entry (a container's arbitrary uid)
+        return str(os.geteuid())
+
+
 def read_state(path: Path, key: str, kind: type, what: str, lost: str) -> Any:
     """``key`` of the JSON state file ``path`` (None when there is no file yet), which must
     be a ``kind``; a damaged file is an error naming it and ``lost``: what moving the file

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import BuildError, GitError, KcsError
+from ..fsutil import user_name
 from ..git import Repo
 from ..review.publish_times import DEFAULT_LOG
 from . import lock
@@ -246,7 +247,14 @@ def _check_repo(repo: Path) -> None:
         raise KcsError(f"{repo}: no such repository folder; give --repo the Git repository")
     try:
         Repo(repo).run("rev-parse", "--git-dir")
-    except GitError:
+    except GitError as exc:
+        if "safe.directory" in str(exc):  # Git's "dubious ownership" refusal
+            user = user_name()
+            raise KcsError(
+                f"{repo}: belongs to another user, so Git will not read it for {user}; run "
+                f"kcs publish as its owner, or trust it: git config --global --add "
+                f"safe.directory {repo}"
+            ) from None
         raise KcsError(f"{repo}: not a Git repository; give --repo the Git repository") from None
 
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import KcsError
+from ..fsutil import user_name
 
 log = logging.getLogger(__name__)
 
@@ -60,14 +61,27 @@ class Layout:
             )
         if not self.dest.is_dir():
             raise KcsError(f"{self.dest}: not a folder; give --dest a folder")
-        if not os.access(self.dest, os.W_OK | os.X_OK):
-            raise KcsError(
-                f"{self.dest}: not writable by this user; chown it to the publishing user"
-            )
         if self.releases.exists() and not self.releases.is_dir():
             raise KcsError(
                 f"{self.releases}: not a folder; move it away, kcs publish keeps releases there"
             )
+        # Checked before anything is built: a folder or file left to another user (kcs run
+        # once by hand as root) would otherwise fail a publish half-way, after the build,
+        # or after the swap when the publish log cannot be read.
+        user = user_name()
+        for path, mode in (
+            (self.dest, os.W_OK | os.X_OK),
+            (self.releases, os.W_OK | os.X_OK),
+            (self.lock, os.R_OK | os.W_OK),
+            (self.log, os.R_OK),
+            (self.usage_db, os.R_OK),
+        ):
+            if (path == self.dest or path.exists()) and not os.access(path, mode):
+                what = "writable" if mode & os.W_OK else "readable"
+                raise KcsError(
+                    f"{path}: not {what} by {user}; give the server folder to the user "
+                    f"that publishes: chown -R {user} {self.dest}"
+                )
         if self.live.exists() and not self.live.is_symlink():
             raise KcsError(
                 f"{self.live}: a real folder, not a symlink; move it away, kcs publish "

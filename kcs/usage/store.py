@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 from ..errors import KcsError
+from ..fsutil import user_name
 from .location import database_path as database_path  # where callers have long found it
 from .parse import MAX_LINE, compile_format
 from .privacy import new_salt, visitor_hash
@@ -80,7 +81,15 @@ CREATE TABLE IF NOT EXISTS tickets(
 
 def connect(path: Path) -> sqlite3.Connection:
     """Open (and create) the usage database in WAL mode with autocommit transactions."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        user = user_name()
+        raise KcsError(
+            f"{path.parent}: cannot create the folder of the usage database "
+            f"({exc.strerror}); create it for {user}: mkdir -p {path.parent} && "
+            f"chown {user} {path.parent}"
+        ) from None
     try:
         conn = sqlite3.connect(path, isolation_level=None, timeout=30)
         conn.execute("PRAGMA journal_mode=WAL")
@@ -93,8 +102,25 @@ def connect(path: Path) -> sqlite3.Connection:
             _upgrade_v1(conn)
         conn.execute("INSERT OR IGNORE INTO meta VALUES ('schema', ?)", (SCHEMA_VERSION,))
     except sqlite3.DatabaseError as exc:
-        raise KcsError(f"{path}: not a usable usage database ({exc}); move it away") from None
+        raise KcsError(_unusable(path, exc)) from None
     return conn
+
+
+def _unusable(path: Path, exc: sqlite3.DatabaseError) -> str:
+    """Why the database cannot be opened: SQLite says "unable to open database file" or
+    "readonly database" when it is the folder or a file that this user may not write,
+    and moving a good database away would then be the wrong advice."""
+    # the write-ahead log and its index are written beside the database, in its folder
+    wal = [path.with_name(path.name + suffix) for suffix in ("-wal", "-shm")]
+    for where in (path.parent, path, *wal):
+        needs = os.W_OK | os.X_OK if where.is_dir() else os.R_OK | os.W_OK
+        if where.exists() and not os.access(where, needs):
+            user = user_name()
+            return (
+                f"{where}: not writable by {user}, who runs kcs; give it to them: "
+                f"chown {user} {where}"
+            )
+    return f"{path}: not a usable usage database ({exc}); move it away"
 
 
 def _upgrade_v1(conn: sqlite3.Connection) -> None:
