@@ -19,6 +19,10 @@ log = logging.getLogger(__name__)
 #: ``20261204T183012123456Z-0123456789ab``: sorting the names sorts the releases by age.
 RELEASE_NAME = re.compile(r"^(\d{8}T\d{12}Z)-([0-9a-f]{12,40})$")
 SCRATCH_PREFIX = ".build-"
+#: an old release on its way out: renamed first, so that a removal that stops half-way
+#: (killed, or a folder in it that this user may not delete) never leaves a release with
+#: pages missing among those a rollback can go back to
+DOOMED_PREFIX = ".removing-"
 
 
 @dataclass(frozen=True)
@@ -111,7 +115,7 @@ class Layout:
         removed = []
         if self.releases.is_dir():
             for path in self.releases.iterdir():
-                if path.name.startswith(SCRATCH_PREFIX):
+                if path.name.startswith((SCRATCH_PREFIX, DOOMED_PREFIX)):
                     shutil.rmtree(path, ignore_errors=True)
                     removed.append(path.name)
         for path in self.dest.glob(".live.*"):
@@ -145,8 +149,25 @@ def prune(layout: Layout, keep: int) -> list[str]:
     live = layout.current()
     doomed = [n for n in names[: max(len(names) - keep, 0)] if n != live]
     for name in doomed:
-        shutil.rmtree(layout.releases / name, ignore_errors=True)
-        log.info("removed old release %s", name)
+        gone = layout.releases / f"{DOOMED_PREFIX}{name}"
+        try:
+            os.rename(layout.releases / name, gone)
+        except OSError as exc:
+            log.warning("%s: old release not removed (%s)", layout.releases / name, exc.strerror)
+            continue
+        shutil.rmtree(gone, ignore_errors=True)
+        if gone.exists():
+            user = user_name()
+            log.warning(
+                "%s: old release only partly removed (a file in it is not %s's); chown -R "
+                "%s %s and the next publish removes it",
+                gone,
+                user,
+                user,
+                layout.releases,
+            )
+        else:
+            log.info("removed old release %s", name)
     return doomed
 
 

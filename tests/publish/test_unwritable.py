@@ -103,18 +103,31 @@ def test_a_folder_the_publisher_cannot_write(server: Server, denied: str, what: 
 
 
 def test_the_same_publish_goes_through_once_the_folder_is_given(server: Server) -> None:
-    """The refusals above are about the folder: given to the user, the publish works."""
+    """The refusals above are about the folder: given to the user, the publish works. An
+    old release it cannot delete completely (a folder in it is root's) is set apart from
+    the releases, so that a rollback never goes to a release with pages missing."""
     user = server.runner
     user.give(server.dest)
+    (old,) = [p for p in (server.dest / "releases").iterdir() if not p.name.startswith(".")]
+    user.deny(old / "public" / "a")
+    home = server.base / "home"
     done = user.run(
-        "publish", "--repo", str(server.bare), "--dest", str(server.dest), home=server.base / "home"
+        "publish", "--repo", str(server.bare), "--dest", str(server.dest), "--keep", "1", home=home
     )
     assert done.returncode == 0, done.stdout + done.stderr
     assert (
         "A release the user may not publish."
         in (server.dest / "live/public/a/vpn/index.html").read_text()
     )
-    assert not [p for p in (server.dest / "releases").iterdir() if p.name.startswith(".build-")]
+    releases = [p.name for p in (server.dest / "releases").iterdir()]
+    assert not [name for name in releases if name.startswith(".build-")]
+    assert old.name not in releases
+    assert f"chown -R {user.name} {server.dest / 'releases'}" in done.stderr
+    before = state(server.dest)
+    back = user.run("publish", "--dest", str(server.dest), "--rollback", home=home)
+    assert back.returncode == 1
+    assert "no release older than the live" in back.stdout + back.stderr
+    assert state(server.dest) == before
 
 
 def test_a_repository_of_another_user(server: Server) -> None:
