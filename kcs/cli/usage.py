@@ -23,7 +23,11 @@ def group() -> None:
 
 @group.command()
 @click.argument(
-    "logs", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path)
+    "logs",
+    nargs=-1,
+    required=True,
+    # readable is the ingest's to check: it reads the other logs and says how to fix it
+    type=click.Path(exists=True, dir_okay=False, readable=False, path_type=Path),
 )
 @click.option(
     "--log-format",

@@ -291,7 +291,6 @@ def ingest(
             except _Unread as exc:
                 # the other logs are read all the same: a rotation that took this one away
                 # must not hold up the lines of the rest
-                log.warning("%s", exc)
                 unread.append(str(exc))
         read = time.process_time()
         result.days = sorted(day for (day,) in conn.execute("SELECT day FROM dirty"))
@@ -307,6 +306,8 @@ def ingest(
     finally:
         conn.close()
     if unread:
+        for message in unread[1:]:
+            log.warning("%s", message)
         more = f" ({len(unread) - 1} more logs not read to their end)" if len(unread) > 1 else ""
         raise KcsError(unread[0] + more)
     return result
@@ -361,6 +362,18 @@ def _opened(path: Path) -> Iterator[tuple[IO[bytes], int, bool]]:
     """
     try:
         handle: IO[bytes] = open(path, "rb")  # noqa: SIM115 - closed below
+    except PermissionError:
+        import grp
+
+        user = user_name()
+        try:
+            group = grp.getgrgid(os.getegid()).gr_name
+        except KeyError:
+            group = str(os.getegid())
+        raise _Unread(
+            f"{path}: not readable by {user}, who runs the ingest; give the logs its group: "
+            f"chgrp {group} {path} && chmod g+r {path} (and logrotate's create line)"
+        ) from None
     except OSError as exc:
         raise _Unread(
             f"{path}: cannot read the log ({exc.strerror}); the other logs were read, "

@@ -83,3 +83,29 @@ def test_a_database_the_ingest_cannot_write(setup: Setup, case: str) -> None:
     code, output = run_ingest(setup, db)
     assert (code, output.split(" new lines")[0]) == (0, "0")
     assert views(db) == {"vpn-connect": 5}
+
+
+def test_a_log_the_ingest_cannot_read(setup: Setup) -> None:
+    """nginx writes its logs 0640 to its own group: the ingest's user may not read one."""
+    user = setup.runner
+    db = setup.base / "usage.sqlite"
+    other = setup.base / "other.access.log"
+    other.write_text(line("192.0.2.8", 9, "/a/printing-add-printer/"))
+    user.give(setup.base)
+    user.deny(setup.log, read=True)
+    done = user.run(
+        "usage",
+        "ingest",
+        "--root",
+        str(setup.kb),
+        "--db",
+        str(db),
+        str(setup.log),
+        str(other),
+        home=setup.base,
+    )
+    output = done.stdout + done.stderr
+    assert done.returncode == 1, output
+    assert output.startswith(f"Error: {setup.log}: not readable by {user.name}, who runs the ")
+    assert f"chmod g+r {setup.log}" in output and output.count("\n") == 1
+    assert views(db) == {"printing-add-printer": 1}  # the log it may read was read
