@@ -135,8 +135,9 @@ class Repo:
         return self.run(*args, check=False).returncode == 0
 
     @contextmanager
-    def stream(self, *args: str, errors: IO[bytes]) -> Iterator[subprocess.Popen[str]]:
-        """``git args`` with its output read while Git still writes (large logs)."""
+    def stream(self, *args: str, errors: IO[bytes] | int) -> Iterator[subprocess.Popen[str]]:
+        """``git args`` with its output read while Git still writes (large logs);
+        ``errors`` receives its standard error (a file, or ``subprocess.DEVNULL``)."""
         try:
             proc = subprocess.Popen(
                 ["git", "-C", str(self.root), *args],

@@ -26,21 +26,19 @@ import datetime as dt
 import gc
 import logging
 import os
+import subprocess
 import tempfile
 from collections.abc import Iterable, Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
 from itertools import filterfalse
 from operator import itemgetter
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, NamedTuple
+from typing import IO, NamedTuple
 
 from .errors import GitError
 from .git import Repo
-
-if TYPE_CHECKING:
-    from concurrent.futures import Future
 
 log = logging.getLogger(__name__)
 
@@ -222,69 +220,122 @@ def read_history(
     git fails. A folder that is not in a Git repository, or a repository without
     commits, gives an empty History and a logged warning.
     """
-    root = Path(root)
-    cutoff = _cutoff(as_of)
-    probe = _git(root, "rev-parse", "--is-shallow-repository", "--verify", "-q", rev, check=False)
-    lines = probe.stdout.split()
-    if rev != "HEAD" and (rev.startswith("-") or (probe.returncode != 0 and lines)):
-        raise GitError(f"{root}: {rev!r} names no commit; give a branch, tag or commit id")
-    if probe.returncode != 0 or not lines:
-        inside = _git(root, "rev-parse", "--is-inside-work-tree", check=False)
-        if inside.returncode != 0:
-            log.warning(
-                "%s: not a Git repository; dates and authors are unknown "
-                "(run git init and commit the articles)",
-                root,
-            )
-        else:
-            log.warning(
-                "%s: the Git repository has no commits yet; dates and authors are "
-                "unknown until the articles are committed",
-                root,
-            )
-        return History(as_of=cutoff)
-    if lines[0] == "true":
-        raise GitError(
-            f"{root}: the Git repository is a shallow clone, so article dates "
-            f"and authors would be wrong; {SHALLOW_FIX}"
-        )
-    args = [
-        "-c",
-        "log.showSignature=false",
-        "-c",
-        "core.quotepath=false",
-        "log",
-        "--relative",
-        "--name-status",
-        "-M",
-        "-z",
-        "--no-color",
-        "--no-ext-diff",
-        "--no-textconv",
-        "--diff-merges=first-parent",
-        f"--format={_FORMAT}",
-        rev,
-        "--",
-    ]
-    # Parse while git is still writing: the wall time is git's, plus the last chunk.
-    with (
-        tempfile.TemporaryFile() as errors,
-        Repo(root).stream(*args, errors=errors) as proc,
-    ):
-        assert proc.stdout is not None
-        _widen_pipe(proc.stdout)
+    return start_history(root, as_of=as_of, rev=rev).result()
+
+
+def start_history(
+    root: Path | str, *, as_of: dt.datetime | dt.date | None = None, rev: str = "HEAD"
+) -> HistoryReading:
+    """Start the ``git log`` pass of :func:`read_history` and return at once: git works
+    while the caller does something else, and :meth:`HistoryReading.result` reads it."""
+    return HistoryReading(Path(root), _cutoff(as_of), rev)
+
+
+class HistoryReading:
+    """A ``git log`` pass under way (see :func:`start_history`).
+
+    Two git processes start together: the log itself, and a probe that says whether
+    ``rev`` names a commit and whether the clone is shallow. The probe is judged
+    before a line of the log is used, exactly as if it had run first.
+    """
+
+    def __init__(self, root: Path, cutoff: dt.datetime | None, rev: str) -> None:
+        if rev.startswith("-"):
+            raise GitError(f"{root}: {rev!r} names no commit; give a branch, tag or commit id")
+        self.root, self.cutoff, self.rev = root, cutoff, rev
+        args = [
+            "-c",
+            "log.showSignature=false",
+            "-c",
+            "core.quotepath=false",
+            "log",
+            "--relative",
+            "--name-status",
+            "-M",
+            "-z",
+            "--no-color",
+            "--no-ext-diff",
+            "--no-textconv",
+            "--diff-merges=first-parent",
+            f"--format={_FORMAT}",
+            rev,
+            "--",
+        ]
+        repo = Repo(root)
+        self.stack = ExitStack()
         try:
-            history = _parse(_stream(proc.stdout), cutoff)
+            self.errors = self.stack.enter_context(tempfile.TemporaryFile())  # noqa: SIM115
+            self.log = self.stack.enter_context(repo.stream(*args, errors=self.errors))
+            assert self.log.stdout is not None
+            _widen_pipe(self.log.stdout)
+            self.probe = self.stack.enter_context(
+                repo.stream(
+                    "rev-parse",
+                    "--is-shallow-repository",
+                    "--verify",
+                    "-q",
+                    rev,
+                    errors=subprocess.DEVNULL,
+                )
+            )
+        except BaseException:
+            self.cancel()
+            raise
+
+    def result(self) -> History:
+        """The history; parsed while git is still writing, so the wall time is git's
+        plus the last chunk."""
+        try:
+            return self._read()
         finally:
-            proc.stdout.close()
-            status = proc.wait()
+            self.cancel()
+
+    def cancel(self) -> None:
+        """Stop git (if it still runs) and let go of its pipes."""
+        log = getattr(self, "log", None)
+        if log is not None and log.poll() is None:
+            log.kill()
+        self.stack.close()
+
+    def _read(self) -> History:
+        root, rev = self.root, self.rev
+        assert self.probe.stdout is not None and self.log.stdout is not None
+        lines = self.probe.stdout.read().split()
+        probed = self.probe.wait()
+        if rev != "HEAD" and probed != 0 and lines:
+            raise GitError(f"{root}: {rev!r} names no commit; give a branch, tag or commit id")
+        if probed != 0 or not lines:
+            inside = _git(root, "rev-parse", "--is-inside-work-tree", check=False)
+            if inside.returncode != 0:
+                log.warning(
+                    "%s: not a Git repository; dates and authors are unknown "
+                    "(run git init and commit the articles)",
+                    root,
+                )
+            else:
+                log.warning(
+                    "%s: the Git repository has no commits yet; dates and authors are "
+                    "unknown until the articles are committed",
+                    root,
+                )
+            return History(as_of=self.cutoff)
+        if lines[0] == "true":
+            raise GitError(
+                f"{root}: the Git repository is a shallow clone, so article dates "
+                f"and authors would be wrong; {SHALLOW_FIX}"
+            )
+        try:
+            history = _parse(_stream(self.log.stdout), self.cutoff)
+        finally:
+            self.log.stdout.close()
+            status = self.log.wait()
         if status != 0:
-            errors.seek(0)
-            message = errors.read().decode("utf-8", "replace").strip().splitlines()
+            self.errors.seek(0)
+            message = self.errors.read().decode("utf-8", "replace").strip().splitlines()
             raise GitError(
                 f"{root}: git log failed: {message[-1] if message else 'exit ' + str(status)}"
             )
-    return history
+        return history
 
 
 def _widen_pipe(stream: IO[str]) -> None:
@@ -300,18 +351,6 @@ def _widen_pipe(stream: IO[str]) -> None:
         fcntl.fcntl(stream.fileno(), getattr(fcntl, "F_SETPIPE_SZ", 1031), 1 << 20)
     except (ImportError, OSError, ValueError):  # not Linux, or over the system's limit
         pass
-
-
-def start_history(
-    root: Path | str, *, as_of: dt.datetime | dt.date | None = None
-) -> Future[History]:
-    """:func:`read_history` in a background thread, so git runs while articles load."""
-    from concurrent.futures import ThreadPoolExecutor
-
-    pool = ThreadPoolExecutor(1, thread_name_prefix="kcs-history")
-    future = pool.submit(read_history, root, as_of=as_of)
-    pool.shutdown(wait=False)
-    return future
 
 
 def parse_log(text: str, *, as_of: dt.datetime | None = None) -> History:

@@ -27,9 +27,11 @@ def root_option(func: F) -> F:
 
 
 def resolve_root(root: Path | None) -> Path:
+    if root:
+        return root.resolve()
     from ..knowledge import find_root
 
-    return root.resolve() if root else find_root()
+    return find_root()
 
 
 def echo_json(data: Any) -> None:

@@ -70,20 +70,17 @@ def run(
     **options: Any,
 ) -> None:
     """Build report ``name`` for the repository at ``root`` and emit it in ``fmt``."""
-    import datetime as dt
-
     from ..reports import build, module
-    from ..reports.render import render
 
     base = resolve_root(root)
     if module(name).SOURCE == "usage":
         report = build(name, base, **options)
     else:
-        from ..reports.inputs import load_usage, parse_as_of
+        from ..reports.inputs import parse_as_of
 
-        when = parse_as_of(as_of)
-        usage = load_usage(base, when or dt.date.today())
-        report = build(name, base, as_of=when, usage=usage, **options)
+        report = build(name, base, as_of=parse_as_of(as_of), read_usage=True, **options)
+    from ..reports.render import render
+
     emit(render(report, fmt, table=table), out)
 
 

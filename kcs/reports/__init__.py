@@ -93,12 +93,14 @@ def build(
     since: str | None = None,
     until: str | None = None,
     db: Path | None = None,
+    read_usage: bool = False,
     **options: Any,
 ) -> Report:
     """Read what report ``name`` needs from the repository at ``root`` (once) and compute it.
 
-    ``as_of`` and ``usage`` concern repository reports; ``since``, ``until`` and ``db``
-    (the period and the usage database) the usage reports.
+    ``as_of`` and ``usage`` concern repository reports (``read_usage`` reads the
+    repository's usage data while the history is read, instead of taking ``usage``);
+    ``since``, ``until`` and ``db`` (the period and the usage database) the usage reports.
     """
     found = module(name)
     if found.SOURCE == "usage":
@@ -116,7 +118,7 @@ def build(
     # Everything read and computed here is acyclic value objects: the cyclic collector
     # would only rescan them as they pile up (see kcs.history.paused_gc).
     with paused_gc():
-        inputs_ = load_inputs(root, as_of=as_of, usage=usage, bodies=bodies)
+        inputs_ = load_inputs(root, as_of=as_of, usage=usage, bodies=bodies, read_usage=read_usage)
         return compute(name)(
             inputs_.kb, inputs_.history, inputs_.today, usage=inputs_.usage, **options
         )

@@ -17,12 +17,15 @@ import threading
 from concurrent.futures import Future
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..errors import GitError, UsageError
 from ..git import Repo
-from ..history import History, read_history
-from ..knowledge import KnowledgeBase, load
+from ..history import History, read_history, start_history
 from .model import Usage
+
+if TYPE_CHECKING:
+    from ..knowledge import KnowledgeBase
 
 log = logging.getLogger(__name__)
 
@@ -56,20 +59,32 @@ def load_inputs(
     as_of: dt.date | None = None,
     usage: Usage | None = None,
     bodies: bool = True,
+    read_usage: bool = False,
 ) -> Inputs:
     """The knowledge base and its history (as of a date), read in parallel.
 
     ``bodies=False`` reads the articles' front matter only (see :func:`kcs.knowledge.load`),
-    for reports that need no article text.
+    for reports that need no article text. ``read_usage`` reads the repository's usage
+    data (:func:`load_usage`) instead of taking ``usage``.
     """
     if as_of is None:
-        loading = _Loading(root, bodies)
+        today = dt.date.today()
+        # git first: it takes longest, and it needs none of what the articles need
+        reading = start_history(root)
         try:
-            history = read_history(root)  # the articles load meanwhile
+            loading = _Loading(root, bodies)
+        except BaseException:
+            reading.cancel()
+            raise
+        try:
+            history = reading.result()  # the articles load meanwhile
         except BaseException:
             loading.cancel()
             raise
-        return Inputs(loading.result(), history, dt.date.today(), usage)
+        kb = loading.result()
+        if read_usage:
+            usage = load_usage(root, today)
+        return Inputs(kb, history, today, usage)
     history = read_history(root, as_of=as_of)
     if history.head is None:
         raise UsageError(
@@ -77,7 +92,17 @@ def load_inputs(
             "before that day; choose a later date"
         )
     kb = _load_at(root, _main_line_commit(root, as_of) or history.head, bodies=bodies)
+    if read_usage:
+        usage = load_usage(root, as_of)
     return Inputs(kb, history, as_of, usage)
+
+
+def _load(root: Path, bodies: bool) -> KnowledgeBase:
+    """:func:`kcs.knowledge.load`, imported on first use: the YAML reader and the article
+    model are not needed to start git."""
+    from ..knowledge import load
+
+    return load(root, bodies=bodies)
 
 
 def _single_threaded() -> bool:
@@ -108,6 +133,9 @@ class _Loading:
         self.root, self.bodies = root, bodies
         self.pid = 0
         self.reaping, self.reaped = threading.Lock(), False
+        # Imported here, before the fork, so that parent and child import them once.
+        from .. import knowledge  # noqa: F401
+
         forked = self._fork() if _single_threaded() else None
         self.future: Future[KnowledgeBase | None] = Future()
         self.thread = threading.Thread(
@@ -117,7 +145,7 @@ class _Loading:
 
     def _run(self, reader: int | None) -> None:
         try:
-            kb = load(self.root, bodies=self.bodies) if reader is None else self._receive(reader)
+            kb = _load(self.root, self.bodies) if reader is None else self._receive(reader)
         except BaseException as exc:  # handed to the caller by result()
             self.future.set_exception(exc)
         else:
@@ -142,7 +170,7 @@ class _Loading:
                 gc.disable()  # the child lives for one load; collections only cost time
                 kept = _KeepRecords()
                 logging.getLogger().handlers = [kept]  # logged by the parent, not here
-                kb = load(self.root, bodies=self.bodies)
+                kb = _load(self.root, self.bodies)
                 data = pickle.dumps((kb, kept.records), pickle.HIGHEST_PROTOCOL)
                 with os.fdopen(writer, "wb") as out:
                     out.write(data)
@@ -172,7 +200,7 @@ class _Loading:
         self.thread.join()  # gone before the next load looks for other threads
         kb = self.future.result()
         # No result from the child (say, it met a ConfigError): load here, to raise it here.
-        return kb if kb is not None else load(self.root, bodies=self.bodies)
+        return kb if kb is not None else _load(self.root, self.bodies)
 
     def cancel(self) -> None:
         if self.pid:
@@ -226,7 +254,7 @@ def _load_at(root: Path, commit: str, *, bodies: bool = True) -> KnowledgeBase:
                 m for m in tar.getmembers() if m.name == "kcs.yml" or m.name.startswith("articles/")
             ]
             tar.extractall(tmp, members=members, filter="data")
-        kb = load(Path(tmp), bodies=bodies)
+        kb = _load(Path(tmp), bodies)
     return replace(kb, root=root)
 
 

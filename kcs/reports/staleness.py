@@ -15,11 +15,14 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from ..article import Article
-from ..history import FileHistory, History
-from ..knowledge import KnowledgeBase
 from .model import Bar, Report, Table, Usage, UsageStats
+
+if TYPE_CHECKING:  # the report reads them; loading them is the caller's business
+    from ..article import Article
+    from ..history import FileHistory, History
+    from ..knowledge import KnowledgeBase
 
 #: Front matter and history are all this report reads: articles load without their text.
 #: reads the articles and the history (see :mod:`kcs.reports`)

@@ -10,7 +10,7 @@ import pytest
 from gitrepo import git, init_repo, record_git_calls, write
 
 from kcs.errors import GitError
-from kcs.history import SHALLOW_FIX, read_history
+from kcs.history import SHALLOW_FIX, read_history, start_history
 
 UTC = dt.UTC
 
@@ -198,3 +198,22 @@ def test_skewed_clocks_across_branches_still_replay_parents_first(tmp_path: Path
     assert file is not None
     assert [c.status for c in file.commits] == ["A", "R"]
     assert "x.md" not in read_history(r)
+
+
+@pytest.mark.parametrize("rev", ["no-such-branch", "--all", "-n1"])
+def test_a_revision_that_names_no_commit_is_an_error(repo: Path, rev: str) -> None:
+    with pytest.raises(GitError) as caught:
+        read_history(repo, rev=rev)
+    assert "names no commit" in str(caught.value)
+
+
+def test_the_log_starts_before_its_result_is_asked_for(repo: Path) -> None:
+    """start_history returns with git at work; cancelling stops it and leaves no process."""
+    reading = start_history(repo)
+    assert reading.log.pid > 0
+    history = reading.result()
+    assert history == read_history(repo)
+    assert reading.log.returncode == 0 and reading.probe.returncode == 0
+    stopped = start_history(repo)
+    stopped.cancel()
+    assert stopped.log.returncode is not None and stopped.probe.returncode is not None
