@@ -339,8 +339,7 @@ def parse_article(
         )
         return None, findings
 
-    pure = PurePosixPath(path)
-    stem = pure.stem
+    stem = _stem(path)
     suffix = _LANG_SUFFIX.search(stem)
     file_lang = suffix.group(1) if suffix and suffix.group(1) in config.languages else None
 
@@ -464,6 +463,15 @@ def parse_article(
         explicit=frozenset(meta),
     )
     return article, findings
+
+
+def _stem(path: str) -> str:
+    """``PurePosixPath(path).stem``, without making a path object for each article."""
+    name = path.rpartition("/")[2]
+    if name in ("", "."):  # a path ending in "/" or "/.": let pathlib normalise it
+        name = PurePosixPath(path).name
+    dot = name.rfind(".")
+    return name[:dot] if 0 < dot < len(name) - 1 else name
 
 
 @functools.lru_cache(maxsize=1024)

@@ -60,6 +60,9 @@ def find_root(start: Path | None = None) -> Path:
 
 def iter_article_files(root: Path, paths: Iterable[Path] | None = None) -> Iterator[Path]:
     """Markdown files under articles/ (or the given files and folders), sorted."""
+    if not paths and _SORT_KEY is not None:
+        yield from map(Path, _article_names(root))
+        return
     base = root / ARTICLES_DIR
     targets = list(paths) if paths else [base]
     found: list[Path] = []
@@ -82,6 +85,18 @@ def iter_article_files(root: Path, paths: Iterable[Path] | None = None) -> Itera
 _SORT_KEY = None if os.name == "nt" else attrgetter("parts")
 
 
+def _article_names(root: Path) -> list[str]:
+    """:func:`iter_article_files` of the whole articles/ folder on POSIX, as text: the
+    walk's own paths, sorted part by part (what ``parts`` gives a clean absolute path),
+    with no path object made for each of thousands of files."""
+    found: list[str] = []
+    for folder, dirs, files in os.walk(root / ARTICLES_DIR):
+        dirs[:] = sorted(d for d in dirs if not d.startswith((".", "_")))
+        found.extend(os.path.join(folder, f) for f in files if f.endswith(".md"))
+    found.sort(key=lambda name: name.split("/"))
+    return found
+
+
 def load(root: Path, paths: Iterable[Path] | None = None, *, bodies: bool = True) -> KnowledgeBase:
     """Parse kcs.yml and the articles. Bad articles become findings, never exceptions.
 
@@ -93,19 +108,23 @@ def load(root: Path, paths: Iterable[Path] | None = None, *, bodies: bool = True
     articles: list[Article] = []
     findings: list[Finding] = []
     prefix = os.path.join(root, "")  # "<root>/": most files lie below it, as plain text
-    for file in iter_article_files(root, paths):
-        name = str(file)
+    entries: Iterable[tuple[str, Path | None]]
+    if not paths and _SORT_KEY is not None:
+        entries = ((name, None) for name in _article_names(root))
+    else:
+        entries = ((str(file), file) for file in iter_article_files(root, paths))
+    for name, given in entries:
         try:
             if name.startswith(prefix):  # what relative_to gives, without its Path objects
                 rel = name[len(prefix) :].replace(os.sep, "/")
             else:
-                rel = file.relative_to(root).as_posix()
+                rel = (given or Path(name)).relative_to(root).as_posix()
         except ValueError:
             try:  # a path given through a symlink or relative to another folder
-                rel = file.resolve().relative_to(root).as_posix()
+                rel = (given or Path(name)).resolve().relative_to(root).as_posix()
             except ValueError:
-                raise KcsError(f"{file}: lies outside the repository {root}") from None
-        if file.is_symlink() and root not in file.resolve().parents:
+                raise KcsError(f"{name}: lies outside the repository {root}") from None
+        if os.path.islink(name) and root not in (given or Path(name)).resolve().parents:
             findings.append(
                 Finding(
                     rel,
@@ -116,7 +135,8 @@ def load(root: Path, paths: Iterable[Path] | None = None, *, bodies: bool = True
             )
             continue
         try:
-            text = file.read_text(encoding="utf-8")
+            with open(name, encoding="utf-8") as handle:
+                text = handle.read()
         except UnicodeDecodeError as exc:
             findings.append(
                 Finding(

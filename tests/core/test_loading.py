@@ -1,0 +1,54 @@
+"""Loading articles without a path object per file gives what pathlib would give."""
+
+from __future__ import annotations
+
+from pathlib import Path, PurePosixPath
+
+from gitrepo import write
+from hypothesis import given
+from hypothesis import strategies as st
+
+from kcs.article import _stem
+from kcs.knowledge import iter_article_files, load
+
+
+@given(st.text("ab./ \\é\x00", max_size=12))
+def test_the_stem_is_pathlibs(path: str) -> None:
+    assert _stem(path) == PurePosixPath(path).stem
+
+
+def test_articles_come_in_path_order_part_by_part(tmp_path: Path) -> None:
+    """'a/b.md' before 'a-b/x.md' and 'a/b/c.md' before 'a/b.md' (part by part), though
+    text sorts them the other way;
+    hidden and underscore folders are skipped, other files ignored."""
+    root = tmp_path / "kb"
+    names = [
+        "articles/a-b/x.md",
+        "articles/a/b.md",
+        "articles/a/a b.md",
+        "articles/a.md",
+        "articles/Z/z.md",
+        "articles/a/b/c.md",
+        "articles/.hidden/h.md",
+        "articles/_drafts/d.md",
+        "articles/a/notes.txt",
+    ]
+    for name in names:
+        write(root / name, f"---\ntitle: {name}\nstate: wip\n---\n")
+    found = list(iter_article_files(root))
+    expected = sorted(
+        (root / n for n in names if n.endswith(".md") and "/." not in n and "/_" not in n),
+        key=lambda p: p.parts,
+    )
+    assert found == expected
+    assert [p.relative_to(root).as_posix() for p in found][:4] == [
+        "articles/Z/z.md",
+        "articles/a/a b.md",
+        "articles/a/b/c.md",
+        "articles/a/b.md",
+    ]
+    kb = load(root)
+    assert [a.path for a in kb.articles] == [p.relative_to(root).as_posix() for p in found]
+    assert [a.path for a in load(root, [root / "articles"]).articles] == [
+        a.path for a in kb.articles
+    ]
