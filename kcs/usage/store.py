@@ -106,10 +106,30 @@ def connect(path: Path) -> sqlite3.Connection:
     return conn
 
 
+def _rollback(conn: sqlite3.Connection) -> None:
+    """Roll back the open transaction, if SQLite has not done so itself already (it does
+    when the disk is full), so that the error that stopped it is the one reported."""
+    if conn.in_transaction:
+        conn.execute("ROLLBACK")
+
+
+def _full(exc: sqlite3.Error) -> bool:
+    return getattr(exc, "sqlite_errorcode", None) == sqlite3.SQLITE_FULL
+
+
+def _no_space(path: Path) -> str:
+    return (
+        f"{path}: no space left on the device for the usage database; free some space and "
+        "run the ingest again (what was read so far is kept, and nothing is counted twice)"
+    )
+
+
 def _unusable(path: Path, exc: sqlite3.DatabaseError) -> str:
     """Why the database cannot be opened: SQLite says "unable to open database file" or
     "readonly database" when it is the folder or a file that this user may not write,
     and moving a good database away would then be the wrong advice."""
+    if _full(exc):
+        return _no_space(path)
     # the write-ahead log and its index are written beside the database, in its folder
     wal = [path.with_name(path.name + suffix) for suffix in ("-wal", "-shm")]
     for where in (path.parent, path, *wal):
@@ -153,7 +173,7 @@ def _upgrade_v1(conn: sqlite3.Connection) -> None:
         conn.execute("INSERT OR REPLACE INTO meta VALUES ('schema', ?)", (SCHEMA_VERSION,))
         conn.execute("COMMIT")
     except BaseException:
-        conn.execute("ROLLBACK")
+        _rollback(conn)
         raise
 
 
@@ -303,6 +323,10 @@ def ingest(
             "prune": round(time.process_time() - rolled, 2),
         }
         log.info("CPU seconds: %s", result.seconds)
+    except sqlite3.OperationalError as exc:
+        if _full(exc):
+            raise KcsError(_no_space(db)) from None
+        raise
     finally:
         conn.close()
     if unread:
@@ -699,7 +723,7 @@ def _commit(
         )
         conn.execute("COMMIT")
     except BaseException:
-        conn.execute("ROLLBACK")
+        _rollback(conn)
         raise
     result.lines += batch.lines
     result.events += batch.events
@@ -776,7 +800,7 @@ def _write_daily(conn: sqlite3.Connection, days: list[str], rows: list[tuple[Any
         conn.executemany("DELETE FROM dirty WHERE day = ?", [(day,) for day in days])
         conn.execute("COMMIT")
     except BaseException:
-        conn.execute("ROLLBACK")
+        _rollback(conn)
         raise
 
 
@@ -827,7 +851,7 @@ def prune(
             conn.execute("INSERT OR REPLACE INTO meta VALUES ('pruned_before', ?)", (cutoff,))
         conn.execute("COMMIT")
     except BaseException:
-        conn.execute("ROLLBACK")
+        _rollback(conn)
         raise
     return dropped
 

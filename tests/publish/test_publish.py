@@ -9,11 +9,13 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 from pubkb import article, change, hold_lock, live_page, make_server
+from smalldisk import mounted
 
 from kcs.cli import cli
 from kcs.publish import Layout, publish, rollback
@@ -233,16 +235,9 @@ def test_newest_commit_wins(server: tuple[Path, Path, Path]) -> None:
 
 
 @pytest.fixture
-def small_disk(tmp_path: Path):  # type: ignore[no-untyped-def]
-    mount = tmp_path / "disk"
-    mount.mkdir()
-    done = subprocess.run(
-        ["mount", "-t", "tmpfs", "-o", "size=10m", "tmpfs", str(mount)], capture_output=True
-    )
-    if done.returncode != 0:
-        pytest.skip(f"cannot mount a small tmpfs here: {done.stderr.decode().strip()}")
-    yield mount
-    subprocess.run(["umount", str(mount)], check=False)
+def small_disk(tmp_path: Path) -> Iterator[Path]:
+    with mounted(tmp_path / "disk", "10m") as mount:
+        yield mount
 
 
 def test_full_disk_leaves_live_site(server: tuple[Path, Path, Path], small_disk: Path) -> None:

@@ -15,6 +15,7 @@ import sqlite3
 import subprocess
 import time
 import urllib.request
+from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -151,7 +152,7 @@ def make_kb(root: Path) -> Path:
 
 def views(db: Path) -> dict[str, int]:
     """Article id → page views, summed over every day of the usage database."""
-    with sqlite3.connect(db) as conn:
+    with closing(sqlite3.connect(db)) as conn:
         return {
             a: int(n)
             for a, n in conn.execute(
