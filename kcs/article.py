@@ -130,6 +130,10 @@ _HTML_URL = re.compile(
 )
 _AUTOLINK = re.compile(r"<([a-zA-Z][a-zA-Z0-9+.-]*:[^\s<>]+)>")
 _LANG_SUFFIX = re.compile(r"\.([a-z]{2,3})$")
+#: Front-matter values read as text, and as items of a list (tuples: a ``str | int``
+#: union would be built anew on every check).
+_TEXT_LIKE = (str, int, float)
+_LISTED = (str, int)
 
 
 @dataclass(frozen=True)
@@ -345,9 +349,11 @@ def parse_article(
 
     def text_field(name: str, default: str) -> str:
         value = meta.get(name, default)
+        if type(value) is str:  # the usual case, first
+            return value.strip()
         if value is None:
             return default
-        if not isinstance(value, str | int | float) or isinstance(value, bool):
+        if not isinstance(value, _TEXT_LIKE) or isinstance(value, bool):
             problem(line(name), "bad-value", f"'{name}' must be text")
             return default
         return str(value).strip()
@@ -363,10 +369,10 @@ def parse_article(
         value = meta.get(name)
         if value is None:
             return ()
-        if isinstance(value, str | int):
+        if isinstance(value, _LISTED):
             value = [value]
         if not isinstance(value, list) or not all(
-            isinstance(v, str | int) and not isinstance(v, bool) for v in value
+            isinstance(v, _LISTED) and not isinstance(v, bool) for v in value
         ):
             problem(line(name), "bad-value", f"'{name}' must be a list of text values")
             return ()

@@ -54,11 +54,16 @@ def _text_table(table: Table) -> list[str]:
     lines = [f"{table.title} ({len(table.rows)})"]
     if not table.rows:
         return [*lines, "  (none)"]
-    texts = [[cell(v) for v in row] for row in table.rows]
-    widths = [max(len(c), *(len(r[i]) for r in texts)) for i, c in enumerate(table.columns)]
+    texts = [list(map(cell, row)) for row in table.rows]
+    widths = [
+        max(len(name), *map(len, column))
+        for name, column in zip(table.columns, zip(*texts, strict=True), strict=True)
+    ]
+    # one format per table: each value left-aligned in its column's width
+    template = "  " + "  ".join(f"{{:<{w}}}" for w in widths)
 
     def line(values: list[str]) -> str:
-        return "  " + "  ".join(v.ljust(w) for v, w in zip(values, widths, strict=True)).rstrip()
+        return template.format(*values).rstrip()
 
     lines.append(line(list(table.columns)))
     lines.append(line(["-" * w for w in widths]))

@@ -344,17 +344,12 @@ def report(
     if not history:
         notes.append("No Git history: created and changed dates are unknown; commit the articles.")
     domains = sorted({r.domain for r in rows})
+    per_domain = Counter((r.domain, r.status) for r in rows)
     chart = Bar(
         "status-by-domain",
         "Review status per domain",
         tuple(domains),
-        {
-            s: tuple(
-                float(sum(1 for r in rows if r.domain == d and r.status == s)) for d in domains
-            )
-            for s in STATUSES
-            if counts.get(s)
-        },
+        {s: tuple(float(per_domain[d, s]) for d in domains) for s in STATUSES if counts.get(s)},
         xlabel="articles",
         horizontal=True,
     )
