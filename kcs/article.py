@@ -130,6 +130,7 @@ _HTML_URL = re.compile(
 )
 _AUTOLINK = re.compile(r"<([a-zA-Z][a-zA-Z0-9+.-]*:[^\s<>]+)>")
 _LANG_SUFFIX = re.compile(r"\.([a-z]{2,3})$")
+_NOT_SLUG = re.compile(r"[^a-z0-9]+")
 #: Front-matter values read as text, and as items of a list (tuples: a ``str | int``
 #: union would be built anew on every check).
 _TEXT_LIKE = (str, int, float)
@@ -244,8 +245,11 @@ def may_read(reader: str, article_audience: str) -> bool:
 
 def slugify(text: str, *, max_length: int = 80) -> str:
     """Lower-case ASCII slug: ``Återställ lösenord`` → ``aterstall-losenord``."""
-    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    slug = re.sub(r"[^a-z0-9]+", "-", folded.lower()).strip("-")
+    if text.isascii():  # nothing to fold: ASCII is its own NFKD form
+        folded = text
+    else:
+        folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    slug = _NOT_SLUG.sub("-", folded.lower()).strip("-")
     return slug[:max_length].rstrip("-") or "article"
 
 

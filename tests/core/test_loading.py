@@ -2,19 +2,29 @@
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from pathlib import Path, PurePosixPath
 
 from gitrepo import write
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kcs.article import _stem
+from kcs.article import _stem, slugify
 from kcs.knowledge import iter_article_files, load
 
 
 @given(st.text("ab./ \\é\x00", max_size=12))
 def test_the_stem_is_pathlibs(path: str) -> None:
     assert _stem(path) == PurePosixPath(path).stem
+
+
+@given(st.text(max_size=30) | st.text("aZ09 -_.Åéß\u0301ﬁ", max_size=30))
+def test_an_ascii_title_slugifies_as_any_other(text: str) -> None:
+    """ASCII text skips the Unicode folding: the slug is the one folding would give."""
+    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", folded.lower()).strip("-")[:80].rstrip("-")
+    assert slugify(text) == (slug or "article")
 
 
 def test_articles_come_in_path_order_part_by_part(tmp_path: Path) -> None:
