@@ -97,6 +97,14 @@ def _article_names(root: Path) -> list[str]:
     return found
 
 
+def _read_text(name: str) -> str:
+    """The file as ``Path.read_text(encoding="utf-8")`` gives it (universal newlines),
+    read in one call and decoded whole instead of through a text stream."""
+    with open(name, "rb", buffering=0) as handle:
+        text = handle.readall().decode("utf-8")
+    return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
+
+
 def load(root: Path, paths: Iterable[Path] | None = None, *, bodies: bool = True) -> KnowledgeBase:
     """Parse kcs.yml and the articles. Bad articles become findings, never exceptions.
 
@@ -135,8 +143,7 @@ def load(root: Path, paths: Iterable[Path] | None = None, *, bodies: bool = True
             )
             continue
         try:
-            with open(name, encoding="utf-8") as handle:
-                text = handle.read()
+            text = _read_text(name)
         except UnicodeDecodeError as exc:
             findings.append(
                 Finding(

@@ -6,17 +6,45 @@ import re
 import unicodedata
 from pathlib import Path, PurePosixPath
 
+import pytest
 from gitrepo import write
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kcs.article import _stem, slugify
-from kcs.knowledge import iter_article_files, load
+from kcs.knowledge import _read_text, iter_article_files, load
 
 
 @given(st.text("ab./ \\é\x00", max_size=12))
 def test_the_stem_is_pathlibs(path: str) -> None:
     assert _stem(path) == PurePosixPath(path).stem
+
+
+BOM = b"\xef\xbb\xbf"
+
+
+@settings(max_examples=200, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    st.lists(
+        st.sampled_from(
+            [b"a", b"\xc3\xa9", b"\r", b"\n", b"\r\n", b"\xff", b"\xc3", b"\xef\xbb\xbf"]
+        ),
+        max_size=12,
+    ).map(b"".join)
+)
+def test_a_file_reads_as_read_text_reads_it(tmp_path: Path, data: bytes) -> None:
+    """Line ends made "\n" as universal newlines make them; bad UTF-8 fails at the same
+    byte for the same reason."""
+    file = tmp_path / "a.md"
+    file.write_bytes(data)
+    try:
+        expected = file.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        with pytest.raises(UnicodeDecodeError) as caught:
+            _read_text(str(file))
+        assert (caught.value.reason, caught.value.start) == (exc.reason, exc.start)
+    else:
+        assert _read_text(str(file)) == expected
 
 
 @given(st.text(max_size=30) | st.text("aZ09 -_.Åéß\u0301ﬁ", max_size=30))
