@@ -4,10 +4,16 @@ Each site is built into a temporary folder beside its target and swapped in only
 the build (and, for sites wider than internal, the leak check) succeeded: a failed
 build leaves the previous site in place. The knowledge base and the Git history are
 read once for all sites.
+
+Every build records its pages in ``<out>/.kcs-cache/`` (kcs/incremental.py); a build given
+``previous`` (an earlier ``out``, possibly the same folder) takes the pages whose inputs
+did not change from there instead of rendering them, and still checks the whole site for
+leaks.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import os
 import shutil
@@ -15,18 +21,22 @@ import tempfile
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
 from .config import AUDIENCES
 from .errors import BuildError, UsageError
 from .findings import Finding
+from .incremental import Manifest, manifest_path
 from .knowledge import KnowledgeBase, load
 from .render import CODE
 from .unbuildable import CODES as UNBUILDABLE_CODES
+
+if TYPE_CHECKING:
+    from .plugin import Prepared
 
 log = logging.getLogger(__name__)
 
@@ -45,6 +55,7 @@ class SiteResult:
     seconds: float
     warnings: tuple[str, ...] = ()
     search: dict[str, int] = field(default_factory=dict)  # Pagefind pages per language
+    reused: int = 0  # pages taken from the earlier build
 
 
 @dataclass(frozen=True)
@@ -63,14 +74,21 @@ def build_sites(
     strict: bool = False,
     *,
     kb: KnowledgeBase | None = None,
+    previous: Path | None = None,
+    now: dt.datetime | None = None,
 ) -> BuildResult:
-    """Build ``out/<audience>/`` for each audience; raise BuildError on any failure."""
+    """Build ``out/<audience>/`` for each audience; raise BuildError on any failure.
+
+    ``previous``: the ``out`` folder of an earlier build, whose unchanged pages are reused;
+    ``now``: the clock the pages are built with (default: the current time).
+    """
     root = Path(root).resolve()
     out = Path(out).resolve() if out else root / "site"
+    now = now or dt.datetime.now(dt.UTC)
     for audience in audiences:
         if audience not in AUDIENCES:
             raise UsageError(f"audience {audience!r} is not one of {', '.join(AUDIENCES)}")
-    from .plugin import load_history  # the history as the plugin would read it itself
+    from .plugin import Prepared, load_history  # the history as the plugin reads it
 
     started = time.monotonic()
     kb = kb or load(root)
@@ -85,21 +103,28 @@ def build_sites(
     results = []
     broken: dict[str, Finding] = {}  # articles that cannot be rendered, found by any site
     for audience in dict.fromkeys(audiences):
-        result, late = _build_one(root, kb, history, audience, out / audience, strict, broken)
+        earlier = Path(previous).resolve() if previous else None
+        prepared = Prepared(
+            audience,
+            kb,
+            history,
+            now=now,
+            previous=earlier / audience if earlier else None,
+            manifest=Manifest.read(manifest_path(earlier, audience)) if earlier else None,
+        )
+        result, late = _build_one(root, prepared, out, strict, broken)
         broken.update(late)
         if late and audience != "internal":
             # The site lists articles that turned out not to render: build it without them.
-            result, _ = _build_one(root, kb, history, audience, out / audience, strict, broken)
+            result, _ = _build_one(root, replace(prepared, manifest=None), out, strict, broken)
         results.append(result)
     return BuildResult(tuple(results))
 
 
 def _build_one(
     root: Path,
-    kb: KnowledgeBase,
-    history: Any,
-    audience: str,
-    target: Path,
+    prepared: Prepared,
+    out: Path,
     strict: bool,
     broken: dict[str, Finding],
 ) -> tuple[SiteResult, dict[str, Finding]]:
@@ -107,10 +132,12 @@ def _build_one(
     from mkdocs.commands.build import build
     from mkdocs.exceptions import Abort, ConfigurationError, PluginError
 
-    from .plugin import KcsPlugin, Prepared
+    from .plugin import KcsPlugin
     from .site import leaks
 
     start = time.monotonic()
+    audience, kb = prepared.audience, prepared.kb
+    target = out / audience
     target.parent.mkdir(parents=True, exist_ok=True)
     temp = Path(tempfile.mkdtemp(prefix=f".{target.name}.building-", dir=target.parent))
     temp.chmod(0o755)  # mkdtemp makes it private; a web server must be able to read the site
@@ -122,7 +149,7 @@ def _build_one(
                     f"{root / MKDOCS_FILE}: add 'kcs' to plugins (and remove "
                     "'search'); kcs build needs its plugin"
                 )
-            plugin.prepare(Prepared(audience, kb, history, broken=dict(broken)))
+            plugin.prepare(replace(prepared, broken=dict(broken)))
             try:
                 build(config)
             except (Abort, ConfigurationError, PluginError) as exc:
@@ -151,6 +178,10 @@ def _build_one(
         if temp.exists():
             shutil.rmtree(temp, ignore_errors=True)
     built = plugin.built()
+    if built.manifest is not None:
+        # After the swap: a manifest names files by size and time, so one left from an
+        # interrupted build never stands for files it did not describe.
+        built.manifest.write(manifest_path(out, audience))
     result = SiteResult(
         audience=audience,
         path=target,
@@ -159,6 +190,7 @@ def _build_one(
         seconds=time.monotonic() - start,
         warnings=tuple(m for level, m in logged if level == logging.WARNING),
         search=dict(built.search),
+        reused=built.reused,
     )
     return result, dict(built.late)
 

@@ -137,8 +137,9 @@ def browser_files(
         out[f"kcs-search-{lang}.json"] = json.dumps(settings, ensure_ascii=False)
         stop = stopwords(lang)
         counts = words.get(lang, Counter())
-        common = [(w, n) for w, n in counts.most_common(MAX_WORDS + len(stop)) if w not in stop]
-        common = common[:MAX_WORDS]
+        # Most frequent first, ties by the word: the same site always gives the same file.
+        ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+        common = [(w, n) for w, n in ranked if w not in stop][:MAX_WORDS]
         out[f"kcs-words-{lang}.json"] = json.dumps(
             {"words": [w for w, _ in common], "df": [n for _, n in common]},
             ensure_ascii=False,

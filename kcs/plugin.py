@@ -8,6 +8,7 @@ this file only. Used by ``kcs build`` (kcs/build.py) and by plain ``mkdocs build
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import os
 import re
@@ -25,12 +26,23 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page as MkPage
+from mkdocs.structure.toc import get_toc
+from mkdocs.utils.templates import TemplateContext
 
 from . import channels, i18n, render, site, unbuildable
 from .article import Article
 from .config import AUDIENCES
 from .errors import KcsError
 from .findings import Finding
+from .incremental import (
+    Manifest,
+    PageRecord,
+    Reuse,
+    code_fingerprint,
+    digest,
+    folder_fingerprint,
+    inside_site,
+)
 from .site import announcements, home
 from .site.articles import scrollable_tables, site_url_for
 from .site.links import ArticleLinks, Resolver
@@ -42,6 +54,8 @@ if TYPE_CHECKING:
 log = logging.getLogger("mkdocs.plugins.kcs")
 
 THEME_DIR = Path(__file__).parent / "theme"
+#: The template of a page taken from the earlier build: it writes nothing.
+REUSED_TEMPLATE = "kcs-reused.html"
 AUDIENCE_ENV = "KCS_AUDIENCE"
 _HTML_LANG = re.compile(r'<html lang="[^"]*"')
 _ARTICLE = re.compile(r'(<article class="md-content__inner[^"]*")>')
@@ -66,6 +80,12 @@ class Prepared:
     history: History | None
     #: id → problem of articles known not to render (found by an earlier site's build).
     broken: Mapping[str, Finding] = field(default_factory=dict)
+    #: the build's clock (None: now); pages that show dates read it.
+    now: dt.datetime | None = None
+    #: the same site as built before and what that build recorded (kcs/incremental.py):
+    #: unchanged pages are taken from it. Without a manifest every page is rendered.
+    previous: Path | None = None
+    manifest: Manifest | None = None
 
 
 @dataclass(frozen=True)
@@ -79,6 +99,9 @@ class Built:
     #: only while MkDocs rendered (the site lists them: build a wider site again).
     broken: Mapping[str, Finding] = field(default_factory=dict)
     late: Mapping[str, Finding] = field(default_factory=dict)
+    #: what the next build needs to reuse this one's pages (None: not recorded).
+    manifest: Manifest | None = None
+    reused: int = 0  # pages taken from the earlier build
 
 
 class KcsPlugin(BasePlugin[KcsConfig]):
@@ -108,6 +131,14 @@ class KcsPlugin(BasePlugin[KcsConfig]):
         self.index: Any = None  # kcs.pagefind.StreamingIndex while pages are rendered
         self.nav: Any = None
         self.files: Files | None = None
+        # An incremental build (kcs/incremental.py): the earlier build, and what this one
+        # records of each page it renders (the links it resolved, the files it looked up).
+        self.reuse: Reuse | None = None
+        self.keys: dict[str, str] = {}  # src_uri → key of each generated page
+        self.recording: dict[str, PageRecord] = {}
+        self.looked_up: dict[str, str | None] | None = None
+        self.warnings = _Count()
+        self.marks: dict[str, int] = {}
 
     # ------------------------------------------------------------ kcs build's interface
 
@@ -118,8 +149,15 @@ class KcsPlugin(BasePlugin[KcsConfig]):
     def built(self) -> Built:
         """Pages, articles and search index of the last build."""
         articles = len(self.ctx.articles) if self.ctx else 0
+        reuse = self.reuse
         return Built(
-            self.page_count, articles, dict(self.indexed), dict(self.broken), dict(self.late)
+            self.page_count,
+            articles,
+            dict(self.indexed),
+            dict(self.broken),
+            dict(self.late),
+            manifest=reuse.new if reuse else None,
+            reused=len(reuse.reused) if reuse else 0,
         )
 
     # ------------------------------------------------------------ events
@@ -156,6 +194,7 @@ class KcsPlugin(BasePlugin[KcsConfig]):
                 self.ctx = site.context(
                     kb,
                     audience,
+                    now=self.prepared.now if self.prepared else None,
                     history=history,
                     most_used=site.most_used(kb.root),
                     broken=self.broken,
@@ -165,6 +204,7 @@ class KcsPlugin(BasePlugin[KcsConfig]):
         configure(config, self.ctx)
         self.late = {}
         self.rendering.start()
+        self.warnings.start()
         self.by_id = {a.id: a for a in self.ctx.articles if a.id not in self.broken}
         self.links = link_extension(config, self.ctx)
         return config
@@ -176,7 +216,8 @@ class KcsPlugin(BasePlugin[KcsConfig]):
                 started = time.monotonic()
                 pages = site.generate(self.ctx)
                 assets = site.assets(self.ctx)
-                statics = channels.files(self.ctx)
+                self.reuse = self.start_reuse(config)
+                statics = channels.files(self.ctx, self.reuse)
                 log.info("generated %d pages in %.1f s", len(pages), time.monotonic() - started)
         except KcsError as exc:
             raise PluginError(str(exc)) from exc
@@ -208,6 +249,8 @@ class KcsPlugin(BasePlugin[KcsConfig]):
             files.append(File.generated(config, static.src_uri, content=static.content))
         self.page_count = len(self.meta)
         self.article_count = sum(1 for meta in self.meta.values() if is_article(meta.get("kcs")))
+        if self.reuse is not None:
+            self.plan_reuse(config, files, {page.src_uri: page for page in pages})
         return files
 
     def on_page_markdown(
@@ -220,12 +263,24 @@ class KcsPlugin(BasePlugin[KcsConfig]):
         article = self.by_id.get(kcs_meta["id"]) if is_article(kcs_meta) else None
         if self.links is not None:
             self.links.current = article
+        uri = page.file.src_uri
+        if self.reuse is not None and uri in self.reuse.reused:
+            reuse_page(page, self.reuse.reused[uri])
+            return markdown
         if article is not None:
             self.guard(page, article)
+        if self.reuse is not None and uri in self.keys:
+            self.recording[uri] = PageRecord(self.keys[uri], page.file.dest_uri)
+            self.looked_up = self.recording[uri].files
+            if self.links is not None:
+                self.links.resolver.record = self.recording[uri].links
+            self.marks[uri] = self.warnings.count
         return markdown
 
     def on_nav(self, nav: Any, *, config: MkDocsConfig, files: Files) -> Any:
         self.nav, self.files = nav, files
+        if self.reuse is not None:
+            self.reuse.nav_changed(nav_text(nav.items))
         # Pagefind starts before MkDocs converts the Markdown: it reads each article as soon
         # as its HTML exists, on the other core, during the longest phase of the build.
         if self.config.pagefind:
@@ -243,24 +298,52 @@ class KcsPlugin(BasePlugin[KcsConfig]):
         self, html: str, *, page: MkPage, config: MkDocsConfig, files: Files
     ) -> str:
         kcs_meta = page.meta.get("kcs")
+        uri = page.file.src_uri
+        reused = self.reuse.reused.get(uri) if self.reuse is not None else None
+        record = self.recording.get(uri)
+        if record is not None:
+            self.looked_up = None
+            if self.links is not None:
+                self.links.resolver.record = None
+            record.anchors = sorted(a for a in page.present_anchor_ids or () if isinstance(a, str))
+            if self.warnings.count > self.marks[uri]:
+                del self.recording[uri]  # a page that warns renders (and warns) every time
         if self.index is not None and is_article(kcs_meta):
             from .pagefind import search_document
 
-            internal = self.ctx is not None and self.ctx.internal
-            document = search_document(html, kcs_meta["lang"], kcs_meta, internal=internal)
+            if reused is not None and reused.search is not None:
+                document = reused.search
+            else:
+                internal = self.ctx is not None and self.ctx.internal
+                document = search_document(html, kcs_meta["lang"], kcs_meta, internal=internal)
+            if record is not None:
+                record.search = document
             self.index.add(document, "/" + page.url)
             if self.index.pages == self.article_count:
                 # The last article: Pagefind builds its index while MkDocs renders on.
                 self.index.finish()
-        if is_article(kcs_meta):
+        if is_article(kcs_meta) and reused is None:
             html = scrollable_tables(html, i18n.text(kcs_meta["lang"], "table.scroll"))
         return html
 
+    def on_page_context(
+        self, context: TemplateContext, *, page: MkPage, config: MkDocsConfig, nav: Any
+    ) -> TemplateContext:
+        if page.file.src_uri in self.recording:
+            self.marks[page.file.src_uri] = self.warnings.count
+        return context
+
     def on_post_page(self, output: str, *, page: MkPage, config: MkDocsConfig) -> str:
+        uri = page.file.src_uri
+        if uri in self.recording and self.warnings.count > self.marks[uri]:
+            del self.recording[uri]
         return finish_html(output, page.meta.get("kcs"))
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         self.rendering.stop()
+        self.warnings.stop()
+        if self.reuse is not None:
+            self.finish_reuse(Path(config.site_dir))
         if self.ctx is not None and self.files is not None:
             write_notfound_pages(config, self.nav, self.files, list(self.ctx.kb.config.languages))
         if self.index is None:
@@ -285,6 +368,8 @@ class KcsPlugin(BasePlugin[KcsConfig]):
 
     def on_build_error(self, *, error: Exception) -> None:
         self.rendering.stop()
+        self.warnings.stop()
+        self.reuse = None
         self.close_index()
 
     def close_index(self) -> None:
@@ -298,6 +383,71 @@ class KcsPlugin(BasePlugin[KcsConfig]):
             if path.exists():
                 server.watch(str(path))
         return server
+
+    # ------------------------------------------------------------ incremental builds
+
+    def start_reuse(self, config: MkDocsConfig) -> Reuse | None:
+        """The earlier build to take unchanged pages from (kcs build only)."""
+        if self.prepared is None or self.ctx is None:
+            return None
+        fingerprint = site_fingerprint(config, self.ctx, self.root(config))
+        return Reuse(self.prepared.previous, self.prepared.manifest, fingerprint)
+
+    def plan_reuse(self, config: MkDocsConfig, files: Files, pages: Mapping[str, Any]) -> None:
+        """Decide which generated pages the earlier build can stand for, and record from
+        now on which pages each page's rendering looks up."""
+        assert self.reuse is not None
+        lookup = files.get_file_from_path
+        resolver = self.links.resolver if self.links is not None else None
+
+        def files_agree(recorded: Mapping[str, str | None]) -> bool:
+            return all(_url(lookup(uri)) == url for uri, url in recorded.items())
+
+        self.keys = {}
+        for uri, page in pages.items():
+            ident = article_id(page.meta)
+            article = self.by_id.get(ident) if ident else None
+            key = digest(uri, page.markdown, page.meta, article.path if article else None)
+            self.keys[uri] = key
+            if ident and article is None:
+                continue  # an article that cannot be rendered: its placeholder is rendered
+
+            def links_agree(recorded: Mapping[str, list[Any]], article: Any = article) -> bool:
+                if not recorded:
+                    return True
+                return (
+                    article is not None
+                    and resolver is not None
+                    and resolver.agree(article, recorded)
+                )
+
+            found = self.reuse.page(uri, key, links_agree=links_agree, files_agree=files_agree)
+            if found is not None:
+                self.reuse.reused[uri] = found
+
+        def recording_lookup(path: str) -> File | None:
+            found = lookup(path)
+            if self.looked_up is not None:
+                self.looked_up[path] = _url(found)
+            return found
+
+        setattr(files, "get_file_from_path", recording_lookup)  # noqa: B010 - this build only
+        self.recording = {}
+        log.info("%d of %d pages taken from the earlier build", len(self.reuse.reused), len(pages))
+
+    def finish_reuse(self, site_dir: Path) -> None:
+        """Link the reused pages into the site; record every page for the next build."""
+        assert self.reuse is not None
+        self.reuse.link_into(site_dir, self.reuse.reused.values())
+        pages = self.reuse.new.pages
+        pages.update(self.reuse.reused)
+        for uri, record in self.recording.items():
+            path = inside_site(site_dir, record.output)
+            if path is not None and path.is_file():
+                stat = path.stat()
+                record.stat = [stat.st_size, stat.st_mtime_ns]
+                pages[uri] = record
+        self.recording = {}
 
     # ------------------------------------------------------------ helpers
 
@@ -424,6 +574,83 @@ def is_article(kcs_meta: Any) -> TypeGuard[dict[str, Any]]:
     return isinstance(kcs_meta, dict) and kcs_meta.get("kind") == "article"
 
 
+def article_id(meta: Mapping[str, Any]) -> str | None:
+    kcs_meta = meta.get("kcs")
+    return str(kcs_meta["id"]) if is_article(kcs_meta) else None
+
+
+def reuse_page(page: MkPage, record: PageRecord) -> None:
+    """Let MkDocs go through ``page`` without rendering it: its file comes from the
+    earlier build (:meth:`KcsPlugin.finish_reuse`). Other pages still link to it and
+    check their anchors against it; the empty template writes nothing."""
+
+    def render(config: MkDocsConfig, files: Files) -> None:
+        page.content = ""
+        page.toc = get_toc([])
+        page.present_anchor_ids = set(record.anchors)
+
+    setattr(page, "render", render)  # noqa: B010 - an instance attribute, on purpose
+    page.meta["template"] = REUSED_TEMPLATE
+
+
+def site_fingerprint(config: MkDocsConfig, ctx: site.SiteContext, root: Path) -> str:
+    """What every page of the site depends on: when it changes, no page is reused.
+
+    The banner data and interface text are in config.extra; its build time is not (a page
+    shows only which announcements have not started yet), nor the 404 page's list of most
+    used articles (only the 404 pages show it, and they are written every build).
+    """
+    extra = dict(config.extra.get("kcs") or {})
+    built = extra.pop("built", "")
+    extra.pop("notfound", None)
+    waiting = sorted(
+        str(ann.get("id"))
+        for anns in (extra.get("announcements") or {}).values()
+        for ann in anns
+        if ann.get("starts") and built and str(ann["starts"]) > built
+    )
+    mkdocs_file = Path(config.config_file_path or "")
+    custom_dir = config.theme.custom_dir
+    return digest(
+        code_fingerprint(),
+        ctx.audience,
+        _read(mkdocs_file) if mkdocs_file.parent == root else "the default mkdocs.yml",
+        _read(root / "kcs.yml"),
+        {name: value for name, value in config.extra.items() if name != "kcs"},
+        extra,
+        waiting,
+        config.site_url,
+        config.use_directory_urls,
+        folder_fingerprint(Path(config.docs_dir)),
+        folder_fingerprint(Path(custom_dir) if custom_dir else None),
+    )
+
+
+def nav_text(items: Any) -> str:
+    """The navigation as text, to compare with the earlier build's."""
+
+    def walk(entries: Any) -> list[Any]:
+        return [
+            [type(e).__name__, getattr(e, "title", None), getattr(e, "url", None), walk(e.children)]
+            if getattr(e, "children", None)
+            else [type(e).__name__, getattr(e, "title", None), getattr(e, "url", None)]
+            for e in entries
+        ]
+
+    return digest(walk(items))
+
+
+def _read(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return ""
+
+
+def _url(file: File | None) -> str | None:
+    return None if file is None else file.url
+
+
 def write_notfound_pages(config: MkDocsConfig, nav: Any, files: Files, langs: list[str]) -> None:
     """``<lang>/404.html`` per language: the 404 page with that language's header, search
     box, switcher and footer, which nginx sends for a missing address under ``/<lang>/``.
@@ -499,6 +726,25 @@ class _Forwarding:
             logger.removeHandler(self.handler)
             logger.propagate = propagate
         self.saved = []
+
+
+class _Count(logging.Handler):
+    """Counts the warnings MkDocs' logger sees between start() and stop()."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.count = 0
+
+    def start(self) -> None:
+        self.stop()
+        self.count = 0
+        logging.getLogger("mkdocs").addHandler(self)
+
+    def stop(self) -> None:
+        logging.getLogger("mkdocs").removeHandler(self)
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.count += 1
 
 
 class _Forward(logging.Handler):

@@ -2,7 +2,8 @@
 suggestion widget are static files of each site; announcements are pushed to chat and
 e-mail (:mod:`kcs.channels.push`).
 
-:data:`FILES` is the registry of static-file generators, ``files(ctx) -> list[StaticFile]``;
+:data:`FILES` is the registry of static-file generators,
+``files(ctx, reuse=None) -> list[StaticFile]``;
 the MkDocs plugin adds what :func:`files` returns to every site, so the build's leak check
 reads them like any page.
 """
@@ -12,8 +13,12 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from ..site.model import SiteContext
+
+if TYPE_CHECKING:
+    from ..incremental import Reuse
 
 
 @dataclass(frozen=True)
@@ -32,13 +37,14 @@ FILES: dict[str, str] = {
 }
 
 
-def files(ctx: SiteContext) -> list[StaticFile]:
-    """Every static file of the channels for the site ``ctx`` describes."""
+def files(ctx: SiteContext, reuse: Reuse | None = None) -> list[StaticFile]:
+    """Every static file of the channels for the site ``ctx`` describes; ``reuse`` (an
+    incremental build) lets a generator take what did not change from the earlier build."""
     out: list[StaticFile] = []
     for target in FILES.values():
         module_name, attr = target.split(":")
-        func: Callable[[SiteContext], list[StaticFile]] = getattr(
+        func: Callable[[SiteContext, Reuse | None], list[StaticFile]] = getattr(
             importlib.import_module(module_name), attr
         )
-        out.extend(func(ctx))
+        out.extend(func(ctx, reuse))
     return out

@@ -12,13 +12,18 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Any
+from functools import partial
+from typing import TYPE_CHECKING, Any
 
 from ..article import Article
+from ..incremental import digest
 from ..site.articles import site_url_for
 from ..site.links import ArticleLinks, Resolver, rewrite_markdown
 from ..site.model import SiteContext
 from . import StaticFile
+
+if TYPE_CHECKING:
+    from ..incremental import Reuse
 
 VERSION = 1
 PREFIX = f"api/v{VERSION}/"
@@ -68,11 +73,10 @@ def sections(article: Article, linked_body: str) -> list[tuple[str | None, str, 
     return out
 
 
-def files(ctx: SiteContext) -> list[StaticFile]:
-    """``api/v1/articles.json`` and one ``api/v1/a/<id>.json`` per article of the site."""
+def files(ctx: SiteContext, reuse: Reuse | None = None) -> list[StaticFile]:
+    """``api/v1/articles.json`` and one ``api/v1/a/<id>.json`` per article of the site;
+    with ``reuse``, an article's sections come from the earlier build when unchanged."""
     import markdown as md
-
-    from ..safe_html import clean
 
     base = base_url(ctx)
     # Links are resolved on the parsed sections (every link form), to absolute URLs; the
@@ -96,26 +100,26 @@ def files(ctx: SiteContext) -> list[StaticFile]:
         entry = summary(article, ctx, base)
         listing.append(entry)
         links.current = article
-        parts = []
-        for key, heading, text in sections(article, article.body):
-            renderer.reset()
-            links.seen = {}
-            for definition in _DEFINITION.finditer(text):  # used in this section or not
-                links.resolve(definition.group("url"))
-            # Reference-style links need their definitions, wherever in the body they are.
-            rendered = renderer.convert(text + "\n\n" + _definitions(article.body))
-            markdown = rewrite_markdown(text, links.seen)
-            links.seen = {}
-            renderer.reset()
-            renderer.convert(heading)  # a heading may hold links too
-            parts.append(
-                {
-                    "key": key,
-                    "heading": rewrite_markdown(heading, links.seen),
-                    "markdown": markdown,
-                    "html": clean(rendered),
-                }
+
+        def render(article: Article = article) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+            recorded: dict[str, Any] = {}
+            links.resolver.record = recorded
+            try:
+                return _sections(article, renderer, links), recorded
+            finally:
+                links.resolver.record = None
+
+        if reuse is None:
+            parts, _ = render()
+        else:
+            key = digest(
+                article.path,
+                article.body,
+                article.body_line,
+                [(s.key, s.heading, s.line) for s in article.sections],
+                base,
             )
+            parts = reuse.sections(article.id, key, partial(links.resolver.agree, article), render)
         translations = [
             {"language": other.lang, "id": other.id, "url": base + other.url, "title": other.title}
             for other in groups.get(article.translation_of or article.id, [])
@@ -132,6 +136,33 @@ def files(ctx: SiteContext) -> list[StaticFile]:
         out.append(StaticFile(f"{PREFIX}a/{article.id}.json", _dump(document)))
     out.append(StaticFile(f"{PREFIX}articles.json", _dump({**head, "articles": listing})))
     return out
+
+
+def _sections(article: Article, renderer: Any, links: ArticleLinks) -> list[dict[str, Any]]:
+    """Each section of ``article`` as Markdown and as clean HTML, its links resolved."""
+    from ..safe_html import clean
+
+    parts = []
+    for key, heading, text in sections(article, article.body):
+        renderer.reset()
+        links.seen = {}
+        for definition in _DEFINITION.finditer(text):  # used in this section or not
+            links.resolve(definition.group("url"))
+        # Reference-style links need their definitions, wherever in the body they are.
+        rendered = renderer.convert(text + "\n\n" + _definitions(article.body))
+        markdown = rewrite_markdown(text, links.seen)
+        links.seen = {}
+        renderer.reset()
+        renderer.convert(heading)  # a heading may hold links too
+        parts.append(
+            {
+                "key": key,
+                "heading": rewrite_markdown(heading, links.seen),
+                "markdown": markdown,
+                "html": clean(rendered),
+            }
+        )
+    return parts
 
 
 def _definitions(body: str) -> str:

@@ -13,7 +13,7 @@ import datetime as dt
 import json
 import re
 import xml.etree.ElementTree as ET
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .. import i18n
 from ..article import Article
@@ -21,6 +21,9 @@ from ..site import announcements
 from ..site.model import SiteContext
 from . import StaticFile
 from .api import PREFIX, SCHEMA, VERSION, base_url
+
+if TYPE_CHECKING:
+    from ..incremental import Reuse
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
 #: Characters XML 1.0 does not allow; a title holding one would make the feed unreadable.
@@ -127,7 +130,7 @@ def announcements_json(ctx: SiteContext) -> str:
     return json.dumps(document, ensure_ascii=False, indent=1) + "\n"
 
 
-def files(ctx: SiteContext) -> list[StaticFile]:
+def files(ctx: SiteContext, reuse: Reuse | None = None) -> list[StaticFile]:
     """One Atom feed per configured language and the JSON list of announcements."""
     out = [StaticFile(feed_path(lang), atom(ctx, lang)) for lang in ctx.kb.config.languages]
     out.append(StaticFile(f"{PREFIX}announcements.json", announcements_json(ctx)))

@@ -9,10 +9,14 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .. import i18n
 from ..site.model import SiteContext
 from . import StaticFile
+
+if TYPE_CHECKING:
+    from ..incremental import Reuse
 
 PATH = "_kcs/suggest.js"
 SOURCE = Path(__file__).with_name("suggest.js")
@@ -30,5 +34,5 @@ def script(languages: tuple[str, ...]) -> str:
     return text.replace('"@@STRINGS@@"', json.dumps(strings, ensure_ascii=False, sort_keys=True))
 
 
-def files(ctx: SiteContext) -> list[StaticFile]:
+def files(ctx: SiteContext, reuse: Reuse | None = None) -> list[StaticFile]:
     return [StaticFile(PATH, script(ctx.kb.config.languages))]

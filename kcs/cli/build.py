@@ -25,10 +25,21 @@ from .common import echo_json, format_option, resolve_root, root_option
     help="Output folder; each site goes to OUT/<audience>/ (default: site).",
 )
 @click.option("--strict", is_flag=True, help="Fail on warnings (broken links, bad front matter).")
+@click.option(
+    "--incremental",
+    is_flag=True,
+    help="Render only the pages whose inputs changed since the last build in OUT; "
+    "the others are taken from it (the sites equal a full build).",
+)
 @format_option("Output format (json: one object per site).", choices=("text", "json"))
 @root_option
 def command(
-    audiences: tuple[str, ...], out: Path | None, strict: bool, fmt: str, root: Path | None
+    audiences: tuple[str, ...],
+    out: Path | None,
+    strict: bool,
+    incremental: bool,
+    fmt: str,
+    root: Path | None,
 ) -> None:
     """Build the self-service sites with MkDocs, Material and Pagefind.
 
@@ -39,8 +50,13 @@ def command(
     from ..build import DEFAULT_AUDIENCES, build_sites
 
     base = resolve_root(root)
+    target = out.resolve() if out else base / "site"
     result = build_sites(
-        base, audiences or DEFAULT_AUDIENCES, out=out.resolve() if out else None, strict=strict
+        base,
+        audiences or DEFAULT_AUDIENCES,
+        out=target,
+        strict=strict,
+        previous=target if incremental else None,
     )
     if fmt == "json":
         echo_json(
@@ -53,6 +69,7 @@ def command(
                     "seconds": round(s.seconds, 2),
                     "warnings": list(s.warnings),
                     "search": s.search,
+                    "reused": s.reused,
                 }
                 for s in result.sites
             ]
@@ -63,7 +80,8 @@ def command(
             shown = site.path.relative_to(Path.cwd())
         except ValueError:
             shown = site.path
+        reused = f", {site.reused} unchanged" if incremental else ""
         click.echo(
-            f"{site.audience}: {site.pages} pages ({site.articles} articles) in "
+            f"{site.audience}: {site.pages} pages ({site.articles} articles{reused}) in "
             f"{site.seconds:.1f} s -> {shown}/"
         )

@@ -104,7 +104,7 @@ def publish(
         name = release_name(commit)
         scratch = layout.releases / f"{SCRATCH_PREFIX}{name}"
         try:
-            pages = _build(repo, commit, layout, scratch, strict)
+            pages = _build(repo, commit, layout, scratch, strict, live)
             merged = Repo(repo).text("log", "-1", "--format=%cI", commit).strip()
             release = layout.releases / name
             info = {"commit": commit, "merged": merged, "pages": pages}
@@ -280,8 +280,11 @@ def _release_commit(layout: Layout, name: str) -> str:
     return str(_release_info(layout, name).get("commit", ""))
 
 
-def _build(repo: Path, commit: str, layout: Layout, scratch: Path, strict: bool) -> dict[str, int]:
-    """Clone ``commit`` cleanly into ``scratch/src`` and build ``scratch/site``."""
+def _build(
+    repo: Path, commit: str, layout: Layout, scratch: Path, strict: bool, live: str | None
+) -> dict[str, int]:
+    """Clone ``commit`` cleanly into ``scratch/src`` and build ``scratch/site``; the pages
+    the commit did not change are taken from the ``live`` release (kcs/incremental.py)."""
     from ..build import build_sites
 
     scratch.mkdir()
@@ -291,7 +294,8 @@ def _build(repo: Path, commit: str, layout: Layout, scratch: Path, strict: bool)
     Repo(scratch).run("clone", "--quiet", "--shared", "--no-checkout", str(repo), str(src))
     Repo(src).run("-c", "advice.detachedHead=false", "checkout", "--quiet", "--detach", commit)
     _bring_state(layout, src)
-    result = build_sites(src, out=scratch / "site", strict=strict)
+    previous = layout.releases / live if live else None
+    result = build_sites(src, out=scratch / "site", strict=strict, previous=previous)
     for site in result.sites:
         site.path.chmod(0o755)
     (scratch / "site").chmod(0o755)

@@ -19,9 +19,10 @@ import logging
 import posixpath
 import re
 import xml.etree.ElementTree as etree
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from html.parser import HTMLParser
+from typing import Any
 from urllib.parse import quote, unquote
 
 from markdown import Markdown
@@ -62,6 +63,11 @@ class Target:
 KEEP = Target(url="")  # sentinel: leave the URL as written
 
 
+def as_list(target: Target) -> list[str | None]:
+    """``target`` as JSON can hold it (an incremental build's manifest)."""
+    return [target.url, target.markdown_url, target.hidden_title]
+
+
 class Resolver:
     """Decides, for one site, what every link of an article becomes."""
 
@@ -77,9 +83,28 @@ class Resolver:
             for u in (ctx.kb.config.site.url, ctx.kb.config.site.internal_url)
             if u
         )
+        #: URL → target of every link resolved while set (an incremental build checks
+        #: them again before it reuses the page; kcs/incremental.py).
+        self.record: dict[str, list[str | None]] | None = None
 
     def resolve(self, article: Article, url: str) -> Target:
         """What ``url`` (as written in ``article``) becomes on this site."""
+        target = self._resolve(article, url)
+        if self.record is not None:
+            self.record[url] = as_list(target)
+        return target
+
+    def agree(self, article: Article, recorded: Mapping[str, list[Any]]) -> bool:
+        """True when every recorded link of ``article`` still resolves as recorded."""
+        warn, self.warn = self.warn, False  # the render that recorded them warned already
+        try:
+            return all(
+                as_list(self._resolve(article, url)) == target for url, target in recorded.items()
+            )
+        finally:
+            self.warn = warn
+
+    def _resolve(self, article: Article, url: str) -> Target:
         url = url.strip()
         for prefix in self.prefixes:  # the site's own absolute URLs are site URLs
             if url.startswith(prefix):

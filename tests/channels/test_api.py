@@ -173,10 +173,10 @@ def test_leak_check_reads_the_api(tmp_path: Path, monkeypatch) -> None:
     kb = make_channel_kb(tmp_path / "kb")
     real = api.files
 
-    def leaky(ctx):  # the whole knowledge base instead of the site's articles
+    def leaky(ctx, reuse=None):  # the whole knowledge base instead of the site's articles
         from dataclasses import replace
 
-        return real(replace(ctx, articles=ctx.kb.articles))
+        return real(replace(ctx, articles=ctx.kb.articles), reuse)
 
     monkeypatch.setattr(api, "files", leaky)
     with pytest.raises(BuildError, match=r"leak check failed.*api/v1/"):

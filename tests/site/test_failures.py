@@ -43,7 +43,7 @@ def test_leak_check_fails_the_build_and_keeps_the_old_site(tmp_path: Path) -> No
     assert "about/index.html: title of article 'secret'" in message
     # The previous site is still in place and no temporary folder is left behind.
     assert "Nothing secret" in (root / "site/public/about/index.html").read_text()
-    assert sorted(p.name for p in (root / "site").iterdir()) == ["public"]
+    assert sorted(p.name for p in (root / "site").iterdir()) == [".kcs-cache", "public"]
 
 
 def test_leak_of_an_article_url_is_caught(tmp_path: Path) -> None:

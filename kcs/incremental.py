@@ -1,0 +1,279 @@
+"""Incremental builds: a page whose inputs did not change since the last build is taken
+from that build instead of being rendered again.
+
+A full build of a large knowledge base spends most of its time converting Markdown and
+rendering templates for pages that a merge did not touch. After every build the plugin
+writes a *manifest* per site (``<out>/.kcs-cache/<audience>.json``, beside the sites, never
+inside a served folder) that records, for each generated page:
+
+- ``key``: a hash of everything the page is made of (its path, Markdown and metadata, and
+  the article it shows);
+- the *lookups* its rendering made: what each link of the article resolved to, and which
+  pages MkDocs looked up to write relative links;
+- the size and modification time of the file it wrote, and its search document.
+
+The next build reuses a page only when the whole site's *fingerprint* is unchanged (the
+code of kcs, MkDocs and Material, mkdocs.yml, kcs.yml, the hand-written pages, the
+navigation and the data every page shows, such as announcements), its key is unchanged,
+every recorded lookup gives the same answer today, and the earlier file is still the one
+recorded. Anything else is rendered. A reused page is hard-linked from the earlier site
+(copied across file systems), so the earlier site is never written to. A page that logged
+a warning is never recorded: it renders again, and warns again, every time.
+
+The manifest is input like any other: one that cannot be read, or that does not have the
+expected shape, means a full build.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import shutil
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from .fsutil import atomic_write
+
+log = logging.getLogger(__name__)
+
+FORMAT = 1
+CACHE_DIR = ".kcs-cache"
+#: Packages whose code shapes a page besides kcs itself.
+RENDERERS = ("mkdocs", "mkdocs-material", "markdown", "pymdown-extensions", "nh3", "jinja2")
+
+
+def manifest_path(out: Path, audience: str) -> Path:
+    """Where the build in ``out`` keeps the manifest of its ``audience`` site."""
+    return Path(out) / CACHE_DIR / f"{audience}.json"
+
+
+def digest(*parts: Any) -> str:
+    """A stable hash of JSON-like values (sets are sorted, other objects become text)."""
+    text = json.dumps(parts, sort_keys=True, ensure_ascii=False, default=_plain)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, set | frozenset):
+        return sorted(value, key=repr)
+    return str(value)
+
+
+@cache
+def code_fingerprint() -> str:
+    """A hash of the kcs package's files and the versions of the libraries that render.
+
+    The package's own files are read rather than its version: an installation from a
+    checkout keeps its version while its code changes.
+    """
+    from importlib import metadata
+
+    package = Path(__file__).parent
+    sha = hashlib.sha256()
+    for path in sorted(package.rglob("*")):
+        if path.is_file() and "__pycache__" not in path.parts:
+            sha.update(path.relative_to(package).as_posix().encode())
+            sha.update(path.read_bytes())
+    for name in RENDERERS:
+        try:
+            sha.update(f"{name}=={metadata.version(name)}".encode())
+        except metadata.PackageNotFoundError:
+            sha.update(f"{name} missing".encode())
+    return sha.hexdigest()
+
+
+def folder_fingerprint(folder: Path | None) -> list[tuple[str, str]]:
+    """(path, content hash) of every file under ``folder``: hand-written pages, theme
+    overrides."""
+    if folder is None or not folder.is_dir():
+        return []
+    return [
+        (path.relative_to(folder).as_posix(), hashlib.sha256(path.read_bytes()).hexdigest())
+        for path in sorted(folder.rglob("*"))
+        if path.is_file()
+    ]
+
+
+@dataclass
+class PageRecord:
+    """What the last build knows about one page it wrote."""
+
+    key: str
+    output: str  # the file in the site, relative to it
+    links: dict[str, list[Any]] = field(default_factory=dict)  # article URL → target
+    files: dict[str, str | None] = field(default_factory=dict)  # src_uri → its URL
+    anchors: list[str] = field(default_factory=list)
+    search: str | None = None  # the article's search document
+    stat: list[int] = field(default_factory=list)  # size, mtime_ns of ``output``
+
+
+@dataclass
+class SectionsRecord:
+    """The content API's rendered sections of one article (kcs/channels/api.py)."""
+
+    key: str
+    links: dict[str, list[Any]]
+    parts: list[dict[str, Any]]
+
+
+@dataclass
+class Manifest:
+    fingerprint: str
+    nav: str = ""
+    pages: dict[str, PageRecord] = field(default_factory=dict)
+    sections: dict[str, SectionsRecord] = field(default_factory=dict)
+
+    @classmethod
+    def read(cls, path: Path) -> Manifest | None:
+        """The manifest at ``path``, or None (and a full build) when there is none or it
+        is not one this version wrote."""
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            if data.get("format") != FORMAT:
+                raise ValueError(f"format {data.get('format')!r}, not {FORMAT}")
+            pages = {
+                str(uri): PageRecord(**_fields(record, PageRecord))
+                for uri, record in data["pages"].items()
+            }
+            sections = {
+                str(ident): SectionsRecord(**_fields(record, SectionsRecord))
+                for ident, record in data["sections"].items()
+            }
+            manifest = cls(str(data["fingerprint"]), str(data["nav"]), pages, sections)
+        except FileNotFoundError:
+            return None
+        except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
+            log.info("%s: not used (%s); every page is rendered", path, exc)
+            return None
+        return manifest
+
+    def write(self, path: Path) -> None:
+        data = {
+            "format": FORMAT,
+            "fingerprint": self.fingerprint,
+            "nav": self.nav,
+            "pages": {uri: vars(record) for uri, record in self.pages.items()},
+            "sections": {ident: vars(record) for ident, record in self.sections.items()},
+        }
+        atomic_write(path, json.dumps(data, ensure_ascii=False, separators=(",", ":")))
+
+
+_TYPES: dict[type, dict[str, type]] = {
+    PageRecord: {
+        "key": str,
+        "output": str,
+        "links": dict,
+        "files": dict,
+        "anchors": list,
+        "search": (str, type(None)),  # type: ignore[dict-item]
+        "stat": list,
+    },
+    SectionsRecord: {"key": str, "links": dict, "parts": list},
+}
+
+
+def _fields(record: Any, kind: type) -> dict[str, Any]:
+    """The fields of one record, each of the type the dataclass names."""
+    if not isinstance(record, dict):
+        raise TypeError(f"a record is {type(record).__name__}, not an object")
+    types = _TYPES[kind]
+    if set(record) != set(types):
+        raise ValueError(f"record fields {sorted(record)}")
+    for name, expected in types.items():
+        if not isinstance(record[name], expected):
+            raise TypeError(f"{name} is {type(record[name]).__name__}")
+    return record
+
+
+def inside_site(site: Path, relative: str) -> Path | None:
+    """``site/relative`` when ``relative`` is a plain relative path inside the site."""
+    parts = relative.split("/")
+    if not relative or relative.startswith("/") or any(p in ("", ".", "..") for p in parts):
+        return None
+    return site.joinpath(*parts)
+
+
+class Reuse:
+    """The earlier build of one site, for the build that replaces it.
+
+    ``previous`` is the earlier site folder and ``manifest`` what it recorded (None: a
+    full build that still records, for the build after it).
+    """
+
+    def __init__(self, previous: Path | None, manifest: Manifest | None, fingerprint: str) -> None:
+        self.previous = previous
+        usable = manifest is not None and manifest.fingerprint == fingerprint
+        if manifest is not None and not usable:
+            log.info("the site's code, settings or shared data changed: every page is rendered")
+        self.old = manifest if usable else None
+        self.new = Manifest(fingerprint)
+        self.reused: dict[str, PageRecord] = {}
+
+    def page(
+        self,
+        src_uri: str,
+        key: str,
+        *,
+        links_agree: Callable[[Mapping[str, list[Any]]], bool],
+        files_agree: Callable[[Mapping[str, str | None]], bool],
+    ) -> PageRecord | None:
+        """The earlier page of ``src_uri`` when it can stand for the one to build now."""
+        if self.old is None or self.previous is None:
+            return None
+        record = self.old.pages.get(src_uri)
+        if record is None or record.key != key:
+            return None
+        path = inside_site(self.previous, record.output)
+        if path is None or len(record.stat) != 2:
+            return None
+        try:
+            stat = path.stat()
+        except OSError:
+            return None
+        if [stat.st_size, stat.st_mtime_ns] != record.stat:
+            return None  # not the file the manifest describes: render it
+        if not links_agree(record.links) or not files_agree(record.files):
+            return None
+        return record
+
+    def nav_changed(self, nav: str) -> None:
+        """The navigation every page shows: when it changed, nothing is reused."""
+        self.new.nav = nav
+        if self.old is not None and self.old.nav != nav:
+            log.info("the navigation changed: every page is rendered")
+            self.reused.clear()
+            self.old = None
+
+    def sections(
+        self,
+        ident: str,
+        key: str,
+        links_agree: Callable[[Mapping[str, list[Any]]], bool],
+        render: Callable[[], tuple[list[dict[str, Any]], dict[str, list[Any]]]],
+    ) -> list[dict[str, Any]]:
+        """An article's content API sections: the earlier ones when still valid."""
+        old = self.old.sections.get(ident) if self.old is not None else None
+        if old is not None and old.key == key and links_agree(old.links):
+            self.new.sections[ident] = old
+            return old.parts
+        parts, links = render()
+        self.new.sections[ident] = SectionsRecord(key, links, parts)
+        return parts
+
+    def link_into(self, site: Path, records: Iterable[PageRecord]) -> None:
+        """Put the reused pages' files into the new ``site``."""
+        for record in records:
+            assert self.previous is not None  # nothing is reused without an earlier site
+            source = inside_site(self.previous, record.output)
+            target = inside_site(site, record.output)
+            assert source is not None and target is not None
+            target.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                os.link(source, target)
+            except OSError:  # another file system, or links not allowed
+                shutil.copy2(source, target)

@@ -1,0 +1,269 @@
+"""``kcs build --incremental``: only what changed is rendered, and the sites it makes are
+the sites a full build of the same commit makes, file for file (tests/site/sitecompare.py).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+import sitecompare
+from gitrepo import commit_all, git_identity, init_repo, write
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
+
+from kcs.build import build_sites
+from kcs.incremental import manifest_path
+
+NOW = dt.datetime(2026, 12, 4, 12, 0, tzinfo=dt.UTC)
+KCS_YML = """\
+site:
+  name: Deskhelp
+  url: https://help.example.test/
+  internal_url: https://kb.example.test/
+languages: [en, sv]
+default_language: en
+domains:
+  accounts: {en: Accounts, sv: Konton}
+  network: {en: Network, sv: Nätverk}
+"""
+DOMAINS = ("accounts", "network")
+WORDS = ("printer", "mailbox", "token", "laptop", "router")
+
+
+def article_text(spec: dict[str, Any]) -> str:
+    tags = ", ".join(spec["tags"])
+    return (
+        f"---\nid: {spec['id']}\ntitle: {json.dumps(spec['title'])}\nlang: {spec['lang']}\n"
+        f"state: validated\naudience: {spec['audience']}\ntype: howto\n"
+        f"tags: [{tags}]\nreviewed: 2026-11-01\n---\n\n{spec['body']}"
+    )
+
+
+def base_articles() -> dict[str, dict[str, Any]]:
+    out = {}
+    for number in range(8):
+        ident = f"kb{number}"
+        body = (
+            f"## Problem\n\nThe {WORDS[number % 5]} does not answer.\n\n"
+            f"## Solution\n\nRestart the {WORDS[(number + 1) % 5]} and sign in again.\n"
+        )
+        # links in both forms, the site address and a path in the repository
+        if number >= 1:
+            body += f"\nSee also [the earlier fix](/a/kb{number - 1}/) and [this](#solution).\n"
+        if number >= 2:
+            folder = DOMAINS[number % 2]
+            body += f"\nOr [the one before](../{folder}/kb{number - 2}.md).\n"
+        out[ident] = {
+            "id": ident,
+            "title": f"Fix {number}: {WORDS[number % 5]} trouble",
+            "lang": ("en", "sv")[number % 2],
+            "audience": "internal" if number == 5 else "public",
+            "domain": DOMAINS[number % 2],
+            "tags": [WORDS[number % 5], "help"],
+            "body": body,
+        }
+    return out
+
+
+def path_of(spec: dict[str, Any]) -> str:
+    return f"articles/{spec['domain']}/{spec['id']}.md"
+
+
+def write_state(root: Path, state: dict[str, dict[str, Any]]) -> None:
+    shutil.rmtree(root / "articles", ignore_errors=True)
+    for spec in state.values():
+        write(root / path_of(spec), article_text(spec))
+
+
+def build(root: Path, out: Path, *, incremental: bool) -> dict[str, int]:
+    result = build_sites(root, out=out, now=NOW, previous=out if incremental else None)
+    return {site.audience: site.reused for site in result.sites}
+
+
+@pytest.fixture(scope="module")
+def base(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A committed repository and its full build in ``base/site``."""
+    folder = tmp_path_factory.mktemp("incremental-base")
+    root = folder / "kb"
+    write(root / "kcs.yml", KCS_YML)
+    write_state(root, base_articles())
+    with git_identity():
+        init_repo(root)
+        commit_all(root, "Articles", date="2026-11-20T10:00:00+01:00")
+    build(root, folder / "site", incremental=False)
+    return folder
+
+
+def copy_base(base: Path, target: Path) -> tuple[Path, Path]:
+    shutil.copytree(base, target, symlinks=True)
+    return target / "kb", target / "site"
+
+
+# ------------------------------------------------------------------ the property
+
+word = st.sampled_from(WORDS)
+index = st.integers(min_value=0, max_value=50)
+operation = st.one_of(
+    st.tuples(st.just("edit"), index, word),
+    st.tuples(st.just("retitle"), index, word),
+    st.tuples(st.just("move"), index),
+    st.tuples(st.just("delete"), index),
+    st.tuples(st.just("add"), index, word),
+    st.tuples(st.just("audience"), index),
+    st.tuples(st.just("link"), index, index),
+)
+
+
+def apply(state: dict[str, dict[str, Any]], op: tuple[Any, ...], serial: int) -> None:
+    """One change a merge could bring, on the model of the repository."""
+    ids = sorted(state)
+    if not ids and op[0] != "add":
+        return
+    spec = state[ids[op[1] % len(ids)]] if ids else None
+    kind = op[0]
+    if kind == "edit" and spec:
+        spec["body"] += f"\nIf it still fails, check the {op[2]} setting.\n"
+    elif kind == "retitle" and spec:
+        spec["title"] = f"Fix for the {op[2]} ({serial})"
+    elif kind == "move" and spec:
+        spec["domain"] = DOMAINS[(DOMAINS.index(spec["domain"]) + 1) % len(DOMAINS)]
+    elif kind == "delete" and spec:
+        del state[spec["id"]]
+    elif kind == "audience" and spec:
+        spec["audience"] = "public" if spec["audience"] == "internal" else "internal"
+    elif kind == "link" and spec:
+        other = state[ids[op[2] % len(ids)]]
+        spec["body"] += f"\nRelated: [{other['title']}](../{other['domain']}/{other['id']}.md)\n"
+    elif kind == "add":
+        ident = f"new{serial}"
+        link = f"\nFirst try [the usual fix](/a/{spec['id']}/).\n" if spec else ""
+        state[ident] = {
+            "id": ident,
+            "title": f"New {op[2]} problem",
+            "lang": "en",
+            "audience": "public",
+            "domain": DOMAINS[serial % 2],
+            "tags": [op[2]],
+            "body": f"## Problem\n\nThe {op[2]} is slow.\n{link}",
+        }
+
+
+@settings(
+    max_examples=3,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(operations=st.lists(operation, min_size=1, max_size=3))
+# the changes that alter other pages than the article's own, always tried
+@example(operations=[("audience", 2), ("delete", 4)])
+@example(operations=[("move", 3), ("retitle", 1, "token")])
+@example(operations=[("add", 6, "router"), ("link", 0, 8), ("edit", 0, "laptop")])
+def test_incremental_builds_equal_a_full_build(
+    base: Path, tmp_path_factory: pytest.TempPathFactory, operations: list[tuple[Any, ...]]
+) -> None:
+    """After any sequence of edits, renames, deletions, new articles, audience changes and
+    new links, each merged and built incrementally on the build before, the sites equal
+    a full build of the last commit."""
+    root, out = copy_base(base, tmp_path_factory.mktemp("incremental") / "case")
+    state = base_articles()
+    for serial, op in enumerate(operations):
+        apply(state, op, serial)
+        write_state(root, state)
+        with git_identity():
+            commit_all(root, f"Change {serial}", date=f"2026-11-2{serial + 1}T10:00:00+01:00")
+        build(root, out, incremental=True)
+    full = out.parent / "full"
+    build(root, full, incremental=False)
+    shown = {p.parent.name for p in (full / "public/a").glob("*/index.html")}
+    assert shown == {i for i, spec in state.items() if spec["audience"] == "public"}
+    for audience in ("public", "internal"):
+        assert sitecompare.differences(full / audience, out / audience) == [], operations
+
+
+# ------------------------------------------------------------------ what is reused
+
+
+def test_an_edit_renders_only_the_pages_that_show_the_article(base: Path, tmp_path: Path) -> None:
+    root, out = copy_base(base, tmp_path / "case")
+    pages = {
+        audience: len(json.loads(manifest_path(out, audience).read_text())["pages"])
+        for audience in ("public", "internal")
+    }
+    state = base_articles()
+    state["kb3"]["body"] += "\nIf it still fails, check the proxy setting.\n"
+    write_state(root, state)
+    with git_identity():
+        commit_all(root, "Edit kb3", date="2026-11-21T10:00:00+01:00")
+    unchanged = out / "public/a/kb1/index.html"
+    before = unchanged.stat().st_ino
+    reused = build(root, out, incremental=True)
+    assert "proxy setting" in (out / "public/a/kb3/index.html").read_text()
+    for audience, count in pages.items():
+        # the article's page and the listings, home and report pages that show it
+        assert count - 20 <= reused[audience] < count, (audience, reused, pages)
+    # an unchanged page is the earlier build's file, linked, not written again
+    assert unchanged.stat().st_ino == before
+    recorded = {
+        audience: len(json.loads(manifest_path(out, audience).read_text())["pages"])
+        for audience in ("public", "internal")
+    }
+    assert build(root, out, incremental=True) == recorded
+
+
+def test_a_changed_kcs_yml_renders_every_page(base: Path, tmp_path: Path) -> None:
+    root, out = copy_base(base, tmp_path / "case")
+    write(root / "kcs.yml", KCS_YML.replace("Deskhelp", "Helpdesk"))
+    with git_identity():
+        commit_all(root, "Rename the site", date="2026-11-21T10:00:00+01:00")
+    assert build(root, out, incremental=True) == {"public": 0, "internal": 0}
+    assert "Helpdesk" in (out / "public/a/kb1/index.html").read_text()
+
+
+def test_a_page_changed_after_the_build_is_rendered_again(base: Path, tmp_path: Path) -> None:
+    """The manifest names each file by size and time: a file that is not the one it
+    describes (edited by hand, left by an interrupted build) is never reused."""
+    root, out = copy_base(base, tmp_path / "case")
+    page = out / "public/a/kb1/index.html"
+    page.write_text(page.read_text().replace("Restart", "Tampered"))
+    build(root, out, incremental=True)
+    assert "Tampered" not in page.read_text()
+    assert sitecompare.differences(base / "site/public", out / "public") == []
+
+
+@pytest.mark.parametrize(
+    "manifest",
+    [
+        "not json",
+        '{"format": 1}',
+        '{"format": 99, "fingerprint": "", "nav": "", "pages": {}, "sections": {}}',
+        '{"format": 1, "fingerprint": "x", "nav": "", "pages": [], "sections": {}}',
+        "SAME_BUT_OUTSIDE",
+        "SAME_BUT_WRONG_TYPE",
+    ],
+)
+def test_a_hostile_manifest_means_a_full_build(base: Path, tmp_path: Path, manifest: str) -> None:
+    """The manifest is input: one that is broken, or names files outside the site, is not
+    used and nothing outside the site is read or written."""
+    root, out = copy_base(base, tmp_path / "case")
+    path = manifest_path(out, "public")
+    if manifest.startswith("SAME_BUT"):
+        data = json.loads(path.read_text())
+        record = data["pages"]["a/kb1.md"]
+        if manifest == "SAME_BUT_OUTSIDE":
+            secret = tmp_path / "secret.html"
+            secret.write_text("internal runbook")
+            stat = secret.stat()
+            record["output"] = "../../secret.html"
+            record["stat"] = [stat.st_size, stat.st_mtime_ns]
+        else:
+            record["links"] = ["not", "a", "mapping"]
+        manifest = json.dumps(data)
+    path.write_text(manifest)
+    build(root, out, incremental=True)
+    assert "internal runbook" not in (out / "public/a/kb1/index.html").read_text()
+    assert sitecompare.differences(base / "site/public", out / "public") == []
