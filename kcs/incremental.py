@@ -127,6 +127,10 @@ class Manifest:
     nav: str = ""
     pages: dict[str, PageRecord] = field(default_factory=dict)
     sections: dict[str, SectionsRecord] = field(default_factory=dict)
+    #: the render checks' results (kcs/render.py): text and extensions hash → reason
+    checks: dict[str, str | None] = field(default_factory=dict)
+    #: language → hash of the search documents (and their URLs) Pagefind read, in order
+    search: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def read(cls, path: Path) -> Manifest | None:
@@ -144,7 +148,19 @@ class Manifest:
                 str(ident): SectionsRecord(**_fields(record, SectionsRecord))
                 for ident, record in data["sections"].items()
             }
-            manifest = cls(str(data["fingerprint"]), str(data["nav"]), pages, sections)
+            search = data["search"]
+            if not isinstance(search, dict) or not all(
+                isinstance(k, str) and isinstance(v, str) for k, v in search.items()
+            ):
+                raise TypeError("search is not a mapping of text to text")
+            checks = data["checks"]
+            if not isinstance(checks, dict) or not all(
+                isinstance(k, str) and isinstance(v, str | None) for k, v in checks.items()
+            ):
+                raise TypeError("checks is not a mapping of text to text or null")
+            manifest = cls(
+                str(data["fingerprint"]), str(data["nav"]), pages, sections, checks, search
+            )
         except FileNotFoundError:
             return None
         except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
@@ -159,6 +175,8 @@ class Manifest:
             "nav": self.nav,
             "pages": {uri: vars(record) for uri, record in self.pages.items()},
             "sections": {ident: vars(record) for ident, record in self.sections.items()},
+            "checks": self.checks,
+            "search": self.search,
         }
         atomic_write(path, json.dumps(data, ensure_ascii=False, separators=(",", ":")))
 
@@ -190,6 +208,14 @@ def _fields(record: Any, kind: type) -> dict[str, Any]:
     return record
 
 
+def search_digest(fed: Iterable[tuple[str, str | None]]) -> str:
+    """A hash of the (URL, search document) pairs one language's index was made of."""
+    sha = hashlib.sha256()
+    for url, document in fed:
+        sha.update(digest(url, document).encode())
+    return sha.hexdigest()
+
+
 def inside_site(site: Path, relative: str) -> Path | None:
     """``site/relative`` when ``relative`` is a plain relative path inside the site."""
     parts = relative.split("/")
@@ -213,6 +239,7 @@ class Reuse:
         self.old = manifest if usable else None
         self.new = Manifest(fingerprint)
         self.reused: dict[str, PageRecord] = {}
+        self.kept_languages: set[str] = set()  # whose search index is the earlier one
 
     def page(
         self,
@@ -247,7 +274,20 @@ class Reuse:
         if self.old is not None and self.old.nav != nav:
             log.info("the navigation changed: every page is rendered")
             self.reused.clear()
+            self.kept_languages.clear()
             self.old = None
+
+    def keep_languages(self, articles: Mapping[str, list[tuple[str, str]]]) -> None:
+        """``articles``: language → (src_uri, URL) of its article pages in build order.
+        A language whose pages are all reused, in the same order, keeps its index."""
+        if self.old is None:
+            return
+        for lang, pages in articles.items():
+            records = [self.reused.get(uri) for uri, _ in pages]
+            if all(r is not None and r.search is not None for r in records):
+                fed = [(url, r.search) for (_, url), r in zip(pages, records, strict=True) if r]
+                if search_digest(fed) == self.old.search.get(lang):
+                    self.kept_languages.add(lang)
 
     def sections(
         self,

@@ -24,13 +24,15 @@ import base64
 import html as htmlmod
 import json
 import logging
+import os
 import queue
 import re
+import shutil
 import subprocess
 import threading
 import time
 from collections import Counter, defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping, Sequence, Set
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +41,7 @@ from .errors import BuildError
 log = logging.getLogger(__name__)
 
 OUTPUT_SUBDIR = "pagefind"
+ENTRY = "pagefind-entry.json"
 #: Pages waiting for Pagefind at most (about 50 KB each).
 QUEUE_PAGES = 2000
 #: Pagefind weights (its default is 1; the title heading counts 7)
@@ -50,6 +53,13 @@ MAX_WORDS = 60_000
 _LANG = re.compile(r'<html lang="([^"]+)"')
 _TAGS = re.compile(r"<[^>]*>")
 _VOCAB_WORD = re.compile(r"[^\W\d_]{4,30}")
+#: The files of one language in a Pagefind bundle (and the build's own files beside it).
+_LANGUAGE_FILE = re.compile(
+    r"^(?:pagefind\.(?P<meta>[^_/]+)_[0-9a-f]+\.pf_meta"
+    r"|(?:index|fragment|filter)/(?P<chunk>[^_/]+)_[0-9a-f]+\.pf_[a-z]+"
+    r"|wasm\.(?P<wasm>[^./]+)\.pagefind"
+    r"|kcs-(?:search|words)-(?P<kcs>[^./]+)\.json)$"
+)
 
 
 def executable() -> Path:
@@ -148,9 +158,15 @@ def browser_files(
     return out
 
 
+def language_of(relative: str) -> str | None:
+    """The language a file of the bundle belongs to (None: shared by all)."""
+    found = _LANGUAGE_FILE.match(relative)
+    return next((code for code in found.groups() if code), None) if found else None
+
+
 def languages(site_dir: Path) -> dict[str, int]:
     """Pages per language from ``pagefind/pagefind-entry.json`` (empty when not indexed)."""
-    entry = site_dir / OUTPUT_SUBDIR / "pagefind-entry.json"
+    entry = site_dir / OUTPUT_SUBDIR / ENTRY
     if not entry.is_file():
         return {}
     try:
@@ -178,16 +194,27 @@ class StreamingIndex:
         *,
         timeout: float = 600,
         synonyms: Mapping[str, Sequence[Sequence[str]]] | None = None,
+        languages: Sequence[str] = (),
+        keep: Set[str] = frozenset(),
+        earlier: Path | None = None,
     ) -> None:
+        """``languages``: those the site has (one Pagefind index each; a language's index
+        depends on its own pages only). ``keep``: languages whose pages are the earlier
+        build's, in the same order: their index files are linked from ``earlier`` (that
+        build's ``pagefind`` folder) instead of built again."""
         self.timeout = timeout
         self.synonyms = synonyms or {}
+        self.keep = frozenset(keep) if earlier is not None else frozenset()
+        self.earlier = earlier
+        self._sent = 0
         self._words: dict[str, Counter[str]] = defaultdict(Counter)
         self._pages_of: Counter[str] = Counter()
         self._next = 0
         self._responses: dict[int, dict[str, Any]] = {}
         self._errors: list[str] = []
         self._indexed = 0
-        self._final: int | None = None  # the GetFiles request, once sent
+        self._final: dict[str, int] = {}  # language → its GetFiles request, once sent
+        self._finished = False
         self._done = threading.Condition()
         self.pages = 0
         try:
@@ -206,8 +233,13 @@ class StreamingIndex:
         self._broken = False
         self._writer = threading.Thread(target=self._write, name="pagefind-writer", daemon=True)
         self._writer.start()
+        # One index per language, made now: a NewIndex request later would wait for
+        # every page queued before it.
+        self._indexes = {code: self._new_index() for code in languages if code not in self.keep}
+
+    def _new_index(self) -> int:
         reply = self._wait(self._send({"type": "NewIndex", "config": {}}))
-        self._index = int(reply["index_id"])
+        return int(reply["index_id"])
 
     @property
     def indexed(self) -> int:
@@ -218,19 +250,24 @@ class StreamingIndex:
         """Queue one page; ``url`` as the browser requests it (``/a/<id>/``)."""
         lang = _LANG.search(html)
         code = lang.group(1) if lang else "unknown"
+        self.pages += 1
+        if code in self.keep:
+            return
+        if code not in self._indexes:
+            self._indexes[code] = self._new_index()
         self._pages_of[code] += 1
         text = htmlmod.unescape(_TAGS.sub(" ", html)).lower()
         self._words[code].update(set(_VOCAB_WORD.findall(text)))
         self._send(
             {
                 "type": "AddFile",
-                "index_id": self._index,
+                "index_id": self._indexes[code],
                 "url": url,
                 "file_path": None,
                 "file_contents": html,
             }
         )
-        self.pages += 1
+        self._sent += 1
 
     def finish(self) -> None:
         """No more pages: Pagefind builds its index now, while the caller goes on.
@@ -240,29 +277,76 @@ class StreamingIndex:
         sit in Tokio's buffers and exits on end of input without flushing them (an empty
         pagefind-entry.json under load), so :meth:`write` writes the files itself.
         """
-        if self._final is None:
-            self._final = self._send({"type": "GetFiles", "index_id": self._index})
+        if self._finished:
+            return
+        self._finished = True
+        indexes = {code: i for code, i in self._indexes.items() if self._pages_of[code]}
+        if not indexes and not self.keep:
+            # no page at all: Pagefind still writes its scripts (the search box loads them)
+            indexes = {"": self._indexes.get("unknown") or self._new_index()}
+        for code, index in indexes.items():
+            self._final[code] = self._send({"type": "GetFiles", "index_id": index})
 
     def write(self, output: Path) -> None:
         """Wait for the index, write the bundle into ``output`` and stop the service."""
         self.finish()
-        assert self._final is not None
         try:
-            reply = self._wait(self._final)
+            replies = [self._wait(message) for message in self._final.values()]
             if self._errors:
                 raise BuildError(f"Pagefind refused a page: {self._errors[0]}")
-            if self._indexed < self.pages:
+            if self._indexed < self._sent:
                 raise BuildError(
-                    f"Pagefind indexed {self._indexed} of {self.pages} pages; build again"
+                    f"Pagefind indexed {self._indexed} of {self._sent} pages; build again"
                 )
         finally:
             self.close()
-        for item in reply.get("files", []):
-            target = output / item["path"]
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(base64.b64decode(item["content"]))
+        entry: dict[str, Any] = {}
+        for reply in replies:
+            for item in reply.get("files", []):
+                content = base64.b64decode(item["content"])
+                if item["path"] == ENTRY:  # each index names its own language: merge them
+                    part = json.loads(content)
+                    languages = {**entry.get("languages", {}), **part.get("languages", {})}
+                    entry = {**part, "languages": languages}
+                    continue
+                target = output / item["path"]
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_bytes(content)
+        if self.keep:
+            entry = self._link_kept(output, entry)
+        output.mkdir(parents=True, exist_ok=True)
+        (output / ENTRY).write_text(
+            json.dumps(entry, ensure_ascii=False, separators=(",", ":")), encoding="utf-8"
+        )
         for name, text in browser_files(self._words, self._pages_of, self.synonyms).items():
             (output / name).write_text(text, encoding="utf-8")
+
+    def _link_kept(self, output: Path, entry: dict[str, Any]) -> dict[str, Any]:
+        """The kept languages' files and the files every language shares, from the
+        earlier build; the entry file names the kept languages as that build did."""
+        assert self.earlier is not None
+        try:
+            earlier = json.loads((self.earlier / ENTRY).read_text(encoding="utf-8"))
+            kept = {code: earlier["languages"][code] for code in self.keep}
+            for path in sorted(self.earlier.rglob("*")):
+                relative = path.relative_to(self.earlier).as_posix()
+                code = language_of(relative)
+                target = output / relative
+                shared = code in (None, "unknown") and relative != ENTRY
+                if path.is_file() and (code in self.keep or (shared and not target.exists())):
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    try:
+                        os.link(path, target)
+                    except OSError:
+                        shutil.copy2(path, target)
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            raise BuildError(
+                f"{self.earlier}: the earlier search index is incomplete ({exc}); build "
+                "without --incremental (kcs publish: remove the live release's .kcs-cache)"
+            ) from None
+        if not entry:
+            entry = {key: value for key, value in earlier.items() if key != "languages"}
+        return {**entry, "languages": {**entry.get("languages", {}), **kept}}
 
     def close(self) -> None:
         if self._writer.is_alive():

@@ -42,6 +42,7 @@ from .incremental import (
     digest,
     folder_fingerprint,
     inside_site,
+    search_digest,
 )
 from .site import announcements, home
 from .site.articles import scrollable_tables, site_url_for
@@ -139,6 +140,7 @@ class KcsPlugin(BasePlugin[KcsConfig]):
         self.looked_up: dict[str, str | None] | None = None
         self.warnings = _Count()
         self.marks: dict[str, int] = {}
+        self.fed: dict[str, list[tuple[str, str]]] = {}  # language → (URL, search document)
 
     # ------------------------------------------------------------ kcs build's interface
 
@@ -183,6 +185,8 @@ class KcsPlugin(BasePlugin[KcsConfig]):
                     history = load_history(root)
                 for finding in kb.findings:
                     log.warning(str(finding))
+                if self.prepared is not None and self.prepared.manifest is not None:
+                    render.remember(self.prepared.manifest.checks)
                 kb, left_out = unbuildable.leave_out(kb)
                 for finding in left_out:
                     log.warning(str(finding))
@@ -284,12 +288,20 @@ class KcsPlugin(BasePlugin[KcsConfig]):
         # Pagefind starts before MkDocs converts the Markdown: it reads each article as soon
         # as its HTML exists, on the other core, during the longest phase of the build.
         if self.config.pagefind:
-            from .pagefind import StreamingIndex
+            from .pagefind import OUTPUT_SUBDIR, StreamingIndex
 
             self.close_index()
+            self.fed = {}
+            reuse = self.reuse
+            earlier = reuse.previous / OUTPUT_SUBDIR if reuse and reuse.previous else None
             try:
                 synonyms = self.ctx.kb.config.search.synonyms if self.ctx else {}
-                self.index = StreamingIndex(synonyms=synonyms)
+                self.index = StreamingIndex(
+                    synonyms=synonyms,
+                    languages=list(self.ctx.kb.config.languages) if self.ctx else (),
+                    keep=reuse.kept_languages if reuse else frozenset(),
+                    earlier=earlier,
+                )
             except KcsError as exc:
                 raise PluginError(str(exc)) from exc
         return nav
@@ -319,6 +331,7 @@ class KcsPlugin(BasePlugin[KcsConfig]):
             if record is not None:
                 record.search = document
             self.index.add(document, "/" + page.url)
+            self.fed.setdefault(kcs_meta["lang"], []).append(("/" + page.url, document))
             if self.index.pages == self.article_count:
                 # The last article: Pagefind builds its index while MkDocs renders on.
                 self.index.finish()
@@ -424,6 +437,12 @@ class KcsPlugin(BasePlugin[KcsConfig]):
             found = self.reuse.page(uri, key, links_agree=links_agree, files_agree=files_agree)
             if found is not None:
                 self.reuse.reused[uri] = found
+        articles: dict[str, list[tuple[str, str]]] = {}
+        for file in files.documentation_pages():
+            kcs_meta = self.meta.get(file.src_uri, {}).get("kcs")
+            if is_article(kcs_meta) and file.src_uri in self.keys:
+                articles.setdefault(kcs_meta["lang"], []).append((file.src_uri, "/" + file.url))
+        self.reuse.keep_languages(articles)
 
         def recording_lookup(path: str) -> File | None:
             found = lookup(path)
@@ -439,6 +458,8 @@ class KcsPlugin(BasePlugin[KcsConfig]):
         """Link the reused pages into the site; record every page for the next build."""
         assert self.reuse is not None
         self.reuse.link_into(site_dir, self.reuse.reused.values())
+        self.reuse.new.checks = render.known()
+        self.reuse.new.search = {lang: search_digest(fed) for lang, fed in self.fed.items()}
         pages = self.reuse.new.pages
         pages.update(self.reuse.reused)
         for uri, record in self.recording.items():

@@ -15,6 +15,7 @@ runs it on every article before rendering, and catches what else breaks while re
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import re
 from collections.abc import Mapping, Sequence
@@ -95,8 +96,31 @@ def problem(
 
 
 def _fails(text: str, setup: Setup | None, full: bool) -> str | None:
-    """None when ``text`` renders, else the reason in one short line."""
-    md = _markdown(setup or Setup(), full)
+    """None when ``text`` renders, else the reason in one short line (remembered: the
+    same text with the same extensions renders or fails the same way)."""
+    setup = setup or Setup()
+    key = hashlib.sha256(
+        repr((setup.extensions, sorted(setup.configs.items(), key=str), full, text)).encode()
+    ).hexdigest()
+    if key in _KNOWN:
+        return _KNOWN[key]
+    _KNOWN[key] = reason = _check(text, setup, full)
+    return reason
+
+
+def known() -> dict[str, str | None]:
+    """Every check's result so far, by a hash of text and extensions (for the manifest
+    of an incremental build, kcs/incremental.py)."""
+    return dict(_KNOWN)
+
+
+def remember(results: Mapping[str, str | None]) -> None:
+    """Take the results of an earlier build's checks."""
+    _KNOWN.update(results)
+
+
+def _check(text: str, setup: Setup, full: bool) -> str | None:
+    md = _markdown(setup, full)
     try:
         md.reset()
         md.convert(text)
@@ -145,6 +169,7 @@ class _Scanned(Exception):
 
 #: One Markdown instance per setup and mode, reset between articles.
 _MARKDOWN: dict[tuple[str, bool], Any] = {}
+_KNOWN: dict[str, str | None] = {}
 
 
 def _markdown(setup: Setup, full: bool) -> Any:

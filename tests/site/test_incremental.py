@@ -15,22 +15,12 @@ import sitecompare
 from gitrepo import commit_all, git_identity, init_repo, write
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
+from sitekb import KCS_YML
 
 from kcs.build import build_sites
 from kcs.incremental import manifest_path
 
 NOW = dt.datetime(2026, 12, 4, 12, 0, tzinfo=dt.UTC)
-KCS_YML = """\
-site:
-  name: Deskhelp
-  url: https://help.example.test/
-  internal_url: https://kb.example.test/
-languages: [en, sv]
-default_language: en
-domains:
-  accounts: {en: Accounts, sv: Konton}
-  network: {en: Network, sv: Nätverk}
-"""
 DOMAINS = ("accounts", "network")
 WORDS = ("printer", "mailbox", "token", "laptop", "router")
 
@@ -201,7 +191,16 @@ def test_an_edit_renders_only_the_pages_that_show_the_article(base: Path, tmp_pa
         commit_all(root, "Edit kb3", date="2026-11-21T10:00:00+01:00")
     unchanged = out / "public/a/kb1/index.html"
     before = unchanged.stat().st_ino
+    meta = {
+        p.name.split("_")[0]: p.stat().st_ino for p in (out / "public/pagefind").glob("*.pf_meta")
+    }
     reused = build(root, out, incremental=True)
+    # kb3 is Swedish: the English search index is the earlier one, the Swedish one is new
+    after = {
+        p.name.split("_")[0]: p.stat().st_ino for p in (out / "public/pagefind").glob("*.pf_meta")
+    }
+    assert after["pagefind.en"] == meta["pagefind.en"]
+    assert after["pagefind.sv"] != meta["pagefind.sv"]
     assert "proxy setting" in (out / "public/a/kb3/index.html").read_text()
     for audience, count in pages.items():
         # the article's page and the listings, home and report pages that show it
@@ -217,7 +216,7 @@ def test_an_edit_renders_only_the_pages_that_show_the_article(base: Path, tmp_pa
 
 def test_a_changed_kcs_yml_renders_every_page(base: Path, tmp_path: Path) -> None:
     root, out = copy_base(base, tmp_path / "case")
-    write(root / "kcs.yml", KCS_YML.replace("Deskhelp", "Helpdesk"))
+    write(root / "kcs.yml", KCS_YML.replace("Testdesk", "Helpdesk"))
     with git_identity():
         commit_all(root, "Rename the site", date="2026-11-21T10:00:00+01:00")
     assert build(root, out, incremental=True) == {"public": 0, "internal": 0}
