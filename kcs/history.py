@@ -42,6 +42,9 @@ from .git import Repo
 
 log = logging.getLogger(__name__)
 
+_NO_GIT = (
+    "git is not installed or not on PATH; install git (apt-get install git) to read article dates"
+)
 SHALLOW_FIX = (
     "fetch the full history: git fetch --unshallow, or actions/checkout with fetch-depth: 0"
 )
@@ -278,6 +281,9 @@ class HistoryReading:
                     errors=subprocess.DEVNULL,
                 )
             )
+        except GitError:  # the only one Repo.stream raises: no git to start
+            self.cancel()
+            raise GitError(_NO_GIT) from None
         except BaseException:
             self.cancel()
             raise
@@ -581,10 +587,7 @@ def _git(root: Path, *args: str, check: bool = True) -> _Result:
     try:
         result = Repo(root).run(*args, check=False)
     except GitError:
-        raise GitError(
-            "git is not installed or not on PATH; install git "
-            "(apt-get install git) to read article dates"
-        ) from None
+        raise GitError(_NO_GIT) from None
     if check and result.returncode != 0:
         message = result.stderr.decode("utf-8", "replace").strip().splitlines()
         verb = next((a for a in args if not a.startswith("-") and "=" not in a), "")

@@ -217,3 +217,13 @@ def test_the_log_starts_before_its_result_is_asked_for(repo: Path) -> None:
     stopped = start_history(repo)
     stopped.cancel()
     assert stopped.log.returncode is not None and stopped.probe.returncode is not None
+
+
+def test_without_git_the_error_says_to_install_it(
+    repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PATH", str(tmp_path / "empty"))
+    with pytest.raises(GitError) as caught:
+        read_history(repo)
+    assert "git is not installed" in str(caught.value)
+    assert "to read article dates" in str(caught.value)
