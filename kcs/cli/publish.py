@@ -51,6 +51,11 @@ from .common import echo_json, format_option
 )
 @click.option("--strict", is_flag=True, help="Fail on build warnings.")
 @click.option("--force", is_flag=True, help="Build even when the commit (or a newer one) is live.")
+@click.option(
+    "--full",
+    is_flag=True,
+    help="Render every page instead of taking unchanged ones from the live release.",
+)
 @format_option("Output format (json: the result as data).", choices=("text", "json"))
 def command(
     dest: Path,
@@ -62,13 +67,16 @@ def command(
     wait: float,
     strict: bool,
     force: bool,
+    full: bool,
     fmt: str,
 ) -> None:
     """Build the public and internal sites of a commit and switch them live at once.
 
     The release is built from a clean clone of the commit beside the live one and
     swapped in by renaming one symlink (DEST/live); a build that fails or leaks
-    leaves the live site as it was. Each publish is added to DEST/publish-log.jsonl.
+    leaves the live site as it was. Pages the commit did not change are linked from
+    the live release instead of rendered (--full renders all). Each publish is added
+    to DEST/publish-log.jsonl.
     """
     from ..publish import activate, publish
     from ..publish import rollback as roll_back
@@ -78,7 +86,9 @@ def command(
     elif upload:
         result = activate(dest, upload, keep=keep, wait=wait)
     else:
-        result = publish(repo, dest, ref, keep=keep, wait=wait, strict=strict, force=force)
+        result = publish(
+            repo, dest, ref, keep=keep, wait=wait, strict=strict, force=force, full=full
+        )
     if fmt == "json":
         echo_json(result.as_dict())
         return

@@ -1,7 +1,8 @@
 """The publish log: one JSON line per release put live, kept on the server.
 
 ``{"published": <live at>, "commit": <sha>, "merged": <commit time>, "seconds":
-<build and swap>, "pages": {"public": n, "internal": m}, "release": <folder>,
+<build and swap>, "pages": {"public": n, "internal": m}, "reused": {"public": pages
+taken from the live release, ...}, "release": <folder>,
 "action": "publish"|"rollback"}``. ``published`` and ``commit`` are what the health
 report's time to publish reads (:func:`kcs.review.publish_times.read_log`).
 """

@@ -77,11 +77,14 @@ def publish(
     wait: float = 3600,
     strict: bool = False,
     force: bool = False,
+    full: bool = False,
 ) -> PublishResult:
     """Build ``ref`` of ``repo`` into a new release under ``dest`` and make it live.
 
-    Raises :class:`KcsError` (one line, the live site untouched) when the commit does
-    not build or leaks, the folder is unusable, the disk is full or the lock stays busy.
+    Pages the commit did not change are taken from the live release (hard links; see
+    kcs/incremental.py) unless ``full``. Raises :class:`KcsError` (one line, the live site
+    untouched) when the commit does not build or leaks, the folder is unusable, the disk
+    is full or the lock stays busy.
     """
     if keep < 1:
         raise KcsError(f"--keep {keep}: keep at least 1 release (the live one)")
@@ -104,10 +107,10 @@ def publish(
         name = release_name(commit)
         scratch = layout.releases / f"{SCRATCH_PREFIX}{name}"
         try:
-            pages = _build(repo, commit, layout, scratch, strict, live)
+            pages, reused = _build(repo, commit, layout, scratch, strict, None if full else live)
             merged = Repo(repo).text("log", "-1", "--format=%cI", commit).strip()
             release = layout.releases / name
-            info = {"commit": commit, "merged": merged, "pages": pages}
+            info = {"commit": commit, "merged": merged, "pages": pages, "reused": reused}
             (scratch / "site" / RELEASE_FILE).write_text(json.dumps(info), encoding="utf-8")
             _keep_source(scratch / "src", scratch / "site" / SOURCE_DIR)
             os.replace(scratch / "site", release)
@@ -282,7 +285,7 @@ def _release_commit(layout: Layout, name: str) -> str:
 
 def _build(
     repo: Path, commit: str, layout: Layout, scratch: Path, strict: bool, live: str | None
-) -> dict[str, int]:
+) -> tuple[dict[str, int], dict[str, int]]:
     """Clone ``commit`` cleanly into ``scratch/src`` and build ``scratch/site``; the pages
     the commit did not change are taken from the ``live`` release (kcs/incremental.py)."""
     from ..build import build_sites
@@ -299,7 +302,10 @@ def _build(
     for site in result.sites:
         site.path.chmod(0o755)
     (scratch / "site").chmod(0o755)
-    return {site.audience: site.pages for site in result.sites}
+    return (
+        {site.audience: site.pages for site in result.sites},
+        {site.audience: site.reused for site in result.sites},
+    )
 
 
 def _keep_source(src: Path, target: Path) -> None:

@@ -76,6 +76,32 @@ def test_publish_swaps_release_and_logs_it(server: tuple[Path, Path, Path]) -> N
     assert (again.status, again.release) == ("unchanged", second.release)
 
 
+def test_publish_renders_what_the_merge_changed(server: tuple[Path, Path, Path]) -> None:
+    """The second release links the pages the merge did not change from the live one,
+    and --full renders them all; both releases show the change."""
+    bare, work, dest = server
+    first = publish(bare, dest)
+    release = dest / "releases" / first.release
+    assert json.loads(release.joinpath(".kcs-cache/public.json").read_text())["pages"]
+    change(work, VPN, article("vpn", "VPN does not connect", "Reinstall the client."), "VPN")
+    second = publish(bare, dest)
+    newer = dest / "releases" / second.release
+    entry = json.loads((dest / "publish-log.jsonl").read_text().splitlines()[-1])
+    assert 0 < entry["reused"]["public"] < entry["pages"]["public"]
+    assert 0 < entry["reused"]["internal"] < entry["pages"]["internal"]
+    assert "Reinstall the client" in live_page(dest, "public", "a/vpn/index.html")
+    unchanged = "public/a/breakglass/index.html", "internal/a/breakglass/index.html"
+    page = next(p for p in unchanged if (release / p).exists())
+    assert (newer / page).stat().st_ino == (release / page).stat().st_ino
+
+    change(work, VPN, article("vpn", "VPN does not connect", "Check the cable."), "VPN")
+    code, output = run_cli("--repo", str(bare), "--dest", str(dest), "--full")
+    assert code == 0, output
+    entry = json.loads((dest / "publish-log.jsonl").read_text().splitlines()[-1])
+    assert entry["reused"] == {"public": 0, "internal": 0}
+    assert "Check the cable" in live_page(dest, "public", "a/vpn/index.html")
+
+
 def test_publish_of_an_older_commit_is_skipped_unless_forced(
     server: tuple[Path, Path, Path],
 ) -> None:
