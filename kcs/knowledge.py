@@ -60,8 +60,9 @@ def find_root(start: Path | None = None) -> Path:
 
 def iter_article_files(root: Path, paths: Iterable[Path] | None = None) -> Iterator[Path]:
     """Markdown files under articles/ (or the given files and folders), sorted."""
-    if not paths and _SORT_KEY is not None:
-        yield from map(Path, _article_names(root))
+    names = None if paths else _article_names(root)
+    if names is not None:
+        yield from map(Path, names)
         return
     base = root / ARTICLES_DIR
     targets = list(paths) if paths else [base]
@@ -85,12 +86,17 @@ def iter_article_files(root: Path, paths: Iterable[Path] | None = None) -> Itera
 _SORT_KEY = None if os.name == "nt" else attrgetter("parts")
 
 
-def _article_names(root: Path) -> list[str]:
+def _article_names(root: Path) -> list[str] | None:
     """:func:`iter_article_files` of the whole articles/ folder on POSIX, as text: the
     walk's own paths, sorted part by part (what ``parts`` gives a clean absolute path),
-    with no path object made for each of thousands of files."""
+    with no path object made for each of thousands of files. None where that function
+    must answer itself (not POSIX, or articles/ is not a folder)."""
+    base = root / ARTICLES_DIR
+    base = base if base.is_absolute() else Path.cwd() / base
+    if _SORT_KEY is None or not base.is_dir():
+        return None
     found: list[str] = []
-    for folder, dirs, files in os.walk(root / ARTICLES_DIR):
+    for folder, dirs, files in os.walk(base):
         dirs[:] = sorted(d for d in dirs if not d.startswith((".", "_")))
         found.extend(os.path.join(folder, f) for f in files if f.endswith(".md"))
     found.sort(key=lambda name: name.split("/"))
@@ -117,8 +123,9 @@ def load(root: Path, paths: Iterable[Path] | None = None, *, bodies: bool = True
     findings: list[Finding] = []
     prefix = os.path.join(root, "")  # "<root>/": most files lie below it, as plain text
     entries: Iterable[tuple[str, Path | None]]
-    if not paths and _SORT_KEY is not None:
-        entries = ((name, None) for name in _article_names(root))
+    names = None if paths else _article_names(root)
+    if names is not None:
+        entries = ((name, None) for name in names)
     else:
         entries = ((str(file), file) for file in iter_article_files(root, paths))
     for name, given in entries:

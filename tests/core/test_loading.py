@@ -12,6 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kcs.article import _stem, slugify
+from kcs.errors import KcsError
 from kcs.knowledge import _read_text, iter_article_files, load
 
 
@@ -90,3 +91,17 @@ def test_articles_come_in_path_order_part_by_part(tmp_path: Path) -> None:
     assert [a.path for a in load(root, [root / "articles"]).articles] == [
         a.path for a in kb.articles
     ]
+
+
+def test_without_an_articles_folder_the_error_names_it(tmp_path: Path) -> None:
+    write(tmp_path / "kb" / "kcs.yml", "languages: [en]\n")
+    with pytest.raises(KcsError, match="articles: no such file or folder"):
+        load(tmp_path / "kb")
+
+
+def test_a_relative_root_gives_paths_from_the_working_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write(tmp_path / "kb/articles/vpn/a.md", "---\ntitle: A\nstate: wip\n---\n")
+    monkeypatch.chdir(tmp_path)
+    assert list(iter_article_files(Path("kb"))) == [tmp_path / "kb/articles/vpn/a.md"]
