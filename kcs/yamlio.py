@@ -123,8 +123,9 @@ _SINGLE = r"'[^']*'"
 #: A plain scalar in a block: no comment, no mapping indicator, no leading indicator,
 #: no trailing space.
 _PLAIN = r"[^\W_](?:[^#:]*[^#:\s])?"
-#: A plain scalar in a [list]: nor may it hold flow indicators or quotes.
-_FLOW_PLAIN = r"[^\W_](?:[^#:,\[\]{}\"' ]| (?=[^ ,\]]))*"
+#: A plain scalar in a [list]: nor may it hold flow indicators or quotes, nor a '?',
+#: which the pure-Python parser (PyYAML without libyaml) reads as a key indicator there.
+_FLOW_PLAIN = r"[^\W_](?:[^#:,?\[\]{}\"' ]| (?=[^ ,\]]))*"
 _ITEM = rf"(?:{_DOUBLE}|{_SINGLE}|{_FLOW_PLAIN})"
 _LINE = re.compile(
     rf"(?P<key>{_KEY}): +(?:(?P<quoted>{_DOUBLE}|{_SINGLE})"
