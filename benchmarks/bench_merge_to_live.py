@@ -152,9 +152,18 @@ def measure(count: int) -> dict[str, Any]:
             "found_s": found,
             "publish_s": entry["seconds"],
             "pages": entry["pages"],
+            "reused": entry.get("reused", {}),
             "ratio": found / baseline,
             "load": os.getloadavg()[0],
         }
+
+
+def rendered(r: dict[str, Any]) -> str:
+    """Pages the merge's publish rendered (the others came from the live release)."""
+    return " + ".join(
+        f"{r['pages'][site] - r['reused'].get(site, 0):,} of {r['pages'][site]:,}"
+        for site in sorted(r["pages"], reverse=True)
+    )
 
 
 def main() -> None:
@@ -164,15 +173,15 @@ def main() -> None:
     print(f"# {platform.platform()}, {os.cpu_count()} CPUs, Python {platform.python_version()}")
     print(
         "| articles | push returns | served by nginx | found in Chromium | publish (log) "
-        "| baseline: kcs build | found / baseline | first publish | load |"
+        "| baseline: kcs build | found / baseline | first publish | pages rendered | load |"
     )
-    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for count in args.counts:
         r = measure(count)
         print(
             f"| {count:,} | {r['push_s']:.2f} s | {r['served_s']:.1f} s | {r['found_s']:.1f} s | "
             f"{r['publish_s']:.1f} s | {r['baseline_build_s']:.1f} s | {r['ratio']:.2f} | "
-            f"{r['first_publish_s']:.1f} s | {r['load']:.1f} |",
+            f"{r['first_publish_s']:.1f} s | {rendered(r)} | {r['load']:.1f} |",
             flush=True,
         )
         print(f"<!-- {json.dumps(r)} -->", flush=True)
