@@ -28,14 +28,13 @@ import logging
 import os
 import subprocess
 import tempfile
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
-from functools import cached_property
 from itertools import filterfalse
 from operator import itemgetter
 from pathlib import Path
-from typing import IO, NamedTuple
+from typing import IO, Any, Generic, NamedTuple, TypeVar, overload
 
 from .errors import GitError
 from .git import Repo
@@ -69,6 +68,34 @@ _FORMAT = (
     )
     + _FS
 )
+
+
+_T = TypeVar("_T")
+
+
+class _memo(Generic[_T]):  # noqa: N801 - used as a decorator, like cached_property
+    """``functools.cached_property`` without its lock (Python 3.11 takes one on every
+    first access; a report asks thousands of files for their dates). The values are
+    pure functions of frozen data, so two threads computing one at once agree."""
+
+    def __init__(self, func: Callable[[Any], _T]) -> None:
+        self.func = func
+        self.name = func.__name__
+        self.__doc__ = func.__doc__
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    @overload
+    def __get__(self, obj: None, cls: type | None = None) -> _memo[_T]: ...
+    @overload
+    def __get__(self, obj: object, cls: type | None = None) -> _T: ...
+    def __get__(self, obj: object | None, cls: type | None = None) -> _T | _memo[_T]:
+        if obj is None:
+            return self
+        value = self.func(obj)
+        obj.__dict__[self.name] = value  # found before this descriptor from now on
+        return value
 
 
 class Commit(NamedTuple):
@@ -119,29 +146,29 @@ class FileHistory:
     path: str
     changes: tuple[Change, ...]  # oldest first, merges included (Change.merge)
 
-    @cached_property
+    @_memo
     def _edits(self) -> tuple[Change, ...]:
         return self.commits or self.changes
 
     # map/filter over itemgetters rather than generator expressions: the reports ask
     # these of every article, over every change of a long history.
-    @cached_property
+    @_memo
     def created(self) -> dt.datetime:
         """Date of the first change (commits, not merges, where there are any)."""
         return min(map(_DATE, self._edits))
 
-    @cached_property
+    @_memo
     def updated(self) -> dt.datetime:
         """Date of the last change (ditto)."""
         return max(map(_DATE, self._edits))
 
-    @cached_property
+    @_memo
     def authors(self) -> tuple[str, ...]:
         """Distinct author names, most recent first."""
         ordered = sorted(self._edits, key=lambda c: c.date, reverse=True)
         return tuple(dict.fromkeys(c.author for c in ordered))
 
-    @cached_property
+    @_memo
     def commits(self) -> tuple[Change, ...]:
         """The non-merge changes (the edits themselves)."""
         return tuple(filterfalse(_MERGE, self.changes))
@@ -199,11 +226,11 @@ class History(Mapping[str, FileHistory]):
     def commit(self, sha: str) -> Commit | None:
         return self.by_sha.get(sha)
 
-    @cached_property
+    @_memo
     def by_sha(self) -> dict[str, Commit]:
         return {c.sha: c for c in self.commits}
 
-    @cached_property
+    @_memo
     def approved(self) -> dict[str, Commit]:
         """Commits carrying ``Approved-by:`` trailers, by sha."""
         return {c.sha: c for c in self.commits if c.approved_by}

@@ -227,3 +227,11 @@ def test_without_git_the_error_says_to_install_it(
         read_history(repo)
     assert "git is not installed" in str(caught.value)
     assert "to read article dates" in str(caught.value)
+
+
+def test_a_files_dates_are_computed_once_and_kept(repo: Path) -> None:
+    file = read_history(repo).for_path("articles/vpn/new.md")
+    assert file is not None and "created" not in vars(file)
+    created = file.created
+    assert vars(file)["created"] is created and file.created is created
+    assert file.updated >= created and file.commits
