@@ -29,6 +29,9 @@ def test_codeowners_write_and_check(kb: Path) -> None:
     assert "\n/articles/printing/ @erikj\n" in text  # kde
     assert "\n/articles/devices/ @janbakker\n" in text
     assert "\n/.github/ @anna-l\n" in text and "\n/kcs.yml @anna-l\n" in text
+    # every path the gate treats as an admin path asks an admin to review on GitHub too
+    for line in ("/pyproject.toml", "/scripts/", "/deploy/", "**/.gitattributes", "**/conftest.py"):
+        assert f"\n{line} @anna-l\n" in text, line
     assert run("codeowners", "--check", "--root", str(kb)) == (
         0,
         ".github/CODEOWNERS is up to date.\n",
