@@ -636,6 +636,7 @@ def site_fingerprint(config: MkDocsConfig, ctx: site.SiteContext, root: Path) ->
         code_fingerprint(),
         ctx.audience,
         _read(mkdocs_file) if mkdocs_file.parent == root else "the default mkdocs.yml",
+        loaded_settings(config),
         _read(root / "kcs.yml"),
         {name: value for name, value in config.extra.items() if name != "kcs"},
         extra,
@@ -645,6 +646,67 @@ def site_fingerprint(config: MkDocsConfig, ctx: site.SiteContext, root: Path) ->
         folder_fingerprint(Path(config.docs_dir)),
         folder_fingerprint(Path(custom_dir) if custom_dir else None),
     )
+
+
+#: MkDocs settings that do not shape a page: where files are read and written (the
+#: hand-written pages are fingerprinted by content), the server's address, and those
+#: :func:`site_fingerprint` reads itself or :func:`loaded_settings` reads one by one.
+_NOT_SHAPING = frozenset(
+    {"config_file_path", "docs_dir", "site_dir", "dev_addr", "watch", "extra", "plugins", "hooks"}
+)
+
+
+def loaded_settings(config: MkDocsConfig) -> dict[str, Any]:
+    """The settings MkDocs loaded, as plain data, for :func:`site_fingerprint`.
+
+    mkdocs.yml's text does not say them all: an ``!ENV`` value comes from the environment,
+    an ``INHERIT`` from another file, a hook's code from its module, a plugin's behaviour
+    from its installed version.
+    """
+    from importlib import metadata
+
+    settings: dict[str, Any] = {
+        name: _plain(value) for name, value in config.items() if name not in _NOT_SHAPING
+    }
+    # the kcs plugin's own settings name the repository's folder, which kcs publish moves
+    settings["plugins"] = {
+        name: _plain(getattr(plugin, "config", None))
+        for name, plugin in config.plugins.items()
+        if name != "kcs"
+    }
+    hooks: Mapping[str, Any] = config.hooks  # type: ignore[assignment] # MkDocs says a list
+    settings["hooks"] = {
+        name: _read(Path(getattr(module, "__file__", None) or "")) for name, module in hooks.items()
+    }
+    versions = {}
+    for group, names in (
+        ("mkdocs.plugins", config.plugins),
+        ("mkdocs.themes", [config.theme.name]),
+    ):
+        for point in metadata.entry_points(group=group):
+            if point.name in names and point.dist is not None:
+                versions[f"{group}:{point.name}"] = f"{point.dist.name}=={point.dist.version}"
+    settings["versions"] = versions
+    return settings
+
+
+def _plain(value: Any) -> Any:
+    """``value`` as JSON data; an object as its type's name (its default repr names its
+    address, which differs from build to build)."""
+    if value is None or isinstance(value, str | int | float | bool):
+        return value
+    if isinstance(value, Mapping):
+        return {str(key): _plain(item) for key, item in value.items()}
+    if isinstance(value, set | frozenset):
+        return sorted((_plain(item) for item in value), key=repr)
+    if isinstance(value, list | tuple):
+        return [_plain(item) for item in value]
+    named = getattr(value, "__qualname__", None) or getattr(value, "__name__", None)
+    if isinstance(named, str):  # a function, class or module
+        return f"{getattr(value, '__module__', '')}.{named}"
+    if type(value).__repr__ is object.__repr__:
+        return f"{type(value).__module__}.{type(value).__qualname__}"
+    return repr(value)
 
 
 def nav_text(items: Any) -> str:

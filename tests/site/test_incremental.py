@@ -15,6 +15,7 @@ import sitecompare
 from gitrepo import commit_all, git_identity, init_repo, write
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
+from mkdocs.config.config_options import Hooks
 from sitekb import KCS_YML
 
 from kcs.build import build_sites
@@ -266,3 +267,47 @@ def test_a_hostile_manifest_means_a_full_build(base: Path, tmp_path: Path, manif
     build(root, out, incremental=True)
     assert "internal runbook" not in (out / "public/a/kb1/index.html").read_text()
     assert sitecompare.differences(base / "site/public", out / "public") == []
+
+
+MKDOCS_YML = """\
+site_name: Testdesk
+docs_dir: docs
+theme:
+  name: material
+plugins:
+  - kcs
+hooks:
+  - hook.py
+markdown_extensions:
+  - toc:
+      permalink: !ENV [KCS_TEST_PERMALINK, true]
+"""
+
+HOOK = "def on_page_content(html, **kw):\n    return html + '<p>{}</p>'\n"
+
+
+def test_settings_mkdocs_yml_does_not_spell_out_render_every_page(
+    base: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """mkdocs.yml's text is not all of the site's settings: an ``!ENV`` value comes from
+    the environment, a hook's code from its own file. A change to either is a change to
+    every page."""
+    root, out = copy_base(base, tmp_path / "case")
+    write(root / "mkdocs.yml", MKDOCS_YML)
+    write(root / "docs/.keep", "")
+    write(root / "hook.py", HOOK.format("hook 1"))
+    with git_identity():
+        commit_all(root, "Site settings", date="2026-11-21T10:00:00+01:00")
+    build(root, out, incremental=False)
+    page = out / "public/a/kb1/index.html"
+    assert "<p>hook 1</p>" in page.read_text() and 'class="headerlink"' in page.read_text()
+    write(root / "hook.py", HOOK.format("hook 22"))
+    # MkDocs loads a hook module once per process; each kcs build is a process of its own
+    Hooks._load_hook.cache_clear()
+    with git_identity():
+        commit_all(root, "Another hook", date="2026-11-22T10:00:00+01:00")
+    assert build(root, out, incremental=True) == {"public": 0, "internal": 0}
+    assert "<p>hook 22</p>" in page.read_text()
+    monkeypatch.setenv("KCS_TEST_PERMALINK", "§")
+    assert build(root, out, incremental=True) == {"public": 0, "internal": 0}
+    assert 'title="Permanent link">§</a>' in page.read_text()
