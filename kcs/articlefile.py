@@ -41,7 +41,9 @@ class FrontMatter(YAMLHandler):
             "default_flow_style": False,
             **kwargs,
         }
-        return str(yaml.dump(metadata, **options)).strip()
+        # only the line end: a value may end in a character strip() counts as space
+        # (a no-break space), which YAML writes unquoted
+        return str(yaml.dump(metadata, **options)).rstrip("\n")
 
 
 FRONT_MATTER = FrontMatter()
