@@ -35,6 +35,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
+from stat import S_ISREG
 from typing import Any
 
 from .fsutil import atomic_write
@@ -194,6 +195,9 @@ _TYPES: dict[type, dict[str, type]] = {
     SectionsRecord: {"key": str, "links": dict, "parts": list},
 }
 
+#: the type of every item of a record's lists
+_ITEMS: dict[type, dict[str, type]] = {PageRecord: {"anchors": str, "stat": int}}
+
 
 def _fields(record: Any, kind: type) -> dict[str, Any]:
     """The fields of one record, each of the type the dataclass names."""
@@ -205,6 +209,11 @@ def _fields(record: Any, kind: type) -> dict[str, Any]:
     for name, expected in types.items():
         if not isinstance(record[name], expected):
             raise TypeError(f"{name} is {type(record[name]).__name__}")
+    for name, item in _ITEMS.get(kind, {}).items():
+        if not all(
+            isinstance(value, item) and not isinstance(value, bool) for value in record[name]
+        ):
+            raise TypeError(f"{name} holds other values than {item.__name__}")
     return record
 
 
@@ -246,23 +255,31 @@ class Reuse:
         src_uri: str,
         key: str,
         *,
+        output: str,
         links_agree: Callable[[Mapping[str, list[Any]]], bool],
         files_agree: Callable[[Mapping[str, str | None]], bool],
     ) -> PageRecord | None:
-        """The earlier page of ``src_uri`` when it can stand for the one to build now."""
+        """The earlier page of ``src_uri`` when it can stand for the one to build now
+        (``output``: the file the page is written to)."""
         if self.old is None or self.previous is None:
             return None
         record = self.old.pages.get(src_uri)
-        if record is None or record.key != key:
-            return None
+        if record is None or record.key != key or record.output != output:
+            return None  # a record naming another file than the page's: not this page's
         path = inside_site(self.previous, record.output)
         if path is None or len(record.stat) != 2:
             return None
         try:
-            stat = path.stat()
+            stat = path.lstat()
+            # a link (of the file or a folder on its way) may lead out of the earlier site
+            within = path.resolve().is_relative_to(self.previous.resolve())
         except OSError:
             return None
-        if [stat.st_size, stat.st_mtime_ns] != record.stat:
+        if (
+            not within
+            or not S_ISREG(stat.st_mode)
+            or [stat.st_size, stat.st_mtime_ns] != record.stat
+        ):
             return None  # not the file the manifest describes: render it
         if not links_agree(record.links) or not files_agree(record.files):
             return None

@@ -434,7 +434,14 @@ class KcsPlugin(BasePlugin[KcsConfig]):
                     and resolver.agree(article, recorded)
                 )
 
-            found = self.reuse.page(uri, key, links_agree=links_agree, files_agree=files_agree)
+            file = lookup(uri)
+            found = self.reuse.page(
+                uri,
+                key,
+                output=file.dest_uri if file is not None else "",
+                links_agree=links_agree,
+                files_agree=files_agree,
+            )
             if found is not None:
                 self.reuse.reused[uri] = found
         articles: dict[str, list[tuple[str, str]]] = {}

@@ -244,6 +244,11 @@ def test_a_page_changed_after_the_build_is_rendered_again(base: Path, tmp_path: 
         '{"format": 1, "fingerprint": "x", "nav": "", "pages": [], "sections": {}}',
         "SAME_BUT_OUTSIDE",
         "SAME_BUT_WRONG_TYPE",
+        "SAME_BUT_ANOTHER_PAGES_FILE",
+        "SAME_BUT_UNHASHABLE_ANCHORS",
+        "SAME_BUT_A_FOLDER",
+        "SAME_BUT_A_LINK_OUT",
+        "SAME_BUT_A_FOLDER_LINKED_OUT",
     ],
 )
 def test_a_hostile_manifest_means_a_full_build(base: Path, tmp_path: Path, manifest: str) -> None:
@@ -259,6 +264,28 @@ def test_a_hostile_manifest_means_a_full_build(base: Path, tmp_path: Path, manif
             secret.write_text("internal runbook")
             stat = secret.stat()
             record["output"] = "../../secret.html"
+            record["stat"] = [stat.st_size, stat.st_mtime_ns]
+        elif manifest == "SAME_BUT_ANOTHER_PAGES_FILE":
+            # another page's record names kb1's file: two pages, one file
+            data["pages"]["a/kb2.md"]["output"] = record["output"]
+            data["pages"]["a/kb2.md"]["stat"] = record["stat"]
+        elif manifest == "SAME_BUT_UNHASHABLE_ANCHORS":
+            record["anchors"] = [["problem"]]
+        elif manifest == "SAME_BUT_A_FOLDER":
+            folder = out / "public/a/kb1"
+            record["output"] = "a/kb1"
+            record["stat"] = [folder.stat().st_size, folder.stat().st_mtime_ns]
+        elif manifest.startswith("SAME_BUT_A_") and manifest.endswith("LINK_OUT"):
+            # the earlier page, or its folder, is a link to a file outside the site
+            secret = tmp_path / "elsewhere/index.html"
+            write(secret, "internal runbook")
+            if manifest == "SAME_BUT_A_LINK_OUT":
+                (out / "public/a/kb1/index.html").unlink()
+                (out / "public/a/kb1/index.html").symlink_to(secret)
+            else:
+                shutil.rmtree(out / "public/a/kb1")
+                (out / "public/a/kb1").symlink_to(secret.parent)
+            stat = secret.stat()
             record["stat"] = [stat.st_size, stat.st_mtime_ns]
         else:
             record["links"] = ["not", "a", "mapping"]
