@@ -132,6 +132,8 @@ class Manifest:
     checks: dict[str, str | None] = field(default_factory=dict)
     #: language → hash of the search documents (and their URLs) Pagefind read, in order
     search: dict[str, str] = field(default_factory=dict)
+    #: :func:`code_fingerprint` of the build that wrote it: ``checks`` hold for that code only
+    code: str = ""
 
     @classmethod
     def read(cls, path: Path) -> Manifest | None:
@@ -160,7 +162,13 @@ class Manifest:
             ):
                 raise TypeError("checks is not a mapping of text to text or null")
             manifest = cls(
-                str(data["fingerprint"]), str(data["nav"]), pages, sections, checks, search
+                str(data["fingerprint"]),
+                str(data["nav"]),
+                pages,
+                sections,
+                checks,
+                search,
+                str(data.get("code", "")),
             )
         except FileNotFoundError:
             return None
@@ -178,6 +186,7 @@ class Manifest:
             "sections": {ident: vars(record) for ident, record in self.sections.items()},
             "checks": self.checks,
             "search": self.search,
+            "code": self.code,
         }
         atomic_write(path, json.dumps(data, ensure_ascii=False, separators=(",", ":")))
 
@@ -246,7 +255,7 @@ class Reuse:
         if manifest is not None and not usable:
             log.info("the site's code, settings or shared data changed: every page is rendered")
         self.old = manifest if usable else None
-        self.new = Manifest(fingerprint)
+        self.new = Manifest(fingerprint, code=code_fingerprint())
         self.reused: dict[str, PageRecord] = {}
         self.kept_languages: set[str] = set()  # whose search index is the earlier one
 

@@ -185,8 +185,9 @@ class KcsPlugin(BasePlugin[KcsConfig]):
                     history = load_history(root)
                 for finding in kb.findings:
                     log.warning(str(finding))
-                if self.prepared is not None and self.prepared.manifest is not None:
-                    render.remember(self.prepared.manifest.checks)
+                earlier = self.prepared.manifest if self.prepared is not None else None
+                if earlier is not None and earlier.code == code_fingerprint():
+                    render.remember(earlier.checks)  # found by this very code
                 kb, left_out = unbuildable.leave_out(kb)
                 for finding in left_out:
                     log.warning(str(finding))

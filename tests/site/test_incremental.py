@@ -338,3 +338,18 @@ def test_settings_mkdocs_yml_does_not_spell_out_render_every_page(
     monkeypatch.setenv("KCS_TEST_PERMALINK", "§")
     assert build(root, out, incremental=True) == {"public": 0, "internal": 0}
     assert 'title="Permanent link">§</a>' in page.read_text()
+
+
+def test_an_older_builds_render_checks_decide_nothing(base: Path, tmp_path: Path) -> None:
+    """The manifest remembers which article texts the renderer fails on. Those results
+    belong to the code that found them: after an upgrade of kcs or of a renderer (which
+    may fix a failure) the new code checks again, as a full build does."""
+    root, out = copy_base(base, tmp_path / "case")
+    path = manifest_path(out, "public")
+    data = json.loads(path.read_text())
+    assert data["checks"]
+    data["fingerprint"] = data["code"] = "an older kcs"
+    data["checks"] = {key: "ValueError: fails in the older renderer" for key in data["checks"]}
+    path.write_text(json.dumps(data))
+    build(root, out, incremental=True)
+    assert sitecompare.differences(base / "site/public", out / "public") == []
