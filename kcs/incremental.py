@@ -172,7 +172,7 @@ class Manifest:
             )
         except FileNotFoundError:
             return None
-        except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
+        except (OSError, ValueError, KeyError, TypeError, AttributeError, RecursionError) as exc:
             log.info("%s: not used (%s); every page is rendered", path, exc)
             return None
         return manifest

@@ -339,7 +339,7 @@ class StreamingIndex:
                         os.link(path, target)
                     except OSError:
                         shutil.copy2(path, target)
-        except (OSError, ValueError, KeyError, TypeError) as exc:
+        except (OSError, ValueError, KeyError, TypeError, RecursionError) as exc:
             raise BuildError(
                 f"{self.earlier}: the earlier search index is incomplete ({exc}); build "
                 "without --incremental (kcs publish: remove the live release's .kcs-cache)"

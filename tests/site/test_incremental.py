@@ -16,9 +16,10 @@ from gitrepo import commit_all, git_identity, init_repo, write
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from mkdocs.config.config_options import Hooks
-from sitekb import KCS_YML
+from sitekb import KCS_YML, png
 
 from kcs.build import build_sites
+from kcs.errors import BuildError
 from kcs.incremental import manifest_path
 
 NOW = dt.datetime(2026, 12, 4, 12, 0, tzinfo=dt.UTC)
@@ -26,12 +27,18 @@ DOMAINS = ("accounts", "network")
 WORDS = ("printer", "mailbox", "token", "laptop", "router")
 
 
+#: a paragraph the Markdown renderer fails on: the article's page becomes a placeholder
+UNRENDERABLE = "\n<![ FOO [ data ]]>\n"
+
+
 def article_text(spec: dict[str, Any]) -> str:
     tags = ", ".join(spec["tags"])
+    translation = f"translation_of: {spec['translation_of']}\n" if "translation_of" in spec else ""
+    image = f"\n![Screenshot](img/{spec['id']}.png)\n" if spec.get("image") else ""
     return (
         f"---\nid: {spec['id']}\ntitle: {json.dumps(spec['title'])}\nlang: {spec['lang']}\n"
-        f"state: validated\naudience: {spec['audience']}\ntype: howto\n"
-        f"tags: [{tags}]\nreviewed: 2026-11-01\n---\n\n{spec['body']}"
+        f"state: {spec.get('state', 'validated')}\naudience: {spec['audience']}\ntype: howto\n"
+        f"tags: [{tags}]\n{translation}reviewed: 2026-11-01\n---\n\n{spec['body']}{image}"
     )
 
 
@@ -69,6 +76,10 @@ def write_state(root: Path, state: dict[str, dict[str, Any]]) -> None:
     shutil.rmtree(root / "articles", ignore_errors=True)
     for spec in state.values():
         write(root / path_of(spec), article_text(spec))
+        if spec.get("image") == "present":
+            image = (root / path_of(spec)).parent / f"img/{spec['id']}.png"
+            image.parent.mkdir(parents=True, exist_ok=True)
+            image.write_bytes(png() + spec["id"].encode())
 
 
 def build(root: Path, out: Path, *, incremental: bool) -> dict[str, int]:
@@ -107,6 +118,10 @@ operation = st.one_of(
     st.tuples(st.just("add"), index, word),
     st.tuples(st.just("audience"), index),
     st.tuples(st.just("link"), index, index),
+    st.tuples(st.just("translate"), index),
+    st.tuples(st.just("unrenderable"), index),
+    st.tuples(st.just("invalid"), index),
+    st.tuples(st.just("image"), index),
 )
 
 
@@ -130,6 +145,25 @@ def apply(state: dict[str, dict[str, Any]], op: tuple[Any, ...], serial: int) ->
     elif kind == "link" and spec:
         other = state[ids[op[2] % len(ids)]]
         spec["body"] += f"\nRelated: [{other['title']}](../{other['domain']}/{other['id']}.md)\n"
+    elif kind == "translate" and spec:
+        ident = f"tr{serial}"
+        state[ident] = {
+            **spec,
+            "id": ident,
+            "translation_of": spec.get("translation_of", spec["id"]),
+            "lang": "sv" if spec["lang"] == "en" else "en",
+            "title": f"{spec['title']} ({serial})",
+        }
+    elif kind == "unrenderable" and spec:
+        broken = UNRENDERABLE in spec["body"]
+        spec["body"] = (
+            spec["body"].replace(UNRENDERABLE, "") if broken else spec["body"] + UNRENDERABLE
+        )
+    elif kind == "invalid" and spec:
+        spec["state"] = "validated" if spec.get("state") == "bogus" else "bogus"
+    elif kind == "image" and spec:
+        # linked and present, then its file gone (a broken link), then no link at all
+        spec["image"] = {None: "present", "present": "missing", "missing": None}[spec.get("image")]
     elif kind == "add":
         ident = f"new{serial}"
         link = f"\nFirst try [the usual fix](/a/{spec['id']}/).\n" if spec else ""
@@ -154,12 +188,15 @@ def apply(state: dict[str, dict[str, Any]], op: tuple[Any, ...], serial: int) ->
 @example(operations=[("audience", 2), ("delete", 4)])
 @example(operations=[("move", 3), ("retitle", 1, "token")])
 @example(operations=[("add", 6, "router"), ("link", 0, 8), ("edit", 0, "laptop")])
+@example(operations=[("translate", 1), ("unrenderable", 2), ("image", 3)])
+@example(operations=[("invalid", 2), ("image", 3), ("image", 3)])
 def test_incremental_builds_equal_a_full_build(
     base: Path, tmp_path_factory: pytest.TempPathFactory, operations: list[tuple[Any, ...]]
 ) -> None:
-    """After any sequence of edits, renames, deletions, new articles, audience changes and
-    new links, each merged and built incrementally on the build before, the sites equal
-    a full build of the last commit."""
+    """After any sequence of edits, renames, deletions, new articles, audience changes, new
+    links, translations, articles that cannot be rendered or turn invalid, and images added
+    or gone, each merged and built incrementally on the build before, the sites equal a
+    full build of the last commit."""
     root, out = copy_base(base, tmp_path_factory.mktemp("incremental") / "case")
     state = base_articles()
     for serial, op in enumerate(operations):
@@ -171,7 +208,13 @@ def test_incremental_builds_equal_a_full_build(
     full = out.parent / "full"
     build(root, full, incremental=False)
     shown = {p.parent.name for p in (full / "public/a").glob("*/index.html")}
-    assert shown == {i for i, spec in state.items() if spec["audience"] == "public"}
+    assert shown == {
+        ident
+        for ident, spec in state.items()
+        if spec["audience"] == "public"
+        and spec.get("state", "validated") == "validated"
+        and UNRENDERABLE not in spec["body"]
+    }
     for audience in ("public", "internal"):
         assert sitecompare.differences(full / audience, out / audience) == [], operations
 
@@ -242,6 +285,7 @@ def test_a_page_changed_after_the_build_is_rendered_again(base: Path, tmp_path: 
         '{"format": 1}',
         '{"format": 99, "fingerprint": "", "nav": "", "pages": {}, "sections": {}}',
         '{"format": 1, "fingerprint": "x", "nav": "", "pages": [], "sections": {}}',
+        "DEEPLY_NESTED",
         "SAME_BUT_OUTSIDE",
         "SAME_BUT_WRONG_TYPE",
         "SAME_BUT_ANOTHER_PAGES_FILE",
@@ -256,6 +300,8 @@ def test_a_hostile_manifest_means_a_full_build(base: Path, tmp_path: Path, manif
     used and nothing outside the site is read or written."""
     root, out = copy_base(base, tmp_path / "case")
     path = manifest_path(out, "public")
+    if manifest == "DEEPLY_NESTED":  # deeper than Python's JSON reader goes
+        manifest = "[" * 100_000 + "]" * 100_000
     if manifest.startswith("SAME_BUT"):
         data = json.loads(path.read_text())
         record = data["pages"]["a/kb1.md"]
@@ -353,3 +399,17 @@ def test_an_older_builds_render_checks_decide_nothing(base: Path, tmp_path: Path
     path.write_text(json.dumps(data))
     build(root, out, incremental=True)
     assert sitecompare.differences(base / "site/public", out / "public") == []
+
+
+def test_a_hostile_earlier_search_index_is_a_one_line_error(base: Path, tmp_path: Path) -> None:
+    """A language whose pages are all unchanged keeps the earlier index: an earlier entry
+    file Python cannot read is named in a BuildError, not a traceback."""
+    root, out = copy_base(base, tmp_path / "case")
+    (out / "public/pagefind/pagefind-entry.json").write_text("[" * 100_000 + "]" * 100_000)
+    state = base_articles()
+    state["kb3"]["body"] += "\nIf it still fails, check the proxy setting.\n"  # Swedish
+    write_state(root, state)
+    with git_identity():
+        commit_all(root, "Edit kb3", date="2026-11-21T10:00:00+01:00")
+    with pytest.raises(BuildError, match="earlier search index is incomplete"):
+        build(root, out, incremental=True)
