@@ -44,8 +44,17 @@ log = logging.getLogger(__name__)
 
 FORMAT = 1
 CACHE_DIR = ".kcs-cache"
-#: Packages whose code shapes a page besides kcs itself.
-RENDERERS = ("mkdocs", "mkdocs-material", "markdown", "pymdown-extensions", "nh3", "jinja2")
+#: Packages whose code shapes a page besides kcs itself, and the Pagefind binary, whose
+#: index files a language that did not change keeps.
+RENDERERS = (
+    "mkdocs",
+    "mkdocs-material",
+    "markdown",
+    "pymdown-extensions",
+    "nh3",
+    "jinja2",
+    "pagefind_bin",
+)
 
 
 def manifest_path(out: Path, audience: str) -> Path:

@@ -5,6 +5,7 @@ the sites a full build of the same commit makes, file for file (tests/site/sitec
 from __future__ import annotations
 
 import datetime as dt
+import importlib.metadata
 import json
 import shutil
 from pathlib import Path
@@ -20,7 +21,7 @@ from sitekb import KCS_YML, png
 
 from kcs.build import build_sites
 from kcs.errors import BuildError
-from kcs.incremental import manifest_path
+from kcs.incremental import code_fingerprint, manifest_path
 
 NOW = dt.datetime(2026, 12, 4, 12, 0, tzinfo=dt.UTC)
 DOMAINS = ("accounts", "network")
@@ -413,3 +414,22 @@ def test_a_hostile_earlier_search_index_is_a_one_line_error(base: Path, tmp_path
         commit_all(root, "Edit kb3", date="2026-11-21T10:00:00+01:00")
     with pytest.raises(BuildError, match="earlier search index is incomplete"):
         build(root, out, incremental=True)
+
+
+def test_another_pagefind_renders_and_indexes_everything(
+    base: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A language whose pages did not change keeps the earlier build's index files; those
+    are written by one Pagefind version for its own pagefind.js: after an upgrade they go."""
+    root, out = copy_base(base, tmp_path / "case")
+    real = importlib.metadata.version
+
+    def upgraded(name: str) -> str:
+        return "99.0.0" if name == "pagefind_bin" else real(name)
+
+    monkeypatch.setattr(importlib.metadata, "version", upgraded)
+    code_fingerprint.cache_clear()
+    try:
+        assert build(root, out, incremental=True) == {"public": 0, "internal": 0}
+    finally:
+        code_fingerprint.cache_clear()  # the next test's code is the installed one
