@@ -405,7 +405,18 @@ def _stream(stream: IO[str], size: int = 1 << 16) -> Iterator[str]:
 
 def _parse(records: Iterator[str], as_of: dt.datetime | None) -> History:
     with paused_gc():
-        return _replay(_oldest_first(list(_records(records))), as_of)
+        listed: list[Record] = []
+        seen: set[str] = set()
+        children_first = True
+        # Whether git listed every child before its parents (see _oldest_first), checked
+        # as the records arrive, while git still writes, rather than after the last one.
+        for record in _records(records):
+            commit = record[0]
+            if children_first and not seen.isdisjoint(commit.parents):
+                children_first = False
+            seen.add(commit.sha)
+            listed.append(record)
+        return _replay(listed[::-1] if children_first else _oldest_first(listed), as_of)
 
 
 @contextmanager
