@@ -285,7 +285,7 @@ class KcsPlugin(BasePlugin[KcsConfig]):
     def on_nav(self, nav: Any, *, config: MkDocsConfig, files: Files) -> Any:
         self.nav, self.files = nav, files
         if self.reuse is not None:
-            self.reuse.nav_changed(nav_text(nav.items))
+            self.reuse.nav_changed(nav_text(nav.items, self.keys))
         # Pagefind starts before MkDocs converts the Markdown: it reads each article as soon
         # as its HTML exists, on the other core, during the longest phase of the build.
         if self.config.pagefind:
@@ -717,14 +717,23 @@ def _plain(value: Any) -> Any:
     return repr(value)
 
 
-def nav_text(items: Any) -> str:
-    """The navigation as text, to compare with the earlier build's."""
+def nav_text(items: Any, keys: Mapping[str, str] | None = None) -> str:
+    """The navigation as text, to compare with the earlier build's. ``keys``: src_uri →
+    key of the generated pages; a page the navigation lists without a title shows its
+    own, which MkDocs knows only once it has read the page: its key stands for it."""
+
+    def title(entry: Any) -> Any:
+        file = getattr(entry, "file", None)
+        found = getattr(entry, "title", None)
+        if found is None and file is not None:
+            return ["untitled", (keys or {}).get(file.src_uri)]
+        return found
 
     def walk(entries: Any) -> list[Any]:
         return [
-            [type(e).__name__, getattr(e, "title", None), getattr(e, "url", None), walk(e.children)]
+            [type(e).__name__, title(e), getattr(e, "url", None), walk(e.children)]
             if getattr(e, "children", None)
-            else [type(e).__name__, getattr(e, "title", None), getattr(e, "url", None)]
+            else [type(e).__name__, title(e), getattr(e, "url", None)]
             for e in entries
         ]
 

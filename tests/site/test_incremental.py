@@ -433,3 +433,36 @@ def test_another_pagefind_renders_and_indexes_everything(
         assert build(root, out, incremental=True) == {"public": 0, "internal": 0}
     finally:
         code_fingerprint.cache_clear()  # the next test's code is the installed one
+
+
+def test_an_article_the_navigation_names_without_a_title_shows_its_new_title_on_every_page(
+    base: Path, tmp_path: Path
+) -> None:
+    """mkdocs.yml's nav may list an article page without a title: every page's navigation
+    then shows the article's own title, which MkDocs learns only when it reads the page."""
+    root, out = copy_base(base, tmp_path / "case")
+    write(root / "mkdocs.yml", NAV_YML)
+    write(root / "docs/about.md", "# About the desk\n\nWho we are.\n")
+    with git_identity():
+        commit_all(root, "Navigation", date="2026-11-21T10:00:00+01:00")
+    build(root, out, incremental=False)
+    state = base_articles()
+    state["kb1"]["title"] = "Fix for the token, renamed"
+    write_state(root, state)
+    with git_identity():
+        commit_all(root, "Retitle kb1", date="2026-11-22T10:00:00+01:00")
+    build(root, out, incremental=True)
+    assert "Fix for the token, renamed" in (out / "public/a/kb0/index.html").read_text()
+
+
+NAV_YML = """\
+site_name: Testdesk
+docs_dir: docs
+theme:
+  name: material
+plugins:
+  - kcs
+nav:
+  - About: about.md
+  - a/kb1.md
+"""
