@@ -189,8 +189,9 @@ def apply(state: dict[str, dict[str, Any]], op: tuple[Any, ...], serial: int) ->
 @example(operations=[("audience", 2), ("delete", 4)])
 @example(operations=[("move", 3), ("retitle", 1, "token")])
 @example(operations=[("add", 6, "router"), ("link", 0, 8), ("edit", 0, "laptop")])
-@example(operations=[("translate", 1), ("unrenderable", 2), ("image", 3)])
-@example(operations=[("invalid", 2), ("image", 3), ("image", 3)])
+@example(
+    operations=[("translate", 1), ("unrenderable", 2), ("image", 3), ("invalid", 4), ("image", 3)]
+)
 def test_incremental_builds_equal_a_full_build(
     base: Path, tmp_path_factory: pytest.TempPathFactory, operations: list[tuple[Any, ...]]
 ) -> None:
