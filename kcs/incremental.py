@@ -118,6 +118,9 @@ class PageRecord:
     links: dict[str, list[Any]] = field(default_factory=dict)  # article URL → target
     files: dict[str, str | None] = field(default_factory=dict)  # src_uri → its URL
     anchors: list[str] = field(default_factory=list)
+    #: src_uri → {anchor: link as written} of its links to other pages' anchors, which
+    #: MkDocs checks after every page is rendered, reused or not
+    to_anchors: dict[str, dict[str, str]] = field(default_factory=dict)
     search: str | None = None  # the article's search document
     stat: list[int] = field(default_factory=list)  # size, mtime_ns of ``output``
 
@@ -207,6 +210,7 @@ _TYPES: dict[type, dict[str, type]] = {
         "links": dict,
         "files": dict,
         "anchors": list,
+        "to_anchors": dict,
         "search": (str, type(None)),  # type: ignore[dict-item]
         "stat": list,
     },
@@ -232,6 +236,11 @@ def _fields(record: Any, kind: type) -> dict[str, Any]:
             isinstance(value, item) and not isinstance(value, bool) for value in record[name]
         ):
             raise TypeError(f"{name} holds other values than {item.__name__}")
+    if kind is PageRecord and not all(
+        isinstance(links, dict) and all(isinstance(x, str) for pair in links.items() for x in pair)
+        for links in record["to_anchors"].values()
+    ):
+        raise TypeError("to_anchors is not a mapping of mappings of text")
     return record
 
 

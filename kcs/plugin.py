@@ -319,6 +319,10 @@ class KcsPlugin(BasePlugin[KcsConfig]):
             if self.links is not None:
                 self.links.resolver.record = None
             record.anchors = sorted(a for a in page.present_anchor_ids or () if isinstance(a, str))
+            record.to_anchors = {
+                target.src_uri: dict(links)
+                for target, links in (page.links_to_anchors or {}).items()
+            }
             if self.warnings.count > self.marks[uri]:
                 del self.recording[uri]  # a page that warns renders (and warns) every time
         if self.index is not None and is_article(kcs_meta):
@@ -617,6 +621,12 @@ def reuse_page(page: MkPage, record: PageRecord) -> None:
         page.content = ""
         page.toc = get_toc([])
         page.present_anchor_ids = set(record.anchors)
+        # MkDocs checks these once every page is rendered: against today's pages
+        page.links_to_anchors = {
+            target: dict(links)
+            for uri, links in record.to_anchors.items()
+            if (target := files.get_file_from_path(uri)) is not None
+        }
 
     setattr(page, "render", render)  # noqa: B010 - an instance attribute, on purpose
     page.meta["template"] = REUSED_TEMPLATE

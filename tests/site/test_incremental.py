@@ -467,3 +467,41 @@ nav:
   - About: about.md
   - a/kb1.md
 """
+
+
+def test_a_link_to_an_anchor_that_went_away_warns_as_in_a_full_build(
+    base: Path, tmp_path: Path
+) -> None:
+    """MkDocs checks links to other pages' anchors after every page is rendered: a page
+    taken from the earlier build still has its links checked against today's pages."""
+    root, out = copy_base(base, tmp_path / "case")
+    write(root / "mkdocs.yml", ANCHORS_YML)
+    write(root / "docs/.keep", "")
+    state = base_articles()
+    state["kb3"]["body"] += "\nThe [fix for the token](kb1.md#solution) also helps.\n"
+    write_state(root, state)
+    with git_identity():
+        commit_all(root, "Link an anchor", date="2026-11-21T10:00:00+01:00")
+    assert build_sites(root, ("public",), out=out, now=NOW).warnings == ()
+    state["kb1"]["body"] = state["kb1"]["body"].replace("## Solution", "## Workaround")
+    write_state(root, state)
+    with git_identity():
+        commit_all(root, "Rename a heading", date="2026-11-22T10:00:00+01:00")
+    result = build_sites(root, ("public",), out=out, now=NOW, previous=out)
+    assert result.sites[0].reused > 0
+    assert any("kb1.md#solution" in warning for warning in result.warnings), result.warnings
+
+
+ANCHORS_YML = """\
+site_name: Testdesk
+docs_dir: docs
+theme:
+  name: material
+plugins:
+  - kcs
+markdown_extensions:
+  - toc:
+      permalink: true
+validation:
+  anchors: warn
+"""
