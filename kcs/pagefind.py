@@ -325,15 +325,19 @@ class StreamingIndex:
         """The kept languages' files and the files every language shares, from the
         earlier build; the entry file names the kept languages as that build did."""
         assert self.earlier is not None
+        # Pagefind names a language in lower case (pt-br for kcs.yml's pt-BR); kcs's own
+        # files keep the code as written
+        keep = {code.lower() for code in self.keep}
         try:
             earlier = json.loads((self.earlier / ENTRY).read_text(encoding="utf-8"))
-            kept = {code: earlier["languages"][code] for code in self.keep}
+            kept = {code: earlier["languages"][code] for code in keep}
             for path in sorted(self.earlier.rglob("*")):
                 relative = path.relative_to(self.earlier).as_posix()
                 code = language_of(relative)
                 target = output / relative
                 shared = code in (None, "unknown") and relative != ENTRY
-                if path.is_file() and (code in self.keep or (shared and not target.exists())):
+                mine = code is not None and code.lower() in keep
+                if path.is_file() and (mine or (shared and not target.exists())):
                     target.parent.mkdir(parents=True, exist_ok=True)
                     try:
                         os.link(path, target)

@@ -22,6 +22,7 @@ from sitekb import KCS_YML, png
 from kcs.build import build_sites
 from kcs.errors import BuildError
 from kcs.incremental import code_fingerprint, manifest_path
+from kcs.pagefind import StreamingIndex, search_document
 
 NOW = dt.datetime(2026, 12, 4, 12, 0, tzinfo=dt.UTC)
 DOMAINS = ("accounts", "network")
@@ -505,3 +506,22 @@ markdown_extensions:
 validation:
   anchors: warn
 """
+
+
+def test_a_kept_language_with_a_region_is_linked_from_the_earlier_index(tmp_path: Path) -> None:
+    """kcs.yml allows codes like pt-BR; Pagefind names that language pt-br in its files
+    and entry. A build that keeps it (none of its pages changed) links its files."""
+
+    def index(folder: Path, words: dict[str, str], keep: set[str], earlier: Path | None) -> None:
+        streaming = StreamingIndex(languages=["pt-BR", "en"], keep=keep, earlier=earlier)
+        for number, (lang, word) in enumerate(words.items()):
+            streaming.add(search_document(f"<h1>{word}</h1><p>{word}</p>", lang), f"/a/{number}/")
+        streaming.write(folder)
+
+    index(tmp_path / "one", {"pt-BR": "impressora", "en": "printer"}, set(), None)
+    index(tmp_path / "two", {"pt-BR": "impressora", "en": "router"}, {"pt-BR"}, tmp_path / "one")
+    entry = json.loads((tmp_path / "two/pagefind-entry.json").read_text())
+    first = json.loads((tmp_path / "one/pagefind-entry.json").read_text())
+    assert entry["languages"]["pt-br"] == first["languages"]["pt-br"]
+    kept = sorted(p.name for p in (tmp_path / "two").rglob("*pt-*"))
+    assert kept == sorted(p.name for p in (tmp_path / "one").rglob("*pt-*")) and kept
