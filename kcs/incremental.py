@@ -17,8 +17,9 @@ code of kcs, MkDocs and Material, mkdocs.yml, kcs.yml, the hand-written pages, t
 navigation and the data every page shows, such as announcements), its key is unchanged,
 every recorded lookup gives the same answer today, and the earlier file is still the one
 recorded. Anything else is rendered. A reused page is hard-linked from the earlier site
-(copied across file systems), so the earlier site is never written to. A page that logged
-a warning is never recorded: it renders again, and warns again, every time.
+(copied across file systems), so the earlier site is never written to. The warnings a page
+logged while it rendered (a broken link) are logged again when it is reused, so a build
+reports the same problems, and fails ``--strict`` the same way, whether it renders or reuses.
 
 The manifest is input like any other: one that cannot be read, or that does not have the
 expected shape, means a full build.
@@ -123,6 +124,8 @@ class PageRecord:
     to_anchors: dict[str, dict[str, str]] = field(default_factory=dict)
     search: str | None = None  # the article's search document
     stat: list[int] = field(default_factory=list)  # size, mtime_ns of ``output``
+    #: (level, logger, message) of each warning rendering it logged: said again on reuse
+    warnings: list[list[Any]] = field(default_factory=list)
 
 
 @dataclass
@@ -213,6 +216,7 @@ _TYPES: dict[type, dict[str, type]] = {
         "to_anchors": dict,
         "search": (str, type(None)),  # type: ignore[dict-item]
         "stat": list,
+        "warnings": list,
     },
     SectionsRecord: {"key": str, "links": dict, "parts": list},
 }
@@ -241,6 +245,17 @@ def _fields(record: Any, kind: type) -> dict[str, Any]:
         for links in record["to_anchors"].values()
     ):
         raise TypeError("to_anchors is not a mapping of mappings of text")
+    for warning in record.get("warnings", ()):
+        if not (
+            isinstance(warning, list)
+            and len(warning) == 3
+            and type(warning[0]) is int
+            and logging.WARNING <= warning[0] <= logging.CRITICAL
+            and isinstance(warning[1], str)
+            and warning[1].split(".")[0] == "mkdocs"
+            and isinstance(warning[2], str)
+        ):
+            raise TypeError("a warning is not [level, mkdocs logger, message]")
     return record
 
 

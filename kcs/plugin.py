@@ -270,7 +270,10 @@ class KcsPlugin(BasePlugin[KcsConfig]):
             self.links.current = article
         uri = page.file.src_uri
         if self.reuse is not None and uri in self.reuse.reused:
-            reuse_page(page, self.reuse.reused[uri])
+            record = self.reuse.reused[uri]
+            reuse_page(page, record)
+            for level, name, message in record.warnings:  # what rendering it would say
+                logging.getLogger(name).log(level, "%s", message)
             return markdown
         if article is not None:
             self.guard(page, article)
@@ -323,8 +326,9 @@ class KcsPlugin(BasePlugin[KcsConfig]):
                 target.src_uri: dict(links)
                 for target, links in (page.links_to_anchors or {}).items()
             }
-            if self.warnings.count > self.marks[uri]:
-                del self.recording[uri]  # a page that warns renders (and warns) every time
+            record.warnings += self.warnings.since(self.marks[uri])
+            if article_id(page.meta) in self.late:
+                del self.recording[uri]  # rendered as a placeholder: render it again next time
         if self.index is not None and is_article(kcs_meta):
             from .pagefind import search_document
 
@@ -353,8 +357,8 @@ class KcsPlugin(BasePlugin[KcsConfig]):
 
     def on_post_page(self, output: str, *, page: MkPage, config: MkDocsConfig) -> str:
         uri = page.file.src_uri
-        if uri in self.recording and self.warnings.count > self.marks[uri]:
-            del self.recording[uri]
+        if uri in self.recording:
+            self.recording[uri].warnings += self.warnings.since(self.marks[uri])
         return finish_html(output, page.meta.get("kcs"))
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
@@ -455,6 +459,10 @@ class KcsPlugin(BasePlugin[KcsConfig]):
             if is_article(kcs_meta) and file.src_uri in self.keys:
                 articles.setdefault(kcs_meta["lang"], []).append((file.src_uri, "/" + file.url))
         self.reuse.keep_languages(articles)
+        if self.reuse.kept_languages:
+            log.info(
+                "search index of %s taken from the earlier build", sorted(self.reuse.kept_languages)
+            )
 
         def recording_lookup(path: str) -> File | None:
             found = lookup(path)
@@ -839,22 +847,30 @@ class _Forwarding:
 
 
 class _Count(logging.Handler):
-    """Counts the warnings MkDocs' logger sees between start() and stop()."""
+    """The warnings MkDocs' logger sees between start() and stop(), (level, logger,
+    message) each: what a page said while it rendered, for a build that reuses it."""
 
     def __init__(self) -> None:
         super().__init__(logging.WARNING)
-        self.count = 0
+        self.seen: list[list[Any]] = []
+
+    @property
+    def count(self) -> int:
+        return len(self.seen)
+
+    def since(self, mark: int) -> list[list[Any]]:
+        return [list(item) for item in self.seen[mark:]]
 
     def start(self) -> None:
         self.stop()
-        self.count = 0
+        self.seen = []
         logging.getLogger("mkdocs").addHandler(self)
 
     def stop(self) -> None:
         logging.getLogger("mkdocs").removeHandler(self)
 
     def emit(self, record: logging.LogRecord) -> None:
-        self.count += 1
+        self.seen.append([record.levelno, record.name, record.getMessage()])
 
 
 class _Forward(logging.Handler):
