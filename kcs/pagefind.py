@@ -158,6 +158,20 @@ def browser_files(
     return out
 
 
+def _keepable(keep: frozenset[str], earlier: Path) -> frozenset[str]:
+    """Those of ``keep`` the earlier index in ``earlier`` names; the others (all, when it
+    is gone or cannot be read) are indexed again."""
+    if not keep:
+        return keep
+    try:
+        entry = json.loads((earlier / ENTRY).read_text(encoding="utf-8"))
+        named = {str(code) for code in entry["languages"]}
+    except (OSError, ValueError, KeyError, TypeError, RecursionError) as exc:
+        log.info("%s: not used (%s); every language is indexed", earlier, exc)
+        return frozenset()
+    return frozenset(code for code in keep if code.lower() in named)
+
+
 def language_of(relative: str) -> str | None:
     """The language a file of the bundle belongs to (None: shared by all)."""
     found = _LANGUAGE_FILE.match(relative)
@@ -204,7 +218,7 @@ class StreamingIndex:
         build's ``pagefind`` folder) instead of built again."""
         self.timeout = timeout
         self.synonyms = synonyms or {}
-        self.keep = frozenset(keep) if earlier is not None else frozenset()
+        self.keep = _keepable(frozenset(keep), earlier) if earlier is not None else frozenset()
         self.earlier = earlier
         self._sent = 0
         self._words: dict[str, Counter[str]] = defaultdict(Counter)

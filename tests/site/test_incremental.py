@@ -20,7 +20,6 @@ from mkdocs.config.config_options import Hooks
 from sitekb import KCS_YML, png
 
 from kcs.build import BuildResult, build_sites
-from kcs.errors import BuildError
 from kcs.incremental import code_fingerprint, manifest_path
 from kcs.pagefind import StreamingIndex, search_document
 
@@ -410,20 +409,6 @@ def test_an_older_builds_render_checks_decide_nothing(base: Path, tmp_path: Path
     assert sitecompare.differences(base / "site/public", out / "public") == []
 
 
-def test_a_hostile_earlier_search_index_is_a_one_line_error(base: Path, tmp_path: Path) -> None:
-    """A language whose pages are all unchanged keeps the earlier index: an earlier entry
-    file Python cannot read is named in a BuildError, not a traceback."""
-    root, out = copy_base(base, tmp_path / "case")
-    (out / "public/pagefind/pagefind-entry.json").write_text("[" * 100_000 + "]" * 100_000)
-    state = base_articles()
-    state["kb3"]["body"] += "\nIf it still fails, check the proxy setting.\n"  # Swedish
-    write_state(root, state)
-    with git_identity():
-        commit_all(root, "Edit kb3", date="2026-11-21T10:00:00+01:00")
-    with pytest.raises(BuildError, match="earlier search index is incomplete"):
-        build(root, out, incremental=True)
-
-
 def test_another_pagefind_renders_and_indexes_everything(
     base: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -531,3 +516,26 @@ def test_a_kept_language_with_a_region_is_linked_from_the_earlier_index(tmp_path
     assert entry["languages"]["pt-br"] == first["languages"]["pt-br"]
     kept = sorted(p.name for p in (tmp_path / "two").rglob("*pt-*"))
     assert kept == sorted(p.name for p in (tmp_path / "one").rglob("*pt-*")) and kept
+
+
+@pytest.mark.parametrize("damage", ["gone", "unreadable"])
+def test_an_earlier_search_index_that_is_gone_is_built_again(
+    base: Path, tmp_path: Path, damage: str
+) -> None:
+    """The earlier site's pages are there but its search index is not (removed by hand,
+    a copy without it) or cannot be read: a language whose pages did not change is
+    indexed again."""
+    root, out = copy_base(base, tmp_path / "case")
+    if damage == "gone":
+        shutil.rmtree(out / "public/pagefind")
+    else:  # deeper than Python's JSON reader goes
+        (out / "public/pagefind/pagefind-entry.json").write_text("[" * 100_000 + "]" * 100_000)
+    state = base_articles()
+    state["kb3"]["body"] += "\nIf it still fails, check the proxy setting.\n"  # Swedish
+    write_state(root, state)
+    with git_identity():
+        commit_all(root, "Edit kb3", date="2026-11-21T10:00:00+01:00")
+    assert build(root, out, incremental=True)["public"] > 0
+    full = tmp_path / "full"
+    build(root, full, incremental=False)
+    assert sitecompare.differences(full / "public", out / "public") == []
