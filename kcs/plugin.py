@@ -57,6 +57,8 @@ log = logging.getLogger("mkdocs.plugins.kcs")
 THEME_DIR = Path(__file__).parent / "theme"
 #: The template of a page taken from the earlier build: it writes nothing.
 REUSED_TEMPLATE = "kcs-reused.html"
+#: What a page's Markdown holds where pymdownx.snippets puts another file's text.
+SNIPPET = "--8<--"
 AUDIENCE_ENV = "KCS_AUDIENCE"
 _HTML_LANG = re.compile(r'<html lang="[^"]*"')
 _ARTICLE = re.compile(r'(<article class="md-content__inner[^"]*")>')
@@ -426,6 +428,7 @@ class KcsPlugin(BasePlugin[KcsConfig]):
             return all(_url(lookup(uri)) == url for uri, url in recorded.items())
 
         self.keys = {}
+        snippets = "pymdownx.snippets" in config.markdown_extensions
         for uri, page in pages.items():
             ident = article_id(page.meta)
             article = self.by_id.get(ident) if ident else None
@@ -433,6 +436,8 @@ class KcsPlugin(BasePlugin[KcsConfig]):
             self.keys[uri] = key
             if ident and article is None:
                 continue  # an article that cannot be rendered: its placeholder is rendered
+            if snippets and SNIPPET in page.markdown:
+                continue  # holds another file's text, read while it renders: rendered
 
             def links_agree(recorded: Mapping[str, list[Any]], article: Any = article) -> bool:
                 if not recorded:
@@ -713,7 +718,22 @@ def loaded_settings(config: MkDocsConfig) -> dict[str, Any]:
             if point.name in names and point.dist is not None:
                 versions[f"{group}:{point.name}"] = f"{point.dist.name}=={point.dist.version}"
     settings["versions"] = versions
+    settings["appended"] = appended_snippets(config)
     return settings
+
+
+def appended_snippets(config: MkDocsConfig) -> list[str]:
+    """The text of the files pymdownx.snippets appends to every page (``auto_append``)."""
+    if "pymdownx.snippets" not in config.markdown_extensions:
+        return []
+    options = config.mdx_configs.get("pymdownx.snippets") or {}
+    bases = options.get("base_path", ["."])
+    bases = [bases] if isinstance(bases, str) else list(bases)
+    return [
+        _read(Path(str(base)) / str(name))  # relative to the working folder, as snippets reads
+        for name in options.get("auto_append") or []
+        for base in bases
+    ]
 
 
 def _plain(value: Any) -> Any:

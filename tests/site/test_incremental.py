@@ -539,3 +539,46 @@ def test_an_earlier_search_index_that_is_gone_is_built_again(
     full = tmp_path / "full"
     build(root, full, incremental=False)
     assert sitecompare.differences(full / "public", out / "public") == []
+
+
+def test_text_an_article_includes_from_another_file_is_todays(base: Path, tmp_path: Path) -> None:
+    """pymdownx.snippets puts another file's text into a page (``--8<--`` lines, and the
+    files it appends to every page): a change to that file is a change to the page."""
+    root, out = copy_base(base, tmp_path / "case")
+    snippets = root / "snippets"
+    write(root / "mkdocs.yml", SNIPPETS_YML.format(folder=snippets))
+    write(root / "docs/.keep", "")
+    write(snippets / "contact.md", "Call the desk on 555-0100.\n")
+    write(snippets / "terms.md", "*[token]: Security token\n")
+    state = base_articles()
+    state["kb3"]["body"] += '\n--8<-- "contact.md"\n'
+    write_state(root, state)
+    with git_identity():
+        commit_all(root, "Shared text", date="2026-11-21T10:00:00+01:00")
+    build(root, out, incremental=False)
+    assert "555-0100" in (out / "public/a/kb3/index.html").read_text()
+    write(snippets / "contact.md", "Call the desk on 555-0199.\n")
+    with git_identity():
+        commit_all(root, "New number", date="2026-11-22T10:00:00+01:00")
+    assert build(root, out, incremental=True)["public"] > 0
+    assert "555-0199" in (out / "public/a/kb3/index.html").read_text()
+    write(snippets / "terms.md", "*[token]: Hardware security token\n")
+    with git_identity():
+        commit_all(root, "New term", date="2026-11-23T10:00:00+01:00")
+    assert build(root, out, incremental=True)["public"] == 0
+    assert 'title="Hardware security token"' in (out / "public/a/kb2/index.html").read_text()
+
+
+SNIPPETS_YML = """\
+site_name: Testdesk
+docs_dir: docs
+theme:
+  name: material
+plugins:
+  - kcs
+markdown_extensions:
+  - abbr
+  - pymdownx.snippets:
+      base_path: [{folder}]
+      auto_append: [terms.md]
+"""
