@@ -722,11 +722,14 @@ def loaded_settings(config: MkDocsConfig) -> dict[str, Any]:
     return settings
 
 
+SNIPPETS = "pymdownx.snippets"
+
+
 def appended_snippets(config: MkDocsConfig) -> list[str]:
     """The text of the files pymdownx.snippets appends to every page (``auto_append``)."""
-    if "pymdownx.snippets" not in config.markdown_extensions:
+    if SNIPPETS not in config.markdown_extensions:
         return []
-    options = config.mdx_configs.get("pymdownx.snippets") or {}
+    options = config.mdx_configs.get(SNIPPETS) or {}  # Python-Markdown's settings, not kcs.yml
     bases = options.get("base_path", ["."])
     bases = [bases] if isinstance(bases, str) else list(bases)
     return [
