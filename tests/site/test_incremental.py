@@ -69,6 +69,12 @@ def base_articles() -> dict[str, dict[str, Any]]:
     return out
 
 
+def commit(root: Path, message: str, day: int) -> None:
+    """Commit everything in ``root`` as merged on that day of November 2026."""
+    with git_identity():
+        commit_all(root, message, date=f"2026-11-{day:02d}T10:00:00+01:00")
+
+
 def path_of(spec: dict[str, Any]) -> str:
     return f"articles/{spec['domain']}/{spec['id']}.md"
 
@@ -239,8 +245,7 @@ def test_an_edit_renders_only_the_pages_that_show_the_article(base: Path, tmp_pa
     state = base_articles()
     state["kb3"]["body"] += "\nIf it still fails, check the proxy setting.\n"
     write_state(root, state)
-    with git_identity():
-        commit_all(root, "Edit kb3", date="2026-11-21T10:00:00+01:00")
+    commit(root, "Edit kb3", 21)
     unchanged = out / "public/a/kb1/index.html"
     before = unchanged.stat().st_ino
     meta = {
@@ -269,8 +274,7 @@ def test_an_edit_renders_only_the_pages_that_show_the_article(base: Path, tmp_pa
 def test_a_changed_kcs_yml_renders_every_page(base: Path, tmp_path: Path) -> None:
     root, out = copy_base(base, tmp_path / "case")
     write(root / "kcs.yml", KCS_YML.replace("Testdesk", "Helpdesk"))
-    with git_identity():
-        commit_all(root, "Rename the site", date="2026-11-21T10:00:00+01:00")
+    commit(root, "Rename the site", 21)
     assert build(root, out, incremental=True) == {"public": 0, "internal": 0}
     assert "Helpdesk" in (out / "public/a/kb1/index.html").read_text()
 
@@ -350,19 +354,25 @@ def test_a_hostile_manifest_means_a_full_build(base: Path, tmp_path: Path, manif
     assert sitecompare.differences(base / "site/public", out / "public") == []
 
 
-MKDOCS_YML = """\
+#: the start of every mkdocs.yml below: the portal's settings, its pages in docs/
+MKDOCS_HEAD = """\
 site_name: Testdesk
 docs_dir: docs
 theme:
   name: material
 plugins:
   - kcs
+"""
+MKDOCS_YML = (
+    MKDOCS_HEAD
+    + """\
 hooks:
   - hook.py
 markdown_extensions:
   - toc:
       permalink: !ENV [KCS_TEST_PERMALINK, true]
 """
+)
 
 HOOK = "def on_page_content(html, **kw):\n    return html + '<p>{}</p>'\n"
 
@@ -377,16 +387,14 @@ def test_settings_mkdocs_yml_does_not_spell_out_render_every_page(
     write(root / "mkdocs.yml", MKDOCS_YML)
     write(root / "docs/.keep", "")
     write(root / "hook.py", HOOK.format("hook 1"))
-    with git_identity():
-        commit_all(root, "Site settings", date="2026-11-21T10:00:00+01:00")
+    commit(root, "Site settings", 21)
     build(root, out, incremental=False)
     page = out / "public/a/kb1/index.html"
     assert "<p>hook 1</p>" in page.read_text() and 'class="headerlink"' in page.read_text()
     write(root / "hook.py", HOOK.format("hook 22"))
     # MkDocs loads a hook module once per process; each kcs build is a process of its own
     Hooks._load_hook.cache_clear()
-    with git_identity():
-        commit_all(root, "Another hook", date="2026-11-22T10:00:00+01:00")
+    commit(root, "Another hook", 22)
     assert build(root, out, incremental=True) == {"public": 0, "internal": 0}
     assert "<p>hook 22</p>" in page.read_text()
     monkeypatch.setenv("KCS_TEST_PERMALINK", "§")
@@ -436,29 +444,24 @@ def test_an_article_the_navigation_names_without_a_title_shows_its_new_title_on_
     root, out = copy_base(base, tmp_path / "case")
     write(root / "mkdocs.yml", NAV_YML)
     write(root / "docs/about.md", "# About the desk\n\nWho we are.\n")
-    with git_identity():
-        commit_all(root, "Navigation", date="2026-11-21T10:00:00+01:00")
+    commit(root, "Navigation", 21)
     build(root, out, incremental=False)
     state = base_articles()
     state["kb1"]["title"] = "Fix for the token, renamed"
     write_state(root, state)
-    with git_identity():
-        commit_all(root, "Retitle kb1", date="2026-11-22T10:00:00+01:00")
+    commit(root, "Retitle kb1", 22)
     build(root, out, incremental=True)
     assert "Fix for the token, renamed" in (out / "public/a/kb0/index.html").read_text()
 
 
-NAV_YML = """\
-site_name: Testdesk
-docs_dir: docs
-theme:
-  name: material
-plugins:
-  - kcs
+NAV_YML = (
+    MKDOCS_HEAD
+    + """\
 nav:
   - About: about.md
   - a/kb1.md
 """
+)
 
 
 def test_a_link_to_an_anchor_that_went_away_warns_as_in_a_full_build(
@@ -472,31 +475,26 @@ def test_a_link_to_an_anchor_that_went_away_warns_as_in_a_full_build(
     state = base_articles()
     state["kb3"]["body"] += "\nThe [fix for the token](kb1.md#solution) also helps.\n"
     write_state(root, state)
-    with git_identity():
-        commit_all(root, "Link an anchor", date="2026-11-21T10:00:00+01:00")
+    commit(root, "Link an anchor", 21)
     assert build_sites(root, ("public",), out=out, now=NOW).warnings == ()
     state["kb1"]["body"] = state["kb1"]["body"].replace("## Solution", "## Workaround")
     write_state(root, state)
-    with git_identity():
-        commit_all(root, "Rename a heading", date="2026-11-22T10:00:00+01:00")
+    commit(root, "Rename a heading", 22)
     result = build_sites(root, ("public",), out=out, now=NOW, previous=out)
     assert result.sites[0].reused > 0
     assert any("kb1.md#solution" in warning for warning in result.warnings), result.warnings
 
 
-ANCHORS_YML = """\
-site_name: Testdesk
-docs_dir: docs
-theme:
-  name: material
-plugins:
-  - kcs
+ANCHORS_YML = (
+    MKDOCS_HEAD
+    + """\
 markdown_extensions:
   - toc:
       permalink: true
 validation:
   anchors: warn
 """
+)
 
 
 def test_a_kept_language_with_a_region_is_linked_from_the_earlier_index(tmp_path: Path) -> None:
@@ -533,8 +531,7 @@ def test_an_earlier_search_index_that_is_gone_is_built_again(
     state = base_articles()
     state["kb3"]["body"] += "\nIf it still fails, check the proxy setting.\n"  # Swedish
     write_state(root, state)
-    with git_identity():
-        commit_all(root, "Edit kb3", date="2026-11-21T10:00:00+01:00")
+    commit(root, "Edit kb3", 21)
     assert build(root, out, incremental=True)["public"] > 0
     full = tmp_path / "full"
     build(root, full, incremental=False)
@@ -553,32 +550,26 @@ def test_text_an_article_includes_from_another_file_is_todays(base: Path, tmp_pa
     state = base_articles()
     state["kb3"]["body"] += '\n--8<-- "contact.md"\n'
     write_state(root, state)
-    with git_identity():
-        commit_all(root, "Shared text", date="2026-11-21T10:00:00+01:00")
+    commit(root, "Shared text", 21)
     build(root, out, incremental=False)
     assert "555-0100" in (out / "public/a/kb3/index.html").read_text()
     write(snippets / "contact.md", "Call the desk on 555-0199.\n")
-    with git_identity():
-        commit_all(root, "New number", date="2026-11-22T10:00:00+01:00")
+    commit(root, "New number", 22)
     assert build(root, out, incremental=True)["public"] > 0
     assert "555-0199" in (out / "public/a/kb3/index.html").read_text()
     write(snippets / "terms.md", "*[token]: Hardware security token\n")
-    with git_identity():
-        commit_all(root, "New term", date="2026-11-23T10:00:00+01:00")
+    commit(root, "New term", 23)
     assert build(root, out, incremental=True)["public"] == 0
     assert 'title="Hardware security token"' in (out / "public/a/kb2/index.html").read_text()
 
 
-SNIPPETS_YML = """\
-site_name: Testdesk
-docs_dir: docs
-theme:
-  name: material
-plugins:
-  - kcs
+SNIPPETS_YML = (
+    MKDOCS_HEAD
+    + """\
 markdown_extensions:
   - abbr
   - pymdownx.snippets:
       base_path: [{folder}]
       auto_append: [terms.md]
 """
+)
