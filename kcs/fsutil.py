@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import shutil
 import tempfile
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -31,6 +32,17 @@ def atomic_write(path: Path, data: str | bytes, *, encoding: str = "utf-8") -> N
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
         raise
+
+
+def link_or_copy(source: Path, target: Path) -> None:
+    """Make ``target`` the file ``source`` is, as a hard link (a copy across file systems
+    or where links are not allowed); its folders are made as needed. Neither file is
+    ever written to afterwards, so the two may share their data."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copy2(source, target)
 
 
 def append_line(path: Path, line: str) -> None:

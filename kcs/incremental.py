@@ -30,8 +30,6 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import os
-import shutil
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
@@ -39,7 +37,7 @@ from pathlib import Path
 from stat import S_ISREG
 from typing import Any
 
-from .fsutil import atomic_write
+from .fsutil import atomic_write, link_or_copy
 
 log = logging.getLogger(__name__)
 
@@ -371,8 +369,4 @@ class Reuse:
             source = inside_site(self.previous, record.output)
             target = inside_site(site, record.output)
             assert source is not None and target is not None
-            target.parent.mkdir(parents=True, exist_ok=True)
-            try:
-                os.link(source, target)
-            except OSError:  # another file system, or links not allowed
-                shutil.copy2(source, target)
+            link_or_copy(source, target)

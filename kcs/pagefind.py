@@ -24,10 +24,8 @@ import base64
 import html as htmlmod
 import json
 import logging
-import os
 import queue
 import re
-import shutil
 import subprocess
 import threading
 import time
@@ -37,6 +35,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import BuildError
+from .fsutil import link_or_copy
 
 log = logging.getLogger(__name__)
 
@@ -352,11 +351,7 @@ class StreamingIndex:
                 shared = code in (None, "unknown") and relative != ENTRY
                 mine = code is not None and code.lower() in keep
                 if path.is_file() and (mine or (shared and not target.exists())):
-                    target.parent.mkdir(parents=True, exist_ok=True)
-                    try:
-                        os.link(path, target)
-                    except OSError:
-                        shutil.copy2(path, target)
+                    link_or_copy(path, target)
         except (OSError, ValueError, KeyError, TypeError, RecursionError) as exc:
             raise BuildError(
                 f"{self.earlier}: the earlier search index is incomplete ({exc}); build "
