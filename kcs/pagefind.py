@@ -157,18 +157,18 @@ def browser_files(
     return out
 
 
-def _keepable(keep: frozenset[str], earlier: Path) -> frozenset[str]:
-    """Those of ``keep`` the earlier index in ``earlier`` names; the others (all, when it
-    is gone or cannot be read) are indexed again."""
+def _keepable(keep: frozenset[str], earlier: Path) -> tuple[frozenset[str], dict[str, Any]]:
+    """Those of ``keep`` the earlier index in ``earlier`` names, and its entry file; the
+    others (all, when it is gone or cannot be read) are indexed again."""
     if not keep:
-        return keep
+        return keep, {}
     try:
         entry = json.loads((earlier / ENTRY).read_text(encoding="utf-8"))
         named = {str(code) for code in entry["languages"]}
     except (OSError, ValueError, KeyError, TypeError, RecursionError) as exc:
         log.info("%s: not used (%s); every language is indexed", earlier, exc)
-        return frozenset()
-    return frozenset(code for code in keep if code.lower() in named)
+        return frozenset(), {}
+    return frozenset(code for code in keep if code.lower() in named), entry
 
 
 def language_of(relative: str) -> str | None:
@@ -217,7 +217,9 @@ class StreamingIndex:
         build's ``pagefind`` folder) instead of built again."""
         self.timeout = timeout
         self.synonyms = synonyms or {}
-        self.keep = _keepable(frozenset(keep), earlier) if earlier is not None else frozenset()
+        self.keep, self._earlier_entry = (
+            _keepable(frozenset(keep), earlier) if earlier is not None else (frozenset(), {})
+        )
         self.earlier = earlier
         self._sent = 0
         self._words: dict[str, Counter[str]] = defaultdict(Counter)
@@ -342,7 +344,7 @@ class StreamingIndex:
         # files keep the code as written
         keep = {code.lower() for code in self.keep}
         try:
-            earlier = json.loads((self.earlier / ENTRY).read_text(encoding="utf-8"))
+            earlier = self._earlier_entry
             kept = {code: earlier["languages"][code] for code in keep}
             for path in sorted(self.earlier.rglob("*")):
                 relative = path.relative_to(self.earlier).as_posix()
@@ -355,7 +357,7 @@ class StreamingIndex:
         except (OSError, ValueError, KeyError, TypeError, RecursionError) as exc:
             raise BuildError(
                 f"{self.earlier}: the earlier search index is incomplete ({exc}); build "
-                "without --incremental (kcs publish: remove the live release's .kcs-cache)"
+                "without --incremental (kcs publish --full)"
             ) from None
         if not entry:
             entry = {key: value for key, value in earlier.items() if key != "languages"}
