@@ -62,15 +62,28 @@ def manifest_path(out: Path, audience: str) -> Path:
 
 
 def digest(*parts: Any) -> str:
-    """A stable hash of JSON-like values (sets are sorted, other objects become text)."""
-    text = json.dumps(parts, sort_keys=True, ensure_ascii=False, default=_plain)
+    """A stable hash of JSON-like values (other values as :func:`plain` makes them)."""
+    text = json.dumps(parts, sort_keys=True, ensure_ascii=False, default=plain)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def _plain(value: Any) -> Any:
+def plain(value: Any) -> Any:
+    """``value`` as JSON data; an object as its type's name (its default repr names its
+    address, which differs from build to build)."""
+    if value is None or isinstance(value, str | int | float | bool):
+        return value
+    if isinstance(value, Mapping):
+        return {str(key): plain(item) for key, item in value.items()}
     if isinstance(value, set | frozenset):
-        return sorted(value, key=repr)
-    return str(value)
+        return sorted((plain(item) for item in value), key=repr)
+    if isinstance(value, list | tuple):
+        return [plain(item) for item in value]
+    named = getattr(value, "__qualname__", None) or getattr(value, "__name__", None)
+    if isinstance(named, str):  # a function, class or module
+        return f"{getattr(value, '__module__', '')}.{named}"
+    if type(value).__repr__ is object.__repr__:
+        return f"{type(value).__module__}.{type(value).__qualname__}"
+    return repr(value)
 
 
 @cache
@@ -164,23 +177,13 @@ class Manifest:
                 str(ident): SectionsRecord(**_fields(record, SectionsRecord))
                 for ident, record in data["sections"].items()
             }
-            search = data["search"]
-            if not isinstance(search, dict) or not all(
-                isinstance(k, str) and isinstance(v, str) for k, v in search.items()
-            ):
-                raise TypeError("search is not a mapping of text to text")
-            checks = data["checks"]
-            if not isinstance(checks, dict) or not all(
-                isinstance(k, str) and isinstance(v, str | None) for k, v in checks.items()
-            ):
-                raise TypeError("checks is not a mapping of text to text or null")
             manifest = cls(
                 str(data["fingerprint"]),
                 str(data["nav"]),
                 pages,
                 sections,
-                checks,
-                search,
+                _text_mapping(data, "checks", str | None),
+                _text_mapping(data, "search", str),
                 str(data.get("code", "")),
             )
         except FileNotFoundError:
@@ -255,6 +258,16 @@ def _fields(record: Any, kind: type) -> dict[str, Any]:
         ):
             raise TypeError("a warning is not [level, mkdocs logger, message]")
     return record
+
+
+def _text_mapping(data: Mapping[str, Any], name: str, values: Any) -> dict[str, Any]:
+    """``data[name]``, checked to map text to ``values``."""
+    found = data[name]
+    if not isinstance(found, dict) or not all(
+        isinstance(key, str) and isinstance(value, values) for key, value in found.items()
+    ):
+        raise TypeError(f"{name} is not a mapping of text to {values}")
+    return found
 
 
 def search_digest(fed: Iterable[tuple[str, str | None]]) -> str:

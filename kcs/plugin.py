@@ -42,6 +42,7 @@ from .incremental import (
     digest,
     folder_fingerprint,
     inside_site,
+    plain,
     search_digest,
 )
 from .site import announcements, home
@@ -57,7 +58,8 @@ log = logging.getLogger("mkdocs.plugins.kcs")
 THEME_DIR = Path(__file__).parent / "theme"
 #: The template of a page taken from the earlier build: it writes nothing.
 REUSED_TEMPLATE = "kcs-reused.html"
-#: What a page's Markdown holds where pymdownx.snippets puts another file's text.
+#: The extension that puts another file's text into a page, and what marks the place.
+SNIPPETS = "pymdownx.snippets"
 SNIPPET = "--8<--"
 AUDIENCE_ENV = "KCS_AUDIENCE"
 _HTML_LANG = re.compile(r'<html lang="[^"]*"')
@@ -428,7 +430,7 @@ class KcsPlugin(BasePlugin[KcsConfig]):
             return all(_url(lookup(uri)) == url for uri, url in recorded.items())
 
         self.keys = {}
-        snippets = "pymdownx.snippets" in config.markdown_extensions
+        snippets = SNIPPETS in config.markdown_extensions
         for uri, page in pages.items():
             ident = article_id(page.meta)
             article = self.by_id.get(ident) if ident else None
@@ -697,11 +699,11 @@ def loaded_settings(config: MkDocsConfig) -> dict[str, Any]:
     from importlib import metadata
 
     settings: dict[str, Any] = {
-        name: _plain(value) for name, value in config.items() if name not in _NOT_SHAPING
+        name: plain(value) for name, value in config.items() if name not in _NOT_SHAPING
     }
     # the kcs plugin's own settings name the repository's folder, which kcs publish moves
     settings["plugins"] = {
-        name: _plain(getattr(plugin, "config", None))
+        name: plain(getattr(plugin, "config", None))
         for name, plugin in config.plugins.items()
         if name != "kcs"
     }
@@ -722,9 +724,6 @@ def loaded_settings(config: MkDocsConfig) -> dict[str, Any]:
     return settings
 
 
-SNIPPETS = "pymdownx.snippets"
-
-
 def appended_snippets(config: MkDocsConfig) -> list[str]:
     """The text of the files pymdownx.snippets appends to every page (``auto_append``)."""
     if SNIPPETS not in config.markdown_extensions:
@@ -737,25 +736,6 @@ def appended_snippets(config: MkDocsConfig) -> list[str]:
         for name in options.get("auto_append") or []
         for base in bases
     ]
-
-
-def _plain(value: Any) -> Any:
-    """``value`` as JSON data; an object as its type's name (its default repr names its
-    address, which differs from build to build)."""
-    if value is None or isinstance(value, str | int | float | bool):
-        return value
-    if isinstance(value, Mapping):
-        return {str(key): _plain(item) for key, item in value.items()}
-    if isinstance(value, set | frozenset):
-        return sorted((_plain(item) for item in value), key=repr)
-    if isinstance(value, list | tuple):
-        return [_plain(item) for item in value]
-    named = getattr(value, "__qualname__", None) or getattr(value, "__name__", None)
-    if isinstance(named, str):  # a function, class or module
-        return f"{getattr(value, '__module__', '')}.{named}"
-    if type(value).__repr__ is object.__repr__:
-        return f"{type(value).__module__}.{type(value).__qualname__}"
-    return repr(value)
 
 
 def nav_text(items: Any, keys: Mapping[str, str] | None = None) -> str:
