@@ -102,8 +102,8 @@ def build_sites(
     )
     results = []
     broken: dict[str, Finding] = {}  # articles that cannot be rendered, found by any site
+    earlier = Path(previous).resolve() if previous else None
     for audience in dict.fromkeys(audiences):
-        earlier = Path(previous).resolve() if previous else None
         prepared = Prepared(
             audience,
             kb,
