@@ -12,6 +12,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+import buildkb
 from buildkb import article, make_repo, site_texts
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
@@ -24,18 +25,7 @@ from kcs.knowledge import load
 EXAMPLES = int(os.environ.get("KCS_FUZZ_EXAMPLES", "4"))
 DOMAINS = ("accounts", "internal-ops", "network")
 SITE = {"public": "https://help.example.test", "internal": "https://kb.example.test"}
-KCS_YML = """\
-site:
-  name: Randomdesk
-  url: https://help.example.test/
-  internal_url: https://kb.example.test/
-languages: [en, sv]
-default_language: en
-domains:
-  accounts: {en: Accounts, sv: Konton}
-  internal-ops: {en: Operations, sv: Drift}
-  network: {en: Network, sv: Nätverk}
-"""
+KCS_YML = buildkb.KCS_YML + "  network: {en: Network, sv: Nätverk}\n"
 
 
 @dataclass(frozen=True)

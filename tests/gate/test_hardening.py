@@ -66,7 +66,7 @@ def tree_commit(repo: Path, path: bytes, mode: str, content: bytes, *, sign: boo
     entries[path] = (mode, blob)
 
     def write_tree(node: dict[bytes, object]) -> str:
-        data = b""
+        rows: list[tuple[str, bytes, str]] = []
         for name in sorted(node, key=lambda n: n + (b"/" if isinstance(node[n], dict) else b"")):
             value = node[name]
             if isinstance(value, dict):
@@ -74,18 +74,8 @@ def tree_commit(repo: Path, path: bytes, mode: str, content: bytes, *, sign: boo
             else:
                 m, sha = value  # type: ignore[misc]
                 m = m.lstrip("0")
-            data += f"{m} ".encode() + name + b"\0" + bytes.fromhex(sha)
-        return (
-            subprocess.run(
-                ["git", "hash-object", "-t", "tree", "-w", "--literally", "--stdin"],
-                cwd=repo,
-                input=data,
-                capture_output=True,
-                check=True,
-            )
-            .stdout.decode()
-            .strip()
-        )
+            rows.append((m, name, sha))
+        return _tree_bytes(repo, rows)
 
     root: dict[bytes, object] = {}
     for name, value in entries.items():
