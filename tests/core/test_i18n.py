@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import string
 from pathlib import Path
 
 import pytest
@@ -17,12 +18,27 @@ THEME = REPO_ROOT / "kcs" / "theme"
 
 
 def test_every_language_has_every_key():
+    """A key one block has, every block has; a gap shows English on that language's pages.
+    Only English may leave out a report phrase, whose key is its English text already."""
     table = i18n.table()
-    # Report phrases are English already; other languages translate what they can.
-    english = {k for k in table["en"] if not k.startswith(i18n.PHRASE)}
+    every = set().union(*table.values())
+    phrases = {k for k in every if k.startswith(i18n.PHRASE)}
+    missing = {
+        lang: sorted((every - phrases if lang == i18n.FALLBACK else every) - set(block))
+        for lang, block in table.items()
+    }
+    assert missing == {lang: [] for lang in table}
+
+
+def test_translations_keep_the_placeholders():
+    def fields(text: str) -> set[str]:
+        return {name for _, name, _, _ in string.Formatter().parse(text) if name is not None}
+
+    table = i18n.table()
     for lang, block in table.items():
-        keys = {k for k in block if not k.startswith(i18n.PHRASE)}
-        assert keys == english, f"{lang}: {sorted(keys ^ english)}"
+        for key, value in block.items():
+            english = table[i18n.FALLBACK].get(key, key.removeprefix(i18n.PHRASE))
+            assert fields(value) == fields(english), f"{lang}.{key}: {value!r}"
 
 
 def test_lookups_fall_back_to_english_then_to_the_key():
@@ -134,11 +150,16 @@ def test_a_report_in_the_sites_language():
             ),
         ),
         (Bar("top", "Top queries", ("vpn",), {"clicked": (1.0,)}, "searches"),),
-        explain={"Searches": "Search beacons, once per visit and normalised query."},
+        explain={"No-result share": "Searches that showed no result at all."},
     )
+    explained = {
+        "fi": {"Tuloksettomien osuus": "Haut, jotka eivät tuottaneet yhtään tulosta."},
+        "nl": {"Aandeel zonder resultaat": "Zoekopdrachten die helemaal geen resultaat gaven."},
+    }
     for lang, title, column in (("fi", "Haku", "hakulauseke"), ("nl", "Zoeken", "zoekvraag")):
         shown = localise(report, lang)
         assert shown.title == title
+        assert shown.explain == explained[lang]  # the one-sentence explanation too
         assert shown.tables[0].columns[0] == column
         assert shown.tables[0].rows == report.tables[0].rows  # data stays as it is
         assert shown.tables[0].note == "an untranslated note"  # English where untranslated
