@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from kcs.article import front_matter_head, split_front_matter
-from kcs.yamlio import Loaded, YamlProblem, _flat_mapping, _parsed, load_mapping
+from kcs.yamlio import Loaded, YamlProblem, _flat_mapping, _parsed, _timestamp, load_mapping
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -174,13 +174,6 @@ def same(a: Any, b: Any) -> bool:
 class PureLoader(yaml.SafeLoader):
     """The pure-Python safe loader, which kcs.yamlio uses where PyYAML has no libyaml;
     an impossible date stays text, as there."""
-
-
-def _timestamp(loader: Any, node: yaml.ScalarNode) -> Any:
-    try:
-        return yaml.SafeLoader.construct_yaml_timestamp(loader, node)
-    except ValueError:
-        return loader.construct_scalar(node)
 
 
 PureLoader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp)
