@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from pathlib import PurePosixPath
 from urllib.parse import unquote, urlsplit
 
-from . import personal_data, unbuildable
+from . import nesting, personal_data, unbuildable
 from .article import SECTION_HEADINGS, SITE_URL, Article
 from .config import AUDIENCES
 from .findings import ERROR, WARNING, Finding
@@ -278,6 +278,21 @@ def check_placeholders(kb: KnowledgeBase, index: dict[str, Article]) -> Iterator
                 )
 
 
+def check_list_indent(kb: KnowledgeBase, index: dict[str, Article]) -> Iterator[Finding]:
+    for article in kb.articles:
+        for item in nesting.flat_items(article.body):
+            parent = item.parent or item
+            yield Finding(
+                article.path,
+                article.body_line + item.line,
+                "list-indent",
+                f"list item indented {item.indent - parent.indent} space(s) under the item on "
+                f"line {article.body_line + parent.line} shows beside it on the site, not "
+                "nested; indent nested list items by 4 spaces",
+                WARNING,
+            )
+
+
 def check_personal_data(kb: KnowledgeBase, index: dict[str, Article]) -> Iterator[Finding]:
     contact = kb.config.contact.email
     allow = frozenset({contact}) if contact else frozenset()
@@ -403,6 +418,7 @@ CHECKS: dict[str, Check] = {
     "links": check_links,
     "images": check_images,
     "placeholders": check_placeholders,
+    "list-indent": check_list_indent,
     "personal-data": check_personal_data,
     "length": check_length,
     "metadata": check_metadata,

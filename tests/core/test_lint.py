@@ -112,3 +112,26 @@ def test_personal_data_spelled_with_look_alikes_is_found(tmp_path: Path, spelled
     code, out, _ = run("lint", "--root", str(tmp_path), "--strict")
     assert code == 1
     assert "articles/konto/a.md:" in out and "personal-data" in out, out
+
+
+def test_nested_list_indented_under_four_spaces_is_a_warning(tmp_path: Path) -> None:
+    write(tmp_path / "kcs.yml", "languages: [en]\ndefault_language: en\n")
+    resolution = "1. Open Settings.\n   - On a Mac: System Settings.\n2. Sign out.\n"
+    write(
+        tmp_path / "articles/vpn/a.md",
+        "---\nid: a\ntitle: VPN drops every hour\nstate: validated\n---\n\n## Issue\n\n"
+        "It drops.\n\n## Resolution\n\n" + resolution + "\n```\n- a\n  - b\n```\n",
+    )
+    warning = (
+        "articles/vpn/a.md:14: list-indent: list item indented 3 space(s) under the item on "
+        "line 13 shows beside it on the site, not nested; indent nested list items by 4 spaces\n"
+    )
+    code, out, err = run("lint", "--root", str(tmp_path))
+    assert (code, out) == (0, warning)
+    assert "0 error(s), 1 warning(s)" in err
+    assert run("lint", "--root", str(tmp_path), "--strict")[:2] == (1, warning)
+    write(
+        tmp_path / "articles/vpn/a.md",
+        (tmp_path / "articles/vpn/a.md").read_text().replace("   - On", "    - On"),
+    )
+    assert run("lint", "--root", str(tmp_path), "--strict")[:2] == (0, "")

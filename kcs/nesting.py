@@ -1,0 +1,203 @@
+"""Nested Markdown lists as writers mean them and as the site renders them.
+
+Writers nest a list item by indenting it under the one above, often by 2 or 3 spaces (the
+width of ``- `` or ``1. ``, as GitHub accepts). Python-Markdown, which renders the site, nests
+only at 4 spaces: an item indented 1-3 spaces under its parent becomes the parent's sibling
+and the page shows a flat list. :func:`flat_items` finds those items; :func:`reindent` moves
+them, the items under them and their text 4 spaces under their parent.
+
+The scan follows the blocks Python-Markdown sees: a list starts at a marker indented 0-3
+spaces at the start, after a blank line or after a heading (not inside a paragraph), and
+ends at a heading, a rule, or a line indented under 4 spaces after a blank line. Fenced code
+(``` and ~~~, at any indent), indented code and raw HTML blocks are never read as lists.
+An item's intended parent is the nearest item above it in the same list with less
+indentation; Python-Markdown puts an item at level ``indent // 4`` of its list, so the
+item renders nested exactly when that level is one more than its parent's.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import NamedTuple
+
+TAB = 4  # Python-Markdown's tab_length: the indentation of one nesting level
+
+_ITEM = re.compile(r"( *)(?:\d+\.|[*+-]) +")
+_RULE = re.compile(r" {0,3}([-*_])(?: *\1){2,} *$")
+_HEADING = re.compile(r" {0,3}#{1,6}(?: |$)")
+_FENCE = re.compile(r"( *)(`{3,}|~{3,})")
+_HTML = re.compile(r" {0,3}<(!--|/?([A-Za-z][A-Za-z0-9-]*))")
+
+
+@dataclass(frozen=True)
+class Item:
+    """A list item: its 0-based line, the columns of its marker and its text, and the item
+    it is indented under (its intended parent)."""
+
+    line: int
+    indent: int
+    content: int
+    parent: Item | None
+
+    @property
+    def flat(self) -> bool:
+        """Meant to be nested under its parent, but rendered as the parent's sibling."""
+        return self.parent is not None and self.indent // TAB == self.parent.indent // TAB
+
+
+class _Line(NamedTuple):
+    item: Item | None  # the item the line starts
+    owner: Item | None  # else the open item whose content the line is
+    code: bool  # a line of fenced code after the fence's first line
+
+
+def flat_items(text: str) -> list[Item]:
+    """The list items of ``text`` that are meant to be nested but render flat."""
+    return [s.item for s in _scan(text.split("\n")) if s.item is not None and s.item.flat]
+
+
+def reindent(text: str) -> str:
+    """``text`` with each list item that renders flat, and the items under it, 4 spaces
+    deeper than its parent, and the lines that belong to a moved item with it: the site
+    then renders the lists as they are indented. Everything else stays as it is."""
+    lines = text.split("\n")
+    new: dict[int, int] = {}  # id(item) → its indentation after the fix
+    out: list[str] = []
+    shift = 0
+    for scanned, line in zip(_scan(lines), lines, strict=True):
+        indent = _indent(line)
+        item, owner = scanned.item, scanned.owner
+        if item is not None:
+            parent = item.parent
+            if parent is not None and (item.flat or new[id(parent)] != parent.indent):
+                new[id(item)] = new[id(parent)] + TAB
+            else:
+                new[id(item)] = item.indent
+            shift = new[id(item)] - item.indent
+        elif scanned.code:
+            pass  # fenced code moves as a whole, with its opening line
+        elif owner is not None and new[id(owner)] != owner.indent:
+            # the item's text starts 4 spaces in from its marker after the fix
+            shift = new[id(owner)] + TAB + max(0, indent - owner.content) - indent
+        else:
+            shift = 0
+        if shift and line.strip():
+            line = " " * max(0, indent + shift) + line.lstrip(" \t")
+        out.append(line)
+    return "\n".join(out)
+
+
+def _scan(lines: list[str]) -> Iterator[_Line]:
+    stack: list[Item] = []  # the open items of the current list, innermost last
+    after_blank = can_start = True
+    paragraph = False  # a block of the list that starts with text: markers in it are text
+    index = 0
+    while index < len(lines):
+        line = lines[index].expandtabs(TAB)
+        indent = _indent(line)
+        if not line.strip():
+            after_blank = can_start = True
+            paragraph = False
+            yield _Line(None, _owner(stack, None), False)
+            index += 1
+            continue
+        marker = _ITEM.match(line)
+        if marker and _RULE.match(line):
+            marker = None
+        if stack and after_blank and indent < TAB and not marker:
+            stack = []  # a paragraph, fence or HTML out of the list: the list is over
+        fence = _FENCE.match(line)
+        if fence:
+            end = _fence_end(lines, index, fence.group(2))
+            yield _Line(None, _owner(stack, indent), False)
+            for _ in range(index + 1, end):
+                yield _Line(None, None, True)
+            index, after_blank, can_start = end, False, False
+            continue
+        if not stack:
+            skip = _code_or_html_end(lines, index, indent, after_blank)
+            if skip > index:
+                for _ in range(index, skip):
+                    yield _Line(None, None, False)
+                index, after_blank, can_start = skip, False, False
+                continue
+        if marker and ((stack and not paragraph) or (can_start and indent < TAB)):
+            while stack and stack[-1].indent >= indent:
+                stack.pop()
+            parent = stack[-1] if stack else None
+            # deeper than one level below the parent: text (or code) of the parent item
+            if parent is None or indent // TAB <= parent.indent // TAB + 1:
+                item = Item(index, indent, marker.end(), parent)
+                stack.append(item)
+                yield _Line(item, None, False)
+                index, after_blank = index + 1, False
+                continue
+        if _HEADING.match(line) or (_RULE.match(line) and indent < TAB):
+            stack = []
+            yield _Line(None, None, False)
+            index, after_blank, can_start = index + 1, False, True
+            continue
+        paragraph = paragraph or after_blank
+        yield _Line(None, _owner(stack, indent), False)
+        index, after_blank, can_start = index + 1, False, False
+
+
+def _indent(line: str) -> int:
+    return len(line.expandtabs(TAB)) - len(line.expandtabs(TAB).lstrip(" "))
+
+
+def _owner(stack: list[Item], indent: int | None) -> Item | None:
+    """The open item a line indented ``indent`` belongs to (None: the innermost)."""
+    if indent is not None:
+        for item in reversed(stack):
+            if item.indent < indent:
+                return item
+    return stack[-1] if stack else None
+
+
+def _fence_end(lines: list[str], start: int, opening: str) -> int:
+    """The index after the line that closes the fence opened at ``start`` (or the end)."""
+    for index in range(start + 1, len(lines)):
+        stripped = lines[index].strip()
+        if stripped.startswith(opening) and not stripped.strip(opening[0]):
+            return index + 1
+    return len(lines)
+
+
+def _code_or_html_end(lines: list[str], start: int, indent: int, after_blank: bool) -> int:
+    """The index after the indented code or raw HTML block that starts at ``start``, or
+    ``start`` when none starts there."""
+    end = start
+    if indent >= TAB and after_blank:
+        while end < len(lines) and (not lines[end].strip() or _indent(lines[end]) >= TAB):
+            end += 1
+        return end
+    html = _HTML.match(lines[start])
+    if not html or not after_blank:
+        return start
+    name = (html.group(2) or "").lower()
+    if html.group(1) == "!--":
+        closing = "-->"
+    elif name in _block_tags() and not re.search(r"\bmarkdown\s*=", lines[start]):
+        closing = f"</{name}"
+    else:
+        return start  # inline HTML, or a block whose content is Markdown (md_in_html)
+    for index in range(start, len(lines)):
+        if closing in lines[index].lower():
+            return index + 1
+    # no closing tag (<hr>, <br>…): the block ends at a blank line
+    while end < len(lines) and lines[end].strip():
+        end += 1
+    return end
+
+
+@functools.cache
+def _block_tags() -> frozenset[str]:
+    """The tags that start a raw HTML block for Python-Markdown (imported only when a line
+    looks like HTML: commands that never render keep their start-up light)."""
+    from markdown.util import BLOCK_LEVEL_ELEMENTS
+
+    return frozenset(BLOCK_LEVEL_ELEMENTS)
