@@ -9,7 +9,9 @@
   images are copied beside the article (``_media/<id>/``) or, when missing,
   replaced by their alt text;
 * Symptoms / Cause / Resolution / Workaround headings become the KCS sections in
-  the article's language; everything else is kept.
+  the article's language;
+* nested list items sit 4 spaces under their parent (kcs/nesting.py), as the site's
+  renderer needs; everything else is kept.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urlsplit
 
+from .. import nesting
 from ..article import SECTION_HEADINGS, split_front_matter
 from .mapping import ImportMapping
 
@@ -132,7 +135,7 @@ def convert(body: str, ctx: Context) -> Converted:
     lines = _blocks(_normalise_fences(body.split("\n")), ctx)
     lines = [_inline(line, ctx) if not code else line for line, code in _code_flags(lines)]
     lines, has_issue, has_resolution = _sections(lines, ctx)
-    text = "\n".join(lines).strip("\n")
+    text = nesting.reindent("\n".join(lines).strip("\n"))
     text = re.sub(r"\n{3,}", "\n\n", text) + "\n"
     placeholder = has_placeholder(text)
     return Converted(text, has_issue, has_resolution, placeholder)

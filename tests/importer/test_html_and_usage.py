@@ -87,3 +87,37 @@ def test_confluence_page_keeps_only_the_main_content(kb: Path, tmp_path: Path) -
     article = load(kb).by_id()["page"]
     assert article.title == "Printer jams"
     assert article.body == "\n## Issue\n\nPaper jams.\n\n## Resolution\n\nOpen the tray.\n"
+
+
+def test_nested_lists_are_imported_four_spaces_deep(kb: Path, tmp_path: Path) -> None:
+    """Converters write nested lists 2-3 spaces deep (the width of the marker), which the
+    site renders flat; an imported article nests them 4 spaces deep, so lint is clean."""
+    src = tmp_path / "space"
+    src.mkdir()
+    (src / "vpn.html").write_text(
+        page(
+            "VPN drops",
+            "<h2>Problem</h2><p>It drops.</p><h2>Solution</h2>"
+            "<ol><li>Open the client<ul><li>Windows: the tray<ul><li>or Start</li></ul></li>"
+            "</ul></li><li>Reconnect<ol><li>Sign in</li></ol></li></ol>",
+        )
+    )
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "wifi.md").write_text(
+        "---\ntitle: Wi-Fi slow\n---\n\n## Cause\n\n- Channel\n  - 2.4 GHz\n\n"
+        "    Crowded.\n\n    ```\n    iw dev\n    ```\n"
+    )
+    run_import(kb, src, into="articles/network")
+    run_import(kb, docs, into="articles/network", lang="en")
+    loaded = load(kb)
+    vpn, wifi = loaded.by_id()["vpn"], loaded.by_id()["wifi"]
+    assert vpn.body.endswith(
+        "## Resolution\n\n1. Open the client\n    - Windows: the tray\n        - or Start\n"
+        "2. Reconnect\n    1. Sign in\n"
+    )
+    assert wifi.body == (
+        "\n## Cause\n\n- Channel\n    - 2.4 GHz\n\n        Crowded.\n\n"
+        "        ```\n        iw dev\n        ```\n"
+    )
+    assert [f for f in lint(loaded) if f.code == "list-indent"] == []
