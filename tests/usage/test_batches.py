@@ -22,7 +22,10 @@ META = {f"a-{n}": ArticleMeta("sv" if n % 2 else "en", f"d{n % 3}", "public") fo
 
 def write_log(path: Path) -> None:
     rng = random.Random(11)
-    start = dt.datetime.now(dt.UTC) - dt.timedelta(days=6)
+    # from noon a week ago to yesterday morning, whatever the time the test runs: seven
+    # days, the first of them half a day of lines
+    midnight = dt.datetime.now(dt.UTC).replace(hour=0, minute=0, second=0, microsecond=0)
+    start = midnight - dt.timedelta(days=7) + dt.timedelta(hours=12)
     with path.open("w") as out:
         for n in range(30_000):
             when = (start + dt.timedelta(seconds=17 * n)).strftime("%d/%b/%Y:%H:%M:%S +0000")
