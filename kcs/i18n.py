@@ -68,10 +68,16 @@ def languages() -> tuple[str, ...]:
     return tuple(table())
 
 
-def text(lang: str, key: str, **values: Any) -> str:
+def text(lang: str, key: str, /, **values: Any) -> str:
     """The text of ``key`` in ``lang`` (English, then the key, when missing); ``{name}``
     placeholders are filled from ``values``."""
-    found = texts_for(lang).get(key, key)
+    return _filled(lang, key, key, values)
+
+
+def _filled(lang: str, key: str, missing: str, values: Mapping[str, Any]) -> str:
+    """The one lookup-and-format: ``key`` in ``lang`` (English filling the gaps, else
+    ``missing``), its ``{name}`` placeholders filled from ``values`` when there are any."""
+    found = texts_for(lang).get(key, missing)
     return found.format(**values) if values else found
 
 
@@ -90,13 +96,14 @@ def texts_for(lang: str) -> dict[str, str]:
 PHRASE = "report: "
 
 
-def phrase(lang: str, english: str) -> str:
+def phrase(lang: str, english: str, /, **values: Any) -> str:
     """A report's English phrase (a title, figure label, column, note) in ``lang``: the
-    table's ``report: <phrase>`` entry, else the English block's, else the phrase itself."""
+    table's ``report: <phrase>`` entry, else the English block's, else the phrase itself.
+    A phrase with numbers in it is keyed by its template (``"… over {words} words."``),
+    whose placeholders ``values`` fill after the lookup."""
     if not english:
         return english
-    merged = texts_for(lang)
-    return merged.get(PHRASE + english, english)
+    return _filled(lang, PHRASE + english, english, values)
 
 
 def language_name(lang: str) -> str:

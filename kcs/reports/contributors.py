@@ -21,7 +21,7 @@ from typing import Any
 from ..errors import UsageError
 from ..history import Change, History
 from ..knowledge import KnowledgeBase
-from .model import Bar, Flag, Report, Table, Usage, UsageData
+from .model import Bar, Flag, Phrase, Report, Table, Usage, UsageData
 from .people import acts, approvals, is_edit, person_name
 
 #: Paths and ids are all this report reads of the articles: they load without their text.
@@ -124,7 +124,10 @@ def report(
     tables = [
         Table(
             "contributions",
-            f"Thank you: contributions per {period} (last {months} months)",
+            # the period word is part of the phrase: translations decline it as they need
+            Phrase(
+                f"Thank you: contributions per {period} (last {{months}} months)", months=months
+            ),
             (
                 "period",
                 "person",
@@ -135,18 +138,24 @@ def report(
                 *(("flags_resolved",) if flags is not None else ()),
             ),
             rows,
-            "Distinct articles each person created, improved or validated (approved), the "
-            "reviews they gave"
-            + (" and the readers' flags their changes resolved" if flags is not None else "")
-            + "; listed by name, not ranked.",
+            (
+                "Distinct articles each person created, improved or validated (approved), the "
+                "reviews they gave and the readers' flags their changes resolved; listed by "
+                "name, not ranked."
+                if flags is not None
+                else "Distinct articles each person created, improved or validated (approved), "
+                "the reviews they gave; listed by name, not ranked."
+            ),
         )
     ]
     notes = []
     if flags is None:
         notes.append(
-            ("No usage data" if usage is None else "No day-by-day flags in the usage data")
-            + ': flags resolved (readers\' "outdated" answers followed by a change) are '
-            "left out."
+            'No usage data: flags resolved (readers\' "outdated" answers followed by a change) '
+            "are left out."
+            if usage is None
+            else "No day-by-day flags in the usage data: flags resolved (readers' "
+            '"outdated" answers followed by a change) are left out.'
         )
     if usage is not None:
         reach: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
@@ -187,8 +196,11 @@ def report(
         xlabel="articles",
     )
     explain = {
-        "contributors": f"People who created, improved or validated an article, or gave a "
-        f"review, in the last {months} months.",
+        "contributors": Phrase(
+            "People who created, improved or validated an article, or gave a review, "
+            "in the last {months} months.",
+            months=months,
+        ),
         "articles created": "Distinct articles first committed in the window.",
         "articles improved": "Distinct articles changed after their creation in the window.",
         "reviews given": "Approved-by trailers on merges and commits in the window.",

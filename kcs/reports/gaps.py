@@ -7,11 +7,16 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from .model import Bar, Report, Table
+from .model import Bar, Phrase, Report, Table
 from .period import PeriodInputs, period_label, query_forms, query_stats
 
 #: reads the usage database over a period (see :mod:`kcs.reports`)
 SOURCE = "usage"
+
+#: A gap's trend against the period before: new, up, down, same.
+TRENDS = (Phrase("new"), Phrase("up"), Phrase("down"), Phrase("same"))
+#: The last query of a visit that sent the contact form without searching.
+NO_QUERY = Phrase("(no query)")
 
 
 @dataclass(frozen=True)
@@ -31,10 +36,10 @@ class Gap:
     @property
     def trend(self) -> str:
         if not self.previous:
-            return "new"
+            return TRENDS[0]
         if self.count > self.previous:
-            return "up"
-        return "down" if self.count < self.previous else "same"
+            return TRENDS[1]
+        return TRENDS[2] if self.count < self.previous else TRENDS[3]
 
 
 def find_gaps(inputs: PeriodInputs) -> list[Gap]:
@@ -76,7 +81,7 @@ def report(inputs: PeriodInputs, *, min_count: int | None = None) -> Report:
     contact_rows = tuple(
         sorted(
             (
-                (forms.get((lang, key), key) or "(no query)", lang, int(n))
+                (forms.get((lang, key), key) or NO_QUERY, lang, int(n))
                 for (lang, key), n in contacts.items()
             ),
             key=lambda r: (-r[2], r[0]),
@@ -100,8 +105,9 @@ def report(inputs: PeriodInputs, *, min_count: int | None = None) -> Report:
         "Contacts in total": "All contact-form submissions (the contact beacon).",
     }
     if min_count:
-        figures[f"New gaps with ≥ {min_count}"] = len(new)
-        explain[f"New gaps with ≥ {min_count}"] = (
+        label = Phrase("New gaps with ≥ {min_count}", min_count=min_count)
+        figures[label] = len(new)
+        explain[label] = (
             "Gaps that reached the threshold in this period but not in the period before; "
             "with --min-count, kcs report gaps exits 3 when there is at least one."
         )

@@ -31,7 +31,7 @@ from ..git import Repo
 from ..history import History
 from ..knowledge import KnowledgeBase
 from ..review.publish_times import DEFAULT_LOG, PublishTime, from_history, read_log
-from .model import Bar, Report, Table, Usage
+from .model import Bar, Phrase, Report, Table, Usage
 from .people import acts
 
 #: reads the articles and the history (see :mod:`kcs.reports`)
@@ -61,7 +61,7 @@ def content_tables(kb: KnowledgeBase, findings: list[Finding]) -> tuple[Table, T
     total = len(kb.articles) or 1
     states = Counter(a.state for a in kb.articles)
     state_rows = tuple(
-        (state, states.get(state, 0), round(100 * states.get(state, 0) / total, 1))
+        (Phrase(state), states.get(state, 0), round(100 * states.get(state, 0) / total, 1))
         for state in ("wip", "not-validated", "validated", "archived")
     )
     limit = kb.config.site.length_guideline
@@ -99,7 +99,7 @@ def content_tables(kb: KnowledgeBase, findings: list[Finding]) -> tuple[Table, T
             "Content standard per domain",
             ("domain", "articles", "errors", "warnings", "broken_links", "too_long"),
             lint_rows,
-            f"Lint findings (kcs lint); too long means over {limit} words.",
+            Phrase("Lint findings (kcs lint); too long means over {words} words.", words=limit),
         ),
         figures,
     )
@@ -290,6 +290,9 @@ def _blobs(specs: Iterable[str], kb: KnowledgeBase) -> dict[str, str]:
 
 # ------------------------------------------------------------------ concentration
 
+#: The flag of a domain that one person or nobody keeps up.
+AT_RISK = Phrase("at risk")
+
 
 def concentration(
     kb: KnowledgeBase, history: History, today: dt.date, usage: Usage | None
@@ -317,7 +320,7 @@ def concentration(
             else None
         )
         rows.append(
-            (domain, len(names), ", ".join(names), "at risk" if len(names) <= 1 else "", share)
+            (domain, len(names), ", ".join(names), AT_RISK if len(names) <= 1 else "", share)
         )
     return rows
 
@@ -337,9 +340,10 @@ EXPLAIN = {
 }
 
 MERGE_TO_PUBLISH = "median minutes merge to publish"
-EXPLAIN_PUBLISH_LOG = (
+EXPLAIN_PUBLISH_LOG = Phrase(
     "Median time from an approved merge to the first publish run that contained it "
-    f"(recorded in {DEFAULT_LOG}), over the last 90 days, all domains."
+    "(recorded in {log}), over the last 90 days, all domains.",
+    log=DEFAULT_LOG,
 )
 
 
@@ -440,8 +444,9 @@ def report(
             horizontal=True,
         ),
     )
-    explain = {
-        label: text.format(words=kb.config.site.length_guideline) for label, text in EXPLAIN.items()
+    words = kb.config.site.length_guideline
+    explain: dict[str, str] = {
+        label: Phrase(text, words=words) if "{" in text else text for label, text in EXPLAIN.items()
     }
     if with_log:
         explain[MERGE_TO_PUBLISH] = EXPLAIN_PUBLISH_LOG

@@ -15,7 +15,27 @@ from typing import Any, NamedTuple
 
 from ..usage.model import UsageStats
 
-__all__ = ["Bar", "Flag", "Report", "Table", "Usage", "UsageData", "UsageStats"]
+__all__ = ["Bar", "Flag", "Phrase", "Report", "Table", "Usage", "UsageData", "UsageStats"]
+
+
+class Phrase(str):
+    """Words the report itself writes, as opposed to data: a sentence, a label, or a
+    table cell from a fixed vocabulary (a review status, an advice label).
+
+    It is the English text (``template`` with ``values`` filled in), so text, JSON and
+    CSV show it as any other string; the site's report pages look ``template`` up in
+    the interface-text table and fill the values in after (:mod:`kcs.site.report_text`).
+    A plain ``str`` in a table is data (a title, a name, a path) and is never translated.
+    """
+
+    template: str
+    values: Mapping[str, Any]
+
+    def __new__(cls, template: str, /, **values: Any) -> Phrase:
+        self = super().__new__(cls, template.format(**values) if values else template)
+        self.template = template
+        self.values = values
+        return self
 
 
 #: article id → usage, or None when there is no usage data.

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import KcsError
 from ..usage.store import ArticleMeta, agent_database, connect
+from .model import Phrase
 
 if TYPE_CHECKING:
     from ..config import Config
@@ -36,11 +37,15 @@ class Cost:
         return self.per_contact + self.user_minutes_lost / 60 * self.hourly_cost
 
     @property
-    def formula(self) -> str:
-        return (
-            f"per contact {self.per_contact:g} {self.currency} + {self.user_minutes_lost:g} "
-            f"lost minutes / 60 × {self.hourly_cost:g} {self.currency} an hour = "
-            f"{self.per_avoided:.2f} {self.currency}"
+    def formula(self) -> Phrase:
+        return Phrase(
+            "per contact {per_contact} {currency} + {minutes} lost minutes / 60 × {hourly} "
+            "{currency} an hour = {per_avoided} {currency}",
+            per_contact=f"{self.per_contact:g}",
+            minutes=f"{self.user_minutes_lost:g}",
+            hourly=f"{self.hourly_cost:g}",
+            per_avoided=f"{self.per_avoided:.2f}",
+            currency=self.currency,
         )
 
 
@@ -136,8 +141,13 @@ def pct(part: float, whole: float) -> float | None:
     return round(100 * part / whole, 1) if whole else None
 
 
-def period_label(inputs: PeriodInputs) -> str:
-    return f"{inputs.first.isoformat()} – {inputs.last.isoformat()} ({inputs.days} days)"
+def period_label(inputs: PeriodInputs) -> Phrase:
+    return Phrase(
+        "{first} – {last} ({days} days)",
+        first=inputs.first.isoformat(),
+        last=inputs.last.isoformat(),
+        days=inputs.days,
+    )
 
 
 def query_stats(

@@ -17,7 +17,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from .model import Bar, Report, Table, Usage, UsageStats
+from .model import Bar, Phrase, Report, Table, Usage, UsageStats
 
 if TYPE_CHECKING:  # the report reads them; loading them is the caller's business
     from ..article import Article
@@ -233,6 +233,11 @@ def compute(
     return rows
 
 
+def _advice(triage: str) -> str:
+    """The triage cell: the report's own advice label (translated on the site), or empty."""
+    return Phrase(triage) if triage else ""
+
+
 def _with_triage(row: ArticleStatus, value: str) -> ArticleStatus:
     from dataclasses import replace
 
@@ -288,15 +293,15 @@ def report(
                     r.id,
                     r.title,
                     r.domain,
-                    r.state,
+                    Phrase(r.state),
                     r.created,
                     r.changed,
                     r.validated,
                     r.interval,
                     r.due,
-                    r.status,
+                    Phrase(r.status),
                     r.days_left,
-                    r.triage,
+                    _advice(r.triage),
                     r.note,
                 )
                 for r in rows
@@ -304,11 +309,9 @@ def report(
             "Most urgent first: overdue, due soon, never validated, wip too long, fresh, archived.",
         )
     ]
-    explain = {
-        label: text.format(
-            due_soon=kb.config.review.due_soon.days, wip_max=kb.config.review.wip_max.days
-        )
-        for label, text in EXPLAIN.items()
+    days = {"due_soon": kb.config.review.due_soon.days, "wip_max": kb.config.review.wip_max.days}
+    explain: dict[str, str] = {
+        label: Phrase(text, **days) if "{" in text else text for label, text in EXPLAIN.items()
     }
     if usage is None:
         notes.append(
@@ -337,7 +340,9 @@ def report(
                 "triage",
                 "Triage: what to do first",
                 ("path", "title", "status", "triage"),
-                tuple((r.path, r.title, r.status, r.triage) for r in rows if r.triage),
+                tuple(
+                    (r.path, r.title, Phrase(r.status), _advice(r.triage)) for r in rows if r.triage
+                ),
                 "Reuse is review: review what is used, archive what nobody reads.",
             )
         )

@@ -5,13 +5,17 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 
 from ..usage.store import connect, status
-from .model import Bar, Report, Table
+from .model import Bar, Phrase, Report, Table
 from .period import PeriodInputs, pct, period_label
 from .value import CONFIRMED, POTENTIAL
 
 #: reads the usage database over a period (see :mod:`kcs.reports`)
 SOURCE = "usage"
 MONTHLY_AFTER = 62  # periods longer than this are shown per month instead of per day
+#: The title cell of an article the usage database knows and the knowledge base does not.
+NOT_IN_KB = Phrase("(not in the knowledge base)")
+#: The counters of the ingest table, in its order.
+INGEST = ("files", "lines", "kept", "bot", "probe", "method", "malformed", "expired")
 
 
 def report(inputs: PeriodInputs) -> Report:
@@ -33,7 +37,7 @@ def report(inputs: PeriodInputs) -> Report:
         rows.append(
             (
                 article,
-                meta.title if meta else "(not in the knowledge base)",
+                meta.title if meta else NOT_IN_KB,
                 meta.domain if meta else "",
                 meta.audience if meta else "",
                 meta.lang if meta else "",
@@ -114,10 +118,7 @@ def report(inputs: PeriodInputs) -> Report:
         "(kcs usage ingest --site internal): agents' reading, never counted as self-service.",
     }
     ingest = status(inputs.conn)
-    ingest_rows = tuple(
-        (name, ingest[name])
-        for name in ("files", "lines", "kept", "bot", "probe", "method", "malformed", "expired")
-    )
+    ingest_rows = tuple((Phrase(name), ingest[name]) for name in INGEST)
     top = rows[:10]
     charts = [
         Bar(
@@ -233,7 +234,7 @@ def _agent_use(inputs: PeriodInputs) -> tuple[tuple[str, str, str, int, int], ..
         out.append(
             (
                 article,
-                meta.title if meta else "(not in the knowledge base)",
+                meta.title if meta else NOT_IN_KB,
                 meta.audience if meta else "",
                 int(views),
                 int(visitors),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 
-from .model import Bar, Report, Table
+from .model import Bar, Phrase, Report, Table
 from .period import PeriodInputs, pct, period_label
 
 #: reads the usage database over a period (see :mod:`kcs.reports`)
@@ -104,18 +104,29 @@ def report(inputs: PeriodInputs) -> Report:
         "Contacts submitted": "Contact-form submissions (the contact beacon).",
         "Potential deflection": POTENTIAL,
         "Contacts avoided": CONFIRMED,
-        "Value of one avoided contact": f"The cost model: {cost.formula}.",
-        "Money saved (estimate)": f"Contacts avoided × {cost.per_avoided:.2f} {cost.currency} "
-        "(see above); an estimate, not a measurement.",
-        "User hours saved (estimate)": f"Contacts avoided × {cost.user_minutes_lost:g} "
-        "working minutes lost per contact / 60.",
+        "Value of one avoided contact": Phrase("The cost model: {formula}.", formula=cost.formula),
+        "Money saved (estimate)": Phrase(
+            "Contacts avoided × {per_avoided} {currency} (see above); an estimate, not a "
+            "measurement.",
+            per_avoided=f"{cost.per_avoided:.2f}",
+            currency=cost.currency,
+        ),
+        "User hours saved (estimate)": Phrase(
+            "Contacts avoided × {minutes} working minutes lost per contact / 60.",
+            minutes=f"{cost.user_minutes_lost:g}",
+        ),
     }
     notes = (
         NOT_COUNTED,
-        f"How the estimates are computed: contacts avoided × ({cost.formula}); hours = "
-        f"contacts avoided × {cost.user_minutes_lost:g} / 60. Visitors who leave without "
-        "voting or clicking a suggestion are not counted, so the figures are a lower bound.",
+        Phrase(
+            "How the estimates are computed: contacts avoided × ({formula}); hours = contacts "
+            "avoided × {minutes} / 60. Visitors who leave without voting or clicking a "
+            "suggestion are not counted, so the figures are a lower bound.",
+            formula=cost.formula,
+            minutes=f"{cost.user_minutes_lost:g}",
+        ),
     )
+    money_column = Phrase("money ({currency})", currency=cost.currency)
     return Report(
         "value",
         "Self-service value",
@@ -132,7 +143,7 @@ def report(inputs: PeriodInputs) -> Report:
                     "contacts",
                     "potential",
                     "avoided",
-                    f"money ({cost.currency})",
+                    money_column,
                     "user hours",
                 ),
                 month_rows,
@@ -141,14 +152,14 @@ def report(inputs: PeriodInputs) -> Report:
             Table(
                 "by_article",
                 "Per article",
-                ("article", "title", "domain", "avoided", f"money ({cost.currency})", "user hours"),
+                ("article", "title", "domain", "avoided", money_column, "user hours"),
                 tuple(article_rows),
                 "Credited to the article that answered the visit.",
             ),
             Table(
                 "by_domain",
                 "Per domain",
-                ("domain", "avoided", f"money ({cost.currency})", "user hours"),
+                ("domain", "avoided", money_column, "user hours"),
                 domain_rows,
                 "Sum of the domain's articles.",
             ),

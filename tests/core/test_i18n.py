@@ -48,6 +48,11 @@ def test_lookups_fall_back_to_english_then_to_the_key():
     assert i18n.text("sv", "search.many", n=3) == "3 artiklar"
     assert i18n.phrase("sv", "Top queries") == "Vanligaste sökfrågorna"
     assert i18n.phrase("sv", "an untranslated sentence") == "an untranslated sentence"
+    lint = "Lint findings (kcs lint); too long means over {words} words."
+    assert i18n.phrase("fi", lint, words=600) == (
+        "Laatuhuomautukset (kcs lint); liian pitkä tarkoittaa yli 600 sanaa."
+    )
+    assert i18n.phrase("xx", lint, words=600) == lint.format(words=600)
     assert i18n.language_name("nl") == "Nederlands"
 
 
