@@ -55,3 +55,64 @@ def test_svg_is_self_contained_and_reproducible() -> None:
     assert not re.search(r"(href|src)=\"https?:", svg) and "<script" not in svg
     assert "@font-face" not in svg
     assert bar_svg(chart) == svg
+
+
+#: What the repository reports write themselves, in English, with this repository's
+#: numbers: none of it may show on a Finnish report page.
+ENGLISH_LEFT = (
+    "Articles due for review within the next 30 days.",
+    "Drafts (work in progress) older than 30 days.",
+    "Lint findings (kcs lint); too long means over 40 words.",
+    "Articles longer than the length guideline (40 words).",
+    "Thank you: contributions per quarter (last 12 months)",
+    "in the last 12 months.",
+    "Review backlog left out",
+    "No usage data",
+    "<td>never-validated</td>",
+    "<td>overdue</td>",
+    "<td>review first (feedback)</td>",
+    "<td>archive candidate</td>",
+    "<td>wip</td>",
+    "<td>not-validated</td>",
+    "<td>validated</td>",
+)
+
+
+def test_report_pages_in_finnish_keep_no_english_words(kb_repo: Path) -> None:
+    """Sentences with numbers and the cells the reports write themselves (statuses,
+    advice labels, states) are translated; titles, names and paths stay as they are."""
+    from kcs.reports import compute, names
+    from kcs.reports.model import UsageStats
+    from kcs.reports.render import html_body
+    from kcs.site.report_text import labels, localise
+
+    kb, history = load(kb_repo), read_history(kb_repo)
+    usage = {
+        "vpn-old-client": UsageStats(views_90d=500, views_12m=2000),
+        "mail-quota-sv": UsageStats(views_90d=0, views_12m=0),
+        "vpn-token": UsageStats(views_90d=3, helped=1, not_helped=5),
+    }
+    english = {
+        name: html_body(compute(name)(kb, history, NOW.date(), usage=usage))
+        for name in names("repository")
+    }
+    english["without usage data"] = "".join(
+        html_body(compute(name)(kb, history, NOW.date())) for name in names("repository")
+    )
+    finnish = {
+        (name, bool(use)): html_body(
+            localise(compute(name)(kb, history, NOW.date(), usage=use), "fi"), labels=labels("fi")
+        )
+        for name in names("repository")
+        for use in (usage, None)
+    }
+    for text in ENGLISH_LEFT:
+        assert any(text in page for page in english.values()), f"not in the report: {text}"
+    left = {(key, text) for key, page in finnish.items() for text in ENGLISH_LEFT if text in page}
+    assert left == set()
+    staleness = finnish["staleness", True]
+    assert "Artikkelit, jotka on tarkistettava seuraavien 30 päivän aikana." in staleness
+    assert "<td>tarkista ensin (palaute)</td>" in staleness
+    assert "<td>Token expired</td>" in staleness  # a title is data
+    assert "<td>articles/vpn/token.md</td>" in staleness
+    assert "yli 40 sanaa" in finnish["health", True]

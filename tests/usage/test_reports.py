@@ -173,6 +173,68 @@ def test_site_pages(repo: Path) -> None:
     assert "&lt;script&gt;" in made["reports/search.md"].markdown
 
 
+#: What the usage reports write themselves, in English, with this repository's numbers
+#: and cost model: none of it may show on a Finnish report page.
+ENGLISH_LEFT = (
+    "Most-read first; visitors are summed per day",
+    "kept = a person",
+    "<td>kept</td>",
+    "<td>malformed</td>",
+    "New gaps with ≥ 3",
+    "<td>new</td>",
+    "How the estimates are computed",
+    "The cost model: per contact 50 EUR",
+    "Contacts avoided × 72.50 EUR (see above)",
+    "Contacts avoided × 30 working minutes",
+    "<th>money (EUR)</th>",
+    "(7 days)",
+)
+
+
+def test_usage_pages_in_finnish_keep_no_english_words(repo: Path) -> None:
+    """Sentences with configured numbers (the cost model, --min-count) and the cells the
+    reports write themselves are translated on the site; JSON and CSV stay English."""
+    from kcs.knowledge import load
+    from kcs.reports import module
+    from kcs.reports.period import cost_model, open_inputs
+    from kcs.reports.render import html_body, render
+    from kcs.site.report_text import labels, localise
+    from kcs.usage.store import metas
+
+    kb = load(repo)
+    inputs = open_inputs(
+        repo / kb.config.usage.database,
+        TODAY.date() - dt.timedelta(days=6),
+        TODAY.date(),
+        metas(kb.articles),
+        cost_model(kb.config),
+    )
+    try:
+        reports = [
+            module(name).report(inputs, min_count=3)
+            if name == "gaps"
+            else module(name).report(inputs)
+            for name in ("usage", "search", "gaps", "value")
+        ]
+    finally:
+        inputs.conn.close()
+    english = "".join(html_body(r) for r in reports)
+    finnish = "".join(html_body(localise(r, "fi"), labels=labels("fi")) for r in reports)
+    assert [t for t in ENGLISH_LEFT if t not in english] == []
+    assert [t for t in ENGLISH_LEFT if t in finnish] == []
+    assert "Kustannusmalli: yhteydenottoa kohden 50 EUR + 30 menetettyä minuuttia" in finnish
+    assert "<th>raha (EUR)</th>" in finnish and "(7 päivää)" in finnish
+    assert "<td>VPN does not connect</td>" in finnish  # a title is data
+    value = json.loads(render(reports[3], "json"))
+    assert value["notes"][1].startswith("How the estimates are computed: contacts avoided × (per")
+    assert render(reports[3], "csv", table="by_domain").splitlines()[0] == (
+        "domain,avoided,money (EUR),user hours"
+    )
+    gaps = json.loads(render(reports[2], "json"))
+    assert gaps["figures"]["New gaps with ≥ 3"] == 1
+    assert {r["trend"] for r in gaps["tables"]["gaps"]} == {"new"}
+
+
 TICKETS = (
     "Number;Opened;Closed;Category;Channel;Notes\n"
     "T1;2026-11-01 08:00;2026-11-01 09:00;VPN;phone;Solved with /a/vpn-connect/ - anna@x.se\n"
