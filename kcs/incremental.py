@@ -30,6 +30,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import os
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
@@ -52,8 +53,43 @@ RENDERERS = (
     "pymdown-extensions",
     "nh3",
     "jinja2",
+    "pygments",
     "pagefind_bin",
 )
+#: Markdown extensions that read no file but the page while it renders (checked in their
+#: code), whose code is fingerprinted above. A page rendered with any other extension, or
+#: with an MkDocs plugin or hook, may show a file the fingerprint does not hash
+#: (markdown-include, a macro's ``include``, an extension of one's own): no page is reused.
+#: pymdownx.b64 (images) and Material's emoji functions (icon files) read files;
+#: pymdownx.snippets is checked apart (:func:`unhashed_reader`).
+READS_NO_FILES = frozenset(
+    {
+        # Python-Markdown's own
+        *("abbr", "admonition", "attr_list", "codehilite", "def_list", "extra"),
+        *("fenced_code", "footnotes", "legacy_attrs", "legacy_em", "md_in_html", "meta"),
+        *("nl2br", "sane_lists", "smarty", "tables", "toc", "wikilinks"),
+        # pymdown-extensions
+        *(f"pymdownx.{name}" for name in ("arithmatex", "betterem", "bracketspan", "caret")),
+        *(f"pymdownx.{name}" for name in ("critic", "details", "emoji", "escapeall", "extra")),
+        *(f"pymdownx.{name}" for name in ("fancylists", "highlight", "inlinehilite", "keys")),
+        *(f"pymdownx.{name}" for name in ("magiclink", "mark", "pathconverter", "progressbar")),
+        *(f"pymdownx.{name}" for name in ("quotes", "saneheaders", "smartsymbols", "striphtml")),
+        *(f"pymdownx.{name}" for name in ("superfences", "tabbed", "tasklist", "tilde")),
+        *(f"pymdownx.blocks.{name}" for name in ("admonition", "caption", "definition")),
+        *(f"pymdownx.blocks.{name}" for name in ("details", "html", "tab")),
+        # kcs's own (its article links record what they looked up)
+        "kcs.site.links.ArticleLinks",
+    }
+)
+#: MkDocs plugins that read no file the fingerprint does not hash while a page renders.
+PLUGINS_READING_NO_FILES = frozenset({"kcs"})
+#: Packages whose functions the settings of an extension may name (a fence's formatter, a
+#: slugify function): fingerprinted, and reading no files.
+CODE_READING_NO_FILES = ("markdown", "pymdownx")
+#: pymdownx.snippets: the extension, and what every one of its markers holds (``--8<--``,
+#: ``-8<-``), as the extension itself checks
+SNIPPETS = "pymdownx.snippets"
+SNIPPET = "8<-"
 
 
 def manifest_path(out: Path, audience: str) -> Path:
@@ -107,6 +143,49 @@ def code_fingerprint() -> str:
         except metadata.PackageNotFoundError:
             sha.update(f"{name} missing".encode())
     return sha.hexdigest()
+
+
+def unhashed_reader(
+    extensions: Mapping[str, Any], plugins: Iterable[str], appended: Iterable[str] = ()
+) -> str | None:
+    """Why a page may show a file the site's fingerprint does not hash, or None.
+
+    ``extensions``: the Markdown extensions a page renders with (name → settings),
+    ``plugins``: the MkDocs plugins and hooks, ``appended``: the text pymdownx.snippets
+    appends to every page. Pages that use pymdownx.snippets are never reused; the files
+    it appends to every page are fingerprinted, but not what those take from others.
+    """
+    for name, settings in extensions.items():
+        name = name.removeprefix("markdown.extensions.")
+        if name == SNIPPETS:
+            if (settings or {}).get("url_download"):
+                return f"Markdown extension {name} downloads text (url_download)"
+            if any(SNIPPET in text for text in appended):
+                return f"Markdown extension {name} appends a file that takes other files' text"
+        elif name not in READS_NO_FILES:
+            return f"Markdown extension {name} may read other files while a page renders"
+        for code in _code_in(settings):
+            if code.split(".")[0] not in CODE_READING_NO_FILES:
+                return f"Markdown extension {name}'s settings name {code}, which may read files"
+    for name in plugins:
+        if name not in PLUGINS_READING_NO_FILES:
+            return f"MkDocs plugin or hook {name} may read other files while a page renders"
+    return None
+
+
+def _code_in(value: Any) -> Iterable[str]:
+    """The module-qualified names of the functions and objects in settings (a path, as
+    MkDocs' ``!relative`` gives, is data)."""
+    if value is None or isinstance(value, str | int | float | bool | os.PathLike):
+        return
+    if isinstance(value, Mapping):
+        value = list(value.values())
+    if isinstance(value, list | tuple | set | frozenset):
+        for item in value:
+            yield from _code_in(item)
+        return
+    owner = value if hasattr(value, "__qualname__") else type(value)  # a function or class
+    yield f"{getattr(owner, '__module__', '')}.{getattr(owner, '__qualname__', '')}"
 
 
 def folder_fingerprint(folder: Path | None) -> list[tuple[str, str]]:

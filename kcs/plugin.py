@@ -35,6 +35,8 @@ from .config import AUDIENCES
 from .errors import KcsError
 from .findings import Finding
 from .incremental import (
+    SNIPPET,
+    SNIPPETS,
     Manifest,
     PageRecord,
     Reuse,
@@ -44,6 +46,7 @@ from .incremental import (
     inside_site,
     plain,
     search_digest,
+    unhashed_reader,
 )
 from .site import announcements, home
 from .site.articles import scrollable_tables, site_url_for
@@ -58,9 +61,6 @@ log = logging.getLogger("mkdocs.plugins.kcs")
 THEME_DIR = Path(__file__).parent / "theme"
 #: The template of a page taken from the earlier build: it writes nothing.
 REUSED_TEMPLATE = "kcs-reused.html"
-#: The extension that puts another file's text into a page, and what marks the place.
-SNIPPETS = "pymdownx.snippets"
-SNIPPET = "--8<--"
 AUDIENCE_ENV = "KCS_AUDIENCE"
 _HTML_LANG = re.compile(r'<html lang="[^"]*"')
 _ARTICLE = re.compile(r'(<article class="md-content__inner[^"]*")>')
@@ -417,7 +417,14 @@ class KcsPlugin(BasePlugin[KcsConfig]):
         if self.prepared is None or self.ctx is None:
             return None
         fingerprint = site_fingerprint(config, self.ctx, self.root(config))
-        return Reuse(self.prepared.previous, self.prepared.manifest, fingerprint)
+        manifest = self.prepared.manifest
+        reason = unhashed_reader(
+            extension_settings(config), config.plugins, appended_snippets(config)
+        )
+        if manifest is not None and reason is not None:
+            log.info("%s: every page is rendered", reason)
+            manifest = None  # this build still records its pages, for the same rule next time
+        return Reuse(self.prepared.previous, manifest, fingerprint)
 
     def plan_reuse(self, config: MkDocsConfig, files: Files, pages: Mapping[str, Any]) -> None:
         """Decide which generated pages the earlier build can stand for, and record from
@@ -722,6 +729,18 @@ def loaded_settings(config: MkDocsConfig) -> dict[str, Any]:
     settings["versions"] = versions
     settings["appended"] = appended_snippets(config)
     return settings
+
+
+def extension_settings(config: MkDocsConfig) -> dict[str, Any]:
+    """Name → settings of each Markdown extension a page renders with (an extension
+    added as an object is named by its class)."""
+    found: dict[str, Any] = {}
+    for extension in config.markdown_extensions:
+        if isinstance(extension, str):
+            found[extension] = config.mdx_configs.get(extension)
+        else:
+            found[f"{type(extension).__module__}.{type(extension).__qualname__}"] = None
+    return found
 
 
 def appended_snippets(config: MkDocsConfig) -> list[str]:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import importlib.metadata
 import json
+import logging
 import shutil
 from pathlib import Path
 from typing import Any
@@ -20,7 +21,7 @@ from mkdocs.config.config_options import Hooks
 from sitekb import KCS_YML, png
 
 from kcs.build import BuildResult, build_sites
-from kcs.incremental import code_fingerprint, manifest_path
+from kcs.incremental import code_fingerprint, manifest_path, unhashed_reader
 from kcs.pagefind import StreamingIndex, search_document
 
 NOW = dt.datetime(2026, 12, 4, 12, 0, tzinfo=dt.UTC)
@@ -549,6 +550,7 @@ def test_text_an_article_includes_from_another_file_is_todays(base: Path, tmp_pa
     write(snippets / "terms.md", "*[token]: Security token\n")
     state = base_articles()
     state["kb3"]["body"] += '\n--8<-- "contact.md"\n'
+    state["kb4"]["body"] += '\n-8<- "contact.md"\n'  # the shortest marker
     write_state(root, state)
     commit(root, "Shared text", 21)
     build(root, out, incremental=False)
@@ -557,6 +559,7 @@ def test_text_an_article_includes_from_another_file_is_todays(base: Path, tmp_pa
     commit(root, "New number", 22)
     assert build(root, out, incremental=True)["public"] > 0
     assert "555-0199" in (out / "public/a/kb3/index.html").read_text()
+    assert "555-0199" in (out / "public/a/kb4/index.html").read_text()
     write(snippets / "terms.md", "*[token]: Hardware security token\n")
     commit(root, "New term", 23)
     assert build(root, out, incremental=True)["public"] == 0
@@ -573,3 +576,110 @@ markdown_extensions:
       auto_append: [terms.md]
 """
 )
+
+
+# ------------------------------------------------------------------ files read while rendering
+
+#: a Markdown extension of one's own: ``{!path!}`` lines become that file's text
+INCLUDER = """\
+import re
+from pathlib import Path
+
+from markdown.extensions import Extension
+from markdown.preprocessors import Preprocessor
+
+
+class Include(Preprocessor):
+    def run(self, lines):
+        out = []
+        for line in lines:
+            found = re.fullmatch(r"\\{!(.+)!\\}", line.strip())
+            out.extend(Path(found[1]).read_text().splitlines() if found else [line])
+        return out
+
+
+class IncludeExtension(Extension):
+    def extendMarkdown(self, md):
+        md.preprocessors.register(Include(md), "kcs_test_include", 30)
+
+
+def makeExtension(**kwargs):
+    return IncludeExtension(**kwargs)
+"""
+#: a hook that does the same
+INCLUDING_HOOK = """\
+import re
+from pathlib import Path
+
+
+def on_page_markdown(markdown, **kwargs):
+    return re.sub(r"\\{!(.+)!\\}", lambda found: Path(found[1]).read_text(), markdown)
+"""
+
+
+@pytest.mark.parametrize("reader", ["extension", "hook"])
+def test_a_file_an_unknown_extension_or_hook_reads_is_todays(
+    base: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+    reader: str,
+) -> None:
+    """An extension or a plugin kcs does not know may read any file while a page renders,
+    which the site's fingerprint cannot hash: with one, every page is rendered."""
+    root, out = copy_base(base, tmp_path / "case")
+    code = tmp_path / "code"
+    write(code / "kcs_test_include.py", INCLUDER)
+    write(root / "hook.py", INCLUDING_HOOK)
+    monkeypatch.syspath_prepend(str(code))
+    settings = "markdown_extensions:\n  - kcs_test_include\n"
+    write(root / "mkdocs.yml", MKDOCS_HEAD + (settings if reader == "extension" else HOOKS))
+    write(root / "docs/.keep", "")
+    shared = tmp_path / "shared/contact.md"
+    write(shared, "Call the desk on 555-0100.\n")
+    state = base_articles()
+    state["kb3"]["body"] += f"\n{{!{shared}!}}\n"
+    write_state(root, state)
+    commit(root, "Shared text", 21)
+    build(root, out, incremental=False)
+    assert "555-0100" in (out / "public/a/kb3/index.html").read_text()
+    write(shared, "Call the desk on 555-0199.\n")
+    caplog.set_level(logging.INFO, "mkdocs.plugins.kcs")
+    assert build(root, out, incremental=True) == {"public": 0, "internal": 0}
+    named = "kcs_test_include" if reader == "extension" else "hook.py"
+    said = [r.getMessage() for r in caplog.records if "every page is rendered" in r.getMessage()]
+    assert len(said) == 2 and all(named in message for message in said), said  # once a site
+    full = tmp_path / "full"
+    build(root, full, incremental=False)
+    assert "555-0199" in (full / "public/a/kb3/index.html").read_text()
+    for audience in ("public", "internal"):
+        assert sitecompare.differences(full / audience, out / audience) == []
+
+
+HOOKS = "hooks:\n  - hook.py\n"
+
+
+@pytest.mark.parametrize(
+    ("extensions", "settings", "plugins", "reason"),
+    [
+        (["toc", "pymdownx.superfences"], {}, ["kcs"], None),
+        (["markdown.extensions.toc", "kcs.site.links.ArticleLinks"], {}, ["kcs"], None),
+        (["markdown_include.include"], {}, ["kcs"], "markdown_include.include may read"),
+        (["pymdownx.b64"], {}, ["kcs"], "pymdownx.b64 may read"),
+        (["toc"], {}, ["kcs", "macros"], "plugin or hook macros"),
+        (["toc"], {"toc": {"slugify": sitecompare.differences}}, ["kcs"], "sitecompare."),
+        (["toc"], {"toc": {"slugify": [Path("slugs.py")]}}, ["kcs"], None),
+        (["pymdownx.snippets"], {"pymdownx.snippets": {"url_download": True}}, [], "url"),
+    ],
+)
+def test_which_extensions_and_plugins_may_read_other_files(
+    extensions: list[str], settings: dict[str, Any], plugins: list[str], reason: str | None
+) -> None:
+    found = unhashed_reader({name: settings.get(name) for name in extensions}, plugins)
+    assert found is None if reason is None else reason in (found or ""), found
+
+
+def test_a_snippet_appended_to_every_page_may_take_other_files_text() -> None:
+    appended = ['Contact: -8<- "contact.md"\n']
+    assert unhashed_reader({"pymdownx.snippets": {}}, ["kcs"], ["*[token]: Token\n"]) is None
+    assert "appends a file" in (unhashed_reader({"pymdownx.snippets": {}}, ["kcs"], appended) or "")
