@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import json
 import os
 import shutil
 import tempfile
 from pathlib import Path, PurePosixPath
+from stat import S_ISDIR, S_ISREG
 from typing import Any
 
 from .errors import KcsError
@@ -37,12 +39,35 @@ def atomic_write(path: Path, data: str | bytes, *, encoding: str = "utf-8") -> N
 def link_or_copy(source: Path, target: Path) -> None:
     """Make ``target`` the file ``source`` is, as a hard link (a copy across file systems
     or where links are not allowed); its folders are made as needed. Neither file is
-    ever written to afterwards, so the two may share their data."""
+    ever written to afterwards, so the two may share their data.
+
+    ``source`` must be a regular file: a symbolic link is refused (OSError), wherever
+    it leads, so that nothing outside an earlier site is ever taken into a new one.
+    """
+    if not S_ISREG(os.lstat(source).st_mode):
+        raise OSError(errno.EINVAL, "not a regular file", str(source))
     target.parent.mkdir(parents=True, exist_ok=True)
     try:
-        os.link(source, target)
+        os.link(source, target, follow_symlinks=False)
     except OSError:
-        shutil.copy2(source, target)
+        shutil.copy2(source, target, follow_symlinks=False)
+
+
+def entries(root: Path) -> dict[str, bool]:
+    """Relative path → whether it is a regular file, for everything under ``root`` but
+    its folders; symbolic links (to folders too) are listed, never followed."""
+    found = {}
+
+    def fail(error: OSError) -> None:
+        raise error  # a folder that cannot be read: not a listing of all of it
+
+    for folder, dirs, files in os.walk(root, onerror=fail):
+        for name in [*dirs, *files]:
+            path = Path(folder, name)
+            mode = path.lstat().st_mode
+            if not S_ISDIR(mode):
+                found[path.relative_to(root).as_posix()] = S_ISREG(mode)
+    return found
 
 
 def append_line(path: Path, line: str) -> None:

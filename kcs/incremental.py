@@ -403,12 +403,12 @@ class Reuse:
             return None
         try:
             stat = path.lstat()
-            # a link (of the file or a folder on its way) may lead out of the earlier site
-            within = path.resolve().is_relative_to(self.previous.resolve())
+            # a link (of the file or a folder on its way) may lead anywhere: none is followed
+            direct = path.resolve() == self.previous.resolve().joinpath(*record.output.split("/"))
         except OSError:
             return None
         if (
-            not within
+            not direct
             or not S_ISREG(stat.st_mode)
             or [stat.st_size, stat.st_mtime_ns] != record.stat
         ):

@@ -32,10 +32,11 @@ import time
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence, Set
 from pathlib import Path
+from stat import S_ISDIR, S_ISREG
 from typing import Any
 
 from .errors import BuildError
-from .fsutil import link_or_copy
+from .fsutil import entries, link_or_copy
 
 log = logging.getLogger(__name__)
 
@@ -157,18 +158,33 @@ def browser_files(
     return out
 
 
-def _keepable(keep: frozenset[str], earlier: Path) -> tuple[frozenset[str], dict[str, Any]]:
-    """Those of ``keep`` the earlier index in ``earlier`` names, and its entry file; the
-    others (all, when it is gone or cannot be read) are indexed again."""
+def _keepable(
+    keep: frozenset[str], earlier: Path
+) -> tuple[frozenset[str], dict[str, Any], dict[str, bool]]:
+    """Those of ``keep`` the earlier index in ``earlier`` names, its entry file and its
+    files (:func:`kcs.fsutil.entries`); the others (all, when it is gone or cannot be
+    read) are indexed again. So is a language with a file that is not a regular file (a
+    symbolic link may lead anywhere), and every language when a shared file is not."""
     if not keep:
-        return keep, {}
+        return keep, {}, {}
     try:
+        if not S_ISDIR(earlier.lstat().st_mode) or not S_ISREG((earlier / ENTRY).lstat().st_mode):
+            raise ValueError("not a folder with a regular entry file")
         entry = json.loads((earlier / ENTRY).read_text(encoding="utf-8"))
         named = {str(code) for code in entry["languages"]}
+        files = entries(earlier)
     except (OSError, ValueError, KeyError, TypeError, RecursionError) as exc:
         log.info("%s: not used (%s); every language is indexed", earlier, exc)
-        return frozenset(), {}
-    return frozenset(code for code in keep if code.lower() in named), entry
+        return frozenset(), {}, {}
+    odd = {language_of(relative) for relative, regular in files.items() if not regular}
+    if odd & {None, "unknown"}:
+        log.info("%s: a shared file is not a regular file; every language is indexed", earlier)
+        return frozenset(), {}, {}
+    refused = {str(code).lower() for code in odd}
+    if refused & {code.lower() for code in keep}:
+        log.info("%s: files of %s are not regular files; indexed again", earlier, sorted(refused))
+    kept = frozenset(code for code in keep if code.lower() in named - refused)
+    return kept, entry, files
 
 
 def language_of(relative: str) -> str | None:
@@ -217,8 +233,8 @@ class StreamingIndex:
         build's ``pagefind`` folder) instead of built again."""
         self.timeout = timeout
         self.synonyms = synonyms or {}
-        self.keep, self._earlier_entry = (
-            _keepable(frozenset(keep), earlier) if earlier is not None else (frozenset(), {})
+        self.keep, self._earlier_entry, self._earlier_files = (
+            _keepable(frozenset(keep), earlier) if earlier is not None else (frozenset(), {}, {})
         )
         self.earlier = earlier
         self._sent = 0
@@ -346,14 +362,13 @@ class StreamingIndex:
         try:
             earlier = self._earlier_entry
             kept = {code: earlier["languages"][code] for code in keep}
-            for path in sorted(self.earlier.rglob("*")):
-                relative = path.relative_to(self.earlier).as_posix()
+            for relative, regular in sorted(self._earlier_files.items()):
                 code = language_of(relative)
                 target = output / relative
                 shared = code in (None, "unknown") and relative != ENTRY
                 mine = code is not None and code.lower() in keep
-                if path.is_file() and (mine or (shared and not target.exists())):
-                    link_or_copy(path, target)
+                if regular and (mine or (shared and not target.exists())):
+                    link_or_copy(self.earlier / relative, target)
         except (OSError, ValueError, KeyError, TypeError, RecursionError) as exc:
             raise BuildError(
                 f"{self.earlier}: the earlier search index is incomplete ({exc}); build "

@@ -21,6 +21,7 @@ from mkdocs.config.config_options import Hooks
 from sitekb import KCS_YML, png
 
 from kcs.build import BuildResult, build_sites
+from kcs.fsutil import link_or_copy
 from kcs.incremental import code_fingerprint, manifest_path, unhashed_reader
 from kcs.pagefind import StreamingIndex, search_document
 
@@ -306,6 +307,7 @@ def test_a_page_changed_after_the_build_is_rendered_again(base: Path, tmp_path: 
         "SAME_BUT_A_FOLDER",
         "SAME_BUT_A_LINK_OUT",
         "SAME_BUT_A_FOLDER_LINKED_OUT",
+        "SAME_BUT_A_FOLDER_LINKED_IN",
     ],
 )
 def test_a_hostile_manifest_means_a_full_build(base: Path, tmp_path: Path, manifest: str) -> None:
@@ -334,6 +336,12 @@ def test_a_hostile_manifest_means_a_full_build(base: Path, tmp_path: Path, manif
             folder = out / "public/a/kb1"
             record["output"] = "a/kb1"
             record["stat"] = [folder.stat().st_size, folder.stat().st_mtime_ns]
+        elif manifest == "SAME_BUT_A_FOLDER_LINKED_IN":
+            # the page's folder is a link to another page's, inside the earlier site
+            shutil.rmtree(out / "public/a/kb1")
+            (out / "public/a/kb1").symlink_to(out / "public/a/kb2")
+            stat = (out / "public/a/kb2/index.html").stat()
+            record["stat"] = [stat.st_size, stat.st_mtime_ns]
         elif manifest.startswith("SAME_BUT_A_") and manifest.endswith("LINK_OUT"):
             # the earlier page, or its folder, is a link to a file outside the site
             secret = tmp_path / "elsewhere/index.html"
@@ -683,3 +691,43 @@ def test_a_snippet_appended_to_every_page_may_take_other_files_text() -> None:
     appended = ['Contact: -8<- "contact.md"\n']
     assert unhashed_reader({"pymdownx.snippets": {}}, ["kcs"], ["*[token]: Token\n"]) is None
     assert "appends a file" in (unhashed_reader({"pymdownx.snippets": {}}, ["kcs"], appended) or "")
+
+
+# ------------------------------------------------------------------ links in the earlier build
+
+SECRET = '{"words":["internalrunbook"],"df":[1]}'
+
+
+@pytest.mark.parametrize("planted", ["pagefind/kcs-words-en.json", "pagefind/pagefind.js"])
+def test_a_link_in_the_earlier_search_index_is_never_followed(
+    base: Path, tmp_path: Path, planted: str
+) -> None:
+    """The earlier build's index files of a language whose pages did not change are linked
+    into the new site: one that is a symbolic link (to a secret, outside the site) is not
+    taken, and the index is built again."""
+    root, out = copy_base(base, tmp_path / "case")
+    secret = tmp_path / "secret.json"
+    secret.write_text(SECRET)
+    (out / "public" / planted).unlink()
+    (out / "public" / planted).symlink_to(secret)
+    if planted.endswith("-en.json"):
+        state = base_articles()
+        state["kb3"]["body"] += "\nIf it still fails, check the proxy setting.\n"  # Swedish
+        write_state(root, state)
+        commit(root, "Edit kb3", 21)
+    build(root, out, incremental=True)
+    full = tmp_path / "full"
+    build(root, full, incremental=False)
+    assert sitecompare.differences(full / "public", out / "public") == []
+    site = [p for p in (out / "public").rglob("*") if p.is_symlink() or p.is_file()]
+    assert not any(p.is_symlink() for p in site)
+    assert not any(b"internalrunbook" in p.read_bytes() for p in site)
+
+
+def test_a_link_is_never_linked_or_copied(tmp_path: Path) -> None:
+    secret = tmp_path / "secret.txt"
+    secret.write_text("internal runbook")
+    (tmp_path / "earlier.html").symlink_to(secret)
+    with pytest.raises(OSError, match="not a regular file"):
+        link_or_copy(tmp_path / "earlier.html", tmp_path / "site/page.html")
+    assert not (tmp_path / "site/page.html").exists()
