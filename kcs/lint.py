@@ -291,6 +291,16 @@ def check_list_indent(kb: KnowledgeBase, index: dict[str, Article]) -> Iterator[
                 "nested; indent nested list items by 4 spaces",
                 WARNING,
             )
+        for block in nesting.stray_blocks(article.body):
+            yield Finding(
+                article.path,
+                article.body_line + block.line,
+                "list-indent",
+                f"block indented {block.indent} space(s) after the item on line "
+                f"{article.body_line + block.item.line} ends the list on the site and shows "
+                "outside it; indent it by 4 spaces under the item",
+                WARNING,
+            )
 
 
 def check_personal_data(kb: KnowledgeBase, index: dict[str, Article]) -> Iterator[Finding]:

@@ -13,6 +13,27 @@ ends at a heading, a rule, or a line indented under 4 spaces after a blank line.
 An item's intended parent is the nearest item above it in the same list with less
 indentation; Python-Markdown puts an item at level ``indent // 4`` of its list, so the
 item renders nested exactly when that level is one more than its parent's.
+
+Writers also indent the blocks that continue an item after a blank line (a second paragraph,
+an image, fenced code, a note) by the width of its marker, 1-3 spaces: Python-Markdown ends
+the list there, shows the block after it and starts the next items as a new list (a numbered
+one at 1 again). :func:`stray_blocks` finds those blocks and :func:`reindent` moves them,
+with all their lines and the blocks after them up to the next item, 4 spaces under the item
+(where the site renders a block: at least 4 spaces, as for nested items). A block counts as
+the item's when
+
+* it follows a blank line inside a list and its first line is indented 1-3 spaces, more than
+  the item's marker, and is not a list item, a heading, a rule or a raw HTML block (the
+  item is the open one whose text starts at the block's column, else the innermost open
+  one indented less); and
+* the list goes on after it: past this block and any further indented blocks, a list item
+  (after a blank line or a fenced block) comes before a block indented 0 spaces, a heading,
+  a rule, raw HTML or the end of the text; or the block is indented exactly to the item's
+  text (``1. a`` then ``   more``; ``- a`` then ``  more``), as writers line up what
+  belongs to an item even after its last one.
+
+A block after the list's last item indented otherwise, or not indented at all, stays after
+the list, as written.
 """
 
 from __future__ import annotations
@@ -48,15 +69,36 @@ class Item:
         return self.parent is not None and self.indent // TAB == self.parent.indent // TAB
 
 
+@dataclass(frozen=True)
+class Block:
+    """A block meant to continue ``item`` that the site shows after the list: its first
+    0-based line and its indentation."""
+
+    line: int
+    indent: int
+    item: Item
+
+
 class _Line(NamedTuple):
     item: Item | None  # the item the line starts
     owner: Item | None  # else the open item whose content the line is
     code: bool  # a line of fenced code after the fence's first line
+    stray: Block | None = None  # a line of the owner's that renders outside its list
 
 
 def flat_items(text: str) -> list[Item]:
     """The list items of ``text`` that are meant to be nested but render flat."""
     return [s.item for s in _scan(text.split("\n")) if s.item is not None and s.item.flat]
+
+
+def stray_blocks(text: str) -> list[Block]:
+    """The blocks of ``text`` meant to continue a list item that end the list instead,
+    each by its first line."""
+    blocks: dict[int, Block] = {}
+    for scanned in _scan(text.split("\n")):
+        if scanned.stray is not None and scanned.stray.indent < TAB:
+            blocks.setdefault(scanned.stray.line, scanned.stray)
+    return list(blocks.values())
 
 
 def reindent(text: str) -> str:
@@ -79,7 +121,7 @@ def reindent(text: str) -> str:
             shift = new[id(item)] - item.indent
         elif scanned.code:
             pass  # fenced code moves as a whole, with its opening line
-        elif owner is not None and new[id(owner)] != owner.indent:
+        elif owner is not None and (scanned.stray or new[id(owner)] != owner.indent):
             # the item's text starts 4 spaces in from its marker after the fix
             shift = new[id(owner)] + TAB + max(0, indent - owner.content) - indent
         else:
@@ -94,6 +136,9 @@ def _scan(lines: list[str]) -> Iterator[_Line]:
     stack: list[Item] = []  # the open items of the current list, innermost last
     after_blank = can_start = True
     paragraph = False  # a block of the list that starts with text: markers in it are text
+    run: Item | None = None  # the item whose blocks up to line run_end render outside it
+    run_end = 0
+    block: Block | None = None  # the block being read, when it is one of those
     index = 0
     while index < len(lines):
         line = lines[index].expandtabs(TAB)
@@ -107,12 +152,25 @@ def _scan(lines: list[str]) -> Iterator[_Line]:
         marker = _ITEM.match(line)
         if marker and _RULE.match(line):
             marker = None
-        if stack and after_blank and indent < TAB and not marker:
-            stack = []  # a paragraph, fence or HTML out of the list: the list is over
+        if index >= run_end or not stack:
+            run = None
+        if stack and after_blank and indent < TAB and not marker and run is None:
+            run, run_end = _stray_run(lines, index, indent, stack)
+            if run is None:
+                stack = []  # a paragraph, fence or HTML out of the list: the list is over
+            else:
+                del stack[stack.index(run) + 1 :]
+        elif stack and after_blank and not marker:
+            # a block of an outer item closes the items nested in it before the block
+            owner = _owner(stack, indent)
+            del stack[stack.index(owner) + 1 if owner else 0 :]
+        if after_blank:
+            block = Block(index, indent, run) if run is not None else None
+        stray = block if block is not None and _owner(stack, indent) is block.item else None
         fence = _FENCE.match(line)
         if fence:
             end = _fence_end(lines, index, fence.group(2))
-            yield _Line(None, _owner(stack, indent), False)
+            yield _Line(None, _owner(stack, indent), False, stray)
             for _ in range(index + 1, end):
                 yield _Line(None, None, True)
             index, after_blank, can_start = end, False, False
@@ -132,17 +190,66 @@ def _scan(lines: list[str]) -> Iterator[_Line]:
             if parent is None or indent // TAB <= parent.indent // TAB + 1:
                 item = Item(index, indent, marker.end(), parent)
                 stack.append(item)
+                block = run = None
                 yield _Line(item, None, False)
                 index, after_blank = index + 1, False
                 continue
         if _HEADING.match(line) or (_RULE.match(line) and indent < TAB):
-            stack = []
+            stack, run = [], None
             yield _Line(None, None, False)
             index, after_blank, can_start = index + 1, False, True
             continue
         paragraph = paragraph or after_blank
-        yield _Line(None, _owner(stack, indent), False)
+        yield _Line(None, _owner(stack, indent), False, stray)
         index, after_blank, can_start = index + 1, False, False
+
+
+def _stray_run(
+    lines: list[str], start: int, indent: int, stack: list[Item]
+) -> tuple[Item | None, int]:
+    """For a block indented 1-3 spaces after a blank line in a list: the item it is meant to
+    continue and the line where that item's blocks end (its next item or the list's end), or
+    None when the block is not the item's and ends the list."""
+    # the item whose text the block lines up with, else the innermost one indented less
+    # (the same choice after reindent() moved the items under it: none lines up then either)
+    under = [item for item in reversed(stack) if item.indent < indent]
+    owner = next((item for item in under if item.content == indent), under[0] if under else None)
+    line = lines[start]
+    if owner is None or _HEADING.match(line) or _RULE.match(line) or _html_block(line):
+        return None, start
+    end, goes_on = _run_end(lines, start)
+    if goes_on or indent == owner.content:
+        return owner, end
+    return None, start
+
+
+def _run_end(lines: list[str], start: int) -> tuple[int, bool]:
+    """The line after the indented blocks that start at ``start``, and whether a list item
+    follows them (rather than a block indented 0 spaces, a heading, a rule, raw HTML or the
+    end of the text)."""
+    index, after_blank, after_fence = start, False, False
+    while index < len(lines):
+        line = lines[index].expandtabs(TAB)
+        if not line.strip():
+            index, after_blank = index + 1, True
+            continue
+        if _HEADING.match(line):
+            return index, False
+        if (after_blank or after_fence) and _ITEM.match(line) and not _RULE.match(line):
+            return index, True  # the next item, or one nested in the item
+        if after_blank and (not _indent(line) or _RULE.match(line) or _html_block(line)):
+            return index, False
+        fence = _FENCE.match(line)
+        index = _fence_end(lines, index, fence.group(2)) if fence else index + 1
+        after_blank, after_fence = False, bool(fence)
+    return index, False
+
+
+def _html_block(line: str) -> bool:
+    html = _HTML.match(line)
+    if html is None:
+        return False
+    return html.group(1) == "!--" or (html.group(2) or "").lower() in _block_tags()
 
 
 def _indent(line: str) -> int:

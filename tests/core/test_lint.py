@@ -135,3 +135,26 @@ def test_nested_list_indented_under_four_spaces_is_a_warning(tmp_path: Path) -> 
         (tmp_path / "articles/vpn/a.md").read_text().replace("   - On", "    - On"),
     )
     assert run("lint", "--root", str(tmp_path), "--strict")[:2] == (0, "")
+
+
+def test_step_text_indented_under_four_spaces_is_a_warning(tmp_path: Path) -> None:
+    write(tmp_path / "kcs.yml", "languages: [en]\ndefault_language: en\n")
+    resolution = "1. Open Outlook.\n\n   Select **File**.\n\n2. Restart Outlook.\n"
+    write(
+        tmp_path / "articles/mail/a.md",
+        "---\nid: a\ntitle: Outlook hangs\nstate: validated\n---\n\n## Issue\n\n"
+        "It hangs.\n\n## Resolution\n\n" + resolution,
+    )
+    warning = (
+        "articles/mail/a.md:15: list-indent: block indented 3 space(s) after the item on "
+        "line 13 ends the list on the site and shows outside it; indent it by 4 spaces under "
+        "the item\n"
+    )
+    code, out, _ = run("lint", "--root", str(tmp_path))
+    assert (code, out) == (0, warning)
+    assert run("lint", "--root", str(tmp_path), "--strict")[:2] == (1, warning)
+    write(
+        tmp_path / "articles/mail/a.md",
+        (tmp_path / "articles/mail/a.md").read_text().replace("   Select", "    Select"),
+    )
+    assert run("lint", "--root", str(tmp_path), "--strict")[:2] == (0, "")
