@@ -10,8 +10,8 @@
   replaced by their alt text;
 * Symptoms / Cause / Resolution / Workaround headings become the KCS sections in
   the article's language;
-* nested list items sit 4 spaces under their parent (kcs/nesting.py), as the site's
-  renderer needs; everything else is kept.
+* nested list items, and the blocks that continue an item after a blank line, sit 4 spaces
+  under their item (kcs/nesting.py), as the site's renderer needs; everything else is kept.
 """
 
 from __future__ import annotations

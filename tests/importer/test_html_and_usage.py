@@ -121,3 +121,23 @@ def test_nested_lists_are_imported_four_spaces_deep(kb: Path, tmp_path: Path) ->
         "        ```\n        iw dev\n        ```\n"
     )
     assert [f for f in lint(loaded) if f.code == "list-indent"] == []
+
+
+def test_import_keeps_the_text_of_a_step_in_the_step(kb: Path, tmp_path: Path) -> None:
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "outlook.md").write_text(
+        "---\ntitle: Outlook hangs\n---\n\n## Resolution\n\n1. Open Outlook.\n\n"
+        "   ![The File menu](file.png)\n\n2. Run this:\n\n   ```console\n   outlook /safe\n"
+        "   ```\n\n   > [!NOTE]\n   > It opens without add-ins.\n\n3. Restart.\n"
+    )
+    (docs / "file.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+    run_import(kb, docs, into="articles/mail", lang="en")
+    loaded = load(kb)
+    body = loaded.by_id()["outlook"].body
+    assert body.endswith(
+        "## Resolution\n\n1. Open Outlook.\n\n    ![The File menu](_media/outlook/file.png)\n\n"
+        "2. Run this:\n\n    ```console\n    outlook /safe\n    ```\n\n    !!! note\n"
+        "        It opens without add-ins.\n\n3. Restart.\n"
+    ), body
+    assert [f for f in lint(loaded) if f.code == "list-indent"] == []
