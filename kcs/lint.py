@@ -280,7 +280,8 @@ def check_placeholders(kb: KnowledgeBase, index: dict[str, Article]) -> Iterator
 
 def check_list_indent(kb: KnowledgeBase, index: dict[str, Article]) -> Iterator[Finding]:
     for article in kb.articles:
-        for item in nesting.flat_items(article.body):
+        items, blocks = nesting.misplaced(article.body)
+        for item in items:
             parent = item.parent or item
             yield Finding(
                 article.path,
@@ -291,7 +292,7 @@ def check_list_indent(kb: KnowledgeBase, index: dict[str, Article]) -> Iterator[
                 "nested; indent nested list items by 4 spaces",
                 WARNING,
             )
-        for block in nesting.stray_blocks(article.body):
+        for block in blocks:
             yield Finding(
                 article.path,
                 article.body_line + block.line,

@@ -51,6 +51,10 @@ _RULE = re.compile(r" {0,3}([-*_])(?: *\1){2,} *$")
 _HEADING = re.compile(r" {0,3}#{1,6}(?: |$)")
 _FENCE = re.compile(r"( *)(`{3,}|~{3,})")
 _HTML = re.compile(r" {0,3}<(!--|/?([A-Za-z][A-Za-z0-9-]*))")
+#: a line whose indentation (tabs to the next 4 columns) is off the 4-space grid: a flat
+#: item sits 1-3 columns past its parent's level and a stray block 1-3 columns in, so a text
+#: without such a line has neither and is not scanned
+_OFF_GRID = re.compile(r"^(?:[ \t]*\t)?(?:    )* {1,3}\S", re.M)
 
 
 @dataclass(frozen=True)
@@ -86,25 +90,40 @@ class _Line(NamedTuple):
     stray: Block | None = None  # a line of the owner's that renders outside its list
 
 
+def misplaced(text: str) -> tuple[list[Item], list[Block]]:
+    """The list items of ``text`` that are meant to be nested but render flat, and the
+    blocks meant to continue a list item that end the list instead (each by its first
+    line), in one pass over the text."""
+    return _misplaced(text) if _OFF_GRID.search(text) else ([], [])
+
+
+def _misplaced(text: str) -> tuple[list[Item], list[Block]]:
+    items: list[Item] = []
+    blocks: dict[int, Block] = {}
+    for scanned in _scan(text.split("\n")):
+        if scanned.item is not None and scanned.item.flat:
+            items.append(scanned.item)
+        if scanned.stray is not None and scanned.stray.indent < TAB:
+            blocks.setdefault(scanned.stray.line, scanned.stray)
+    return items, list(blocks.values())
+
+
 def flat_items(text: str) -> list[Item]:
     """The list items of ``text`` that are meant to be nested but render flat."""
-    return [s.item for s in _scan(text.split("\n")) if s.item is not None and s.item.flat]
+    return misplaced(text)[0]
 
 
 def stray_blocks(text: str) -> list[Block]:
-    """The blocks of ``text`` meant to continue a list item that end the list instead,
-    each by its first line."""
-    blocks: dict[int, Block] = {}
-    for scanned in _scan(text.split("\n")):
-        if scanned.stray is not None and scanned.stray.indent < TAB:
-            blocks.setdefault(scanned.stray.line, scanned.stray)
-    return list(blocks.values())
+    """The blocks of ``text`` meant to continue a list item that end the list instead."""
+    return misplaced(text)[1]
 
 
 def reindent(text: str) -> str:
     """``text`` with each list item that renders flat, and the items under it, 4 spaces
     deeper than its parent, and the lines that belong to a moved item with it: the site
     then renders the lists as they are indented. Everything else stays as it is."""
+    if not _OFF_GRID.search(text):
+        return text
     lines = text.split("\n")
     new: dict[int, int] = {}  # id(item) → its indentation after the fix
     out: list[str] = []

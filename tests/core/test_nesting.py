@@ -10,10 +10,10 @@ from typing import Any, NamedTuple
 
 import pytest
 from gitrepo import REPO_ROOT
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from kcs import render
+from kcs import nesting, render
 from kcs.nesting import flat_items, reindent, stray_blocks
 
 
@@ -316,3 +316,25 @@ def test_finding_fires_exactly_where_the_site_renders_flatter(tree: Tree) -> Non
     assert after.blocks == tree.blocks
     assert _one_list_per_parent(after, meant, tree.blocks)
     assert flat_items(fixed) == [] and stray_blocks(fixed) == []
+
+
+#: lines of Markdown with any indentation of spaces and tabs
+_LINES = st.lists(
+    st.tuples(
+        st.text(" \t", max_size=9),
+        st.sampled_from(["- a", "1. b", "* c", "text", "```", "!!! note", "# h", "<div>", ""]),
+    ).map("".join),
+    max_size=12,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(_LINES.map("\n".join), list_trees().map(lambda tree: tree.text)))
+@example("- a\n   - b\n")  # 3 columns off the grid
+@example("- a\n    - b\n\t - c\n")  # a tab and a space: 5
+@example("1. a\n\n   text\n\n2. b\n")
+def test_texts_skipped_unscanned_have_nothing_to_find(text: str) -> None:
+    """The quick test that spares most articles the scan skips no text the scan faults."""
+    assert nesting.misplaced(text) == nesting._misplaced(text)
+    if not nesting._OFF_GRID.search(text):
+        assert reindent(text) == text
