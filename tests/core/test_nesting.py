@@ -338,3 +338,15 @@ def test_texts_skipped_unscanned_have_nothing_to_find(text: str) -> None:
     assert nesting.misplaced(text) == nesting._misplaced(text)
     if not nesting._OFF_GRID.search(text):
         assert reindent(text) == text
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(_LINES.map("\n".join), list_trees().map(lambda tree: tree.text)))
+def test_reindent_moves_lines_and_changes_nothing_else(text: str) -> None:
+    """An import loses nothing: the fix only changes how far lines are indented, and a
+    second fix changes nothing more."""
+    fixed = reindent(text)
+    assert [line.lstrip(" \t") for line in fixed.split("\n")] == [
+        line.lstrip(" \t") for line in text.split("\n")
+    ]
+    assert reindent(fixed) == fixed
