@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from usagekit import TODAY, e, line, make_kb
+from usagekit import LOGGED_AT, e, line, make_kb
 
 from kcs.cli import cli
 from kcs.usage import most_used, usage_by_article
@@ -146,7 +146,7 @@ def test_bad_period_is_a_usage_error(repo: Path, capsys: pytest.CaptureFixture[s
 def test_api_for_other_areas(repo: Path) -> None:
     assert most_used(repo) == ["vpn-connect", "printing-add-printer"]
     assert most_used(repo / ".kcs" / "usage.sqlite", limit=1) == ["vpn-connect"]
-    stats = usage_by_article(repo / ".kcs" / "usage.sqlite", TODAY.date())
+    stats = usage_by_article(repo / ".kcs" / "usage.sqlite", LOGGED_AT.date())
     assert stats["vpn-connect"].views_90d == 3
     assert (stats["vpn-connect"].helped, stats["vpn-connect"].not_helped) == (2, 1)
     assert stats["vpn-connect"].reasons == {"outdated": 1}

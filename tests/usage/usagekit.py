@@ -23,8 +23,12 @@ BROWSER = (
     "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
     "Chrome/124.0.0.0 Safari/537.36"
 )
-#: The day the hand-written access logs are dated (this morning, so "the last 7 days" holds it).
-TODAY = dt.datetime.now(dt.UTC).replace(hour=9, minute=0, second=0, microsecond=0)
+#: When the hand-written access logs start: noon yesterday (UTC). The reports' "last 7 days"
+#: end on the local date, which may be a day behind or ahead of UTC, and the test may run just
+#: before midnight or before 09:00: noon yesterday lies inside the last 7 days and in the past
+#: whatever the hour and the local timezone.
+_MIDNIGHT = dt.datetime.now(dt.UTC).replace(hour=0, minute=0, second=0, microsecond=0)
+LOGGED_AT = _MIDNIGHT - dt.timedelta(hours=12)
 ARTICLES = ("vpn-connect", "printing-add-printer", "accounts-reset-password")
 
 CONF = """
@@ -53,8 +57,8 @@ http {{
 
 
 def line(ip: str, minute: int, path: str, status: int = 200) -> str:
-    """One access-log line (nginx combined format) ``minute`` minutes after TODAY."""
-    stamp = (TODAY + dt.timedelta(minutes=minute)).strftime("%d/%b/%Y:%H:%M:%S +0000")
+    """One access-log line (nginx combined format) ``minute`` minutes after LOGGED_AT."""
+    stamp = (LOGGED_AT + dt.timedelta(minutes=minute)).strftime("%d/%b/%Y:%H:%M:%S +0000")
     return f'{ip} - - [{stamp}] "GET {path} HTTP/1.1" {status} 10 "-" "{BROWSER}"\n'
 
 
