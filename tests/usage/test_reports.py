@@ -204,8 +204,8 @@ def test_usage_pages_in_finnish_keep_no_english_words(repo: Path) -> None:
     kb = load(repo)
     inputs = open_inputs(
         repo / kb.config.usage.database,
-        TODAY.date() - dt.timedelta(days=6),
-        TODAY.date(),
+        LOGGED_AT.date() - dt.timedelta(days=6),
+        LOGGED_AT.date(),
         metas(kb.articles),
         cost_model(kb.config),
     )
