@@ -16,7 +16,6 @@ the next run and a delivered one is never repeated.
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import logging
 import os
@@ -35,6 +34,7 @@ from ..errors import ConfigError, KcsError
 from ..fsutil import atomic_write, read_state
 from ..reports.gaps import Gap, article_request, find_gaps
 from ..reports.period import PeriodInputs
+from ..usage.period import usage_today
 
 log = logging.getLogger(__name__)
 
@@ -151,7 +151,7 @@ def _github(settings: Mapping[str, Any], token: str, body: str, names: Sequence[
         issue = min(existing, key=lambda i: int(i.get("number", 0)))
         number = int(issue["number"])
         _call("PATCH", f"{base}/issues/{number}", token, {"body": full})
-        today = dt.date.today().isoformat()
+        today = usage_today().isoformat()
         comment = f"New gaps on {today}: " + ", ".join(f"`{n}`" for n in names)
         _call("POST", f"{base}/issues/{number}/comments", token, {"body": comment})
         return str(issue.get("html_url") or f"{repo}#{number}")

@@ -112,12 +112,11 @@ def tickets(export: Path, fmt: str, db: Path | None, root: Path | None) -> None:
     channel, text); the ticket text is searched for article ids and /a/<id>/ URLs
     and is not stored.
     """
-    import datetime as dt
-
     from ..config import load_config
     from ..reports.period import open_inputs
     from ..reports.render import render
     from ..reports.tickets import report as tickets_report
+    from ..usage.period import usage_today
     from ..usage.store import article_meta
     from ..usage.tickets import import_tickets
 
@@ -131,7 +130,7 @@ def tickets(export: Path, fmt: str, db: Path | None, root: Path | None) -> None:
         f"{done.skipped} rows without an id skipped)",
         err=True,
     )
-    today = dt.date.today()
+    today = usage_today()
     inputs = open_inputs(path, today, today, articles)
     try:
         report = tickets_report(inputs)
@@ -151,9 +150,8 @@ def tickets(export: Path, fmt: str, db: Path | None, root: Path | None) -> None:
 @root_option
 def prune(days: int | None, db: Path | None, root: Path | None) -> None:
     """Drop raw events older than the retention (daily aggregates stay)."""
-    import datetime as dt
-
     from ..config import load_config
+    from ..usage.period import usage_today
     from ..usage.store import connect
     from ..usage.store import prune as run
 
@@ -163,7 +161,7 @@ def prune(days: int | None, db: Path | None, root: Path | None) -> None:
     try:
         dropped = run(
             conn,
-            today=dt.date.today(),
+            today=usage_today(),
             retention_days=days or config.usage.retention.days,
         )
     finally:

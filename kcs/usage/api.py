@@ -17,6 +17,7 @@ from typing import Any
 
 from .location import database_path
 from .model import UsageStats
+from .period import usage_today
 
 
 def _db(root_or_db: Path) -> Path:
@@ -31,7 +32,7 @@ def most_used(
     db = _db(root_or_db)
     if not db.is_file():
         return []
-    today = today or dt.date.today()
+    today = today or usage_today()
     first = (today - dt.timedelta(days=days - 1)).isoformat()
     from .store import connect  # only once there is a database to read
 

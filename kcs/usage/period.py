@@ -10,6 +10,14 @@ from ..errors import UsageError
 DEFAULT_DAYS = 30
 
 
+def usage_today() -> dt.date:
+    """Today as the usage data counts days: in UTC, the calendar every log line is stored
+    in (kcs.usage.parse), whatever the server's time zone. A report period, a retention
+    cut-off or a ranking that ended on the local date instead would leave out, or add,
+    the newest day of data on a server behind or ahead of UTC."""
+    return dt.datetime.now(dt.UTC).date()
+
+
 def parse_period(
     since: str | None, until: str | None, *, today: dt.date | None = None
 ) -> tuple[dt.date, dt.date]:
@@ -18,7 +26,7 @@ def parse_period(
     ``since`` is a date or a duration counted back from ``until`` (``7d`` = the
     last seven days, ``until`` included); the default is the last 30 days.
     """
-    today = today or dt.date.today()
+    today = today or usage_today()
     last = _date(until, "--until") if until else today
     if not since:
         return last - dt.timedelta(days=DEFAULT_DAYS - 1), last

@@ -36,6 +36,7 @@ from ..errors import KcsError
 from ..fsutil import user_name
 from .location import database_path as database_path  # where callers have long found it
 from .parse import MAX_LINE, compile_format
+from .period import usage_today
 from .privacy import new_salt, visitor_hash
 
 if TYPE_CHECKING:
@@ -293,7 +294,7 @@ def ingest(
     """Read access logs (plain or gzip) into ``db``, each line exactly once."""
     compile_format(log_format)  # a bad format fails here, before any file is opened
     _import_polars_with_one_arena()
-    today = today or dt.datetime.now(dt.UTC).date()
+    today = today or usage_today()
     result = IngestResult()
     conn = connect(db)
     try:

@@ -24,9 +24,8 @@ BROWSER = (
     "Chrome/124.0.0.0 Safari/537.36"
 )
 #: When the hand-written access logs start: noon yesterday (UTC). The reports' "last 7 days"
-#: end on the local date, which may be a day behind or ahead of UTC, and the test may run just
-#: before midnight or before 09:00: noon yesterday lies inside the last 7 days and in the past
-#: whatever the hour and the local timezone.
+#: end on UTC's today (kcs.usage.period.usage_today) and the test may run just before or
+#: after midnight: noon yesterday lies inside the last 7 days and in the past at any hour.
 _MIDNIGHT = dt.datetime.now(dt.UTC).replace(hour=0, minute=0, second=0, microsecond=0)
 LOGGED_AT = _MIDNIGHT - dt.timedelta(hours=12)
 ARTICLES = ("vpn-connect", "printing-add-printer", "accounts-reset-password")
