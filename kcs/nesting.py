@@ -40,6 +40,7 @@ from __future__ import annotations
 
 import functools
 import re
+from bisect import bisect_left
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import NamedTuple
@@ -158,6 +159,7 @@ def _scan(lines: list[str]) -> Iterator[_Line]:
     run: Item | None = None  # the item whose blocks up to line run_end render outside it
     run_end = 0
     block: Block | None = None  # the block being read, when it is one of those
+    unclosed: set[str] = set()  # raw HTML closing tags no later line has
     index = 0
     while index < len(lines):
         line = lines[index].expandtabs(TAB)
@@ -181,8 +183,7 @@ def _scan(lines: list[str]) -> Iterator[_Line]:
                 del stack[stack.index(run) + 1 :]
         elif stack and after_blank and not marker:
             # a block of an outer item closes the items nested in it before the block
-            owner = _owner(stack, indent)
-            del stack[stack.index(owner) + 1 if owner else 0 :]
+            del stack[_owner_index(stack, indent) + 1 :]
         if after_blank:
             block = Block(index, indent, run) if run is not None else None
         stray = block if block is not None and _owner(stack, indent) is block.item else None
@@ -195,7 +196,7 @@ def _scan(lines: list[str]) -> Iterator[_Line]:
             index, after_blank, can_start = end, False, False
             continue
         if not stack:
-            skip = _code_or_html_end(lines, index, indent, after_blank)
+            skip = _code_or_html_end(lines, index, indent, after_blank, unclosed)
             if skip > index:
                 for _ in range(index, skip):
                     yield _Line(None, None, False)
@@ -231,7 +232,7 @@ def _stray_run(
     None when the block is not the item's and ends the list."""
     # the item whose text the block lines up with, else the innermost one indented less
     # (the same choice after reindent() moved the items under it: none lines up then either)
-    under = [item for item in reversed(stack) if item.indent < indent]
+    under = stack[: bisect_left(stack, indent, key=_item_indent)][::-1]
     owner = next((item for item in under if item.content == indent), under[0] if under else None)
     line = lines[start]
     if owner is None or _HEADING.match(line) or _RULE.match(line) or _html_block(line):
@@ -277,11 +278,24 @@ def _indent(line: str) -> int:
 
 def _owner(stack: list[Item], indent: int | None) -> Item | None:
     """The open item a line indented ``indent`` belongs to (None: the innermost)."""
+    index = _owner_index(stack, indent)
+    return stack[index] if index >= 0 else None
+
+
+def _owner_index(stack: list[Item], indent: int | None) -> int:
+    """Where in ``stack`` the item a line indented ``indent`` belongs to is: the innermost
+    item indented less, else the innermost (-1: none is open). The open items' indents
+    rise from the outermost in, so a hostile article's thousand levels cost a bisection
+    per line, not a walk."""
     if indent is not None:
-        for item in reversed(stack):
-            if item.indent < indent:
-                return item
-    return stack[-1] if stack else None
+        below = bisect_left(stack, indent, key=_item_indent)
+        if below:
+            return below - 1
+    return len(stack) - 1
+
+
+def _item_indent(item: Item) -> int:
+    return item.indent
 
 
 def _fence_end(lines: list[str], start: int, opening: str) -> int:
@@ -293,9 +307,13 @@ def _fence_end(lines: list[str], start: int, opening: str) -> int:
     return len(lines)
 
 
-def _code_or_html_end(lines: list[str], start: int, indent: int, after_blank: bool) -> int:
+def _code_or_html_end(
+    lines: list[str], start: int, indent: int, after_blank: bool, unclosed: set[str]
+) -> int:
     """The index after the indented code or raw HTML block that starts at ``start``, or
-    ``start`` when none starts there."""
+    ``start`` when none starts there. ``unclosed`` holds the closing tags known to be on
+    no line from ``start`` on; a tag searched for and not found is added, so that a text
+    of many unclosed blocks is searched through once per tag, not once per block."""
     end = start
     if indent >= TAB and after_blank:
         while end < len(lines) and (not lines[end].strip() or _indent(lines[end]) >= TAB):
@@ -311,9 +329,11 @@ def _code_or_html_end(lines: list[str], start: int, indent: int, after_blank: bo
         closing = f"</{name}"
     else:
         return start  # inline HTML, or a block whose content is Markdown (md_in_html)
-    for index in range(start, len(lines)):
-        if closing in lines[index].lower():
-            return index + 1
+    if closing not in unclosed:
+        for index in range(start, len(lines)):
+            if closing in lines[index].lower():
+                return index + 1
+        unclosed.add(closing)
     # no closing tag (<hr>, <br>…): the block ends at a blank line
     while end < len(lines) and lines[end].strip():
         end += 1

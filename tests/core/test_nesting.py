@@ -350,3 +350,34 @@ def test_reindent_moves_lines_and_changes_nothing_else(text: str) -> None:
         line.lstrip(" \t") for line in text.split("\n")
     ]
     assert reindent(fixed) == fixed
+
+
+class _CountedLines(list[str]):
+    """The lines of a text, counting how often the scan reads one."""
+
+    reads = 0
+
+    def __getitem__(self, index: Any) -> Any:
+        self.reads += 1
+        return super().__getitem__(index)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        " x\n\n" + "<div>\n\n" * 2000,  # raw HTML blocks never closed
+        " x\n\n" + "<!-- a\n\n" * 2000,
+        " x\n\n" + "<div>\n\n<p>\n\n<table>\n\n" * 700,
+        ("- a\n\n  b\n\n" + "<div>\n\n" * 3) * 700,  # blocks of items, and HTML after them
+        ("1. a\n\n   b\n\n   ```\n   c\n   ```\n\n" + "text\n\n") * 700,
+        " x\n" + "````\n" + "```\n- a\n\n  b\n" * 2000,  # a fence never closed
+    ],
+    ids=["html", "comments", "three-tags", "items-and-html", "steps", "open-fence"],
+)
+def test_a_hostile_text_is_read_in_one_pass(text: str) -> None:
+    """An article is scanned by lint, by `kcs import` and on every push: each of its lines
+    is read a bounded number of times, however many blocks it opens and never closes (many
+    unclosed raw HTML blocks once meant reading to the end of the text for each of them)."""
+    lines = _CountedLines(text.split("\n"))
+    assert sum(1 for _ in nesting._scan(lines)) == len(lines)
+    assert lines.reads <= 8 * len(lines), lines.reads / len(lines)
