@@ -7,9 +7,11 @@ authors) is not here: it comes from :mod:`kcs.history`.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import functools
 import html
+import itertools
 import re
 import unicodedata
 from collections.abc import Mapping
@@ -120,12 +122,18 @@ _ID = re.compile(r"^[a-z0-9][a-z0-9._-]{0,99}$")
 _HTML_COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.S)
 _FENCE = re.compile(r"^\s{0,3}(```|~~~)")
 _HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
-_LINK = re.compile(r"(!?)\[((?:[^\[\]]|\[[^\]]*\])*)\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
+#: An inline link or image. Its text and target never run over a ``[`` that opens another
+#: (nested brackets are one level deep), so that each try from a ``[`` stops at the next
+#: one: a hostile paragraph of thousands of ``[a](`` is read once, not once per bracket.
+_LINK = re.compile(
+    r"(!?)\[((?:[^\[\]]|\[[^\[\]]*\])*)\]\(\s*<?([^)\s>\[]+)>?(?:\s+\"[^\"]*\")?\s*\)"
+)
 #: An article's site URL as an author writes it: /a/<id>/, a/<id>/, ../a/<id>/.
 SITE_URL = re.compile(r"^(?:\.{1,2}/)*/?a/(?P<id>[a-z0-9][a-z0-9._-]*)/?(?:index\.html)?$")
 _DEFINITION = re.compile(r"(?m)^ {0,3}\[([^\]\n]+)\]:[ \t]*<?([^\s>]+)>?")
+#: A URL in a raw HTML tag; the tag ends at the next ``<`` too, for the same reason.
 _HTML_URL = re.compile(
-    r"""<[a-zA-Z][^>]*?\s(?:href|src|data|poster|action)\s*=\s*"""
+    r"""<[a-zA-Z][^<>]*?\s(?:href|src|data|poster|action)\s*=\s*"""
     r"""(?:"([^"]*)"|'([^']*)'|([^\s>"']+))"""
 )
 _AUTOLINK = re.compile(r"<([a-zA-Z][a-zA-Z0-9+.-]*:[^\s<>]+)>")
@@ -591,22 +599,27 @@ def _paragraph_links(lines: list[str], first: int, links: list[Link]) -> None:
     if "](" not in text and "]:" not in text and "<" not in text:
         return
     text = _strip_inline_code(text)
+    # where each line starts: a link's line by bisection, not by counting the breaks
+    # before it (thousands of links in one paragraph would count over it thousands of times)
+    starts = list(itertools.accumulate((len(line) + 1 for line in lines[:-1]), initial=0))
+
+    def line(position: int) -> int:
+        return first + bisect.bisect_right(starts, position) - 1
+
     if "](" in text:
         for match in _LINK.finditer(text):
-            line = first + text.count("\n", 0, match.start())
-            links.append(Link(line, match.group(3), match.group(2), match.group(1) == "!"))
+            links.append(
+                Link(line(match.start()), match.group(3), match.group(2), match.group(1) == "!")
+            )
     if "]:" in text:
         for match in _DEFINITION.finditer(text):
-            line = first + text.count("\n", 0, match.start())
-            links.append(Link(line, match.group(2), match.group(1), False))
+            links.append(Link(line(match.start()), match.group(2), match.group(1), False))
     if "<" in text:
         for match in _HTML_URL.finditer(text):
-            line = first + text.count("\n", 0, match.start())
             url = next(g for g in match.group(1, 2, 3) if g is not None)
-            links.append(Link(line, html.unescape(url), "", False))
+            links.append(Link(line(match.start()), html.unescape(url), "", False))
         for match in _AUTOLINK.finditer(text):
-            line = first + text.count("\n", 0, match.start())
-            links.append(Link(line, match.group(1), match.group(1), False))
+            links.append(Link(line(match.start()), match.group(1), match.group(1), False))
 
 
 def _strip_inline_code(text: str) -> str:

@@ -29,10 +29,6 @@ log = logging.getLogger(__name__)
 FILES_PREFIX = "_kcs/files/"
 
 _FENCE = re.compile(r"^\s{0,3}(```|~~~)")
-_LINK = re.compile(
-    r"(?P<bang>!?)\[(?P<text>(?:[^\[\]]|\[[^\]]*\])*)\]"
-    r"\(\s*(?P<lt><?)(?P<target>[^)\s>]+)>?(?P<title>\s+\"[^\"]*\")?\s*\)"
-)
 _SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
 _SITE_URL = re.compile(r"^/?a/(?P<id>[a-z0-9][a-z0-9._-]*)/?(?:index\.html)?$")
 

@@ -4,6 +4,7 @@ import dataclasses
 import datetime as dt
 from pathlib import Path
 
+import pytest
 from gitrepo import REPO_ROOT
 
 from kcs.article import FIELDS, front_matter_head, parse_article, split_front_matter
@@ -174,3 +175,44 @@ def test_front_matter_head_splits_like_the_whole_text() -> None:
         assert text.startswith(head)
         whole, part = split_front_matter(text), split_front_matter(head)
         assert (part[0], part[2]) == (whole[0], whole[2]), text
+
+
+#: Paragraphs a contributor can push that once made the link scan read on from every
+#: bracket or tag to the end of the paragraph (a 40 KB one took 10 s, a megabyte hours).
+#: At a megabyte each, a scan that does so again does not finish in minutes.
+HOSTILE_PARAGRAPHS = {
+    "unclosed link targets": "[a](" * 250_000,
+    "unclosed images": "![a](" * 200_000,
+    "brackets that never close": "[x " * 330_000,
+    "unclosed tags": "<a " * 330_000,
+    "unclosed tags and brackets": "<img [a](" * 110_000,
+}
+
+
+@pytest.mark.parametrize("body", HOSTILE_PARAGRAPHS.values(), ids=list(HOSTILE_PARAGRAPHS))
+def test_a_hostile_paragraph_is_scanned_in_one_pass(body: str) -> None:
+    article, _ = parse("---\ntitle: T\n---\n" + body + "\n")
+    assert article is not None and article.links == ()
+
+
+def test_links_of_a_long_paragraph_carry_their_lines() -> None:
+    """Each link's line comes from where the paragraph's lines start, not from counting
+    the line breaks before it (a 700 KB paragraph of links took 9 s that way)."""
+    body = "[a](a.md)\n" * 100_000 + 'text [b](b.md) and <img src="c.png">\n'
+    article, _ = parse("---\ntitle: T\n---\n" + body)
+    assert len(article.links) == 100_002
+    assert [link.line for link in article.links[:2]] == [4, 5]
+    assert [(link.line, link.target) for link in article.links[-2:]] == [
+        (100_004, "b.md"),
+        (100_004, "c.png"),
+    ]
+
+
+def test_link_text_holds_one_level_of_brackets() -> None:
+    article, _ = parse(
+        "---\ntitle: T\n---\n[see [1]](a.md), [x [y [z] w](b.md) and [c](<d e.md>)\n"
+    )
+    assert [(link.text, link.target) for link in article.links] == [
+        ("see [1]", "a.md"),
+        ("y [z] w", "b.md"),
+    ]
