@@ -38,9 +38,12 @@ ALGORITHMS: dict[str, str] = {
 # Letters and digits; "_" and punctuation separate words.
 _WORD = re.compile(r"[^\W_]+")
 # Codes: hyphen/underscore-joined runs with a digit somewhere ("err-1234", "0x80070643").
-_CODE = re.compile(r"(?<![^\W_])(?:[^\W_]+[-_])*[^\W_]*\d[^\W_]*(?:[-_][^\W_]+)*")
-# link targets, URLs (up to a bracket or quote) and HTML tags: not words of the text
-_NOISE = re.compile(r"\]\([^)\s]*\)|https?://[^\s\[\]()<>\"'`]+|<[^>\n]{0,200}>")
+# Whole runs are matched and those without a digit dropped (is_code): a pattern that looks
+# for the digit tries again after every hyphen of a long run that has none.
+_RUN = re.compile(r"[^\W_]+(?:[-_][^\W_]+)*")
+# link targets, URLs (up to a bracket or quote) and HTML tags: not words of the text; a
+# link target stops at the next "]" too, where the next try starts
+_NOISE = re.compile(r"\]\([^)\s\]]*\)|https?://[^\s\[\]()<>\"'`]+|<[^>\n]{0,200}>")
 _STOPWORDS = Path(__file__).parent / "data" / "stopwords"
 _DIGIT = re.compile(r"\d")
 _STRIP = ".,;:!?()[]{}<>\"'`*~^+=|/\\#"
@@ -61,7 +64,7 @@ def codes(text: str) -> list[str]:
     """Code-like tokens as typed (lower case), e.g. ``0x80070643``, ``aadsts50076``."""
     if _DIGIT.search(text) is None:
         return []
-    return [c for c in _CODE.findall(_NOISE.sub(" ", text.lower())) if is_code(c)]
+    return [c for c in _RUN.findall(_NOISE.sub(" ", text.lower())) if is_code(c)]
 
 
 def query_keys(query: str) -> list[str]:
