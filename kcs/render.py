@@ -18,7 +18,10 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
-from collections.abc import Mapping, Sequence
+import signal
+import threading
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -33,6 +36,12 @@ DEFAULT_EXTENSIONS: tuple[str, ...] = ("admonition", "attr_list", "md_in_html", 
 #: MkDocs always adds these (mkdocs/config/defaults.py, markdown_extensions builtins).
 BUILTIN_EXTENSIONS: tuple[str, ...] = ("toc", "tables", "fenced_code")
 MAX_MESSAGE = 160
+#: Seconds one check may take. An article renders in milliseconds, but Python-Markdown
+#: is quadratic on some text (thousands of unclosed ``[`` or ``<a ``): 20 KB of it takes
+#: seconds, 100 KB minutes, on every push that touches it (pre-receive lints it) and in
+#: every build. Past the limit the article is a ``render-error`` like one that fails.
+TIME_LIMIT = 10.0
+TOO_SLOW = "too slow to render"
 
 
 @dataclass(frozen=True)
@@ -85,6 +94,15 @@ def problem(
     failure = _fails(body, setup, full)
     if failure is None:
         return None
+    if failure.startswith(TOO_SLOW):
+        return Finding(
+            path,
+            body_line,
+            CODE,
+            f"the Markdown renderer takes over {TIME_LIMIT:g} s on this article: thousands "
+            "of unclosed [ ( < or ` are the usual cause; put such text in a code block "
+            "(``` fences) or shorten it",
+        )
     offset = _locate(body, setup, full)
     return Finding(
         path,
@@ -104,7 +122,9 @@ def _fails(text: str, setup: Setup | None, full: bool) -> str | None:
     ).hexdigest()
     if key in _KNOWN:
         return _KNOWN[key]
-    _KNOWN[key] = reason = _check(text, setup, full)
+    reason = _check(text, setup, full)
+    if reason is None or not reason.startswith(TOO_SLOW):  # a busy machine decides no more
+        _KNOWN[key] = reason
     return reason
 
 
@@ -122,10 +142,14 @@ def remember(results: Mapping[str, str | None]) -> None:
 def _check(text: str, setup: Setup, full: bool) -> str | None:
     md = _markdown(setup, full)
     try:
-        md.reset()
-        md.convert(text)
+        with _time_limit(TIME_LIMIT):
+            md.reset()
+            md.convert(text)
     except _Scanned:
         pass
+    except _TooSlow:
+        _MARKDOWN.clear()
+        return f"{TOO_SLOW} in {TIME_LIMIT:g} s"
     except RecursionError:
         _MARKDOWN.clear()  # a half-run instance is not used again
         return "nesting too deep"
@@ -165,6 +189,33 @@ _FENCE = re.compile(r"^\s{0,3}(```|~~~)")
 
 class _Scanned(Exception):
     """The quick check is done: the rest of the conversion is not needed."""
+
+
+class _TooSlow(Exception):
+    """The check ran out of time (:data:`TIME_LIMIT`)."""
+
+
+@contextmanager
+def _time_limit(seconds: float) -> Iterator[None]:
+    """Raise :class:`_TooSlow` in the block after ``seconds`` (a real-time timer signal).
+    Signals reach the main thread only: elsewhere, and where a timer already runs (the
+    caller's own), the block runs without a limit."""
+    if threading.current_thread() is not threading.main_thread() or any(
+        signal.getitimer(signal.ITIMER_REAL)
+    ):
+        yield
+        return
+
+    def expired(signum: int, frame: Any) -> None:
+        raise _TooSlow
+
+    previous = signal.signal(signal.SIGALRM, expired)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 #: One Markdown instance per setup and mode, reset between articles.

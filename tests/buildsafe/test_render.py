@@ -162,3 +162,30 @@ def test_a_failure_the_quick_check_cannot_see_is_caught_while_rendering(
     assert result.sites[0].articles == 3
     page = (root / "site/internal/a/boom/index.html").read_text(encoding="utf-8")
     assert "This article cannot be shown" in page
+
+
+#: Thousands of unclosed brackets: Python-Markdown takes seconds on 8 KB of them (quadratic)
+SLOW_BODY = "## Cause\n\nSee " + "[" * 8000 + "\n"
+
+
+def test_an_article_too_slow_to_render_is_one_line_not_a_stalled_push(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Lint runs on every push (pre-receive): an article the renderer takes minutes over
+    is refused like one it fails on, and the busy verdict is not remembered (a second
+    check, or an incremental build's manifest, asks the renderer again)."""
+    monkeypatch.setattr(render, "TIME_LIMIT", 0.3, raising=False)
+    slow = {"articles/accounts/brackets.md": article("brackets", "Brackets", SLOW_BODY)}
+    root = make_repo(tmp_path, {**GOOD, **slow})
+    changed = "articles/accounts/brackets.md"
+    kb = load(root)
+    start = next(a.body_line for a in kb.articles if a.path == changed)  # the one line named
+    found = [f for f in lint(kb, paths=[changed]) if f.code == "render-error"]
+    assert [(f.path, f.line) for f in found] == [(changed, start)]
+    assert "the Markdown renderer takes over 0.3 s on this article" in found[0].message
+    assert not any(
+        reason and reason.startswith(render.TOO_SLOW) for reason in render.known().values()
+    )
+    result = CliRunner().invoke(cli, ["lint", "--root", str(root), str(root / changed)])
+    assert result.exit_code == 1
+    assert f"{changed}:{start}: render-error: the Markdown renderer takes" in result.output
