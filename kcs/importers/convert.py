@@ -35,11 +35,17 @@ _ANCHOR = re.compile(r"<a\s+(?:name|id)=\"[^\"]*\"\s*>\s*</a>", re.I)
 _ALERT = re.compile(r"^(\s*)>\s*\[!(NOTE|TIP|IMPORTANT|WARNING|CAUTION)\]\s*(.*)$", re.I)
 _DIV = re.compile(r"^(\s*)>\s*\[!div\b[^\]]*\]\s*$", re.I)
 _VIDEO = re.compile(r"\[!VIDEO\s+([^\]\s]+)\]", re.I)
-_INCLUDE = re.compile(r"\[!INCLUDE\s*\[([^\]]*)\]\(\s*<?([^)>\s]+)>?\s*\)\s*\]", re.I)
+#: ``[!INCLUDE [title](path)]``. Title and path stop at the next ``[``, so that each try from
+#: an ``[!INCLUDE`` ends where the next one starts: a hostile file of thousands of unclosed
+#: ones is read once, not once per marker.
+_INCLUDE = re.compile(r"\[!INCLUDE\s*\[([^\[\]]*)\]\(\s*<?([^)>\s\[]+)>?\s*\)\s*\]", re.I)
 _TRIPLE = re.compile(r":::(image|no-loc)\s+(.*?):::", re.S)
 _ATTR = re.compile(r"([\w-]+)\s*=\s*\"([^\"]*)\"")
+#: An inline link or image. As in kcs.article, its text (one level of nested brackets) and
+#: an <angle-bracketed> target never run over a ``[`` that opens another link, and the other
+#: targets stop at the next ``(``: each try from a ``[`` ends where the next link starts.
 _LINK = re.compile(
-    r"(!?)\[((?:[^\[\]]|\[[^\]]*\])*)\]\(\s*(<[^>]*>"
+    r"(!?)\[((?:[^\[\]]|\[[^\[\]]*\])*)\]\(\s*(<[^>\[]*>"
     # image paths with spaces, which Python-Markdown accepts and Docs sources have
     r"|[^()\s\"]+(?: [^()\s\"]+)+\.(?:png|jpe?g|gif|svg|webp|bmp)"
     r"|(?:[^()\s]|\([^()\s]*\))+)"
@@ -308,7 +314,12 @@ def _blocks(lines: list[str], ctx: Context, *, drop_title: bool = True) -> list[
 # ------------------------------------------------------------------ inline
 
 
-_IMG_TAG = re.compile(r"<img\b(?![^>]*\balt=\"[^\"]+\")", re.I)
+#: A raw <img> without alt text; a tag ends at the next ``<`` too (an unclosed ``<img`` is
+#: not read on to the end of the line from every later one).
+_IMG_TAG = re.compile(r"<img\b(?![^<>]*\balt=\"[^\"]+\")", re.I)
+#: An empty alt attribute, with the blanks before it; tried only at the start of a run of
+#: blanks, so that a long run in an unclosed tag is not read once per blank.
+_EMPTY_ALT = re.compile(r"(<img\b[^<>]*?)(?<!\s)\s+alt=(\"\"|'[^']*')", re.I)
 _IMAGE_WORD = {"en": "Image", "sv": "Bild", "fi": "Kuva", "nl": "Afbeelding"}
 
 
@@ -316,7 +327,7 @@ def _inline(line: str, ctx: Context) -> str:
     if "<img" in line.lower() and _IMG_TAG.search(line):
         # a raw <img> without alt text: say at least that it is an image
         word = _IMAGE_WORD.get(ctx.lang, "Image")
-        line = re.sub(r"(<img\b[^>]*?)\s+alt=(\"\"|'[^']*')", r"\1", line, flags=re.I)
+        line = _EMPTY_ALT.sub(r"\1", line)
         line = _IMG_TAG.sub(f'<img alt="{word}"', line)
         ctx.warn("image-alt", "<img> without alt text; alt text added, describe the image")
     if ":::" in line:
@@ -340,7 +351,10 @@ def _inline(line: str, ctx: Context) -> str:
     return line
 
 
-_HTML_TAG = re.compile(r"<(img|a)\b[^>]*?\s(?:src|href)\s*=[^>]*>", re.I)
+#: A raw <a> or <img> tag with a URL. The tag ends at the next ``<`` as well as at ``>``,
+#: and the attribute is looked for once (a lookahead): a line of thousands of unclosed
+#: ``<a `` is read once.
+_HTML_TAG = re.compile(r"<(img|a)\b(?=[^<>]*?\s(?:src|href)\s*=)[^<>]*>", re.I)
 _HTML_URL = re.compile(r"""(\s(?:src|href)\s*=\s*)("[^"]*"|'[^']*')""", re.I)
 _HTML_ALT = re.compile(r"""\salt\s*=\s*("[^"]*"|'[^']*')""", re.I)
 

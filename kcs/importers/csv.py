@@ -14,7 +14,7 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
-from .html import to_markdown
+from .html import HtmlProblem, to_markdown
 from .mapping import ImportMapping
 from .model import Failure, Record
 from .textio import checksum, guess_encoding
@@ -114,7 +114,11 @@ class CsvImporter:
         body_col, body = mapping.first("body", meta)
         body = body or ""
         fmt = mapping.csv_body_format
-        markdown = (to_markdown(body) if body.strip() else "") if fmt == "html" else body
+        try:
+            markdown = (to_markdown(body) if body.strip() else "") if fmt == "html" else body
+        except HtmlProblem as exc:
+            yield Failure(origin, f"{exc}; skipped")
+            return
         _id_col, ident = mapping.first("id", meta)
         raw = io.StringIO()
         csv.writer(raw).writerow(meta.values())
