@@ -497,20 +497,13 @@ _new_tuple = tuple.__new__
 
 
 def _oldest_first(records: list[Record]) -> list[Record]:
-    """git log's default order (newest first, streamed) turned into parents-first order.
+    """git log's default order (newest first, streamed) turned into parents-first order,
+    for a log that listed some parent before its child (clocks skewed across branches;
+    :func:`_parse` checks that while git writes): a topological sort.
 
     ``--date-order --reverse`` would do it in git, but makes git walk the whole graph
-    before it prints anything (about 1.5x the time of the log itself). The default
-    order already lists children before parents unless clocks were skewed across
-    branches; that is checked here, and only then sorted topologically.
+    before it prints anything (about 1.5x the time of the log itself).
     """
-    position = {commit.sha: i for i, (commit, _) in enumerate(records)}
-    if all(
-        position.get(p, len(records)) > i
-        for i, (commit, _) in enumerate(records)
-        for p in commit.parents
-    ):
-        return records[::-1]
     by_sha = {commit.sha: (commit, entries) for commit, entries in records}
     order: list[Record] = []
     seen: set[str] = set()
