@@ -14,7 +14,7 @@ from pathlib import Path
 from ..config import Config
 from ..errors import KcsError
 from ..fsutil import atomic_write
-from .roles import ADMIN_FILE_NAMES, MANDATORY_ADMIN_PATHS, domains_of, rules_from_config
+from .roles import ADMIN_FILE_NAMES, domains_of, rules_from_config
 
 CODEOWNERS_PATH = ".github/CODEOWNERS"
 OWNER_ROLES = ("publisher", "kde")
@@ -42,8 +42,7 @@ def render(config: Config) -> str:
         else:
             lines.append(f"# /articles/{domain}/ has no publisher or kde with a github login")
     if admins:
-        # the paths the gate always treats as admin paths, then the ones kcs.yml adds
-        for path in dict.fromkeys((*MANDATORY_ADMIN_PATHS, *rules.admin_paths)):
+        for path in rules.all_admin_paths:
             lines.append(f"/{path} {_logins(admins)}")
         for name in sorted(ADMIN_FILE_NAMES):  # in any folder
             lines.append(f"**/{name} {_logins(admins)}")

@@ -104,13 +104,19 @@ class Rules:
             )
         return action in self.capabilities.get(person.role_in(domain), frozenset())
 
+    @property
+    def all_admin_paths(self) -> tuple[str, ...]:
+        """The paths the gate always treats as admin paths, then the ones kcs.yml adds (the
+        names in ADMIN_FILE_NAMES are admin files in any folder besides)."""
+        return tuple(dict.fromkeys((*MANDATORY_ADMIN_PATHS, *self.admin_paths)))
+
     def is_admin_path(self, path: str) -> bool:
         # compared case-folded: a checkout on a case-insensitive file system reads
         # .GitAttributes as .gitattributes and Scripts/ as scripts/
         path = path.casefold()
         if path.rsplit("/", 1)[-1] in ADMIN_FILE_NAMES:
             return True
-        for prefix in (p.casefold() for p in (*MANDATORY_ADMIN_PATHS, *self.admin_paths)):
+        for prefix in (p.casefold() for p in self.all_admin_paths):
             if prefix.endswith("/"):
                 if path.startswith(prefix):
                     return True
