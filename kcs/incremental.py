@@ -374,6 +374,7 @@ class Reuse:
 
     def __init__(self, previous: Path | None, manifest: Manifest | None, fingerprint: str) -> None:
         self.previous = previous
+        self._previous_real = previous.resolve() if previous is not None else None
         usable = manifest is not None and manifest.fingerprint == fingerprint
         if manifest is not None and not usable:
             log.info("the site's code, settings or shared data changed: every page is rendered")
@@ -393,7 +394,7 @@ class Reuse:
     ) -> PageRecord | None:
         """The earlier page of ``src_uri`` when it can stand for the one to build now
         (``output``: the file the page is written to)."""
-        if self.old is None or self.previous is None:
+        if self.old is None or self.previous is None or self._previous_real is None:
             return None
         record = self.old.pages.get(src_uri)
         if record is None or record.key != key or record.output != output:
@@ -404,7 +405,7 @@ class Reuse:
         try:
             stat = path.lstat()
             # a link (of the file or a folder on its way) may lead anywhere: none is followed
-            direct = path.resolve() == self.previous.resolve().joinpath(*record.output.split("/"))
+            direct = path.resolve() == self._previous_real.joinpath(*record.output.split("/"))
         except OSError:
             return None
         if (
