@@ -72,7 +72,6 @@ class Layout:
         # Checked before anything is built: a folder or file left to another user (kcs run
         # once by hand as root) would otherwise fail a publish half-way, after the build,
         # or after the swap when the publish log cannot be read.
-        user = user_name()
         for path, mode in (
             (self.dest, os.W_OK | os.X_OK),
             (self.releases, os.W_OK | os.X_OK),
@@ -82,6 +81,7 @@ class Layout:
         ):
             if (path == self.dest or path.exists()) and not os.access(path, mode):
                 what = "writable" if mode & os.W_OK else "readable"
+                user = user_name()  # a passwd look-up (LDAP on some servers): for the message
                 raise KcsError(
                     f"{path}: not {what} by {user}; give the server folder to the user "
                     f"that publishes: chown -R {user} {self.dest}"
