@@ -28,10 +28,6 @@ log = logging.getLogger(__name__)
 
 FILES_PREFIX = "_kcs/files/"
 
-_FENCE = re.compile(r"^\s{0,3}(```|~~~)")
-_SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
-_SITE_URL = re.compile(r"^/?a/(?P<id>[a-z0-9][a-z0-9._-]*)/?(?:index\.html)?$")
-
 #: Article states that get a banner on the internal site (texts: banner.<state> in
 #: kcs/data/interface.yml).
 BANNER_STATES: tuple[str, ...] = ("wip", "not-validated")
