@@ -163,7 +163,7 @@ def _scan(lines: list[str]) -> Iterator[_Line]:
     index = 0
     while index < len(lines):
         line = lines[index].expandtabs(TAB)
-        indent = _indent(line)
+        indent = _lead(line)
         if not line.strip():
             after_blank = can_start = True
             paragraph = False
@@ -257,7 +257,7 @@ def _run_end(lines: list[str], start: int) -> tuple[int, bool]:
             return index, False
         if (after_blank or after_fence) and _ITEM.match(line) and not _RULE.match(line):
             return index, True  # the next item, or one nested in the item
-        if after_blank and (not _indent(line) or _RULE.match(line) or _html_block(line)):
+        if after_blank and (not _lead(line) or _RULE.match(line) or _html_block(line)):
             return index, False
         fence = _FENCE.match(line)
         index = _fence_end(lines, index, fence.group(2)) if fence else index + 1
@@ -273,7 +273,13 @@ def _html_block(line: str) -> bool:
 
 
 def _indent(line: str) -> int:
-    return len(line.expandtabs(TAB)) - len(line.expandtabs(TAB).lstrip(" "))
+    """The columns ``line`` is indented by, tabs to the next multiple of 4."""
+    return _lead(line.expandtabs(TAB))
+
+
+def _lead(expanded: str) -> int:
+    """The spaces a line whose tabs are already expanded starts with."""
+    return len(expanded) - len(expanded.lstrip(" "))
 
 
 def _owner(stack: list[Item], indent: int | None) -> Item | None:
